@@ -1,0 +1,33 @@
+# provarchive: two commands for a fresh machine with Python 3.10+.
+#   make site   build the example archive into public/
+#   make test   run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lint golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/provarchive build .
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+# Regenerate the golden pages after an intended change; review them with git diff.
+golden: $(STAMP)
+	PROVARCHIVE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+clean:
+	rm -rf public .provarchive-cache .pytest_cache .ruff_cache
