@@ -1,0 +1,140 @@
+"""The command line: parse arguments, run a command, print ``path:line: error: ...``.
+
+Exit status: 0 success, 1 content or config errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, build_site
+from .errors import ErrorGroup, ProvarchiveError
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``provarchive`` command."""
+    parser = argparse.ArgumentParser(
+        prog="provarchive",
+        description="Build static news archives from Markdown articles, "
+        "and import pages scraped from legacy CMS sites.",
+    )
+    parser.add_argument("--version", action="version", version=f"provarchive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    build = commands.add_parser(
+        "build",
+        help="build the site into its output folder",
+        description="Build the site in SITE (the folder holding site.yaml) into its output "
+        "folder. The previous output is replaced only when the whole build succeeded.",
+    )
+    build.add_argument(
+        "site",
+        nargs="?",
+        default=".",
+        metavar="SITE",
+        help="site folder (default: the current folder)",
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output folder (default: 'output' in site.yaml, normally public/)",
+    )
+    build.add_argument("--drafts", action="store_true", help="also build articles with draft: true")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an output folder that provarchive did not write",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build.set_defaults(run=_run_build)
+
+    parse = commands.add_parser(
+        "parse",
+        help="parse scraped pages and print what was found",
+        description="Parse pages saved from a legacy site (text or HTML; UTF-8, GB18030 or "
+        "Big5) and print the article found in each.",
+    )
+    parse.add_argument("files", nargs="+", metavar="FILE", help="saved pages")
+    parse.add_argument(
+        "--json", action="store_true", help="print one JSON object per page (JSON Lines)"
+    )
+    parse.set_defaults(run=_run_parse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args))
+    except ProvarchiveError as exc:
+        print_errors(exc)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def print_errors(exc: ProvarchiveError) -> None:
+    """Print every error in ``exc`` on its own line to stderr, then a count when several."""
+    errors = list(exc) if isinstance(exc, ErrorGroup) else [exc]
+    for error in errors:
+        print(error, file=sys.stderr)
+    if len(errors) > 1:
+        print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    options = BuildOptions(
+        site_dir=site,
+        output_dir=Path(args.output) if args.output else None,
+        drafts=args.drafts,
+        force=args.force,
+    )
+    report = build_site(options)
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"built {report.articles} articles into {report.output_dir}: "
+            f"{report.pages} pages, {report.files} other files, {report.seconds:.2f} s"
+        )
+    return EXIT_OK
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    import json
+
+    from .importer.parse import format_summary, page_to_json, parse_page
+
+    status = EXIT_OK
+    for name in args.files:
+        try:
+            data = Path(name).read_bytes()
+            page = parse_page(data, name)
+        except OSError as exc:
+            print(f"{name}: error: cannot read the file: {exc.strerror}", file=sys.stderr)
+            status = EXIT_ERRORS
+            continue
+        except ProvarchiveError as exc:
+            print(exc, file=sys.stderr)
+            status = EXIT_ERRORS
+            continue
+        if args.json:
+            print(json.dumps(page_to_json(page, name), ensure_ascii=False))
+        else:
+            print(format_summary(page, name))
+    return status

@@ -1,0 +1,145 @@
+"""Read ``site.yaml`` into a validated :class:`SiteConfig`; every mistake names its key and line."""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, ErrorGroup, ProvarchiveError, display_path
+from .model import MarkdownOptions, SiteConfig
+from .urls import check_permalink
+from .yamlfile import LineMap, load_mapping
+
+CONFIG_FILE = "site.yaml"
+"""The file that makes a folder a site."""
+
+
+def suggest(key: str, known: list[str] | tuple[str, ...]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the nearest known key, or ``""``."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("must be text")
+    return str(value)
+
+
+def _nonempty_text(value: Any) -> str:
+    text = _text(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _base_url(value: Any) -> str:
+    url = _nonempty_text(value)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"must be the absolute address the site is published at, "
+            f"such as https://example.gov.cn/archive/, not {url!r}"
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(value: Any) -> str:
+    name = _nonempty_text(value)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; use a name such as Asia/Shanghai") from None
+    return name
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _permalink(value: Any) -> str:
+    return check_permalink(_nonempty_text(value))
+
+
+def _output(value: Any) -> str:
+    return _nonempty_text(value)
+
+
+def _markdown(value: Any) -> MarkdownOptions:
+    if not isinstance(value, dict):
+        raise ValueError("must be a mapping such as {html: false}")
+    known = [f.name for f in fields(MarkdownOptions)]
+    for key in value:
+        if key not in known:
+            raise ValueError(f"has unknown key '{key}'{suggest(key, known)}")
+    html = value.get("html", False)
+    if not isinstance(html, bool):
+        raise ValueError("html must be true or false")
+    return MarkdownOptions(html=html)
+
+
+_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "title": _nonempty_text,
+    "base_url": _base_url,
+    "language": _nonempty_text,
+    "timezone": _timezone,
+    "per_page": _positive_int,
+    "permalink": _permalink,
+    "output": _output,
+    "home_label": _nonempty_text,
+    "description": _text,
+    "copyright": _text,
+    "markdown": _markdown,
+    "max_file_size": _positive_int,
+}
+_REQUIRED = ("title", "base_url")
+
+
+def parse_config(mapping: LineMap, path: str) -> SiteConfig:
+    """Return the :class:`SiteConfig` described by ``mapping`` (from ``path``).
+
+    Raises :class:`ErrorGroup` listing every bad, unknown or missing key.
+    """
+    errors: list[ProvarchiveError] = []
+    values: dict[str, Any] = {}
+    known = list(_VALIDATORS)
+    for key, value in mapping.items():
+        line = mapping.lines.get(key)
+        if key not in _VALIDATORS:
+            errors.append(ConfigError(f"unknown key '{key}'{suggest(key, known)}", path, line))
+            continue
+        try:
+            values[key] = _VALIDATORS[key](value)
+        except ValueError as exc:
+            errors.append(ConfigError(f"'{key}' {exc}", path, line))
+    for key in _REQUIRED:
+        if key not in mapping:
+            errors.append(ConfigError(f"missing required key '{key}'", path, mapping.line))
+    if errors:
+        raise ErrorGroup(errors)
+    return SiteConfig(**values)
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read and validate ``site_dir/site.yaml``; raise ErrorGroup or ConfigError on mistakes."""
+    config_path = site_dir / CONFIG_FILE
+    shown = display_path(config_path)
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no {CONFIG_FILE} here; run provarchive in a site folder or name one "
+            "(provarchive build SITE)",
+            shown,
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{CONFIG_FILE} is not UTF-8 text; save it as UTF-8", shown) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {CONFIG_FILE}: {exc.strerror}", shown) from None
+    mapping = load_mapping(text, shown, what="site config", error_type=ConfigError)
+    return parse_config(mapping, shown)

@@ -1,0 +1,98 @@
+"""Errors that reach users: each one knows where it happened and prints as one line.
+
+Every mistake in content, config or templates is raised (or collected) as a
+:class:`ProvarchiveError`; the command line prints ``str(error)`` and never a
+traceback. A build collects all errors of a run into an :class:`ErrorGroup` and
+fails once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` as messages show it: relative to the working folder when inside it."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.absolute())
+
+
+class ProvarchiveError(Exception):
+    """An error caused by the user's input, printed as ``path:line: error: message``."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        """What is wrong, and how to fix it."""
+        self.path = str(path) if path is not None else None
+        """The file at fault, as the user would type it; None when no file applies."""
+        self.line = line
+        """1-based line in ``path``; None when no line applies."""
+
+    def location(self) -> str:
+        """Return ``path:line`` (or ``path``, or an empty string) for the message prefix."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: error: {self.message}" if where else f"error: {self.message}"
+
+    def __reduce__(self):  # keep errors picklable across worker processes
+        return (self.__class__, (self.message, self.path, self.line))
+
+
+class ConfigError(ProvarchiveError):
+    """A mistake in ``site.yaml`` or a ``_column.yaml`` file."""
+
+
+class ContentError(ProvarchiveError):
+    """A mistake in a content file (front matter or body)."""
+
+
+class TemplateError(ProvarchiveError):
+    """A template that cannot be loaded or fails while rendering a page."""
+
+
+class OutputError(ProvarchiveError):
+    """The output folder cannot be written safely."""
+
+
+class ParseError(ProvarchiveError):
+    """A legacy page that cannot be parsed into an article at all."""
+
+
+class ContentWarning(ProvarchiveError):
+    """Something a build can go on with but the user should fix: printed as ``warning:``."""
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: warning: {self.message}" if where else f"warning: {self.message}"
+
+
+class ErrorGroup(ProvarchiveError):
+    """Every error found in one run, reported together."""
+
+    def __init__(self, errors: Iterable[ProvarchiveError]):
+        self.errors: tuple[ProvarchiveError, ...] = tuple(sort_errors(errors))
+        """The collected errors, sorted by path and line."""
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __iter__(self) -> Iterator[ProvarchiveError]:
+        return iter(self.errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+    def __reduce__(self):
+        return (self.__class__, (self.errors,))
+
+
+def sort_errors(errors: Iterable[ProvarchiveError]) -> list[ProvarchiveError]:
+    """Return ``errors`` ordered by file and line, with exact duplicates dropped."""
+    unique = {str(error): error for error in errors}
+    return sorted(unique.values(), key=lambda e: (e.path or "", e.line or 0, e.message))

@@ -1,0 +1,92 @@
+"""Records to the site graph: the column tree, article order, listings and neighbours.
+
+All work here is linear or n·log n in the number of articles: one sort, then
+single passes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from .model import Article, Column
+
+
+@dataclass(frozen=True)
+class SiteGraph:
+    """The archive as a linked whole; every link is a key into ``columns`` or ``articles``."""
+
+    columns: dict[str, Column]
+    """Columns by path, with ``children`` and ``article_ids`` filled in."""
+    top_columns: tuple[str, ...]
+    """Paths of the top-level columns in display order."""
+    articles: dict[str, Article]
+    """Articles by id."""
+    order: tuple[str, ...]
+    """Every article id, newest first."""
+    listings: dict[str, tuple[str, ...]]
+    """Column path to the ids of its own and all its descendants' articles, newest first."""
+    neighbours: dict[str, tuple[str | None, str | None]]
+    """Article id to (the earlier, the later) article of the same column."""
+
+    def column_trail(self, path: str) -> tuple[Column, ...]:
+        """Return the columns from the top level down to ``path`` (empty for the root)."""
+        if not path or path not in self.columns:
+            return ()
+        column = self.columns[path]
+        return (*(self.columns[p] for p in column.ancestors if p in self.columns), column)
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """Return ``articles`` sorted newest first; articles of the same moment by id."""
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
+
+
+def build_graph(columns: dict[str, Column], articles: Iterable[Article]) -> SiteGraph:
+    """Link columns and articles into a :class:`SiteGraph`."""
+    ordered = newest_first(articles)
+    by_column: dict[str, list[str]] = defaultdict(list)
+    for article in ordered:
+        by_column[article.column].append(article.id)
+
+    children: dict[str | None, list[Column]] = defaultdict(list)
+    for column in columns.values():
+        parent = column.parent if column.parent in columns else None
+        children[parent].append(column)
+    for siblings in children.values():
+        siblings.sort(key=lambda c: (c.weight, c.path))
+
+    linked = {
+        path: replace(
+            column,
+            children=tuple(child.path for child in children.get(path, [])),
+            article_ids=tuple(by_column.get(path, ())),
+        )
+        for path, column in columns.items()
+    }
+
+    listings: dict[str, list[str]] = defaultdict(list)
+    for article in ordered:
+        column = linked.get(article.column)
+        if column is None:
+            continue
+        for path in (*column.ancestors, column.path):
+            listings[path].append(article.id)
+
+    neighbours: dict[str, tuple[str | None, str | None]] = {}
+    for ids in by_column.values():
+        # ids are newest first: the later article precedes, the earlier follows
+        for index, article_id in enumerate(ids):
+            later = ids[index - 1] if index > 0 else None
+            earlier = ids[index + 1] if index + 1 < len(ids) else None
+            neighbours[article_id] = (earlier, later)
+
+    return SiteGraph(
+        columns=linked,
+        top_columns=tuple(column.path for column in children.get(None, [])),
+        articles={article.id: article for article in ordered},
+        order=tuple(article.id for article in ordered),
+        listings={path: tuple(listings.get(path, ())) for path in linked},
+        neighbours=neighbours,
+    )

@@ -1,0 +1,215 @@
+"""Markdown to HTML for article bodies, configured once, with CJK-aware text rules.
+
+* A soft line break next to a CJK character disappears instead of becoming a
+  space (editors hard-wrap Chinese paragraphs anywhere).
+* Raw HTML is escaped unless the site trusts its editors (``markdown: {html: true}``).
+* ``javascript:``, ``vbscript:``, ``file:`` and ``data:`` links are never emitted.
+* Headings get stable ids (pinyin of their text) for anchors and tables of contents.
+* Relative links and images are passed to a resolver, which maps a path written
+  relative to the Markdown file onto the output site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+
+from .model import MarkdownOptions
+from .urls import slugify_text
+
+LinkResolver = Callable[[str], "str | None"]
+"""Maps a link target as written in Markdown to the URL to emit (None: keep it)."""
+
+_CJK = re.compile(
+    r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
+)
+_UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+_SENTENCE_END = "。！？!?…"
+_CLOSERS = "”’」』）)】"
+_ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+
+SUMMARY_LENGTH = 120
+"""Target length of a derived summary, in characters (CJK characters count one each)."""
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """An article body rendered to HTML, with the text facts derived from it."""
+
+    html: str
+    """The HTML of the body."""
+    text: str
+    """Plain text of the body's paragraphs (no headings), for summaries and search."""
+    text_length: int
+    """Non-space characters of text in the body, CJK characters counting one each."""
+    toc: tuple[tuple[int, str, str], ...]
+    """Headings as (level, id, text)."""
+    links: tuple[str, ...]
+    """Relative link and image targets as written, for link checks."""
+
+
+class _Renderer(RendererHTML):
+    """The default renderer, with tables wrapped so that they scroll on phones."""
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+        return '<div class="table-wrap" tabindex="0">' + self.renderToken(tokens, idx, options, env)
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def is_cjk(char: str) -> bool:
+    """Return whether ``char`` is a CJK character or full-width punctuation."""
+    return bool(_CJK.match(char))
+
+
+def is_safe_link(url: str) -> bool:
+    """Return whether a link target may be emitted (no script or data URLs)."""
+    return not _UNSAFE_SCHEME.match(url)
+
+
+def is_relative_link(url: str) -> bool:
+    """Return whether ``url`` points into the site relative to the page (no scheme, no //)."""
+    return bool(url) and not _ABSOLUTE.match(url) and not url.startswith("/")
+
+
+class MarkdownRenderer:
+    """Turns article bodies into :class:`RenderedBody` values; make one per build."""
+
+    def __init__(self, options: MarkdownOptions):
+        md = MarkdownIt("commonmark", {"html": options.html}, renderer_cls=_Renderer)
+        md.enable(["table", "strikethrough"])
+        md.validateLink = is_safe_link  # type: ignore[method-assign]
+        self._md = md
+
+    def render(self, body: str, resolve: LinkResolver | None = None) -> RenderedBody:
+        """Return the HTML and text facts of the Markdown ``body``."""
+        tokens = self._md.parse(body)
+        links: list[str] = []
+        toc: list[tuple[int, str, str]] = []
+        used_ids: set[str] = set()
+        paragraphs: list[str] = []
+        length = 0
+        for index, token in enumerate(tokens):
+            if token.type != "inline" or token.children is None:
+                continue
+            token.children = _join_cjk_lines(token.children)
+            _resolve_links(token.children, resolve, links)
+            text = _plain_text(token.children)
+            length += sum(1 for char in text if not char.isspace())
+            opener = tokens[index - 1] if index else None
+            if opener is not None and opener.type == "heading_open":
+                anchor = _unique_id(slugify_text(text), used_ids)
+                opener.attrSet("id", anchor)
+                toc.append((int(opener.tag[1]), anchor, text))
+            elif opener is not None and opener.type == "paragraph_open" and text.strip():
+                paragraphs.append(text.strip())
+        html = self._md.renderer.render(tokens, self._md.options, {})
+        return RenderedBody(
+            html=html,
+            text="\n".join(paragraphs),
+            text_length=length,
+            toc=tuple(toc),
+            links=tuple(links),
+        )
+
+
+def _join_cjk_lines(children: list[Token]) -> list[Token]:
+    """Drop soft line breaks that touch a CJK character on either side."""
+    kept: list[Token] = []
+    for index, child in enumerate(children):
+        if child.type == "softbreak":
+            before = kept[-1].content[-1:] if kept and kept[-1].content else ""
+            after_token = children[index + 1] if index + 1 < len(children) else None
+            after = after_token.content[:1] if after_token is not None else ""
+            if (before and is_cjk(before)) or (after and is_cjk(after)):
+                continue
+        kept.append(child)
+    return kept
+
+
+def _resolve_links(children: list[Token], resolve: LinkResolver | None, links: list[str]) -> None:
+    """Rewrite relative ``href``/``src`` targets through ``resolve``; collect them in ``links``."""
+    for child in children:
+        attribute = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
+        if not attribute:
+            if child.children:
+                _resolve_links(child.children, resolve, links)
+            continue
+        target = str(child.attrGet(attribute) or "")
+        if child.type == "image":
+            child.attrSet("loading", "lazy")
+        if not is_relative_link(target):
+            continue
+        links.append(target)
+        if resolve is not None:
+            resolved = resolve(target)
+            if resolved is not None:
+                child.attrSet(attribute, resolved)
+
+
+def _plain_text(children: list[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.children:
+            parts.append(_plain_text(child.children))
+    return "".join(parts)
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    anchor, number = base, 2
+    while anchor in used:
+        anchor, number = f"{base}-{number}", number + 1
+    used.add(anchor)
+    return anchor
+
+
+def join_lines(text: str) -> str:
+    """Return ``text`` on one line: a line break becomes a space, or nothing next to CJK.
+
+    Runs of spaces within a line become one space.
+    """
+    pieces = [" ".join(line.split()) for line in text.splitlines()]
+    pieces = [piece for piece in pieces if piece]
+    if not pieces:
+        return ""
+    joined = [pieces[0]]
+    for piece in pieces[1:]:
+        if not (is_cjk(joined[-1][-1]) or is_cjk(piece[0])):
+            joined.append(" ")
+        joined.append(piece)
+    return "".join(joined)
+
+
+def make_summary(text: str, length: int = SUMMARY_LENGTH) -> str:
+    """Return about ``length`` characters of ``text``, cut at a sentence end when one is near.
+
+    Characters are counted one each (so a CJK character is one). Without a sentence
+    end between 2/3 and 4/3 of ``length``, the text is cut at ``length`` and ``……``
+    marks the cut.
+    """
+    text = join_lines(text)
+    if len(text) <= length:
+        return text
+    low, high = (2 * length) // 3, (4 * length) // 3
+    ends = []
+    for index, char in enumerate(text[:high]):
+        if char in _SENTENCE_END and index + 1 >= low:
+            end = index + 1
+            while end < len(text) and text[end] in _CLOSERS:
+                end += 1
+            ends.append(end)
+    if ends:
+        best = min(ends, key=lambda end: abs(end - length))
+        return text[:best]
+    return text[:length].rstrip() + "……"

@@ -1,0 +1,153 @@
+"""The typed records of a news archive: site config, columns and articles.
+
+Records are frozen dataclasses with no I/O and link to each other by key
+(a column's ``path``, an article's ``id``), never by back-pointers, so they can
+be cached, compared and sent to worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_PERMALINK = "{column}/{year}{month}/{slug}.html"
+"""Where articles are written unless ``site.yaml`` says otherwise."""
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """How article bodies are turned into HTML."""
+
+    html: bool = False
+    """Pass raw HTML in Markdown through (only for trusted editors); escaped when False."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The validated contents of ``site.yaml``."""
+
+    title: str
+    """The site's name, shown in every page header and in feeds."""
+    base_url: str
+    """Absolute URL the output folder is published at, ending in ``/``
+    (e.g. ``https://example.gov.cn/archive/``); used only where absolute URLs are required."""
+    language: str = "zh-CN"
+    """The pages' ``lang`` attribute."""
+    timezone: str = "Asia/Shanghai"
+    """IANA time zone in which front-matter dates are read."""
+    per_page: int = 20
+    """Articles per page on column and list pages."""
+    permalink: str = DEFAULT_PERMALINK
+    """Article output path pattern; tokens ``{column} {year} {month} {day} {slug}``."""
+    output: str = "public"
+    """Output folder, relative to the site folder."""
+    home_label: str = "首页"
+    """Label of the first breadcrumb crumb and of the home link."""
+    description: str = ""
+    """One sentence about the site, for the home page and feeds."""
+    copyright: str = ""
+    """Footer line, e.g. the publishing unit's name."""
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    """Markdown rendering options."""
+    max_file_size: int = 5_000_000
+    """Content files larger than this many bytes are refused."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column (栏目): a folder under ``content/``, possibly nested in another."""
+
+    path: str
+    """Key of the column: its folder path under ``content/`` with ``/`` (e.g. ``zhxx/yywl``)."""
+    title: str
+    """Display name (e.g. 要闻要论)."""
+    weight: int = 0
+    """Order among siblings, lowest first; ties are ordered by path."""
+    description: str = ""
+    """One sentence shown on the column page."""
+    parent: str | None = None
+    """Path of the parent column, None for a top-level column."""
+    children: tuple[str, ...] = ()
+    """Paths of the sub-columns, in display order."""
+    article_ids: tuple[str, ...] = ()
+    """Ids of the column's own articles (not its descendants'), newest first."""
+    source_path: str = ""
+    """The ``_column.yaml`` file the column was read from, relative to the site folder."""
+
+    @property
+    def slug(self) -> str:
+        """The last segment of the path, used in URLs."""
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def depth(self) -> int:
+        """1 for a top-level column, 2 for its sub-columns, and so on."""
+        return self.path.count("/") + 1
+
+    @property
+    def ancestors(self) -> tuple[str, ...]:
+        """Paths of the enclosing columns, outermost first, excluding this one."""
+        parts = self.path.split("/")
+        return tuple("/".join(parts[:i]) for i in range(1, len(parts)))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, read from a Markdown file's front matter and body."""
+
+    id: str
+    """Key of the article: its file path under ``content/`` (``zhxx/yywl/t20230709_001.md``)."""
+    source_path: str
+    """The Markdown file, relative to the site folder, for messages."""
+    column: str
+    """Path of the column the article's folder belongs to ("" for ``content/`` itself)."""
+    title: str
+    """主题: the headline."""
+    date: dt.datetime
+    """Publication date and time, aware, in the site time zone."""
+    has_time: bool
+    """Whether the front matter gave a time of day (otherwise ``date`` is at midnight)."""
+    slug: str
+    """URL name of the article (default: the file name without ``.md``)."""
+    url: str
+    """Path of the article page relative to the site root (e.g. ``zhxx/yywl/202307/a.html``)."""
+    kicker: str | None = None
+    """引题: the line above the headline, if any."""
+    subtitle: str | None = None
+    """副题: the line(s) below the headline, if any (lines joined with ``\\n``)."""
+    source: str | None = None
+    """来源: the publication or body the article comes from."""
+    authors: tuple[str, ...] = ()
+    """Reporters, correspondents and photographers, in order."""
+    editor: str | None = None
+    """责任编辑."""
+    tags: tuple[str, ...] = ()
+    """Topic tags."""
+    summary: str = ""
+    """Plain-text summary: from the front matter, else derived from the body."""
+    summary_given: bool = False
+    """Whether ``summary`` was written in the front matter."""
+    original_url: str | None = None
+    """URL of the page on the legacy site it was imported from."""
+    aliases: tuple[str, ...] = ()
+    """Old site-root paths that must lead to this article (e.g. ``/zhxx/a.shtml``)."""
+    draft: bool = False
+    """Drafts are built only with ``--drafts``."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Free-form data from the front matter's ``extra:`` mapping, for templates."""
+    body_html: str = ""
+    """The body rendered to HTML."""
+    text_length: int = 0
+    """Characters of body text (each CJK character counts one)."""
+    toc: tuple[tuple[int, str, str], ...] = ()
+    """The body's headings as (level, anchor id, text)."""
+    body_line: int = 1
+    """Line of the source file on which the body starts, for messages."""
+    content_hash: str = ""
+    """Hash of the source file's bytes, for caches."""
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at about 500 CJK characters a minute (at least 1)."""
+        return max(1, round(self.text_length / 500))

@@ -1,0 +1,183 @@
+"""The output folder: checked, staged beside itself, and swapped in whole.
+
+A build writes every file into a staging folder next to the output folder
+(same file system), and only when everything succeeded replaces the old output
+with it in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux). A build
+that fails or is killed leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError
+
+MARKER = ".provarchive-output"
+"""File in the output folder that says provarchive wrote it (and may replace it)."""
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_dir(site_dir: Path, output_dir: Path, *, force: bool = False) -> None:
+    """Raise :class:`OutputError` unless ``output_dir`` is a safe place to (re)build into.
+
+    Refused: the site folder itself or a folder that contains it, the content and
+    template folders (or anything inside them), a file, and a non-empty folder that
+    provarchive did not write (unless ``force``).
+    """
+    site = site_dir.resolve()
+    out = output_dir.resolve()
+    shown = str(output_dir)
+    if out == site or out in site.parents:
+        raise OutputError(
+            "the output folder would contain the site itself; choose a folder inside "
+            "the site, such as 'public'",
+            shown,
+        )
+    for protected in ("content", "templates"):
+        inner = site / protected
+        if out == inner or inner in out.parents:
+            raise OutputError(
+                f"the output folder is inside the site's {protected}/ folder; "
+                "choose another folder, such as 'public'",
+                shown,
+            )
+    if out.exists() and not out.is_dir():
+        raise OutputError("the output path is a file, not a folder", shown)
+    if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()) and not force:
+        raise OutputError(
+            "the output folder holds files provarchive did not write, and a build would "
+            "replace them all; choose an empty or new folder, or pass --force",
+            shown,
+        )
+
+
+@contextlib.contextmanager
+def build_lock(cache_dir: Path) -> Iterator[None]:
+    """Hold the site's build lock; raise :class:`OutputError` if another build holds it."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = cache_dir / "build.lock"
+    with open(lock_path, "a+", encoding="utf-8") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as other generators
+            yield
+            return
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise OutputError(
+                f"another build of this site is running (process {holder}); "
+                "wait for it to finish and build again",
+                str(lock_path),
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def staging_dir(output_dir: Path) -> Path:
+    """Return the staging folder used for ``output_dir`` (a hidden sibling)."""
+    return output_dir.parent / f".{output_dir.name}.staging"
+
+
+def _old_dir(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.old"
+
+
+def recover(output_dir: Path) -> None:
+    """Undo what a build killed mid-swap left behind: restore the old output if it is missing."""
+    old = _old_dir(output_dir)
+    if old.is_dir() and not output_dir.exists():
+        os.rename(old, output_dir)
+    for leftover in (old, staging_dir(output_dir)):
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+
+
+class StagedOutput:
+    """A fresh staging folder that files are written into before the swap."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.root = staging_dir(output_dir)
+        self._made: set[str] = set()
+        recover(output_dir)
+        self.root.mkdir(parents=True)
+        (self.root / MARKER).write_text(
+            "This folder was written by provarchive; a build replaces it whole.\n",
+            encoding="utf-8",
+        )
+
+    def _target(self, site_path: str) -> Path:
+        parts = site_path.split("/")
+        if site_path.startswith("/") or ".." in parts or "" in parts:
+            raise OutputError(f"refusing to write outside the output folder: {site_path!r}")
+        folder = site_path.rpartition("/")[0]
+        if folder and folder not in self._made:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        return self.root / site_path
+
+    def write(self, site_path: str, data: bytes) -> None:
+        """Write ``data`` to ``site_path`` in the staging folder."""
+        self._target(site_path).write_bytes(data)
+
+    def copy(self, source: Path, site_path: str) -> None:
+        """Copy the file ``source`` to ``site_path`` in the staging folder."""
+        shutil.copyfile(source, self._target(site_path))
+
+    def commit(self) -> None:
+        """Swap the staging folder in as the output folder, atomically where the OS allows."""
+        out = self.output_dir
+        if not out.exists():
+            os.rename(self.root, out)
+            return
+        if _exchange(self.root, out):
+            shutil.rmtree(self.root)
+            return
+        old = _old_dir(out)
+        os.rename(out, old)
+        os.rename(self.root, out)
+        shutil.rmtree(old)
+
+    def discard(self) -> None:
+        """Remove the staging folder, leaving the output folder untouched."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two folders (Linux ``renameat2``); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

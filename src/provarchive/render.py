@@ -1,0 +1,199 @@
+"""Render planned pages with Jinja2: the site's ``templates/`` over the default theme.
+
+Autoescaping is on and undefined variables are errors. A failing template
+is reported with the template file, its line and the page being rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import sys
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from .errors import TemplateError
+from .graph import SiteGraph
+from .model import Article, Column, SiteConfig
+from .plan import HOME_PER_COLUMN, PageSpec
+from .urls import absolute_url, column_index_path, relative_url, root_prefix
+
+TEMPLATES_DIR = "templates"
+"""The folder of a site that overrides the default theme, file by file."""
+
+
+def theme_dir() -> Path:
+    """Return the folder of the default theme shipped inside the package."""
+    return Path(str(importlib.resources.files("provarchive.templates")))
+
+
+def template_dirs(site_dir: Path) -> list[Path]:
+    """Return the template search path: the site's own folder first, then the default theme."""
+    own = site_dir / TEMPLATES_DIR
+    dirs = [own] if own.is_dir() else []
+    theme = theme_dir()
+    if not dirs or own.resolve() != theme.resolve():
+        dirs.append(theme)
+    return dirs
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One link of a breadcrumb trail."""
+
+    label: str
+    """Text shown."""
+    path: str
+    """Site path linked to."""
+    current: bool = False
+    """Whether the crumb stands for the page being shown."""
+
+
+def make_environment(dirs: list[Path]) -> jinja2.Environment:
+    """Return the Jinja environment that renders every page of a build."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["url"] = _url
+    env.globals["column_path"] = column_index_path
+    env.globals["absolute_url"] = _absolute_url
+    env.filters["datefmt"] = _datefmt
+    env.filters["cn_date"] = _cn_date
+    return env
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: str) -> str:
+    """Template function: the URL from the current page to the site path ``target``.
+
+    The 404 page is served at any depth, so it links by absolute path instead.
+    """
+    page = context["page"]
+    if page.kind == "notfound":
+        return urlsplit(context["site"].base_url).path + target
+    return relative_url(page.path, target)
+
+
+@jinja2.pass_context
+def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
+    """Template function: the absolute URL of the site path ``target`` under ``base_url``."""
+    return absolute_url(context["site"].base_url, target)
+
+
+def _datefmt(value: dt.datetime, fmt: str = "%Y-%m-%d") -> str:
+    return value.strftime(fmt)
+
+
+def _cn_date(value: dt.datetime) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+class PageRenderer:
+    """Renders :class:`PageSpec` values of one site graph to bytes."""
+
+    def __init__(self, env: jinja2.Environment, graph: SiteGraph, config: SiteConfig):
+        self.env = env
+        self.graph = graph
+        self.config = config
+
+    def render(self, page: PageSpec) -> bytes:
+        """Return the bytes of ``page``; raise :class:`TemplateError` naming template and line."""
+        try:
+            template = self.env.get_template(page.template)
+            html = template.render(self.context(page))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(
+                f"template {exc.name!r} not found (needed for {page.path}); "
+                "add it to templates/ or remove the override that includes it",
+                f"{TEMPLATES_DIR}/{page.template}",
+            ) from None
+        except Exception as exc:  # a template's runtime error: name the template line
+            file, line = _template_frame(exc)
+            what = exc.message if isinstance(exc, jinja2.TemplateError) else repr(exc)
+            raise TemplateError(
+                f"{what} (while rendering {page.path})", file or page.template, line
+            ) from None
+        return html.encode("utf-8")
+
+    def context(self, page: PageSpec) -> dict[str, Any]:
+        """Return the template variables of ``page``."""
+        graph = self.graph
+        context: dict[str, Any] = {
+            "site": self.config,
+            "page": page,
+            "root": root_prefix(page.path),
+            "nav": [graph.columns[path] for path in graph.top_columns],
+            "columns": graph.columns,
+            "current_top": None,
+            "crumbs": [],
+            "feed_path": None,
+        }
+        if page.column:
+            trail = graph.column_trail(page.column)
+            context["current_top"] = trail[0].path if trail else None
+        if page.kind == "home":
+            context["latest"] = self._articles(page.listing)
+            context["sections"] = [
+                (graph.columns[path], self._articles(graph.listings[path][:HOME_PER_COLUMN]))
+                for path in graph.top_columns
+            ]
+        elif page.kind == "column":
+            column = graph.columns[page.column or ""]
+            context["column"] = column
+            context["articles"] = self._articles(page.listing)
+            context["pager"] = page.pager
+            context["children"] = [graph.columns[path] for path in column.children]
+            context["crumbs"] = self._crumbs(column.path, current=True)
+        elif page.kind in ("article", "redirect"):
+            article = graph.articles[page.article or ""]
+            earlier, later = graph.neighbours.get(article.id, (None, None))
+            context["article"] = article
+            context["earlier"] = graph.articles[earlier] if earlier else None
+            context["later"] = graph.articles[later] if later else None
+            context["crumbs"] = [
+                *self._crumbs(article.column, current=False),
+                Crumb("正文", article.url, current=True),
+            ]
+        return context
+
+    def _articles(self, ids: tuple[str, ...]) -> list[Article]:
+        return [self.graph.articles[article_id] for article_id in ids]
+
+    def _crumbs(self, column_path: str, *, current: bool) -> list[Crumb]:
+        crumbs = [Crumb(self.config.home_label, "index.html")]
+        trail: tuple[Column, ...] = self.graph.column_trail(column_path)
+        for index, column in enumerate(trail):
+            last = index == len(trail) - 1
+            crumbs.append(Crumb(column.title, column_index_path(column.path), current and last))
+        return crumbs
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """Return the template file and line where ``exc`` was raised, if a template raised it."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in _frames(exc.__traceback__):
+        filename = frame.filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            found = (filename, frame.lineno)
+    return found
+
+
+def _frames(tb: Any) -> Iterator[traceback.FrameSummary]:
+    if tb is None:
+        return iter(())
+    return iter(traceback.extract_tb(tb, limit=sys.getrecursionlimit()))

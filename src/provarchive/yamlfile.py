@@ -1,0 +1,142 @@
+"""Strict YAML for front matter and config: plain data only, with line numbers.
+
+Compared with ``yaml.safe_load`` this loader refuses duplicate keys, refuses
+anchors and aliases (so a "billion laughs" document cannot expand), leaves dates
+as text (we parse them ourselves, with our own messages), and remembers the line
+of every mapping key so that errors can point at it. It uses libyaml when present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import ProvarchiveError
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class LineMap(dict):
+    """A mapping from YAML that also knows the 1-based line of each key and of itself."""
+
+    lines: dict[str, int]
+    """Line of each key in the file."""
+    line: int
+    """Line on which the mapping starts."""
+
+
+class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
+    """libyaml's safe loader, made stricter (see the module docstring)."""
+
+    line_offset = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "anchors and aliases (& and *) are not allowed; write the value out in full",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[override]
+        mapping = LineMap()
+        mapping.lines = {}
+        mapping.line = node.start_mark.line + 1 + self.line_offset
+        yield mapping
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1 + self.line_offset
+            if not isinstance(key, str):
+                raise YamlError(f"key {key!r} must be text; put it in quotes", line=line)
+            if key in mapping:
+                raise YamlError(
+                    f"duplicate key '{key}' (first on line {mapping.lines[key]}); "
+                    "remove one of them",
+                    line=line,
+                )
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.lines[key] = line
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlError(Exception):
+    """Raised inside the loader; turned into a ProvarchiveError by :func:`load_mapping`."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_mapping(
+    text: str,
+    path: str,
+    *,
+    first_line: int = 1,
+    what: str = "YAML",
+    error_type: type[ProvarchiveError] = ProvarchiveError,
+) -> LineMap:
+    """Parse ``text`` as one YAML mapping and return it with its key lines.
+
+    ``first_line`` is the file line on which ``text`` starts, so that messages
+    point into the whole file. An empty document gives an empty mapping.
+    Raises ``error_type`` naming ``path`` and the line at fault.
+    """
+    loader = _StrictLoader(text)
+    loader.line_offset = first_line - 1
+    try:
+        data = loader.get_single_data()
+    except YamlError as exc:
+        raise error_type(exc.message, path, exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in problem or ("tag" in problem and "!" in problem):
+            problem = "YAML tags (!!python/..., !something) are not allowed; write plain values"
+        raise error_type(f"{what}: {_yaml_hint(problem)}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise error_type(f"{what}: {exc}", path, first_line) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        empty = LineMap()
+        empty.lines = {}
+        empty.line = first_line
+        return empty
+    if not isinstance(data, LineMap):
+        raise error_type(
+            f"{what} must be a mapping of 'key: value' lines, not {type(data).__name__}",
+            path,
+            first_line,
+        )
+    return data
+
+
+def _yaml_hint(problem: str) -> str:
+    """Add what to do to libyaml's terse problem descriptions."""
+    hints = {
+        "mapping values are not allowed": "a value contains ': '; put the whole value in quotes",
+        "found character": (
+            "tabs are not allowed, indent with spaces; a value starting with @ or ` "
+            "must be put in quotes"
+        ),
+        "did not find expected": "check for an unclosed bracket or quote",
+        "while scanning a quoted scalar": "a quote is not closed",
+        "found undefined alias": "anchors and aliases (& and *) are not allowed",
+    }
+    for start, hint in hints.items():
+        if problem.startswith(start):
+            return f"{problem} ({hint})"
+    return problem
