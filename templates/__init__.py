@@ -1,0 +1,1 @@
+"""The default theme: this folder ships inside the package as ``provarchive.templates``."""
