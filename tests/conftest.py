@@ -1,0 +1,95 @@
+"""Shared fixtures: real sites written to temporary folders and built through the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from provarchive.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+"""The repository root (holds the example site)."""
+SEEDS = REPO.parent / "shared" / "seeds"
+"""Real pages saved by a crawler, beside the repository in this workplace only."""
+
+DEFAULT_CONFIG = """\
+title: 测试新闻网
+base_url: https://news.example.gov.cn/archive/
+per_page: 3
+"""
+
+
+@dataclass
+class Result:
+    """What one CLI run printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | os.PathLike[str]) -> Result:
+    """Run ``provarchive ARGS`` in this process and capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(arg) for arg in args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def article(
+    title: str = "测试标题", date: str = "2024-05-08", body: str = "正文内容。", **meta
+) -> str:
+    """Return the text of an article file with the given front matter."""
+    lines = ["---", f"title: {title}", f"date: {date}"]
+    for key, value in meta.items():
+        lines.append(f"{key}: {value}")
+    lines += ["---", "", body, ""]
+    return "\n".join(lines)
+
+
+def column(title: str, weight: int = 0) -> str:
+    """Return the text of a ``_column.yaml`` file."""
+    return f"title: {title}\nweight: {weight}\n"
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Write a site to a temporary folder: ``make_site({"content/a/x.md": "..."})``."""
+
+    def make(files: dict[str, str | bytes], config: str | None = DEFAULT_CONFIG) -> Path:
+        site = tmp_path / "site"
+        site.mkdir(exist_ok=True)
+        if config is not None:
+            (site / "site.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+        (site / "content").mkdir(exist_ok=True)
+        for name, data in files.items():
+            path = site / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return site
+
+    return make
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under ``folder`` with its bytes, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def require_all() -> bool:
+    """Whether skips for missing tools count as failures (set in CI)."""
+    return os.environ.get("PROVARCHIVE_REQUIRE_ALL") == "1"

@@ -1,0 +1,102 @@
+"""Markdown rendering: CJK line breaks, safety, anchors, link resolution, summaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from provarchive.markup import MarkdownRenderer, join_lines, make_summary
+from provarchive.model import MarkdownOptions
+
+SAFE = MarkdownRenderer(MarkdownOptions(html=False))
+
+
+def test_soft_breaks_between_chinese_disappear():
+    body = SAFE.render("全省科技战线\n干部群众热议\n创新发展。\nSee\nalso")
+    assert "<p>全省科技战线干部群众热议创新发展。See\nalso</p>" in body.html
+
+
+def test_soft_break_next_to_one_cjk_side_also_disappears():
+    assert "<p>使用Python编写</p>" in SAFE.render("使用\nPython编写").html
+
+
+def test_raw_html_is_escaped_by_default_and_allowed_when_trusted():
+    source = '<script>alert(1)</script>\n\n段落<b onclick="x()">粗</b>'
+    assert "<script>" not in SAFE.render(source).html
+    assert "&lt;script&gt;" in SAFE.render(source).html
+    trusted = MarkdownRenderer(MarkdownOptions(html=True))
+    assert "<script>alert(1)</script>" in trusted.render(source).html
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "vbscript:msgbox",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "data:image/png;base64,AAAA",
+        "file:///etc/passwd",
+    ],
+)
+def test_dangerous_link_schemes_are_not_links(target):
+    html = SAFE.render(f"[点我]({target}) ![图]({target})").html
+    assert "href=" not in html and "src=" not in html
+
+
+def test_headings_get_pinyin_ids_and_a_toc():
+    body = SAFE.render("## 企业成为创新主力军\n\n文。\n\n## 企业成为创新主力军\n\n### 1. 数据\n")
+    assert '<h2 id="qi-ye-cheng-wei-chuang-xin-zhu-li-jun">' in body.html
+    assert '<h2 id="qi-ye-cheng-wei-chuang-xin-zhu-li-jun-2">' in body.html
+    assert body.toc == (
+        (2, "qi-ye-cheng-wei-chuang-xin-zhu-li-jun", "企业成为创新主力军"),
+        (2, "qi-ye-cheng-wei-chuang-xin-zhu-li-jun-2", "企业成为创新主力军"),
+        (3, "1-shu-ju", "1. 数据"),
+    )
+
+
+def test_tables_are_wrapped_to_scroll_on_phones():
+    html = SAFE.render("| 项目 | 数量 |\n|---|---|\n| 甲 | 1 |\n").html
+    assert html.startswith('<div class="table-wrap" tabindex="0"><table>')
+    assert html.rstrip().endswith("</table>\n</div>")
+
+
+def test_relative_links_go_through_the_resolver():
+    seen = []
+
+    def resolve(target):
+        seen.append(target)
+        return "../x.html" if target == "b.md" else None
+
+    body = SAFE.render("[甲](b.md) [乙](https://a.example/) [丙](#top) ![图](img/a.svg)", resolve)
+    assert seen == ["b.md", "img/a.svg"]
+    assert body.links == ("b.md", "img/a.svg")
+    assert 'href="../x.html"' in body.html
+    assert 'src="img/a.svg"' in body.html and 'loading="lazy"' in body.html
+
+
+def test_text_facts_count_cjk_characters():
+    body = SAFE.render("## 小标题\n\n一二三四五。\n\n六七 eight\n")
+    assert body.text == "一二三四五。\n六七 eight"
+    assert body.text_length == 3 + 6 + 2 + 5
+
+
+def test_summary_keeps_short_text_whole():
+    assert make_summary("短短的一句话。") == "短短的一句话。"
+
+
+def test_summary_cuts_at_the_sentence_end_nearest_120():
+    text = "甲" * 70 + "。" + "乙" * 45 + "。" + "丙" * 80 + "。"
+    assert make_summary(text) == "甲" * 70 + "。" + "乙" * 45 + "。"
+
+
+def test_summary_keeps_closing_quote_with_its_sentence():
+    text = "“" + "甲" * 110 + "。”" + "乙" * 100
+    assert make_summary(text) == "“" + "甲" * 110 + "。”"
+
+
+def test_summary_without_sentence_end_is_cut_and_marked():
+    assert make_summary("甲" * 300) == "甲" * 120 + "……"
+
+
+def test_join_lines_joins_chinese_without_spaces():
+    assert join_lines("增长4.6%。\n上半年  全省 a\nb") == "增长4.6%。上半年 全省 a b"
