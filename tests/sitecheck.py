@@ -9,6 +9,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
+HTML_SUFFIXES = (".html", ".htm", ".shtml")
+"""File endings that are HTML pages (legacy redirects keep their old endings)."""
+
+
 class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -93,7 +97,7 @@ def crawl(root: Path, start: str = "index.html", mount: str = "/") -> Crawl:
         if current in result.reached:
             continue
         result.reached.add(current)
-        if not current.endswith(".html"):
+        if not current.endswith(HTML_SUFFIXES):
             continue
         pages[current] = read_page(root / current)
         for link in pages[current].links:
@@ -103,7 +107,7 @@ def crawl(root: Path, start: str = "index.html", mount: str = "/") -> Crawl:
             if target is None or not (root / target).is_file():
                 result.broken.append(f"{current}: {link}")
                 continue
-            if fragment and target.endswith(".html"):
+            if fragment and target.endswith(HTML_SUFFIXES):
                 ids = pages[target].ids if target in pages else read_page(root / target).ids
                 if fragment not in ids:
                     result.broken.append(f"{current}: {link} (no id {fragment!r})")
