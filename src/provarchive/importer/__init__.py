@@ -1,0 +1,1 @@
+"""Import of scraped legacy CMS pages."""
