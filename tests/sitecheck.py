@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
 HTML_SUFFIXES = (".html", ".htm", ".shtml")
 """File endings that are HTML pages (legacy redirects keep their old endings)."""
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
