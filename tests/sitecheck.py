@@ -49,6 +49,14 @@ def read_page(path: Path) -> Page:
     return Page(parser.links, parser.ids, "".join(parser.texts))
 
 
+def is_html(path: Path) -> bool:
+    """Whether the file is an HTML page (by its ending, or by its start for legacy endings)."""
+    if path.name.endswith(HTML_SUFFIXES):
+        return True
+    with open(path, "rb") as handle:
+        return handle.read(15).lower() == b"<!doctype html>"
+
+
 def is_internal(link: str) -> bool:
     """Whether ``link`` points into the site (no scheme, no network path)."""
     parts = urlsplit(link)
@@ -96,7 +104,7 @@ def crawl(root: Path, start: str = "index.html", mount: str = "/") -> Crawl:
         if current in result.reached:
             continue
         result.reached.add(current)
-        if not current.endswith(HTML_SUFFIXES):
+        if not is_html(root / current):
             continue
         pages[current] = read_page(root / current)
         for link in pages[current].links:

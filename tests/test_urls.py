@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provarchive.urls import (
     absolute_url,
@@ -12,7 +15,7 @@ from provarchive.urls import (
     article_path,
     check_site_path,
     check_slug,
-    column_index_path,
+    index_path,
     relative_url,
     root_prefix,
     slugify_text,
@@ -51,9 +54,9 @@ def test_article_path_from_permalink():
     )
 
 
-def test_column_index_paths():
-    assert column_index_path("zhxx") == "zhxx/index.html"
-    assert column_index_path("zhxx/yywl", 3) == "zhxx/yywl/index_3.html"
+def test_index_paths():
+    assert index_path("zhxx") == "zhxx/index.html"
+    assert index_path("zhxx/yywl", 3) == "zhxx/yywl/index_3.html"
 
 
 def test_relative_urls_between_pages():
@@ -104,6 +107,17 @@ def test_aliases_that_escape_are_refused(alias, message):
 def test_bad_slugs(slug):
     with pytest.raises(ValueError):
         check_slug(slug)
+
+
+segment = st.sampled_from(["a", "b", "zhxx", "yywl", "202307"])
+
+
+@given(st.lists(segment, max_size=4), st.lists(segment, max_size=4))
+def test_relative_url_agrees_with_posixpath(from_dirs, to_dirs):
+    from_path = "/".join([*from_dirs, "page.html"])
+    to_path = "/".join([*to_dirs, "target.html"])
+    expected = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    assert relative_url(from_path, to_path) == expected
 
 
 def test_safe_site_path_passes():

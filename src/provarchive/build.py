@@ -14,6 +14,7 @@ from .markup import MarkdownRenderer
 from .output import StagedOutput, build_lock, check_output_dir
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .render import PageRenderer, make_environment, template_dirs
+from .search import build_search_index
 
 CACHE_DIR = ".provarchive-cache"
 """The site's own cache folder (build lock, later incremental build data)."""
@@ -44,7 +45,7 @@ class BuildReport:
     pages: int
     """Pages written (HTML pages and redirects)."""
     files: int
-    """Other files copied (theme assets, images)."""
+    """Other files written (theme assets, images, the search index)."""
     seconds: float
     """Wall time of the build."""
     warnings: tuple[ProvarchiveError, ...]
@@ -73,7 +74,12 @@ def build_site(options: BuildOptions) -> BuildReport:
         dirs = template_dirs(site_dir)
         assets = [(path, site_dir / CONTENT_DIR / path) for path in tree.assets]
         assets += static_files(dirs)
-        check_collisions(pages, [(path, str(source)) for path, source in assets])
+        generated = build_search_index(graph)
+        check_collisions(
+            pages,
+            [(path, str(source)) for path, source in assets]
+            + [(path, "the search index") for path in generated],
+        )
 
         renderer = PageRenderer(make_environment(dirs), graph, config)
         staged = StagedOutput(output_dir)
@@ -83,6 +89,8 @@ def build_site(options: BuildOptions) -> BuildReport:
                 raise ErrorGroup(errors)
             for path, source in assets:
                 staged.copy(source, path)
+            for path, data in generated.items():
+                staged.write(path, data)
             staged.commit()
         except BaseException:
             staged.discard()
@@ -91,7 +99,7 @@ def build_site(options: BuildOptions) -> BuildReport:
         output_dir=output_dir,
         articles=len(graph.articles),
         pages=len(pages),
-        files=len(assets),
+        files=len(assets) + len(generated),
         seconds=time.perf_counter() - started,
         warnings=tree.warnings,
     )

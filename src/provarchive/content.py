@@ -358,6 +358,7 @@ def render_article(
     return replace(
         article,
         body_html=body.html,
+        text=body.text,
         text_length=body.text_length,
         toc=body.toc,
         summary=summary,

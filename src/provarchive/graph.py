@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .model import Article, Column
+from .taxonomy import TAXONOMIES, Term, build_terms, group_by_month, related_articles
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,16 @@ class SiteGraph:
     """Column path to the ids of its own and all its descendants' articles, newest first."""
     neighbours: dict[str, tuple[str | None, str | None]]
     """Article id to (the earlier, the later) article of the same column."""
+    terms: dict[str, tuple[Term, ...]]
+    """Taxonomy (``tags``, ``sources``, ``authors``) to its terms, ordered by name."""
+    related: dict[str, tuple[str, ...]]
+    """Article id to the ids of its related articles, most related first."""
+    months: dict[int, dict[int, tuple[str, ...]]]
+    """Year to month to article ids, newest first at every level."""
+    column_months: dict[str, dict[int, dict[int, tuple[str, ...]]]]
+    """The same per column (its own and its descendants' articles)."""
+    term_slugs: dict[str, dict[str, str]]
+    """Taxonomy to term name to slug."""
 
     def column_trail(self, path: str) -> tuple[Column, ...]:
         """Return the columns from the top level down to ``path`` (empty for the root)."""
@@ -82,11 +93,24 @@ def build_graph(columns: dict[str, Column], articles: Iterable[Article]) -> Site
             earlier = ids[index + 1] if index + 1 < len(ids) else None
             neighbours[article_id] = (earlier, later)
 
+    articles_by_id = {article.id: article for article in ordered}
+    terms = {taxonomy: build_terms(taxonomy, ordered) for taxonomy in TAXONOMIES}
+    final_listings = {path: tuple(listings.get(path, ())) for path in linked}
     return SiteGraph(
         columns=linked,
         top_columns=tuple(column.path for column in children.get(None, [])),
-        articles={article.id: article for article in ordered},
+        articles=articles_by_id,
         order=tuple(article.id for article in ordered),
-        listings={path: tuple(listings.get(path, ())) for path in linked},
+        listings=final_listings,
         neighbours=neighbours,
+        terms=terms,
+        term_slugs={
+            taxonomy: {term.name: term.slug for term in found} for taxonomy, found in terms.items()
+        },
+        related=related_articles(ordered),
+        months=group_by_month(ordered),
+        column_months={
+            path: group_by_month([articles_by_id[i] for i in ids])
+            for path, ids in final_listings.items()
+        },
     )

@@ -138,6 +138,8 @@ class Article:
     """Free-form data from the front matter's ``extra:`` mapping, for templates."""
     body_html: str = ""
     """The body rendered to HTML."""
+    text: str = ""
+    """Plain text of the body's paragraphs, one per line (for search)."""
     text_length: int = 0
     """Characters of body text (each CJK character counts one)."""
     toc: tuple[tuple[int, str, str], ...] = ()

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
 from .model import SiteConfig
-from .urls import alias_path, column_index_path
+from .taxonomy import TAXONOMIES
+from .urls import alias_path, archive_folder, index_path
 
 HOME_PER_COLUMN = 6
 """Articles shown for each top-level column on the home page."""
 HOME_LATEST = 10
 """Articles in the home page's list of latest news."""
+FEED_LENGTH = 20
+"""Articles in each Atom feed."""
 STATIC_DIR = "static"
 """Output folder of the theme's assets (CSS, scripts)."""
 
@@ -45,7 +48,9 @@ class PageSpec:
     template: str
     """Template name (e.g. ``column.html``)."""
     kind: str
-    """What the page is: ``home``, ``column``, ``article``, ``redirect`` or ``notfound``."""
+    """What the page is: ``home``, ``column``, ``article``, ``redirect``, ``archives``,
+    ``archive``, ``terms``, ``term``, ``search``, ``notfound``, ``feed``, ``sitemap``,
+    ``robots`` or ``redirects``."""
     title: str = ""
     """The page's own title (empty for the home page)."""
     column: str | None = None
@@ -56,6 +61,17 @@ class PageSpec:
     """Ids of the articles listed on the page, in display order."""
     pager: Pager | None = None
     """Position in a paginated listing."""
+    taxonomy: str | None = None
+    """``tags``, ``sources`` or ``authors`` for term pages."""
+    term: str | None = None
+    """The term's name on a term page."""
+    year: int | None = None
+    """The year of a date archive page."""
+    month: int | None = None
+    """The month of a monthly archive page."""
+    links: tuple[tuple[str, str], ...] = ()
+    """Pairs a machine-readable file lists: (site path, last change) in the sitemap,
+    (alias path, article path) in redirect maps."""
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
 
@@ -67,8 +83,23 @@ def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
     return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]
 
 
+def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> list[PageSpec]:
+    """Return the pages of a listing in ``folder``: ``index.html``, ``index_2.html``..."""
+    chunks = paginate(ids, per_page)
+    paths = tuple(index_path(folder, n) for n in range(1, len(chunks) + 1))
+    return [
+        PageSpec(
+            path=paths[number - 1],
+            listing=chunk,
+            pager=Pager(number=number, count=len(chunks), paths=paths),
+            **fields,
+        )
+        for number, chunk in enumerate(chunks, start=1)
+    ]
+
+
 def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
-    """Return every page of the site, home first, then columns, articles and redirects."""
+    """Return every output file of the site but static files, in a fixed order."""
     pages = [
         PageSpec(
             path="index.html",
@@ -77,58 +108,121 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             listing=graph.order[:HOME_LATEST],
             origin="home page",
         ),
-        PageSpec(
-            path="404.html",
-            template="404.html",
-            kind="notfound",
-            title="页面未找到",
-            origin="404 page",
-        ),
+        PageSpec(path="404.html", template="404.html", kind="notfound", title="页面未找到",
+                 origin="404 page"),
+        PageSpec(path="search.html", template="search.html", kind="search", title="站内搜索",
+                 origin="search page"),
     ]
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
-        chunks = paginate(graph.listings[path], config.per_page)
-        paths = tuple(column_index_path(path, n) for n in range(1, len(chunks) + 1))
-        for number, chunk in enumerate(chunks, start=1):
-            pages.append(
-                PageSpec(
-                    path=paths[number - 1],
-                    template="column.html",
-                    kind="column",
-                    title=column.title,
-                    column=path,
-                    listing=chunk,
-                    pager=Pager(number=number, count=len(chunks), paths=paths),
-                    origin=column.source_path or f"content/{path}",
-                )
+        origin = column.source_path or f"content/{path}"
+        pages += paginated(path, graph.listings[path], config.per_page, template="column.html",
+                           kind="column", title=column.title, column=path, origin=origin)
+        pages += _archive_pages(graph.column_months[path], config, column=path,
+                                title=f"{column.title}归档", origin=origin)
+    pages += _archive_pages(graph.months, config, column="", title="日期归档",
+                            origin="date archives")
+    for taxonomy, name in TAXONOMIES.items():
+        pages.append(PageSpec(path=index_path(taxonomy), template="terms.html", kind="terms",
+                              title=f"{name}索引", taxonomy=taxonomy, origin=f"{name} index"))
+        for term in graph.terms[taxonomy]:
+            pages += paginated(
+                f"{taxonomy}/{term.slug}", term.article_ids, config.per_page,
+                template="list.html", kind="term", title=f"{name}：{term.name}",
+                taxonomy=taxonomy, term=term.name, origin=f"{name} {term.name}",
             )
     for article_id in graph.order:
         article = graph.articles[article_id]
-        pages.append(
-            PageSpec(
-                path=article.url,
-                template="article.html",
-                kind="article",
-                title=article.title,
-                column=article.column or None,
-                article=article_id,
-                origin=article.source_path,
-            )
-        )
+        pages.append(PageSpec(
+            path=article.url,
+            template="article.html",
+            kind="article",
+            title=article.title,
+            column=article.column or None,
+            article=article_id,
+            origin=article.source_path,
+        ))
+    redirects: list[tuple[str, str]] = []
     for article_id in graph.order:
         article = graph.articles[article_id]
         for alias in article.aliases:
-            pages.append(
-                PageSpec(
-                    path=alias_path(alias),
-                    template="redirect.html",
-                    kind="redirect",
-                    title=article.title,
-                    article=article_id,
-                    origin=f"{article.source_path} (alias {alias})",
-                )
-            )
+            target = alias_path(alias)
+            redirects.append((target, article.url))
+            pages.append(PageSpec(
+                path=target,
+                template="redirect.html",
+                kind="redirect",
+                title=article.title,
+                article=article_id,
+                origin=f"{article.source_path} (alias {alias})",
+            ))
+    pages += _machine_files(graph, pages, tuple(sorted(redirects)))
     return pages
+
+
+def _archive_pages(
+    months: dict[int, dict[int, tuple[str, ...]]],
+    config: SiteConfig,
+    *,
+    column: str,
+    title: str,
+    origin: str,
+) -> list[PageSpec]:
+    """Return the date archive of a column (or of the site, for ``column=""``)."""
+    base = f"{column}/archives" if column else "archives"
+    pages = [PageSpec(path=index_path(base), template="archives.html", kind="archives",
+                      title=title, column=column or None, origin=origin)]
+    for year, by_month in months.items():
+        year_ids = tuple(i for ids in by_month.values() for i in ids)
+        pages += paginated(archive_folder(year, column=column), year_ids, config.per_page,
+                           template="list.html", kind="archive", title=f"{year}年", year=year,
+                           column=column or None, origin=origin)
+        if column:
+            continue  # per-column archives stop at years; the site's go down to months
+        for month, ids in by_month.items():
+            pages += paginated(archive_folder(year, month), ids, config.per_page,
+                               template="list.html", kind="archive", title=f"{year}年{month}月",
+                               year=year, month=month, origin=origin)
+    return pages
+
+
+def _machine_files(
+    graph: SiteGraph, pages: list[PageSpec], redirects: tuple[tuple[str, str], ...]
+) -> list[PageSpec]:
+    """Return the feeds, sitemap, robots.txt and server redirect maps."""
+    files = [PageSpec(path="atom.xml", template="atom.xml", kind="feed", title="",
+                      listing=graph.order[:FEED_LENGTH], origin="site feed")]
+    for path in _columns_in_tree_order(graph):
+        files.append(PageSpec(path=f"{path}/atom.xml", template="atom.xml", kind="feed",
+                              title=graph.columns[path].title, column=path,
+                              listing=graph.listings[path][:FEED_LENGTH], origin=path))
+    entries = tuple(
+        (page.path, _last_change(graph, page))
+        for page in pages
+        if page.kind not in ("redirect", "notfound", "search")
+    )
+    files += [
+        PageSpec(path="sitemap.xml", template="sitemap.xml", kind="sitemap", links=entries,
+                 origin="sitemap"),
+        PageSpec(path="robots.txt", template="robots.txt", kind="robots", origin="robots.txt"),
+        PageSpec(path="_redirects", template="_redirects", kind="redirects", links=redirects,
+                 origin="redirect map"),
+        PageSpec(path="nginx-redirects.conf", template="nginx-redirects.conf",
+                 kind="redirects", links=redirects, origin="nginx redirect map"),
+    ]
+    return files
+
+
+def _last_change(graph: SiteGraph, page: PageSpec) -> str:
+    """The date the page last changed: that of the newest article it shows."""
+    if page.article:
+        ids: tuple[str, ...] = (page.article,)
+    elif page.listing:
+        ids = page.listing[:1]
+    else:
+        ids = graph.order[:1]
+    dates = [graph.articles[i].date for i in ids]
+    return max(dates).date().isoformat() if dates else ""
 
 
 def _columns_in_tree_order(graph: SiteGraph) -> list[str]:

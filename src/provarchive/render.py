@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import re
 import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -22,7 +23,8 @@ from .errors import TemplateError
 from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
 from .plan import HOME_PER_COLUMN, PageSpec
-from .urls import absolute_url, column_index_path, relative_url, root_prefix
+from .taxonomy import TAXONOMIES
+from .urls import absolute_url, archive_folder, index_path, relative_url, root_prefix
 
 TEMPLATES_DIR = "templates"
 """The folder of a site that overrides the default theme, file by file."""
@@ -66,10 +68,13 @@ def make_environment(dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = _url
-    env.globals["column_path"] = column_index_path
+    env.globals["column_path"] = index_path
     env.globals["absolute_url"] = _absolute_url
     env.filters["datefmt"] = _datefmt
     env.filters["cn_date"] = _cn_date
+    env.filters["uri"] = _uri
+    env.filters["xmlsafe"] = _xmlsafe
+    env.globals["site_epoch"] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     return env
 
 
@@ -95,6 +100,19 @@ def _datefmt(value: dt.datetime, fmt: str = "%Y-%m-%d") -> str:
     return value.strftime(fmt)
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xmlsafe(text: str) -> str:
+    """Drop characters XML 1.0 forbids (control characters) from ``text``."""
+    return _XML_INVALID.sub("", text)
+
+
+def _uri(path: str) -> str:
+    """Percent-encode a URL path for plain-text files (spaces, non-ASCII)."""
+    return quote(path, safe="/")
+
+
 def _cn_date(value: dt.datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
@@ -106,6 +124,13 @@ class PageRenderer:
         self.env = env
         self.graph = graph
         self.config = config
+        env.globals["term_path"] = self.term_path
+        env.globals["archive_path"] = archive_path
+        env.globals["taxonomy_names"] = TAXONOMIES
+
+    def term_path(self, taxonomy: str, name: str) -> str:
+        """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""
+        return index_path(f"{taxonomy}/{self.graph.term_slugs[taxonomy][name]}")
 
     def render(self, page: PageSpec) -> bytes:
         """Return the bytes of ``page``; raise :class:`TemplateError` naming template and line."""
@@ -141,35 +166,102 @@ class PageRenderer:
             "columns": graph.columns,
             "current_top": None,
             "crumbs": [],
-            "feed_path": None,
+            "feed_path": f"{page.column}/atom.xml" if page.column else None,
+            "articles": self._articles(page.listing),
+            "pager": page.pager,
+            "base_path": urlsplit(self.config.base_url).path,
         }
         if page.column:
             trail = graph.column_trail(page.column)
             context["current_top"] = trail[0].path if trail else None
-        if page.kind == "home":
-            context["latest"] = self._articles(page.listing)
-            context["sections"] = [
-                (graph.columns[path], self._articles(graph.listings[path][:HOME_PER_COLUMN]))
-                for path in graph.top_columns
-            ]
-        elif page.kind == "column":
-            column = graph.columns[page.column or ""]
-            context["column"] = column
-            context["articles"] = self._articles(page.listing)
-            context["pager"] = page.pager
-            context["children"] = [graph.columns[path] for path in column.children]
-            context["crumbs"] = self._crumbs(column.path, current=True)
-        elif page.kind in ("article", "redirect"):
-            article = graph.articles[page.article or ""]
-            earlier, later = graph.neighbours.get(article.id, (None, None))
-            context["article"] = article
-            context["earlier"] = graph.articles[earlier] if earlier else None
-            context["later"] = graph.articles[later] if later else None
-            context["crumbs"] = [
-                *self._crumbs(article.column, current=False),
-                Crumb("正文", article.url, current=True),
-            ]
+        builder = getattr(self, f"_context_{page.kind}", None)
+        if builder is not None:
+            builder(page, context)
         return context
+
+    def _context_home(self, page: PageSpec, context: dict[str, Any]) -> None:
+        graph = self.graph
+        context["latest"] = context["articles"]
+        context["sections"] = [
+            (graph.columns[path], self._articles(graph.listings[path][:HOME_PER_COLUMN]))
+            for path in graph.top_columns
+        ]
+
+    def _context_column(self, page: PageSpec, context: dict[str, Any]) -> None:
+        column = self.graph.columns[page.column or ""]
+        context["column"] = column
+        context["children"] = [self.graph.columns[path] for path in column.children]
+        context["crumbs"] = self._crumbs(column.path, current=True)
+
+    def _context_article(self, page: PageSpec, context: dict[str, Any]) -> None:
+        graph = self.graph
+        article = graph.articles[page.article or ""]
+        earlier, later = graph.neighbours.get(article.id, (None, None))
+        context["article"] = article
+        context["earlier"] = graph.articles[earlier] if earlier else None
+        context["later"] = graph.articles[later] if later else None
+        context["related"] = self._articles(graph.related.get(article.id, ()))
+        context["crumbs"] = [
+            *self._crumbs(article.column, current=False),
+            Crumb("正文", article.url, current=True),
+        ]
+
+    _context_redirect = _context_article
+
+    def _context_archives(self, page: PageSpec, context: dict[str, Any]) -> None:
+        column = page.column or ""
+        months = self.graph.column_months[column] if column else self.graph.months
+        context["years"] = [
+            (year, sum(len(ids) for ids in by_month.values()),
+             [(month, len(ids)) for month, ids in by_month.items()])
+            for year, by_month in months.items()
+        ]
+        context["crumbs"] = [
+            *self._crumbs(column, current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
+
+    def _context_archive(self, page: PageSpec, context: dict[str, Any]) -> None:
+        column = page.column or ""
+        year = page.year or 0
+        months = self.graph.column_months[column] if column else self.graph.months
+        # only year pages show the months: a month page must not change when
+        # articles of other months arrive
+        context["months"] = [] if column or page.month else [
+            (month, len(ids)) for month, ids in months.get(year, {}).items()
+        ]
+        trail = self._crumbs(column, current=False)
+        trail.append(Crumb(f"{self.graph.columns[column].title}归档" if column else "日期归档",
+                           index_path(f"{column}/archives" if column else "archives")))
+        if page.month:
+            trail.append(Crumb(f"{year}年", index_path(archive_folder(year))))
+        trail.append(Crumb(f"{page.month}月" if page.month else f"{year}年",
+                           page.pager.paths[0] if page.pager else page.path, current=True))
+        context["crumbs"] = trail
+
+    def _context_terms(self, page: PageSpec, context: dict[str, Any]) -> None:
+        taxonomy = page.taxonomy or ""
+        context["terms"] = self.graph.terms[taxonomy]
+        context["crumbs"] = [*self._crumbs("", current=False),
+                             Crumb(page.title, page.path, current=True)]
+
+    def _context_term(self, page: PageSpec, context: dict[str, Any]) -> None:
+        taxonomy = page.taxonomy or ""
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(f"{TAXONOMIES[taxonomy]}索引", index_path(taxonomy)),
+            Crumb(page.term or "", page.pager.paths[0] if page.pager else page.path,
+                  current=True),
+        ]
+
+    def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
+        context["crumbs"] = [*self._crumbs("", current=False),
+                             Crumb(page.title, page.path, current=True)]
+
+    def _context_feed(self, page: PageSpec, context: dict[str, Any]) -> None:
+        articles = context["articles"]
+        context["updated"] = max((a.date for a in articles), default=None)
+        context["feed_column"] = self.graph.columns[page.column] if page.column else None
 
     def _articles(self, ids: tuple[str, ...]) -> list[Article]:
         return [self.graph.articles[article_id] for article_id in ids]
@@ -179,8 +271,13 @@ class PageRenderer:
         trail: tuple[Column, ...] = self.graph.column_trail(column_path)
         for index, column in enumerate(trail):
             last = index == len(trail) - 1
-            crumbs.append(Crumb(column.title, column_index_path(column.path), current and last))
+            crumbs.append(Crumb(column.title, index_path(column.path), current and last))
         return crumbs
+
+
+def archive_path(year: int, month: int | None = None, column: str = "") -> str:
+    """Template function: the site path of a date archive page."""
+    return index_path(archive_folder(year, month, column))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import posixpath
 import re
 from urllib.parse import unquote
 
@@ -131,9 +130,13 @@ def alias_path(alias: str) -> str:
     return check_site_path(file_path(path), "alias")
 
 
-def column_index_path(column: str, page: int = 1) -> str:
-    """Return the site path of page ``page`` of a column index (``zhxx/index_2.html``)."""
-    prefix = f"{column}/" if column else ""
+def index_path(folder: str, page: int = 1) -> str:
+    """Return the site path of page ``page`` of the listing in ``folder`` (``zhxx/index_2.html``).
+
+    Column pages, archives and tag pages are all paginated this way, as Chinese
+    CMSes number them: ``index.html``, ``index_2.html``, ``index_3.html``...
+    """
+    prefix = f"{folder}/" if folder else ""
     return f"{prefix}index.html" if page == 1 else f"{prefix}index_{page}.html"
 
 
@@ -142,10 +145,26 @@ def root_prefix(page_path: str) -> str:
     return "../" * page_path.count("/")
 
 
+def archive_folder(year: int, month: int | None = None, column: str = "") -> str:
+    """Return the folder of a date archive: ``archives/2024/07`` or ``zhxx/archives/2024``."""
+    prefix = f"{column}/archives" if column else "archives"
+    return f"{prefix}/{year:04d}" + (f"/{month:02d}" if month else "")
+
+
 def relative_url(from_path: str, to_path: str) -> str:
-    """Return the URL that leads from the page at ``from_path`` to the file at ``to_path``."""
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    """Return the URL that leads from the page at ``from_path`` to the file at ``to_path``.
+
+    Both are site paths; a ``to_path`` ending in ``/`` names a folder. Called for
+    every link of every page, so it avoids ``posixpath.relpath`` (which asks the OS
+    for the working folder each time).
+    """
+    from_dir = from_path.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    limit = min(len(from_dir), len(target) - 1)
+    while common < limit and from_dir[common] == target[common]:
+        common += 1
+    return "../" * (len(from_dir) - common) + "/".join(target[common:])
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -1,0 +1,145 @@
+"""Ways into the archive besides columns: tags, sources, reporters, dates, related articles.
+
+Every function here takes articles in newest-first order and does linear or
+n·log n work, so a 20,000-article archive costs no more than a sort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Article
+from .urls import slugify_text
+
+TAXONOMIES: dict[str, str] = {"tags": "标签", "sources": "来源", "authors": "记者"}
+"""Taxonomy key (also its URL folder) to its Chinese name."""
+
+RELATED_COUNT = 5
+"""Related articles shown on an article page."""
+_RELATED_WINDOW = 12
+"""Neighbours in time considered per shared tag: keeps related articles linear in n."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One tag, source or reporter, with the articles that carry it."""
+
+    taxonomy: str
+    """``tags``, ``sources`` or ``authors``."""
+    name: str
+    """The name as written in front matter (e.g. 科技创新, 岚山日报)."""
+    slug: str
+    """URL name: pinyin, unique within the taxonomy, never empty."""
+    article_ids: tuple[str, ...]
+    """Articles carrying the term, newest first."""
+
+
+def _values(taxonomy: str) -> Callable[[Article], Iterable[str]]:
+    if taxonomy == "tags":
+        return lambda article: article.tags
+    if taxonomy == "authors":
+        return lambda article: article.authors
+    return lambda article: (article.source,) if article.source else ()
+
+
+def build_terms(taxonomy: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+    """Return the terms of ``taxonomy`` over ``articles`` (newest first), ordered by name.
+
+    Slugs are pinyin; names that spell alike (王明, 汪明) are told apart by a suffix
+    from a hash of the name, so a slug never depends on which other names exist,
+    except that the first name in code-point order keeps the plain slug.
+    """
+    values = _values(taxonomy)
+    members: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        for name in values(article):
+            members[name].append(article.id)
+    names = sorted(members)
+    slugs = unique_slugs(names)
+    return tuple(
+        Term(taxonomy=taxonomy, name=name, slug=slugs[name], article_ids=tuple(members[name]))
+        for name in names
+    )
+
+
+def unique_slugs(names: Sequence[str]) -> dict[str, str]:
+    """Return a distinct, stable slug for each of ``names`` (pinyin, suffixed on a clash)."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(names):
+        by_slug[slugify_text(name)].append(name)
+    slugs: dict[str, str] = {}
+    taken = set(by_slug)
+    for base, clashing in by_slug.items():
+        slugs[clashing[0]] = base
+        for name in clashing[1:]:
+            digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
+            length = 4
+            while f"{base}-{digest[:length]}" in taken:
+                length += 2
+            slugs[name] = f"{base}-{digest[:length]}"
+            taken.add(slugs[name])
+    return slugs
+
+
+def group_by_month(articles: Sequence[Article]) -> dict[int, dict[int, tuple[str, ...]]]:
+    """Return article ids by year and month, newest year and month first, newest article first."""
+    years: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        years[article.date.year][article.date.month].append(article.id)
+    return {
+        year: {month: tuple(years[year][month]) for month in sorted(years[year], reverse=True)}
+        for year in sorted(years, reverse=True)
+    }
+
+
+def related_articles(
+    articles: Sequence[Article], count: int = RELATED_COUNT
+) -> dict[str, tuple[str, ...]]:
+    """Return, for each article, up to ``count`` related ones: most shared tags first.
+
+    Ties go to the nearer in time; the rest are filled from the same column,
+    nearest in time. Only the ``_RELATED_WINDOW`` nearest articles of each tag are
+    considered, which keeps the work linear in the number of articles.
+    """
+    position = {article.id: index for index, article in enumerate(articles)}
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    by_column: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        for tag in article.tags:
+            by_tag[tag].append(article.id)
+        by_column[article.column].append(article.id)
+    tag_index = {
+        tag: {article_id: index for index, article_id in enumerate(ids)}
+        for tag, ids in by_tag.items()
+    }
+    column_index = {
+        column: {article_id: index for index, article_id in enumerate(ids)}
+        for column, ids in by_column.items()
+    }
+    related: dict[str, tuple[str, ...]] = {}
+    for article in articles:
+        here = position[article.id]
+        shared: dict[str, int] = defaultdict(int)
+        for tag in article.tags:
+            for other in _window(by_tag[tag], tag_index[tag][article.id], _RELATED_WINDOW):
+                shared[other] += 1
+        ranked = sorted(shared, key=lambda o: (-shared[o], abs(position[o] - here), o))
+        chosen = ranked[:count]
+        if len(chosen) < count:
+            siblings = by_column[article.column]
+            nearby = _window(siblings, column_index[article.column][article.id], count * 2)
+            for other in sorted(nearby, key=lambda o: (abs(position[o] - here), o)):
+                if len(chosen) >= count:
+                    break
+                if other not in chosen:
+                    chosen.append(other)
+        related[article.id] = tuple(chosen)
+    return related
+
+
+def _window(ids: list[str], index: int, size: int) -> list[str]:
+    """The up to ``size`` ids on each side of ``ids[index]``, without it."""
+    return ids[max(0, index - size) : index] + ids[index + 1 : index + 1 + size]
