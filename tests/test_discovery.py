@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from conftest import article, column, run_cli
-from sitecheck import crawl, read_page
-
 from provarchive.taxonomy import unique_slugs
+from sitecheck import crawl, read_page
 
 
 def taxonomy_site(make_site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import feedparser
+
 from conftest import article, column, run_cli, snapshot
 from sitecheck import crawl, read_page
 
@@ -90,7 +91,7 @@ def test_aliases_of_every_kind_lead_to_their_article(make_site):
     public = site / "public"
     for alias, path in zip(aliases, ["zhxx/yywl/202307/t20230709_123456.shtml",
                                      "old/news/2023/0709/1.htm", "html/2024/a.html",
-                                     "old/folder/index.html", "legacy/no-slash.asp"]):
+                                     "old/folder/index.html", "legacy/no-slash.asp"], strict=False):
         html = (public / path).read_text("utf-8")
         walk = crawl(public, path)
         assert walk.broken == [] and "zhxx/202307/x.html" in walk.reached, alias
