@@ -1,0 +1,331 @@
+"""HTML pages to the text a crawler saves: breadcrumb, headline, meta lines and the article.
+
+The page is parsed with selectolax (lexbor). Script, style, nav, header, footer and
+share or menu widgets are dropped; the article region is the smallest element that
+holds both the headline and the element with the most paragraph text. Inside the
+article, headings become ``## `` lines and images ``![alt](src)`` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from provarchive.importer.breadcrumb import parse_breadcrumb
+from provarchive.importer.text import compact, fold
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
+    "select", "option", "button", "input", "textarea", "nav", "header", "footer", "map",
+    "audio", "video", "link", "meta",
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
+        "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "hr", "li", "main", "menu", "ol", "p", "pre", "section", "table", "tbody",
+        "thead", "tfoot", "tr", "td", "th", "ul", "caption", "html"
+    ]
+)
+_HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
+# Class or id words of widgets that never hold article text. Footer-like words are
+# left out on purpose: an article's own foot often carries the editor line.
+_CHROME_TOKENS = frozenset(
+    [
+        "nav", "navbar", "navigation", "menu", "mainmenu", "topmenu", "submenu", "share", "bdshare",
+        "bdsharebuttonbox", "sharebox", "toolbar", "sidebar", "search", "searchbox", "login",
+        "topbar", "topnav", "friendlink", "links", "tools", "print", "font", "fontsize", "related",
+        "relate", "hot", "recommend", "comment", "comments", "qrcode", "ewm", "erweima"
+    ]
+)
+_CRUMB_TOKENS = ("crumb", "bread", "position", "location", "weizhi", "dqwz", "curpos",
+                 "currentpath", "path", "place", "wz")
+_TITLE_TOKENS = ("title", "tit", "biaoti", "headline", "bt")
+_SPACES = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """The text of an HTML page as a crawler would save it, and what its head states."""
+
+    text: str
+    """Breadcrumb, headline, meta lines and article, one block per line."""
+    canonical_url: str | None
+    """``<link rel=canonical>`` or ``og:url``."""
+    title_hint: str | None
+    """The headline as the head states it (``ArticleTitle``, ``og:title`` or ``<title>``)."""
+    date_hint: str | None
+    """A publish date stated in the head (``PubDate``, ``article:published_time``)."""
+    source_hint: str | None
+    """A source stated in the head (``ContentSource``)."""
+
+
+def looks_like_html(text: str) -> bool:
+    """Return True when ``text`` is an HTML document rather than crawler text."""
+    head = text.lstrip()[:2048].lower()
+    if head.startswith(("<!doctype", "<html", "<?xml")):
+        return True
+    return head.startswith("<") and any(
+        tag in head for tag in ("<head", "<body", "<div", "<p>", "<p ", "<table", "<title")
+    )
+
+
+def _tokens(node: LexborNode) -> list[str]:
+    """Return the lower-cased class and id tokens of ``node``, split at ``-`` and ``_`` too."""
+    attrs = node.attributes
+    raw = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    words = raw.split()
+    return words + [part for word in words for part in re.split(r"[-_]", word)[1:] if part]
+
+
+def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
+    """Return the content of the first ``<meta>`` whose name or property is in ``names``."""
+    wanted = {n.lower() for n in names}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").lower()
+        if key in wanted and (attrs.get("content") or "").strip():
+            return _SPACES.sub(" ", attrs["content"] or "").strip()
+    return None
+
+
+def _canonical(tree: LexborHTMLParser) -> str | None:
+    """Return the canonical URL the head states."""
+    for node in tree.css("link"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        href = (node.attributes.get("href") or "").strip()
+        if "canonical" in rel and href:
+            return href
+    return _meta(tree, "og:url")
+
+
+def _title_hint(tree: LexborHTMLParser) -> str | None:
+    """Return the headline the head states, without a site-name suffix."""
+    stated = _meta(tree, "ArticleTitle", "og:title", "twitter:title")
+    if stated:
+        return stated
+    node = tree.css_first("title")
+    if node is None:
+        return None
+    text = _SPACES.sub(" ", node.text()).strip()
+    parts = [p for p in _TITLE_SEPARATORS.split(text) if p.strip()]
+    return max(parts, key=len) if parts else None
+
+
+def _inline_text(node: LexborNode) -> str:
+    """Return the text of ``node`` as one line."""
+    return _SPACES.sub(" ", node.text(deep=True, separator="")).strip()
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    """Return True for an element whose class or id names a menu, footer or share widget."""
+    return any(token in _CHROME_TOKENS for token in _tokens(node))
+
+
+def _crumb_node(body: LexborNode) -> LexborNode | None:
+    """Return the deepest element whose text is a breadcrumb."""
+    best: LexborNode | None = None
+    for node in body.traverse():
+        if node.tag in ("-text", "-comment", "body", "html", "script", "style"):
+            continue
+        named = any(t.startswith(_CRUMB_TOKENS) for t in _tokens(node))
+        text = _crumb_text(node)
+        if not text or len(text) > 200:
+            continue
+        folded = fold(text)
+        marked = re.match(r"^\s*(?:您|你)?(?:当前|现在)?(?:的)?(?:所在)?位\s*置", folded)
+        if (named or marked) and parse_breadcrumb(text):
+            best = node  # traverse is depth-first: a later match is deeper or later
+            if marked:
+                continue
+    return best
+
+
+def _crumb_text(node: LexborNode) -> str:
+    """Return a breadcrumb element's text; list items without separators are joined by ``>``."""
+    text = _inline_text(node)
+    items = [_inline_text(n) for n in node.css("li")]
+    items = [i for i in items if i]
+    if len(items) >= 2 and not re.search(r"[>›»/]|&gt;", text):
+        return " > ".join(items)
+    return text
+
+
+def _content_node(body: LexborNode) -> LexborNode | None:
+    """Return the element holding the most paragraph text (the article body)."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        length = len((node.text_content or "").strip())
+        if length < 10:
+            continue
+        parent = node.parent
+        while parent is not None and parent.tag not in _BLOCK_TAGS:
+            parent = parent.parent
+        if parent is None:
+            continue
+        target = parent.parent if parent.tag == "p" and parent.parent is not None else parent
+        for weight, element in ((1.0, target), (0.3, target.parent)):
+            if element is None:
+                continue
+            scores[element.mem_id] = scores.get(element.mem_id, 0.0) + weight * length
+            nodes[element.mem_id] = element
+    if not scores:
+        return None
+    return nodes[max(scores, key=lambda key: scores[key])]
+
+
+def _title_node(body: LexborNode, hint: str | None) -> LexborNode | None:
+    """Return the element holding the headline: a heading or ``title`` element matching the hint."""
+    key = compact(hint or "")
+    best: tuple[int, LexborNode] | None = None
+    for node in body.traverse():
+        if node.tag in ("-text", "-comment"):
+            continue
+        heading = node.tag in ("h1", "h2", "h3")
+        named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
+        text = compact(_inline_text(node))
+        if len(text) < 4 or len(text) > 120:
+            continue
+        score = 0
+        if key and text == key:
+            score = 4 if heading or named else 3
+        elif key and (heading or named) and (text in key or key in text):
+            score = 2
+        elif node.tag == "h1":
+            score = 1
+        if score and (best is None or score > best[0]):
+            best = (score, node)
+    return best[1] if best else None
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    """Return ``node`` and its ancestors, innermost first."""
+    chain: list[LexborNode] = []
+    current: LexborNode | None = node
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+def _common_ancestor(first: LexborNode, second: LexborNode) -> LexborNode:
+    """Return the innermost element containing both ``first`` and ``second``."""
+    seen = {n.mem_id for n in _ancestors(first)}
+    for node in _ancestors(second):
+        if node.mem_id in seen:
+            return node
+    return second
+
+
+def _contains(outer: LexborNode, inner: LexborNode | None) -> bool:
+    """Return True when ``inner`` is ``outer`` or inside it."""
+    return inner is not None and any(n.mem_id == outer.mem_id for n in _ancestors(inner))
+
+
+class _Writer:
+    """Collects lines while walking the article region."""
+
+    def __init__(self, content: LexborNode | None, skip: LexborNode | None):
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.content_id = content.mem_id if content is not None else None
+        self.skip_id = skip.mem_id if skip is not None else None
+
+    def flush(self) -> None:
+        line = _SPACES.sub(" ", "".join(self.current)).strip()
+        if line:
+            self.lines.append(line)
+        self.current = []
+
+    def walk(self, node: LexborNode, in_content: bool) -> None:
+        if node.mem_id == self.skip_id:
+            return
+        tag = node.tag
+        if tag == "-text":
+            self.current.append(node.text_content or "")
+            return
+        if tag == "-comment" or tag in _DROP_TAGS:
+            return
+        in_content = in_content or node.mem_id == self.content_id
+        if tag == "br":
+            self.flush()
+            return
+        if tag == "img":
+            if in_content:
+                self.flush()
+                alt = (node.attributes.get("alt") or "").replace("]", "").strip()
+                src = (node.attributes.get("src") or "").replace(")", "%29").strip()
+                if src:
+                    self.lines.append(f"![{alt}]({src})")
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
+            text = _inline_text(node)
+            if text:
+                self.lines.append("## " + text)
+            return
+        child = node.child
+        while child is not None:
+            self.walk(child, in_content)
+            child = child.next
+        if block:
+            self.flush()
+
+
+def _bold_paragraph(node: LexborNode) -> bool:
+    """Return True for a short ``<p>`` whose whole text is bold: a subheading."""
+    if node.tag != "p":
+        return False
+    text = _inline_text(node)
+    if not text or len(text) > 40 or node.css_first("img") is not None:
+        return False
+    bold = "".join(_inline_text(b) for b in node.css("strong, b"))
+    return compact(bold) == compact(text)
+
+
+def html_to_text(html: str) -> HtmlPage:
+    """Return the article region of an HTML page as crawler-style text, and its head's hints."""
+    tree = LexborHTMLParser(html)
+    canonical = _canonical(tree)
+    title_hint = _title_hint(tree)
+    date_hint = _meta(tree, "PubDate", "article:published_time", "publishdate", "pubdate",
+                      "datePublished", "firstpublishedtime")
+    source_hint = _meta(tree, "ContentSource", "source", "og:site_name")
+    body = tree.body
+    if body is None:
+        return HtmlPage("", canonical, title_hint, date_hint, None)
+    for tag in ("script", "style", "noscript", "template", "iframe"):
+        for node in body.css(tag):
+            node.decompose()
+    crumb = _crumb_node(body)
+    crumb_line = _crumb_text(crumb) if crumb is not None else None
+    content = _content_node(body)
+    title = _title_node(body, title_hint)
+    for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
+        n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
+    ]:
+        if not (_contains(node, content) or _contains(node, title)) and node.parent is not None:
+            if crumb is not None and _contains(node, crumb):
+                continue
+            node.decompose()
+    region = body
+    if content is not None and title is not None:
+        region = _common_ancestor(title, content)
+    elif content is not None and content.parent is not None:
+        region = content.parent
+    writer = _Writer(content, crumb)
+    writer.walk(region, False)
+    writer.flush()
+    lines = writer.lines
+    if crumb_line:
+        lines = [crumb_line, *lines]
+    source = source_hint if source_hint and len(source_hint) <= 30 else None
+    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source)

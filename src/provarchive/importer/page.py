@@ -1,0 +1,100 @@
+"""The record a legacy page is parsed into, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """One legacy news page as typed fields."""
+
+    breadcrumb: tuple[str, ...]
+    """Crumbs as shown on the page, without the 当前位置 marker, a final 正文 or a final
+    crumb repeating the title; empty when the page shows none."""
+    column: str | None
+    """A column name shown on the page apart from the breadcrumb, else None."""
+    title: str
+    """主题: the headline."""
+    kicker: str | None
+    """引题: the line above the headline; several lines joined with ``\\n``."""
+    subtitle: str | None
+    """副题: the line below the headline; several lines joined with ``\\n``."""
+    date: str | None
+    """Publish date as ``YYYY-MM-DD``."""
+    time: str | None
+    """Publish time as ``HH:MM``."""
+    source: str | None
+    """来源: the outlet the article comes from."""
+    authors: tuple[str, ...]
+    """Reporters, correspondents and photographers, in order of appearance, no duplicates."""
+    editor: str | None
+    """责任编辑, else 责编, else 编辑; several names joined with ``、``."""
+    body: str
+    """The article as Markdown: blank-line separated paragraphs, ``## `` subheadings."""
+    warnings: tuple[str, ...]
+    """What the parser was unsure of."""
+    original_url: str | None
+    """The page's canonical URL when the page states one."""
+    encoding: str
+    """The encoding the page's bytes were decoded with."""
+
+
+JSON_KEYS = (
+    "file", "breadcrumb", "column", "title", "kicker", "subtitle", "date", "time", "source",
+    "authors", "editor", "body", "warnings",
+)
+"""The keys of :func:`page_to_json`, in order."""
+
+
+def page_to_json(page: ParsedPage, file: str) -> dict[str, Any]:
+    """Return ``page`` as a JSON-ready dict with the keys of :data:`JSON_KEYS`, in order."""
+    return {
+        "file": file,
+        "breadcrumb": list(page.breadcrumb),
+        "column": page.column,
+        "title": page.title,
+        "kicker": page.kicker,
+        "subtitle": page.subtitle,
+        "date": page.date,
+        "time": page.time,
+        "source": page.source,
+        "authors": list(page.authors),
+        "editor": page.editor,
+        "body": page.body,
+        "warnings": list(page.warnings),
+    }
+
+
+def format_summary(page: ParsedPage, file: str) -> str:
+    """Return a readable multi-line summary of ``page`` with Chinese labels, for a terminal."""
+    missing = "—"
+
+    def show(value: str | None) -> str:
+        return value.replace("\n", " / ") if value else missing
+
+    paragraphs = [b for b in page.body.split("\n\n") if b.strip()]
+    headings = sum(1 for b in paragraphs if b.startswith("## "))
+    chars = sum(len(b) for b in paragraphs if not b.startswith("## "))
+    when = page.date or missing
+    if page.date and page.time:
+        when = f"{page.date} {page.time}"
+    rows = [
+        ("文件", file),
+        ("面包屑", " > ".join(page.breadcrumb) or missing),
+        ("栏目", show(page.column)),
+        ("引题", show(page.kicker)),
+        ("主题", page.title),
+        ("副题", show(page.subtitle)),
+        ("日期", when),
+        ("来源", show(page.source)),
+        ("作者", "、".join(page.authors) or missing),
+        ("编辑", show(page.editor)),
+        ("原始链接", show(page.original_url)),
+        ("编码", page.encoding),
+        ("正文", f"{len(paragraphs) - headings} 段, {headings} 个小标题, {chars} 字"),
+    ]
+    lines = [f"{label}: {value}" for label, value in rows]
+    lines += [f"提示: {warning}" for warning in page.warnings]
+    return "\n".join(lines)

@@ -1,0 +1,276 @@
+"""Saved legacy pages (bytes, text or HTML) to :class:`ParsedPage` records.
+
+A page is read top to bottom as classified lines (see :mod:`layout`): everything
+before the breadcrumb is site chrome; between the breadcrumb and the first line of
+running text lie the column line, the headline lines and the meta lines; the rest
+is the body, whose trailing meta lines (editor, source restated) form the footer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provarchive.errors import ParseError
+from provarchive.importer.body import is_paragraph, to_markdown
+from provarchive.importer.breadcrumb import drop_title_crumb
+from provarchive.importer.decode import decode_page
+from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
+from provarchive.importer.labels import Kind
+from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
+from provarchive.importer.metadata import (
+    collect_authors,
+    pick_date,
+    pick_editor,
+    pick_source,
+    strip_trailing_byline,
+)
+from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
+from provarchive.importer.text import compact, fold, squeeze_han, visible_length
+from provarchive.importer.titles import Headline, split_headline, strip_title_tags
+
+__all__ = [
+    "JSON_KEYS",
+    "ParsedPage",
+    "format_summary",
+    "page_to_json",
+    "parse_html",
+    "parse_page",
+    "parse_text",
+]
+
+_BODY_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.IMAGE)
+_GENERIC_ONLY = frozenset({Kind.DATE_GENERIC})
+
+
+@dataclass(frozen=True)
+class _Hints:
+    """What an HTML head says about the page, to confirm or fill in the text's fields."""
+
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+def parse_page(data: bytes, path: str) -> ParsedPage:
+    """Return the record of a saved page's bytes, HTML or crawler text, in any encoding."""
+    if not data or not data.strip():
+        raise ParseError("empty page", path)
+    text, encoding = decode_page(data)
+    if looks_like_html(text):
+        return parse_html(text, path, encoding=encoding)
+    return parse_text(text, path, encoding=encoding)
+
+
+def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
+    """Return the record of an HTML page given as text."""
+    page: HtmlPage = html_to_text(html)
+    hints = _Hints(page.title_hint, page.date_hint, page.source_hint, page.canonical_url)
+    return _parse(page.text, path, encoding, hints)
+
+
+def parse_text(text: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
+    """Return the record of a page saved as plain text by a crawler."""
+    return _parse(text, path, encoding, _Hints())
+
+
+def _first(lines: list[PageLine], kind: LineKind, start: int = 0) -> int | None:
+    """Return the index of the first line of ``kind`` at or after ``start``."""
+    return next((i for i in range(start, len(lines)) if lines[i].kind is kind), None)
+
+
+def _body_start(lines: list[PageLine], start: int) -> int:
+    """Return the index of the first line of running text at or after ``start``."""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.kind is LineKind.TEXT and is_paragraph(line.text):
+            return index
+        if line.kind is LineKind.HEADING:
+            return index
+        if line.kind is LineKind.IMAGE and any(
+            lines[i].kind is LineKind.TEXT for i in range(start, index)
+        ):
+            return index
+    return len(lines)
+
+
+def _column(header: list[PageLine], crumbs: tuple[str, ...]) -> PageLine | None:
+    """Return the header line that names the column (it repeats a crumb)."""
+    keys = {compact(c) for c in crumbs if c}
+    for line in header:
+        if line.kind is LineKind.TEXT and compact(squeeze_han(line.text)) in keys:
+            return line
+    return None
+
+
+def _headline_lines(header: list[PageLine], before_crumb: list[PageLine]
+                    ) -> tuple[list[PageLine], list[PageLine]]:
+    """Return the headline lines, and header text lines that belong to the body instead."""
+    texts = [line for line in header if line.kind is LineKind.TEXT]
+    anchor = next((line.number for line in header if line.kind is LineKind.META), None)
+    if anchor is None:
+        return texts[-3:], []
+    before = [line for line in texts if line.number < anchor]
+    after = [line for line in texts if line.number > anchor]
+    if before:
+        return before[-3:], after
+    if after:
+        return after[:3], after[3:]
+    earlier = [line for line in before_crumb if line.kind is LineKind.TEXT]
+    return earlier[-1:], []
+
+
+def _is_column_label(headline: list[PageLine]) -> bool:
+    """Return True when the first headline line is a short column name above a real headline."""
+    if len(headline) < 2:
+        return False
+    first, second = headline[0].text, headline[1].text
+    return (
+        visible_length(first) <= 6
+        and not re.search(r"[\W_]", fold(first).replace(" ", ""))
+        and visible_length(second) >= 2 * visible_length(first)
+    )
+
+
+def _fallback_headline(body: list[PageLine], hints: _Hints, path: str
+                       ) -> tuple[Headline, PageLine | None]:
+    """Return a headline when the page shows no headline lines, or raise ParseError."""
+    if hints.title and visible_length(hints.title) >= 2:
+        title = strip_title_tags(hints.title)
+        return Headline(title, None, None, ("title taken from the HTML <title>",)), None
+    for line in body:
+        if line.kind is LineKind.TEXT and visible_length(line.text) <= 60:
+            title = strip_title_tags(line.text)
+            return Headline(title, None, None, (f"title guessed from line {title!r}",)), line
+    raise ParseError("no title found: the page has no headline line", path)
+
+
+def _is_repeat(line: PageLine, headline: Headline) -> bool:
+    """Return True when a body line repeats the headline (alone or with kicker or subtitle)."""
+    key = compact(strip_title_tags(line.text))
+    if not key:
+        return False
+    parts = [headline.title, headline.kicker or "", headline.subtitle or ""]
+    variants = {
+        compact(headline.title),
+        compact("".join(parts[1:2] + parts[:1])),
+        compact("".join(parts[:1] + parts[2:])),
+        compact("".join([parts[1], parts[0], parts[2]])),
+    }
+    return key in variants
+
+
+def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
+    """Return the record of a page's text, using ``hints`` from an HTML head when given."""
+    lines = classify_page(text)
+    if not any(line.kind is not LineKind.CHROME for line in lines):
+        raise ParseError("empty page: no text besides page chrome", path)
+    crumb_at = _first(lines, LineKind.BREADCRUMB)
+    if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
+        crumb_at = None
+    crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
+    start = crumb_at + 1 if crumb_at is not None else 0
+    body_at = _body_start(lines, start)
+    header = lines[start:body_at]
+    if crumb_at is not None:
+        header = [lines[crumb_at], *header]
+    column_line = _column(header, crumbs)
+    candidates = [line for line in header if line is not column_line]
+    headline_lines, leftover = _headline_lines(candidates, lines[:crumb_at or 0])
+    if column_line is None and _is_column_label(headline_lines):
+        column_line, headline_lines = headline_lines[0], headline_lines[1:]
+    rest = leftover + [line for line in lines[body_at:]]
+    footer_at = next((i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START
+                      and i > 0), None)
+    if footer_at is not None:
+        rest = rest[:footer_at] + [
+            line for line in rest[footer_at:] if line.kind in (LineKind.META, LineKind.BYLINE)
+        ]
+    body_lines, body_meta, footer = _split_body(rest)
+
+    warnings: list[str] = []
+    hint_texts = [h for h in (hints.title,) if h]
+    if crumbs:
+        hint_texts.append(crumbs[-1])
+    hint_texts += [line.text for line in body_lines[:3] if line.kind is LineKind.TEXT]
+    if headline_lines:
+        headline = split_headline([line.text for line in headline_lines], hint_texts)
+        used: PageLine | None = None
+    else:
+        headline, used = _fallback_headline(body_lines, hints, path)
+    warnings += headline.warnings
+
+    kept = [
+        line for line in body_lines
+        if line is not used and line.kind in _BODY_KINDS
+        and not (line.number <= body_lines[0].number + 3 and _is_repeat(line, headline))
+    ]
+    texts, trailing = strip_trailing_byline([line.text for line in kept])
+    header_meta = [line for line in header if line.kind in (LineKind.META, LineKind.BREADCRUMB)]
+    date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date)
+    warnings += date_warnings
+    column = column_line.text if column_line is not None else _column_field(header)
+    all_meta = header_meta + body_meta + footer
+    url = hints.url or next((url_of(line) for line in lines if line.kind is LineKind.URL), None)
+    return ParsedPage(
+        breadcrumb=drop_title_crumb(crumbs, headline.title),
+        column=squeeze_han(column) if column else None,
+        title=headline.title,
+        kicker=headline.kicker,
+        subtitle=headline.subtitle,
+        date=date.date if date else None,
+        time=date.time if date else None,
+        source=pick_source(header_meta + footer + body_meta) or hints.source,
+        authors=collect_authors(header, body_lines, footer, trailing),
+        editor=pick_editor(all_meta),
+        body=to_markdown(texts),
+        warnings=tuple(dict.fromkeys(warnings)),
+        original_url=url,
+        encoding=encoding,
+    )
+
+
+def _column_field(header: list[PageLine]) -> str | None:
+    """Return a ``栏目:`` field's value among header lines."""
+    for line in header:
+        for field in line.fields:
+            if field.kind is Kind.COLUMN and field.value:
+                return field.value.split()[0]
+    return None
+
+
+def _signature_date(lines: list[PageLine], index: int) -> bool:
+    """Return True for a bare date right under a short signature line (a notice's 落款)."""
+    line, above = lines[index], lines[index - 1] if index else None
+    return (
+        line.kind is LineKind.META and not line.fields and above is not None
+        and above.kind is LineKind.TEXT and visible_length(above.text) <= 25
+        and not is_paragraph(above.text) and not above.text.endswith(("。", ":", "："))
+    )
+
+
+def _split_body(rest: list[PageLine]) -> tuple[list[PageLine], list[PageLine], list[PageLine]]:
+    """Return body lines, meta lines inside the body, and footer lines after the last paragraph.
+
+    A meta line inside the body that only has ``时间:``/``日期:`` labels is event
+    information and stays body text.
+    """
+    last_text = max((i for i, line in enumerate(rest) if line.kind in _BODY_KINDS), default=-1)
+    body: list[PageLine] = []
+    body_meta: list[PageLine] = []
+    footer: list[PageLine] = []
+    for index, line in enumerate(rest):
+        if index == last_text + 1 and _signature_date(rest, index):
+            body.append(PageLine(line.number, line.text, LineKind.TEXT))
+        elif index > last_text:
+            footer.append(line)
+        elif line.kind is LineKind.META and line.fields and {
+            f.kind for f in line.fields
+        } <= _GENERIC_ONLY:
+            body.append(PageLine(line.number, line.text, LineKind.TEXT))
+        elif line.kind is LineKind.META:
+            body_meta.append(line)
+        else:
+            body.append(line)
+    return body, body_meta, footer
