@@ -83,7 +83,7 @@ def resolve(root: Path, page: str, link: str, mount: str = "/") -> tuple[str | N
         return None, parts.fragment
     if target in ("", ".") or target.endswith("/") or (root / target).is_dir():
         target = posixpath.join(target, "index.html") if target not in ("", ".") else "index.html"
-    return target, parts.fragment
+    return target, unquote(parts.fragment)
 
 
 @dataclass

@@ -257,7 +257,7 @@ def test_images_and_article_links_resolve_relative_to_the_markdown_file(make_sit
             "content/b/_column.yaml": column("乙"),
             "content/a/images/chart.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
             "content/a/x.md": article(
-                "一", body="![图表](images/chart.svg)\n\n[另一篇](../b/y.md#di-er-duan)"
+                "一", body="![图表](images/chart.svg)\n\n[另一篇](../b/y.md#第二段)"
             ),
             "content/b/y.md": article("二", body="## 第二段\n\n文字。"),
         }
@@ -265,7 +265,7 @@ def test_images_and_article_links_resolve_relative_to_the_markdown_file(make_sit
     assert run_cli("build", site).code == 0
     html = (site / "public/a/202405/x.html").read_text("utf-8")
     assert 'src="../images/chart.svg"' in html
-    assert 'href="../../b/202405/y.html#di-er-duan"' in html
+    assert 'href="../../b/202405/y.html#%E7%AC%AC%E4%BA%8C%E6%AE%B5"' in html
     assert (site / "public/a/images/chart.svg").is_file()
     assert crawl(site / "public").broken == []
 

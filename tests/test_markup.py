@@ -43,14 +43,14 @@ def test_dangerous_link_schemes_are_not_links(target):
     assert "href=" not in html and "src=" not in html
 
 
-def test_headings_get_pinyin_ids_and_a_toc():
-    body = SAFE.render("## 企业成为创新主力军\n\n文。\n\n## 企业成为创新主力军\n\n### 1. 数据\n")
-    assert '<h2 id="qi-ye-cheng-wei-chuang-xin-zhu-li-jun">' in body.html
-    assert '<h2 id="qi-ye-cheng-wei-chuang-xin-zhu-li-jun-2">' in body.html
+def test_headings_get_ids_from_their_text_and_a_toc():
+    body = SAFE.render("## 企业成为创新主力军\n\n文。\n\n## 企业成为创新主力军\n\n### 1. 数据，AI 应用\n")
+    assert '<h2 id="企业成为创新主力军">' in body.html
+    assert '<h2 id="企业成为创新主力军-2">' in body.html
     assert body.toc == (
-        (2, "qi-ye-cheng-wei-chuang-xin-zhu-li-jun", "企业成为创新主力军"),
-        (2, "qi-ye-cheng-wei-chuang-xin-zhu-li-jun-2", "企业成为创新主力军"),
-        (3, "1-shu-ju", "1. 数据"),
+        (2, "企业成为创新主力军", "企业成为创新主力军"),
+        (2, "企业成为创新主力军-2", "企业成为创新主力军"),
+        (3, "1-数据ai-应用", "1. 数据，AI 应用"),
     )
 
 

@@ -41,7 +41,7 @@ COLUMN_FILE = "_column.yaml"
 
 ARTICLE_KEYS = (
     "title", "kicker", "subtitle", "date", "source", "authors", "editor", "tags", "slug",
-    "summary", "original_url", "aliases", "draft", "extra",
+    "summary", "original_url", "aliases", "draft", "extra", "import_hash",
 )  # fmt: skip
 """Every front-matter key an article may use."""
 COLUMN_KEYS = ("title", "weight", "description")
@@ -465,6 +465,8 @@ def validate_front_matter(meta: LineMap, shown: str, config: SiteConfig) -> dict
             fail("draft", f"'draft' must be true or false, not {_describe(meta['draft'])}")
         else:
             fields["draft"] = meta["draft"]
+    if "import_hash" in meta and not isinstance(meta["import_hash"], str):
+        fail("import_hash", "'import_hash' is written by provarchive import; leave it as it is")
     if "extra" in meta and meta["extra"] is not None:
         if not isinstance(meta["extra"], dict):
             fail(

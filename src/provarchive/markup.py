@@ -4,7 +4,7 @@
   space (editors hard-wrap Chinese paragraphs anywhere).
 * Raw HTML is escaped unless the site trusts its editors (``markdown: {html: true}``).
 * ``javascript:``, ``vbscript:``, ``file:`` and ``data:`` links are never emitted.
-* Headings get stable ids (pinyin of their text) for anchors and tables of contents.
+* Headings get stable ids (their own text, as Hugo does) for anchors and contents.
 * Relative links and images are passed to a resolver, which maps a path written
   relative to the Markdown file onto the output site.
 """
@@ -20,7 +20,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from .model import MarkdownOptions
-from .urls import slugify_text
 
 LinkResolver = Callable[[str], "str | None"]
 """Maps a link target as written in Markdown to the URL to emit (None: keep it)."""
@@ -102,10 +101,10 @@ class MarkdownRenderer:
             token.children = _join_cjk_lines(token.children)
             _resolve_links(token.children, resolve, links)
             text = _plain_text(token.children)
-            length += sum(1 for char in text if not char.isspace())
+            length += len("".join(text.split()))
             opener = tokens[index - 1] if index else None
             if opener is not None and opener.type == "heading_open":
-                anchor = _unique_id(slugify_text(text), used_ids)
+                anchor = _unique_id(anchor_id(text), used_ids)
                 opener.attrSet("id", anchor)
                 toc.append((int(opener.tag[1]), anchor, text))
             elif opener is not None and opener.type == "paragraph_open" and text.strip():
@@ -164,6 +163,21 @@ def _plain_text(children: list[Token]) -> str:
         elif child.children:
             parts.append(_plain_text(child.children))
     return "".join(parts)
+
+
+def anchor_id(text: str) -> str:
+    """Return an element id for a heading: its text, lower case, spaces as ``-``, no punctuation.
+
+    Chinese stays Chinese (``## 企业成为创新主力军`` gives ``企业成为创新主力军``);
+    browsers accept such ids and fragments.
+    """
+    kept = []
+    for char in text.strip().lower():
+        if char.isalnum() or char in "-_":
+            kept.append(char)
+        elif char.isspace():
+            kept.append("-")
+    return re.sub(r"-{2,}", "-", "".join(kept)).strip("-") or "section"
 
 
 def _unique_id(base: str, used: set[str]) -> str:
