@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provarchive.content import parse_date, validate_front_matter
+from provarchive.articles import parse_date, validate_front_matter
 from provarchive.errors import ContentError, ErrorGroup, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
 from provarchive.model import SiteConfig

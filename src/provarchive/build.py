@@ -1,23 +1,42 @@
-"""The build: the only module that chains the stages, from site folder to output folder."""
+"""The build: the only module that chains the stages, from site folder to output folder.
+
+A build is incremental: article files whose signature did not change are not read
+again, bodies whose inputs did not change are not rendered again, and pages whose
+fingerprint (see :mod:`provarchive.digest`) did not change are carried over from
+the current output as hard links. Whatever it reuses, the result is byte for byte
+what a clean build (``--no-cache``) writes. Slow steps run in worker processes.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import load_config
-from .content import CONTENT_DIR, read_content
-from .errors import ErrorGroup, ProvarchiveError, TemplateError
-from .graph import build_graph
+from . import __version__
+from .articles import SourceArticle, render_article, resolve_links
+from .cache import BodyStore, BuildState, CachedArticle, body_key, load_state, save_state
+from .config import CONFIG_FILE, load_config
+from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns, scan_content
+from .content import signature as file_signature
+from .digest import Digester
+from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
+from .graph import SiteGraph, build_graph
 from .markup import MarkdownRenderer
-from .output import StagedOutput, build_lock, check_output_dir
+from .model import Article, SiteConfig
+from .output import StagedOutput, build_lock, check_output_dir, read_token
+from .parallel import default_jobs, map_in_workers
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .render import PageRenderer, make_environment, template_dirs
-from .search import build_search_index
+from .search import SearchState, build_search_index, document_text, index_files, search_docs
 
 CACHE_DIR = ".provarchive-cache"
-"""The site's own cache folder (build lock, later incremental build data)."""
+"""The site's own cache folder: build lock, state of the last build, rendered bodies."""
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while a build runs."""
 
 
 @dataclass(frozen=True)
@@ -32,102 +51,388 @@ class BuildOptions:
     """Build articles marked ``draft: true`` too."""
     force: bool = False
     """Replace an output folder that provarchive did not write."""
+    keep_going: bool = False
+    """Build everything that has no error, then report the errors (and exit 1)."""
+    jobs: int | None = None
+    """Worker processes; None for the number of CPUs."""
+    use_cache: bool = True
+    """Reuse the previous build's work; False for a clean build."""
+    progress: Progress | None = None
+    """Told how far the build is (for a progress bar)."""
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a successful build did."""
+    """What a build did."""
 
     output_dir: Path
     """The folder now holding the site."""
     articles: int
     """Articles built."""
     pages: int
-    """Pages written (HTML pages and redirects)."""
+    """Pages in the site (HTML pages, feeds, redirects...)."""
+    written: int
+    """Pages rendered in this build."""
+    unchanged: int
+    """Pages carried over from the previous output unchanged."""
     files: int
-    """Other files written (theme assets, images, the search index)."""
+    """Other files (theme assets, images, the search index)."""
     seconds: float
     """Wall time of the build."""
-    warnings: tuple[ProvarchiveError, ...]
+    warnings: tuple[ProvarchiveError, ...] = ()
     """Problems that did not stop the build."""
+    errors: tuple[ProvarchiveError, ...] = ()
+    """With ``keep_going``: the errors whose files or pages were left out."""
+    skipped: tuple[str, ...] = ()
+    """With ``keep_going``: the content files and pages left out."""
+    nothing_changed: bool = False
+    """No input changed since the last build, so nothing was done."""
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything a build reads, found cheaply (signatures, no contents)."""
+
+    config: SiteConfig
+    scan: ContentScan
+    template_dirs: list[Path]
+    templates: dict[str, tuple[Path, tuple[int, int, int]]]
+    signature: bytes
 
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
 
-    On any error the previous output folder is left exactly as it was.
+    On any error the previous output folder is left exactly as it was (unless
+    ``keep_going``, which writes what could be built and reports the rest).
     """
     started = time.perf_counter()
     site_dir = options.site_dir
     config = load_config(site_dir)
     output_dir = options.output_dir or site_dir / config.output
     check_output_dir(site_dir, output_dir, force=options.force)
-
-    with build_lock(site_dir / CACHE_DIR):
-        tree = read_content(
-            site_dir, config, MarkdownRenderer(config.markdown), include_drafts=options.drafts
+    cache_dir = site_dir / CACHE_DIR
+    with build_lock(cache_dir):
+        state = load_state(cache_dir, output_dir) if options.use_cache else BuildState()
+        inputs = _scan_inputs(site_dir, config, output_dir, options)
+        same_output = (
+            state.output_dir == str(output_dir.resolve())
+            and bool(state.output_token)
+            and read_token(output_dir) == state.output_token
         )
-        if tree.errors:
-            raise ErrorGroup(tree.errors)
-        graph = build_graph(tree.columns, tree.articles)
-        pages = plan_pages(graph, config)
-        dirs = template_dirs(site_dir)
-        assets = [(path, site_dir / CONTENT_DIR / path) for path in tree.assets]
-        assets += static_files(dirs)
-        generated = build_search_index(graph)
-        check_collisions(
-            pages,
-            [(path, str(source)) for path, source in assets]
-            + [(path, "the search index") for path in generated],
-        )
+        if same_output and state.inputs == inputs.signature:
+            return BuildReport(
+                output_dir=output_dir, articles=len(state.articles), pages=len(state.pages),
+                written=0, unchanged=len(state.pages), files=len(state.files),
+                seconds=time.perf_counter() - started, nothing_changed=True,
+            )
+        return _build(options, inputs, state, cache_dir, output_dir, same_output, started)
 
-        renderer = PageRenderer(make_environment(dirs), graph, config)
-        staged = StagedOutput(output_dir)
-        try:
-            errors = _write_pages(staged, renderer, pages)
-            if errors:
-                raise ErrorGroup(errors)
-            for path, source in assets:
-                staged.copy(source, path)
-            for path, data in generated.items():
+
+def _scan_inputs(
+    site_dir: Path, config: SiteConfig, output_dir: Path, options: BuildOptions
+) -> _Inputs:
+    scan = scan_content(site_dir)
+    dirs = template_dirs(site_dir)
+    templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and name not in templates and "__pycache__" not in name:
+                templates[name] = (path, file_signature(path.stat()))
+    hasher = hashlib.blake2b(digest_size=16)
+    config_stat = (site_dir / CONFIG_FILE).stat()
+    for part in (__version__, options.drafts, str(output_dir.resolve()),
+                 file_signature(config_stat), sorted(scan.markdown.items()),
+                 sorted(scan.assets.items()), sorted(scan.column_files.items()),
+                 [(name, sig) for name, (_, sig) in templates.items()]):
+        hasher.update(repr(part).encode("utf-8"))
+    return _Inputs(config, scan, dirs, templates, hasher.digest())
+
+
+def _build(
+    options: BuildOptions,
+    inputs: _Inputs,
+    state: BuildState,
+    cache_dir: Path,
+    output_dir: Path,
+    same_output: bool,
+    started: float,
+) -> BuildReport:
+    site_dir, config = options.site_dir, inputs.config
+    jobs = options.jobs or default_jobs()
+    bodies = BodyStore(cache_dir)
+    render_key = _render_key(config)
+    columns, errors, warnings = read_columns(site_dir, inputs.scan.folders)
+    errors = [*inputs.scan.errors, *errors]
+    cached = state.articles if state.render_key == render_key else {}
+    articles, fresh, article_errors, skipped = _read_articles(
+        site_dir, config, inputs.scan, cached, jobs, options.drafts
+    )
+    errors += article_errors
+    if errors and not options.keep_going:
+        raise ErrorGroup(errors)
+
+    graph = build_graph(columns, articles.values())
+    pages = plan_pages(graph, config)
+    files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
+    files += [(name, source) for name, (source, _) in inputs.templates.items()
+              if name.startswith(f"{STATIC_DIR}/")]
+    docs = search_docs(graph, render_key)
+    check_collisions(pages, [(path, display_path(source)) for path, source in files]
+                     + [(path, "the search index") for path in index_files(len(docs))])
+
+    salt = hashlib.blake2b(
+        repr((__version__, render_key, config,
+              [(n, s) for n, (_, s) in inputs.templates.items()])).encode("utf-8"),
+        digest_size=16,
+    ).digest()
+    page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
+    digester = Digester(salt, graph.term_slugs)
+    fingerprints = {page.path: digester.fingerprint(page_renderer.context(page)) for page in pages}
+    reuse = {
+        path for path, fingerprint in fingerprints.items()
+        if same_output and state.pages.get(path) == fingerprint
+    }
+    to_render = [page for page in pages if page.path not in reuse]
+    graph = _with_bodies(graph, _body_ids(graph, to_render), fresh, bodies, render_key)
+    page_renderer = PageRenderer(page_renderer.env, graph, config)
+
+    def text_of(ids: list[str]) -> dict[str, str]:
+        missing = [i for i in ids if i not in fresh]
+        stored = bodies.get(body_key(articles[i].content_hash, render_key) for i in missing)
+        texts = {}
+        for article_id in ids:
+            article = fresh.get(article_id) or articles[article_id]
+            if article_id not in fresh:
+                body = stored.get(body_key(article.content_hash, render_key), ("", ""))
+                article = replace(article, text=body[1])
+            texts[article_id] = document_text(article)
+        return texts
+
+    token = hashlib.blake2b(repr(sorted(fingerprints.items())).encode(), digest_size=8).hexdigest()
+    staged = StagedOutput(output_dir, token)
+    try:
+        kept_pages = [page for page in pages if page.path in reuse]
+        page_errors, failed = _write_pages(staged, page_renderer, to_render, kept_pages, jobs)
+        if page_errors and not options.keep_going:
+            raise ErrorGroup(page_errors)
+        kept_files = _write_files(staged, files, state, same_output)
+        previous = state.search if isinstance(state.search, SearchState) and same_output else None
+        index, search_state = build_search_index(
+            docs, text_of, previous=previous,
+            read_previous=lambda path: _read_old(output_dir, path),
+        )
+        if any(data is None and not staged.keep(path) for path, data in index.items()):
+            index, search_state = build_search_index(docs, text_of)  # old files went missing
+        for path, data in index.items():
+            if data is not None:
                 staged.write(path, data)
-            staged.commit()
-        except BaseException:
-            staged.discard()
-            raise
+        staged.commit(background_cleanup=True)
+    except BaseException:
+        staged.discard()
+        raise
+
+    bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
+               for a in fresh.values())
+    bodies.keep_only({body_key(a.content_hash, render_key) for a in articles.values()})
+    bodies.close()
+    all_errors = tuple(errors) + tuple(page_errors)
+    save_state(cache_dir, output_dir, BuildState(
+        render_key=render_key,
+        articles={
+            article_id: CachedArticle(
+                signature=inputs.scan.markdown[article_id],
+                content_hash=article.content_hash,
+                article=replace(article, body_html="", text=""),
+            )
+            for article_id, article in articles.items()
+        },
+        pages={path: fp for path, fp in fingerprints.items() if path not in failed},
+        files=kept_files,
+        search=search_state,
+        output_dir=str(output_dir.resolve()),
+        output_token=token,
+        inputs=None if all_errors else inputs.signature,
+    ))
     return BuildReport(
         output_dir=output_dir,
         articles=len(graph.articles),
         pages=len(pages),
-        files=len(assets) + len(generated),
+        written=len(to_render) - len(failed),
+        unchanged=len(reuse),
+        files=len(files) + len(index),
         seconds=time.perf_counter() - started,
-        warnings=tree.warnings,
+        warnings=tuple(warnings),
+        errors=all_errors,
+        skipped=tuple(skipped) + tuple(sorted(failed)),
     )
 
 
-def _write_pages(
-    staged: StagedOutput, renderer: PageRenderer, pages: list[PageSpec]
-) -> list[ProvarchiveError]:
-    """Render and write every page; return the template errors, each reported once."""
-    errors: dict[tuple, ProvarchiveError] = {}
+def _render_key(config: SiteConfig) -> str:
+    """Hash of what a rendered article depends on besides its own file."""
+    parts = (__version__, config.markdown, config.permalink, config.timezone,
+             config.max_file_size)
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _read_articles(
+    site_dir: Path,
+    config: SiteConfig,
+    scan: ContentScan,
+    cached: dict[str, CachedArticle],
+    jobs: int,
+    drafts: bool,
+) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
+    """Return (articles by id, the freshly rendered ones, errors, skipped files).
+
+    Files whose signature matches the cache are not read; bodies are rendered only
+    for files read anew or whose relative links now resolve differently.
+    """
+    reused: dict[str, Article] = {}
+    to_read: list[str] = []
+    for rel, sig in scan.markdown.items():
+        entry = cached.get(rel)
+        if entry is not None and entry.signature == sig:
+            reused[rel] = entry.article
+        else:
+            to_read.append(rel)
+    errors: list[ProvarchiveError] = []
+    skipped: list[str] = []
+    sources: dict[str, SourceArticle] = {}
+    results = map_in_workers(_read_source, to_read, (site_dir, config), jobs)
+    for rel, result in zip(to_read, results, strict=True):
+        if isinstance(result, ProvarchiveError):
+            errors.append(result)
+            skipped.append(display_path(site_dir / CONTENT_DIR / rel))
+        elif rel in cached and cached[rel].content_hash == result.article.content_hash:
+            reused[rel] = cached[rel].article  # touched, not changed
+        else:
+            sources[rel] = result
+
+    def wanted(article: Article) -> bool:
+        return drafts or not article.draft
+
+    reused = {rel: a for rel, a in reused.items() if wanted(a)}
+    sources = {rel: s for rel, s in sources.items() if wanted(s.article)}
+    urls = {rel: a.url for rel, a in reused.items()}
+    urls.update((rel, s.article.url) for rel, s in sources.items())
+    assets = frozenset(scan.assets)
+    for rel, article in list(reused.items()):
+        if article.links and resolve_links(article, urls, assets) != article.links:
+            result = _read_source((site_dir, config), rel)
+            if isinstance(result, ProvarchiveError):  # changed between scan and now
+                errors.append(result)
+                del reused[rel]
+            else:
+                sources[rel] = result
+                del reused[rel]
+    renderer = MarkdownRenderer(config.markdown)
+    rendered = map_in_workers(_render_source, list(sources.values()),
+                              (renderer, urls, assets), jobs)
+    fresh = {article.id: article for article in rendered}
+    articles = {**reused, **fresh}
+    return dict(sorted(articles.items())), fresh, errors, skipped
+
+
+def _read_source(context: tuple[Path, SiteConfig], rel: str) -> SourceArticle | ProvarchiveError:
+    site_dir, config = context
+    try:
+        return read_article_file(site_dir, rel, config)
+    except ProvarchiveError as exc:
+        return exc
+
+
+def _render_source(
+    context: tuple[MarkdownRenderer, dict[str, str], frozenset[str]], source: SourceArticle
+) -> Article:
+    renderer, urls, assets = context
+    return render_article(source, renderer, urls, assets)
+
+
+def _body_ids(graph: SiteGraph, pages: list[PageSpec]) -> set[str]:
+    """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
+    ids: set[str] = set()
     for page in pages:
-        try:
-            staged.write(page.path, renderer.render(page))
-        except TemplateError as exc:
-            key = (exc.path, exc.line, exc.message.split(" (while rendering")[0])
-            errors.setdefault(key, exc)
-    return list(errors.values())
+        if page.kind == "article" and page.article:
+            ids.add(page.article)
+        elif page.kind == "feed":
+            ids.update(page.listing)
+    return ids
 
 
-def static_files(dirs: list[Path]) -> list[tuple[str, Path]]:
-    """Return the theme's static files as (site path, source), the site's own overriding."""
-    found: dict[str, Path] = {}
-    for folder in dirs:
-        static = folder / STATIC_DIR
-        if not static.is_dir():
-            continue
-        for source in sorted(static.rglob("*")):
-            if source.is_file() and not source.name.startswith("."):
-                site_path = f"{STATIC_DIR}/{source.relative_to(static).as_posix()}"
-                found.setdefault(site_path, source)
-    return sorted(found.items())
+def _with_bodies(
+    graph: SiteGraph, ids: set[str], fresh: dict[str, Article], bodies: BodyStore, render_key: str
+) -> SiteGraph:
+    """Return ``graph`` with the bodies of ``ids`` filled in from the body store."""
+    missing = [i for i in ids if i not in fresh]
+    if not missing:
+        return graph
+    stored = bodies.get(body_key(graph.articles[i].content_hash, render_key) for i in missing)
+    articles = dict(graph.articles)
+    for article_id in missing:
+        article = articles[article_id]
+        html, text = stored.get(body_key(article.content_hash, render_key), ("", ""))
+        articles[article_id] = replace(article, body_html=html, text=text)
+    return replace(graph, articles=articles)
+
+
+def _write_pages(
+    staged: StagedOutput,
+    renderer: PageRenderer,
+    pages: list[PageSpec],
+    reuse: list[PageSpec],
+    jobs: int,
+) -> tuple[list[ProvarchiveError], set[str]]:
+    """Render and write ``pages`` and keep the reused ones.
+
+    Returns the template errors (each mistake once, however many pages it broke)
+    and the paths of the pages that failed.
+    """
+    results = map_in_workers(_render_page, pages, (renderer, staged), jobs)
+    pages = list(pages)
+    for page in reuse:
+        if not staged.keep(page.path):  # removed from the output by hand: render it again
+            pages.append(page)
+            results.append(_render_page((renderer, staged), page))
+    errors: dict[tuple, ProvarchiveError] = {}
+    failed: set[str] = set()
+    for page, error in zip(pages, results, strict=True):
+        if error is not None:
+            failed.add(page.path)
+            key = (error.path, error.line, error.message.split(" (while rendering")[0])
+            errors.setdefault(key, error)
+    return list(errors.values()), failed
+
+
+def _render_page(
+    context: tuple[PageRenderer, StagedOutput], page: PageSpec
+) -> TemplateError | None:
+    renderer, staged = context
+    try:
+        staged.write(page.path, renderer.render(page))
+    except TemplateError as exc:
+        return exc
+    return None
+
+
+def _write_files(
+    staged: StagedOutput, files: list[tuple[str, Path]], state: BuildState, same_output: bool
+) -> dict[str, tuple[str, tuple[int, int, int]]]:
+    """Copy assets and theme files, or keep them when their source did not change."""
+    kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
+    for path, source in files:
+        entry = (str(source), file_signature(source.stat()))
+        if same_output and state.files.get(path) == entry:
+            staged.keep(path)
+        else:
+            staged.copy(source, path)
+        kept[path] = entry
+    return kept
+
+
+def _read_old(output_dir: Path, path: str) -> bytes | None:
+    try:
+        return (output_dir / path).read_bytes()
+    except OSError:
+        return None

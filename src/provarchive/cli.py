@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import BuildOptions, build_site
+from .build import BuildOptions, BuildReport, build_site
 from .errors import ErrorGroup, ProvarchiveError
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -53,6 +53,13 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an output folder that provarchive did not write",
     )
+    build.add_argument("--keep-going", action="store_true",
+                       help="build everything that has no error, list what was left out, "
+                       "and exit with status 1")
+    build.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                       help="worker processes (default: the number of CPUs)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="ignore the build cache and build everything from scratch")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
 
@@ -96,6 +103,16 @@ def print_errors(exc: ProvarchiveError) -> None:
         print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def _run_build(args: argparse.Namespace) -> int:
     site = Path(args.site)
     options = BuildOptions(
@@ -103,16 +120,34 @@ def _run_build(args: argparse.Namespace) -> int:
         output_dir=Path(args.output) if args.output else None,
         drafts=args.drafts,
         force=args.force,
+        keep_going=args.keep_going,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
     )
     report = build_site(options)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
+    if report.errors:
+        for error in report.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(report.skipped)} file(s) or page(s) left out:", file=sys.stderr)
+        for skipped in report.skipped:
+            print(f"  {skipped}", file=sys.stderr)
     if not args.quiet:
-        print(
-            f"built {report.articles} articles into {report.output_dir}: "
-            f"{report.pages} pages, {report.files} other files, {report.seconds:.2f} s"
-        )
-    return EXIT_OK
+        print(summary_line(report))
+    return EXIT_ERRORS if report.errors else EXIT_OK
+
+
+def summary_line(report: BuildReport) -> str:
+    """Return the one-line account of a build that ``build`` prints."""
+    if report.nothing_changed:
+        return (f"nothing changed: {report.articles} articles, {report.pages} pages in "
+                f"{report.output_dir} are up to date ({report.seconds:.2f} s)")
+    return (
+        f"built {report.articles} articles into {report.output_dir}: {report.pages} pages "
+        f"({report.written} written, {report.unchanged} unchanged), {report.files} other files, "
+        f"{len(report.warnings)} warnings, {report.seconds:.2f} s"
+    )
 
 
 def _run_parse(args: argparse.Namespace) -> int:

@@ -144,6 +144,9 @@ class Article:
     """Characters of body text (each CJK character counts one)."""
     toc: tuple[tuple[int, str, str], ...] = ()
     """The body's headings as (level, anchor id, text)."""
+    links: tuple[tuple[str, str | None], ...] = ()
+    """Relative links and images of the body as written, each with the URL it was
+    rewritten to (None: it leads to nothing on the site)."""
     body_line: int = 1
     """Line of the source file on which the body starts, for messages."""
     content_hash: str = ""

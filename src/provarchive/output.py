@@ -13,6 +13,8 @@ import ctypes
 import errno
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,27 +101,67 @@ def _old_dir(output_dir: Path) -> Path:
     return output_dir.parent / f".{output_dir.name}.old"
 
 
+def _trash_dir(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.trash-{os.getpid()}"
+
+
 def recover(output_dir: Path) -> None:
-    """Undo what a build killed mid-swap left behind: restore the old output if it is missing."""
+    """Undo what a build killed mid-swap left behind: restore the old output if it is missing.
+
+    Also removes leftover staging folders, and old outputs that a background
+    removal did not finish.
+    """
     old = _old_dir(output_dir)
     if old.is_dir() and not output_dir.exists():
         os.rename(old, output_dir)
-    for leftover in (old, staging_dir(output_dir)):
+    leftovers = [old, staging_dir(output_dir)]
+    leftovers += output_dir.parent.glob(f".{output_dir.name}.trash-*")
+    for leftover in leftovers:
         if leftover.is_dir():
-            shutil.rmtree(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def read_token(output_dir: Path) -> str:
+    """Return the build token in the marker file of ``output_dir`` ("" when there is none)."""
+    try:
+        text = (output_dir / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    for line in text.splitlines():
+        if line.startswith("build "):
+            return line[len("build ") :].strip()
+    return ""
+
+
+def remove_in_background(folder: Path, trash: Path) -> None:
+    """Remove ``folder`` in a detached process, so that a build can end at once.
+
+    The folder is first renamed to ``trash``, a name the next build also cleans up.
+    """
+    os.rename(folder, trash)
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+             str(trash)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 class StagedOutput:
     """A fresh staging folder that files are written into before the swap."""
 
-    def __init__(self, output_dir: Path):
+    def __init__(self, output_dir: Path, token: str):
         self.output_dir = output_dir
         self.root = staging_dir(output_dir)
         self._made: set[str] = set()
         recover(output_dir)
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(
-            "This folder was written by provarchive; a build replaces it whole.\n",
+            "This folder was written by provarchive; a build replaces it whole.\n"
+            f"build {token}\n",
             encoding="utf-8",
         )
 
@@ -134,21 +176,59 @@ class StagedOutput:
         return self.root / site_path
 
     def write(self, site_path: str, data: bytes) -> None:
-        """Write ``data`` to ``site_path`` in the staging folder."""
-        self._target(site_path).write_bytes(data)
+        """Write ``data`` to ``site_path`` in the staging folder, as a new file.
+
+        A file already there may be a hard link into the live output (see
+        :meth:`keep`), so it is unlinked first, never written through.
+        """
+        target = self._target(site_path)
+        try:
+            handle = open(target, "xb")  # noqa: SIM115
+        except FileExistsError:
+            target.unlink()
+            handle = open(target, "xb")  # noqa: SIM115
+        with handle:
+            handle.write(data)
 
     def copy(self, source: Path, site_path: str) -> None:
-        """Copy the file ``source`` to ``site_path`` in the staging folder."""
-        shutil.copyfile(source, self._target(site_path))
+        """Copy the file ``source`` to ``site_path`` in the staging folder, as a new file."""
+        target = self._target(site_path)
+        target.unlink(missing_ok=True)
+        shutil.copyfile(source, target)
 
-    def commit(self) -> None:
-        """Swap the staging folder in as the output folder, atomically where the OS allows."""
+    def keep(self, site_path: str) -> bool:
+        """Carry the file ``site_path`` of the current output over unchanged (a hard link).
+
+        Returns False when the current output no longer has the file (someone removed
+        it by hand), so that the caller writes it anew.
+        """
+        source = self.output_dir / site_path
+        target = self._target(site_path)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # a file system without hard links
+            try:
+                shutil.copyfile(source, target)
+            except FileNotFoundError:
+                return False
+        return True
+
+    def commit(self, *, background_cleanup: bool = False) -> None:
+        """Swap the staging folder in as the output folder, atomically where the OS allows.
+
+        With ``background_cleanup`` the old output is removed by a detached process.
+        """
         out = self.output_dir
         if not out.exists():
             os.rename(self.root, out)
             return
         if _exchange(self.root, out):
-            shutil.rmtree(self.root)
+            if background_cleanup:
+                remove_in_background(self.root, _trash_dir(out))
+            else:
+                shutil.rmtree(self.root)
             return
         old = _old_dir(out)
         os.rename(out, old)

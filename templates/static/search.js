@@ -136,8 +136,10 @@
     var self = this;
     var terms = queryTerms(query);
     return this.candidates(terms).then(function (found) {
+      // documents are numbered oldest first: walk each group from the highest number
       var titleSet = new Set(found.title);
-      var order = found.title.concat(found.any.filter(function (n) { return !titleSet.has(n); }));
+      var order = found.title.slice().reverse().concat(
+        found.any.filter(function (n) { return !titleSet.has(n); }).reverse());
       var position = 0;
       function matches(doc) {
         var title = normalize(doc.title), text = normalize(doc.text);

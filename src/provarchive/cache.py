@@ -1,0 +1,158 @@
+"""The build cache in ``.provarchive-cache/``: what the last build read and wrote.
+
+* ``state-OUTPUT.pickle``, one per output folder the site is built into: per content
+  file its signature, hash and the article read from it (without its body); per
+  output file the fingerprint of the inputs it was rendered from; the signature of
+  all inputs, for the no-change fast path.
+* ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
+  for the pages that are rendered again.
+
+Both are written only after a build succeeded, each atomically, so a killed build
+leaves the previous cache usable. A cache from another provarchive version, or one
+that cannot be read, is ignored: the build is then a clean build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .content import Signature
+from .model import Article
+
+CACHE_FORMAT = 1
+"""Bumped whenever the shape of the cached data changes."""
+BODIES_FILE = "bodies.sqlite"
+
+
+@dataclass(frozen=True)
+class CachedArticle:
+    """What the last build learned from one article file."""
+
+    signature: Signature
+    """The file's signature when it was read."""
+    content_hash: str
+    """sha1 of the file's bytes."""
+    article: Article
+    """The article, with ``body_html`` and ``text`` left empty (see the body store)."""
+
+
+@dataclass
+class BuildState:
+    """Everything a build keeps for the next one."""
+
+    version: str = f"{__version__}/{CACHE_FORMAT}"
+    """provarchive version and cache format that wrote the state."""
+    render_key: str = ""
+    """Hash of every setting that changes how a body renders; bodies are valid only under it."""
+    articles: dict[str, CachedArticle] = field(default_factory=dict)
+    """Article files read without error, by path under ``content/``."""
+    pages: dict[str, bytes] = field(default_factory=dict)
+    """Output path to the fingerprint of what it was rendered from."""
+    files: dict[str, tuple[str, Signature]] = field(default_factory=dict)
+    """Copied output files (assets, theme files): output path to (source, signature)."""
+    search: object | None = None
+    """The search index's own state (see :mod:`provarchive.search`)."""
+    output_dir: str = ""
+    """The output folder the state describes."""
+    output_token: str = ""
+    """The token written into that folder's marker file by the build."""
+    inputs: bytes | None = None
+    """Signature of every input of a build without errors; None after a failed one."""
+
+
+def body_key(content_hash: str, render_key: str) -> str:
+    """Return the key of a rendered body in the body store."""
+    return f"{content_hash}:{render_key}"
+
+
+def state_file(cache_dir: Path, output_dir: Path) -> Path:
+    """Return the state file of builds of the site into ``output_dir``."""
+    key = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=6).hexdigest()
+    return cache_dir / f"state-{key}.pickle"
+
+
+def load_state(cache_dir: Path, output_dir: Path) -> BuildState:
+    """Return the saved state, or an empty one when there is none or it cannot be used."""
+    try:
+        with open(state_file(cache_dir, output_dir), "rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return BuildState()
+    if not isinstance(state, BuildState) or state.version != BuildState.version:
+        return BuildState()
+    return state
+
+
+def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
+    """Write ``state`` atomically (a temporary file renamed over the old one)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    target = state_file(cache_dir, output_dir)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, target)
+
+
+class BodyStore:
+    """Rendered bodies by key, in SQLite; opened lazily, once per process."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / BODIES_FILE
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(self.path, timeout=30)
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, text TEXT)"
+            )
+            self._pid = os.getpid()
+        return self._connection
+
+    def get(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Return ``key -> (html, text)`` for the keys that are stored."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, tuple[str, str]] = {}
+        try:
+            db = self._db()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT key, html, text FROM bodies WHERE key IN ({marks})", chunk
+                )
+                found.update((key, (html, text)) for key, html, text in rows)
+        except sqlite3.DatabaseError:
+            return {}
+        return found
+
+    def put(self, bodies: Iterable[tuple[str, str, str]]) -> None:
+        """Store (key, html, text) rows."""
+        db = self._db()
+        with db:
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Delete every body whose key is not in ``keys`` (bodies of old file versions)."""
+        db = self._db()
+        stored = [row[0] for row in db.execute("SELECT key FROM bodies")]
+        stale = [(key,) for key in stored if key not in keys]
+        if stale:
+            with db:
+                db.executemany("DELETE FROM bodies WHERE key = ?", stale)
+
+    def close(self) -> None:
+        """Close the connection of this process."""
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None

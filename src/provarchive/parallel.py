@@ -1,0 +1,65 @@
+"""Running one function over many items in worker processes.
+
+Workers are forked, so they start with a copy of the parent's memory: the site
+graph, renderers and templates are not sent to them, only the items. Each call of
+:func:`map_in_workers` hands its shared state to its own pool through the pool's
+initializer; the module keeps that state for the worker's lifetime only (one slot
+per worker process, never used in the parent). Where ``fork`` is unavailable
+(Windows), or for little work, everything runs in the calling process. Results
+come back in the order of the items, so output never depends on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+_worker_state: Any = None
+"""The shared state of the pool this worker process belongs to (set by the initializer)."""
+
+
+def default_jobs() -> int:
+    """Return the number of worker processes to use by default: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(state: Any) -> None:
+    global _worker_state
+    _worker_state = state
+
+
+def _run_chunk(job: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
+    function, chunk = job
+    return [function(_worker_state, item) for item in chunk]
+
+
+def map_in_workers(
+    function: Callable[[Any, Item], Result],
+    items: Sequence[Item],
+    state: Any,
+    jobs: int,
+    *,
+    min_items: int = 64,
+) -> list[Result]:
+    """Return ``[function(state, item) for item in items]``, computed by ``jobs`` processes.
+
+    ``function`` must be a module-level function (it is sent to workers by name);
+    ``state`` reaches the workers by fork, unpickled. Exceptions raised by
+    ``function`` propagate, so functions should return errors as values.
+    """
+    if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(state, item) for item in items]
+    size = max(1, min(256, len(items) // (jobs * 4)))
+    chunks = [(function, items[start : start + size]) for start in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+        results = pool.map(_run_chunk, chunks, chunksize=1)
+    return [result for chunk in results for result in chunk]

@@ -1,0 +1,200 @@
+"""Incremental and parallel builds write exactly what a clean build writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import article, column, run_cli, snapshot
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+
+def site_files(count: int = 6) -> dict[str, str]:
+    files = {
+        "content/zhxx/_column.yaml": column("综合资讯", 1),
+        "content/zhxx/yywl/_column.yaml": column("要闻要论", 1),
+        "content/zwgk/_column.yaml": column("政务公开", 2),
+        "content/zhxx/yywl/img.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    }
+    for n in range(count):
+        files[f"content/zhxx/yywl/a{n}.md"] = article(
+            f"要闻{n}", f"2024-0{1 + n % 9}-1{n % 10} 09:00", tags=f"[标签{n % 3}]",
+            authors=f"[记者{n % 2}]", body=f"第{n}篇正文，含高速公路。\n\n![图](img.svg)",
+        )
+    files["content/zwgk/b.md"] = article("公告", "2023-05-05", body="[链接](../zhxx/yywl/a0.md)")
+    return files
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes]:
+    if out.exists():
+        shutil.rmtree(out)
+    result = run_cli("build", site, "--no-cache", "-o", out, "-q")
+    assert result.code == 0, result.err
+    return snapshot(out)
+
+
+def test_rebuild_after_edits_equals_clean_build(make_site, tmp_path):
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    (site / "content/zhxx/yywl/a1.md").write_text(article("改过的标题", "2024-02-11 09:00"), "utf-8")
+    (site / "content/zhxx/yywl/a9.md").write_text(article("新增文章", "2024-09-30"), "utf-8")
+    (site / "content/zhxx/yywl/a2.md").unlink()
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_unchanged_pages_are_not_rewritten(make_site):
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    public = site / "public"
+    untouched = public / "zwgk/202305/b.html"
+    edited = public / "zhxx/yywl/202401/a0.html"
+    before = (untouched.stat().st_ino, edited.stat().st_ino)
+    (site / "content/zhxx/yywl/a0.md").write_text(
+        article("要闻0", "2024-01-10 09:00", tags="[标签0]", authors="[记者0]", body="新的正文。"),
+        "utf-8")
+    result = run_cli("build", site)
+    assert " written, " in result.out
+    written = int(result.out.split("(")[1].split(" written")[0])
+    assert 0 < written < 40
+    assert untouched.stat().st_ino == before[0]
+    assert edited.stat().st_ino != before[1]
+    assert "新的正文。" in edited.read_text("utf-8")
+
+
+def test_nothing_changed_does_nothing(make_site):
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    result = run_cli("build", site)
+    assert result.out.startswith("nothing changed:")
+    (site / "content/zwgk/b.md").touch()
+    result = run_cli("build", site)
+    assert "(0 written," in result.out
+
+
+def test_a_page_removed_by_hand_is_written_again(make_site):
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    page = site / "public/zwgk/202305/b.html"
+    page.unlink()
+    (site / "content/zhxx/yywl/a3.md").write_text(article("触发重建", "2024-04-13"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert page.is_file()
+
+
+def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
+    files = site_files(count=90)
+    site = make_site(files)
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"out{jobs}"
+        assert run_cli("build", site, "--no-cache", "-j", jobs, "-o", out, "-q").code == 0
+        outputs.append(snapshot(out))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_keep_going_builds_the_rest_and_lists_what_was_left_out(make_site):
+    files = site_files()
+    files["content/zhxx/yywl/bad.md"] = "---\ntitle: 坏文件\ndate: 明天\n---\n"
+    site = make_site(files)
+    result = run_cli("build", site, "--keep-going")
+    assert result.code == 1
+    assert "bad.md:3: error: 'date' must look like" in result.err
+    assert "left out:" in result.err and "content/zhxx/yywl/bad.md" in result.err
+    assert (site / "public/zhxx/yywl/202401/a0.html").is_file()
+    again = run_cli("build", site, "--keep-going")
+    assert again.code == 1, "a build with errors must not be taken as up to date"
+
+
+class IncrementalMatchesClean(RuleBasedStateMachine):
+    """Random edits, additions, deletions, moves, template and config changes."""
+
+    def __init__(self):
+        super().__init__()
+        self.root: Path | None = None
+
+    @initialize(data=st.data())
+    def start(self, data):
+        import tempfile
+
+        self.root = Path(tempfile.mkdtemp(prefix="provarchive-state-"))
+        self.site = self.root / "site"
+        for name, text in site_files(4).items():
+            path = self.site / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        (self.site / "site.yaml").write_text(
+            "title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: 2\n", "utf-8")
+        self.counter = 100
+        assert run_cli("build", self.site, "-q").code == 0
+
+    def articles(self) -> list[Path]:
+        return sorted((self.site / "content").rglob("*.md"))
+
+    @rule(data=st.data(), title=st.sampled_from(["春耕", "高速公路通车", "质量提升", "新闻"]))
+    def edit(self, data, title):
+        target = data.draw(st.sampled_from(self.articles()))
+        date = data.draw(st.sampled_from(["2024-01-01", "2023-06-30 08:00", "2025-12-31"]))
+        tags = data.draw(st.sampled_from(["[标签0]", "[标签1, 新标签]", "[]"]))
+        target.write_text(article(title, date, tags=tags, body=f"{title}的正文。"), "utf-8")
+
+    @rule(folder=st.sampled_from(["zhxx/yywl", "zwgk", "zhxx", "kjjy"]))
+    def add(self, folder):
+        self.counter += 1
+        path = self.site / "content" / folder / f"n{self.counter}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(article(f"新增{self.counter}", "2024-07-07", authors="[记者9]"), "utf-8")
+
+    @rule(data=st.data())
+    def delete(self, data):
+        candidates = self.articles()
+        if len(candidates) > 1:
+            data.draw(st.sampled_from(candidates)).unlink()
+
+    @rule(data=st.data(), folder=st.sampled_from(["zhxx/yywl", "zwgk", "zhxx"]))
+    def move(self, data, folder):
+        source = data.draw(st.sampled_from(self.articles()))
+        self.counter += 1
+        target = self.site / "content" / folder / f"m{self.counter}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+
+    @rule(label=st.sampled_from(["首页", "本站首页"]))
+    def change_template(self, label):
+        templates = self.site / "templates"
+        templates.mkdir(exist_ok=True)
+        (templates / "list.html").write_text(
+            '{% extends "base.html" %}{% block main %}<h1>' + label + "{{ page.title }}</h1>"
+            "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}", "utf-8")
+
+    @rule(per_page=st.sampled_from([2, 3]))
+    def change_config(self, per_page):
+        (self.site / "site.yaml").write_text(
+            f"title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: {per_page}\n",
+            "utf-8")
+
+    @invariant()
+    def incremental_equals_clean(self):
+        if self.root is None:
+            return
+        result = run_cli("build", self.site, "-q")
+        assert result.code == 0, result.err
+        incremental = snapshot(self.site / "public")
+        clean = clean_build(self.site, self.root / "clean")
+        assert incremental.keys() == clean.keys()
+        for name in incremental:
+            assert incremental[name] == clean[name], name
+
+    def teardown(self):
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+IncrementalMatchesClean.TestCase.settings = settings(
+    max_examples=8, stateful_step_count=6, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_incremental_build_matches_clean_build = IncrementalMatchesClean.TestCase
