@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import article, column, run_cli, snapshot
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from conftest import article, column, run_cli, snapshot
 
 
 def site_files(count: int = 6) -> dict[str, str]:
