@@ -89,6 +89,12 @@ class BuildReport:
     """No input changed since the last build, so nothing was done."""
 
 
+RACY_NS = 2_000_000_000
+"""A file modified this close to the previous build's scan may have changed again within
+the same timestamp tick without its signature changing ("racy" files, as git calls
+them): such files are read and compared by content, never trusted by signature."""
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """Everything a build reads, found cheaply (signatures, no contents)."""
@@ -98,7 +104,14 @@ class _Inputs:
     template_dirs: list[Path]
     templates: dict[str, tuple[Path, tuple[int, int, int]]]
     signature: bytes
+    newest_ns: int
+    scanned_ns: int
 
+
+def trusted(signature: tuple[int, int, int], scanned_ns: int) -> bool:
+    """Whether a file with this signature, unchanged since a scan at ``scanned_ns``, is
+    certainly unchanged (its modification time is well before the scan)."""
+    return signature[0] < scanned_ns - RACY_NS
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
@@ -120,7 +133,8 @@ def build_site(options: BuildOptions) -> BuildReport:
             and bool(state.output_token)
             and read_token(output_dir) == state.output_token
         )
-        if same_output and state.inputs == inputs.signature:
+        if (same_output and state.inputs == inputs.signature
+                and inputs.newest_ns < state.scanned_ns - RACY_NS):
             return BuildReport(
                 output_dir=output_dir, articles=len(state.articles), pages=len(state.pages),
                 written=0, unchanged=len(state.pages), files=len(state.files),
@@ -132,6 +146,7 @@ def build_site(options: BuildOptions) -> BuildReport:
 def _scan_inputs(
     site_dir: Path, config: SiteConfig, output_dir: Path, options: BuildOptions
 ) -> _Inputs:
+    scanned_ns = time.time_ns()
     scan = scan_content(site_dir)
     dirs = template_dirs(site_dir)
     templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}
@@ -147,7 +162,10 @@ def _scan_inputs(
                  sorted(scan.assets.items()), sorted(scan.column_files.items()),
                  [(name, sig) for name, (_, sig) in templates.items()]):
         hasher.update(repr(part).encode("utf-8"))
-    return _Inputs(config, scan, dirs, templates, hasher.digest())
+    mtimes = [sig[0] for sig in (*scan.markdown.values(), *scan.assets.values(),
+                                 *scan.column_files.values())]
+    mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
+    return _Inputs(config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
 
 
 def _build(
@@ -167,7 +185,7 @@ def _build(
     errors = [*inputs.scan.errors, *errors]
     cached = state.articles if state.render_key == render_key else {}
     articles, fresh, article_errors, skipped = _read_articles(
-        site_dir, config, inputs.scan, cached, jobs, options.drafts
+        site_dir, config, inputs.scan, cached, state.scanned_ns, jobs, options.drafts
     )
     errors += article_errors
     if errors and not options.keep_going:
@@ -184,7 +202,8 @@ def _build(
 
     salt = hashlib.blake2b(
         repr((__version__, render_key, config,
-              [(n, s) for n, (_, s) in inputs.templates.items()])).encode("utf-8"),
+              [(name, _file_hash(path)) for name, (path, _) in inputs.templates.items()
+               if not name.startswith(f"{STATIC_DIR}/")])).encode("utf-8"),
         digest_size=16,
     ).digest()
     page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
@@ -254,6 +273,7 @@ def _build(
         output_dir=str(output_dir.resolve()),
         output_token=token,
         inputs=None if all_errors else inputs.signature,
+        scanned_ns=inputs.scanned_ns,
     ))
     return BuildReport(
         output_dir=output_dir,
@@ -281,6 +301,7 @@ def _read_articles(
     config: SiteConfig,
     scan: ContentScan,
     cached: dict[str, CachedArticle],
+    scanned_ns: int,
     jobs: int,
     drafts: bool,
 ) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
@@ -293,7 +314,7 @@ def _read_articles(
     to_read: list[str] = []
     for rel, sig in scan.markdown.items():
         entry = cached.get(rel)
-        if entry is not None and entry.signature == sig:
+        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
             reused[rel] = entry.article
         else:
             to_read.append(rel)
@@ -423,12 +444,15 @@ def _write_files(
     kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
     for path, source in files:
         entry = (str(source), file_signature(source.stat()))
-        if same_output and state.files.get(path) == entry:
-            staged.keep(path)
-        else:
+        unchanged = state.files.get(path) == entry and trusted(entry[1], state.scanned_ns)
+        if not (same_output and unchanged and staged.keep(path)):
             staged.copy(source, path)
         kept[path] = entry
     return kept
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:

@@ -65,6 +65,8 @@ class BuildState:
     """The token written into that folder's marker file by the build."""
     inputs: bytes | None = None
     """Signature of every input of a build without errors; None after a failed one."""
+    scanned_ns: int = 0
+    """When that build looked at its inputs (``time.time_ns()``)."""
 
 
 def body_key(content_hash: str, render_key: str) -> str:
