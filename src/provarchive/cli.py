@@ -74,6 +74,31 @@ def make_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object per page (JSON Lines)"
     )
     parse.set_defaults(run=_run_parse)
+
+    imports = commands.add_parser(
+        "import",
+        help="turn scraped pages into Markdown articles in content/",
+        description="Parse pages saved from a legacy site and write them as articles into the "
+        "site's content/ folder: column folders from the breadcrumb, file names from the date, "
+        "front matter with every field found. Importing a page again updates its article; an "
+        "article edited since it was imported is never overwritten without --force. Nothing is "
+        "written when any page cannot be imported (unless --keep-going).",
+    )
+    imports.add_argument("sources", nargs="+", metavar="FILE_OR_DIR",
+                         help="saved pages, or folders of them")
+    imports.add_argument("--site", default=".", metavar="SITE",
+                         help="site folder (default: the current folder)")
+    imports.add_argument("--column", metavar="PATH",
+                         help="put every article in this column folder (e.g. zhxx/yywl)")
+    imports.add_argument("--url", metavar="URL",
+                         help="the page's address on the legacy site (for one page)")
+    imports.add_argument("--dry-run", action="store_true",
+                         help="print what would be written, write nothing")
+    imports.add_argument("--force", action="store_true",
+                         help="replace articles edited since they were imported")
+    imports.add_argument("--keep-going", action="store_true",
+                         help="import the pages that can be imported, report the others")
+    imports.set_defaults(run=_run_import)
     return parser
 
 
@@ -148,6 +173,24 @@ def summary_line(report: BuildReport) -> str:
         f"({report.written} written, {report.unchanged} unchanged), {report.files} other files, "
         f"{len(report.warnings)} warnings, {report.seconds:.2f} s"
     )
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importer.store import format_report, import_pages
+
+    report = import_pages(
+        [Path(source) for source in args.sources],
+        Path(args.site),
+        column=args.column,
+        url=args.url,
+        dry_run=args.dry_run,
+        force=args.force,
+        keep_going=args.keep_going,
+    )
+    for problem in [*report.warnings, *report.errors]:
+        print(problem, file=sys.stderr)
+    print(format_report(report, args.dry_run))
+    return EXIT_ERRORS if report.errors else EXIT_OK
 
 
 def _run_parse(args: argparse.Namespace) -> int:

@@ -1,0 +1,158 @@
+"""Saved legacy pages to Markdown articles in a site's ``content/`` folder.
+
+:func:`plan_import` is pure: it reads the pages and the site and returns every file
+it would write (:class:`PlannedFile`) with the errors found. :func:`import_pages`
+applies a plan through :mod:`provarchive.importer.write`, which writes all of it or
+none of it. Re-importing a page replaces its article only while the article is
+exactly what an import wrote (its ``import_hash`` still matches); an article edited
+since is left alone unless ``force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from provarchive.errors import OutputError, ProvarchiveError
+from provarchive.importer.store_plan import CONTENT_DIR, plan_pages
+from provarchive.importer.store_records import (
+    ImportEntry,
+    ImportPlan,
+    ImportReport,
+    PlannedFile,
+)
+from provarchive.importer.write import write_files
+
+__all__ = [
+    "PAGE_SUFFIXES",
+    "ImportEntry",
+    "ImportPlan",
+    "ImportReport",
+    "PlannedFile",
+    "format_report",
+    "import_pages",
+    "plan_import",
+    "plan_pages",
+    "read_sources",
+]
+
+PAGE_SUFFIXES = (".txt", ".htm", ".html", ".shtml", ".asp", ".aspx", ".php", ".jsp")
+"""Suffixes of saved pages taken from a folder (files without a suffix are taken too)."""
+
+
+def import_pages(
+    sources: Sequence[Path],
+    site_dir: Path,
+    *,
+    column: str | None = None,
+    url: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    keep_going: bool = False,
+) -> ImportReport:
+    """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
+
+    ``sources`` are files or folders (walked recursively). ``column`` is a folder
+    under ``content/`` for every page instead of the one its breadcrumb names; ``url``
+    is the legacy address of the (single) page. With errors and no ``keep_going``
+    nothing is written; a write that fails midway is undone. ``dry_run`` writes
+    nothing and reports what a real run would do. Never raises for bad input: errors
+    are in the report.
+    """
+    plan = plan_import(sources, site_dir, column=column, url=url, force=force)
+    if plan.errors and not keep_going:
+        return ImportReport((), plan.errors, plan.warnings, blocked=True)
+    entries = tuple(
+        ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files
+    )
+    if not dry_run:
+        try:
+            write_files(site_dir / CONTENT_DIR, plan.files)
+        except OutputError as exc:
+            return ImportReport((), (*plan.errors, exc), plan.warnings, blocked=True)
+    return ImportReport(entries, plan.errors, plan.warnings)
+
+
+def plan_import(
+    sources: Sequence[Path],
+    site_dir: Path,
+    *,
+    column: str | None = None,
+    url: str | None = None,
+    force: bool = False,
+) -> ImportPlan:
+    """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
+    pages, errors = read_sources(sources)
+    plan = plan_pages(pages, site_dir, column=column, url=url, force=force)
+    return ImportPlan(plan.files, (*errors, *plan.errors), plan.warnings)
+
+
+def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:
+    """Return (name, bytes) of every page among ``sources``, and the files that failed.
+
+    A folder gives its files ending in :data:`PAGE_SUFFIXES` or without suffix,
+    recursively and sorted, hidden ones left out; a file named itself is always taken.
+    """
+    pages: list[tuple[str, bytes]] = []
+    errors: list[ProvarchiveError] = []
+    seen: set[Path] = set()
+    for source in map(Path, sources):
+        if source.is_dir():
+            files = sorted(p for p in source.rglob("*") if _is_page(p, source))
+        elif source.is_file():
+            files = [source]
+        else:
+            errors.append(ProvarchiveError("no such file or folder", str(source)))
+            continue
+        for path in files:
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                pages.append((str(path), path.read_bytes()))
+            except OSError as exc:
+                errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
+    return pages, errors
+
+
+def _is_page(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    if any(part.startswith(".") for part in parts) or not path.is_file():
+        return False
+    return path.suffix.lower() in PAGE_SUFFIXES or path.suffix == ""
+
+
+_VERBS = {
+    "create": ("created", "would create"),
+    "update": ("updated", "would update"),
+    "unchanged": ("unchanged", "unchanged"),
+    "skip": ("skipped (edited)", "would skip (edited)"),
+}
+
+
+def format_report(report: ImportReport, dry_run: bool = False) -> str:
+    """Return the report for a terminal: one line per file, then a summary line.
+
+    Errors and warnings are not included; print them (``str(error)``) on their own.
+    """
+    lines = [f"{_VERBS[e.action][1 if dry_run else 0]} {e.content_path}" for e in report.entries]
+    articles = [e for e in report.entries if e.kind == "article"]
+    columns = sum(1 for e in report.entries if e.kind == "column")
+    counts = {a: sum(1 for e in articles if e.action == a) for a in _VERBS}
+    problems = f"{len(report.errors)} error{'s' if len(report.errors) != 1 else ''}"
+    if report.blocked:
+        failed_write = any(isinstance(e, OutputError) for e in report.errors)
+        hint = "" if failed_write else " (fix them, or pass --keep-going to import the rest)"
+        head = "dry run: nothing would be imported" if dry_run else "nothing was imported"
+        return "\n".join([*lines, f"{head}: {problems}{hint}"])
+    head = "dry run, nothing written: would import" if dry_run else "imported"
+    summary = (
+        f"{head} {len(articles)} page{'s' if len(articles) != 1 else ''}: "
+        f"{counts['create']} new, {counts['update']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['skip']} skipped as edited; "
+        f"{columns} new column{'s' if columns != 1 else ''}"
+    )
+    if report.errors:
+        summary += f"; {problems}"
+    return "\n".join([*lines, summary])
