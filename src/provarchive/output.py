@@ -93,8 +93,12 @@ def build_lock(cache_dir: Path) -> Iterator[None]:
 
 
 def staging_dir(output_dir: Path) -> Path:
-    """Return the staging folder used for ``output_dir`` (a hidden sibling)."""
-    return output_dir.parent / f".{output_dir.name}.staging"
+    """Return the staging folder of this build for ``output_dir`` (a hidden sibling).
+
+    The name holds the process id, so a worker of a killed build can never write
+    into the staging folder of a later one.
+    """
+    return output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
 
 
 def _old_dir(output_dir: Path) -> Path:
@@ -114,7 +118,8 @@ def recover(output_dir: Path) -> None:
     old = _old_dir(output_dir)
     if old.is_dir() and not output_dir.exists():
         os.rename(old, output_dir)
-    leftovers = [old, staging_dir(output_dir)]
+    leftovers = [old]
+    leftovers += output_dir.parent.glob(f".{output_dir.name}.staging-*")
     leftovers += output_dir.parent.glob(f".{output_dir.name}.trash-*")
     for leftover in leftovers:
         if leftover.is_dir():

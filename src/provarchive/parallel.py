@@ -11,13 +11,18 @@ come back in the order of the items, so output never depends on the number of jo
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+_PR_SET_PDEATHSIG = 1
 
 _worker_state: Any = None
 """The shared state of the pool this worker process belongs to (set by the initializer)."""
@@ -34,6 +39,20 @@ def default_jobs() -> int:
 def _init_worker(state: Any) -> None:
     global _worker_state
     _worker_state = state
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (a killed build leaves no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _run_chunk(job: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
