@@ -29,5 +29,11 @@ lint: $(STAMP)
 golden: $(STAMP)
 	PROVARCHIVE_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 
+# Benchmark on synthetic archives of 1,000, 5,000 and 20,000 articles; Pelican is installed
+# beside it for comparison, and Hugo is used when it is on PATH (apt-get install hugo).
+bench: $(STAMP)
+	test -x bench/.venv/bin/pelican || ($(PYTHON) -m venv bench/.venv && bench/.venv/bin/pip install --quiet pelican markdown) || true
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf public .provarchive-cache .pytest_cache .ruff_cache

@@ -1,0 +1,188 @@
+"""``make bench``: time provarchive on synthetic archives, against Hugo and Pelican when present.
+
+For each size it times, as whole processes (median of ``--runs``): a cold build
+(``--no-cache``), a rebuild with nothing changed, a rebuild after editing one
+article, a rebuild after editing one template; and the peak memory of a cold
+build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
+them in the same run, alternating with provarchive, and the ratios are printed.
+The table is printed and written as JSON (``bench/results/latest.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".corpus"
+PROVARCHIVE = [sys.executable, "-m", "provarchive"]
+
+
+def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
+    """Run ``command``; return (wall seconds, peak RSS of the main process in MiB, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    out = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+    err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss // 1024, out + err
+
+
+def age(folder: Path) -> None:
+    """Date every file an hour back, as files of a real archive are."""
+    when = time.time() - 3600
+    for path in folder.rglob("*"):
+        os.utime(path, (when, when))
+
+
+def make_corpus(kind: str, count: int) -> Path:
+    """Return the folder of a generated corpus, generating it once per size and kind."""
+    folder = WORK / f"{kind}-{count}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        getattr(corpus, f"write_{kind}")(folder, count)
+        age(folder)
+        stamp.write_text("ok")
+    return folder
+
+
+def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
+    site = make_corpus("provarchive", count)
+    out = site / "public"
+    build = [*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs)]
+    cold, cold_rss, nochange, edit, template = [], [], [], [], []
+    article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
+    original = article.read_text("utf-8")
+    (site / "templates").mkdir(exist_ok=True)
+    theme_article = Path(__import__("provarchive.render").render.theme_dir()) / "article.html"
+    for attempt in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, rss, _ = run([*build, "--no-cache"])
+        cold.append(seconds)
+        cold_rss.append(rss)
+        age(site / "content")
+        time.sleep(0.1)
+        run(build)  # settle: the first build after a cold one stores the scan time
+        nochange.append(run(build)[0])
+        article.write_text(original + f"\n\n补充报道第{attempt}段。\n", "utf-8")
+        edit.append(run(build)[0])
+        (site / "templates/article.html").write_text(
+            theme_article.read_text("utf-8") + f"\n{{# bench edit {attempt} #}}\n", "utf-8")
+        template.append(run(build)[0])
+        article.write_text(original, "utf-8")
+        (site / "templates/article.html").unlink()
+        run(build)
+    single_rss = run([*PROVARCHIVE, "build", str(site), "-q", "-j", "1", "--no-cache"])[1]
+    return {
+        "cold_s": statistics.median(cold),
+        "nochange_s": statistics.median(nochange),
+        "edit_s": statistics.median(edit),
+        "template_s": statistics.median(template),
+        "peak_rss_mib": max(cold_rss),
+        "peak_rss_single_mib": single_rss,
+    }
+
+
+def hugo_rows(count: int, runs: int) -> dict[str, float] | None:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = make_corpus("hugo", count)
+    cold, rss, edit = [], [], []
+    article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
+    original = article.read_text("utf-8")
+    for attempt in range(runs):
+        shutil.rmtree(site / "public", ignore_errors=True)
+        seconds, peak, _ = run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])
+        cold.append(seconds)
+        rss.append(peak)
+        article.write_text(original + f"\n\n补充报道第{attempt}段。\n", "utf-8")
+        edit.append(run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])[0])
+        article.write_text(original, "utf-8")
+    return {"cold_s": statistics.median(cold), "edit_s": statistics.median(edit),
+            "peak_rss_mib": max(rss)}
+
+
+def pelican_rows(count: int, runs: int) -> dict[str, float] | None:
+    pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
+    if pelican is None:
+        return None
+    site = make_corpus("pelican", count)
+    cold, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(site / "output", ignore_errors=True)
+        seconds, peak, _ = run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+                               cwd=site)
+        cold.append(seconds)
+        rss.append(peak)
+    return {"cold_s": statistics.median(cold), "peak_rss_mib": max(rss)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,20000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
+    parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
+    args = parser.parse_args()
+    results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
+               "cpus": os.cpu_count(), "sizes": {}}
+    for count in [int(size) for size in args.sizes.split(",")]:
+        row: dict[str, object] = {"provarchive": provarchive_rows(count, args.runs, args.jobs)}
+        if not args.no_others:
+            row["hugo"] = hugo_rows(count, args.runs)
+            row["pelican"] = pelican_rows(count, args.runs)
+        results["sizes"][str(count)] = row
+        print_row(count, row)
+    sizes = results["sizes"]
+    if "5000" in sizes and "20000" in sizes:
+        growth = sizes["20000"]["provarchive"]["cold_s"] / sizes["5000"]["provarchive"]["cold_s"]
+        results["growth_20000_over_5000"] = growth
+        print(f"\ncold build growth 20,000 / 5,000 articles: {growth:.2f}x (target <= 4.5x)")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+    print(f"results written to {out}")
+    return 0
+
+
+def print_row(count: int, row: dict[str, object]) -> None:
+    mine = row["provarchive"]
+    assert isinstance(mine, dict)
+    print(f"\n{count:,} articles")
+    print(f"  {'tool':<12}{'cold':>9}{'no-change':>11}{'1 edit':>9}{'template':>10}{'peak RSS':>10}")
+    print(f"  {'provarchive':<12}{mine['cold_s']:>8.2f}s{mine['nochange_s']:>10.2f}s"
+          f"{mine['edit_s']:>8.2f}s{mine['template_s']:>9.2f}s{mine['peak_rss_mib']:>7} MiB"
+          f"  (single process: {mine['peak_rss_single_mib']} MiB)")
+    for name in ("hugo", "pelican"):
+        other = row.get(name)
+        if not isinstance(other, dict):
+            if name in row:
+                print(f"  {name:<12}not installed")
+            continue
+        edit = f"{other['edit_s']:>8.2f}s" if "edit_s" in other else f"{'-':>9}"
+        print(f"  {name:<12}{other['cold_s']:>8.2f}s{'-':>11}{edit}{'-':>10}"
+              f"{other['peak_rss_mib']:>7} MiB   provarchive/{name}: cold "
+              f"{mine['cold_s'] / other['cold_s']:.2f}"
+              + (f", edit {mine['edit_s'] / other['edit_s']:.2f}" if "edit_s" in other else ""))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
