@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SEEDS, column, run_cli, snapshot
+from provarchive.articles import validate_front_matter
 from provarchive.errors import OutputError, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
 from provarchive.importer import write
@@ -40,8 +41,6 @@ from provarchive.importer.store_text import (
 from provarchive.markup import MarkdownRenderer
 from provarchive.model import MarkdownOptions, SiteConfig
 from provarchive.yamlfile import load_mapping
-
-from provarchive.articles import validate_front_matter
 
 PAGES = REPO / "tests" / "fixtures" / "import_sites"
 FULL = PAGES / "yywl_full.txt"
