@@ -364,3 +364,26 @@ def test_slugs_that_leave_the_output_are_refused(make_site, slug):
     assert result.code == 1
     assert "x.md:4: error: slug" in result.err
     assert not Path(site.parent / "escape.html").exists()
+
+
+def test_build_writes_nothing_outside_output_staging_and_cache(make_site, tmp_path):
+    site = news_site(make_site, count=2)
+    (tmp_path / "neighbour.txt").write_text("keep", "utf-8")
+    before = snapshot(tmp_path)
+    assert run_cli("build", site, "-q").code == 0
+    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    after = snapshot(tmp_path)
+    for name in set(before) | set(after):
+        if before.get(name) != after.get(name):
+            assert name.startswith(("site/public/", "site/.provarchive-cache/", "site/.public.")), (
+                f"the build changed {name}")
+    assert after["neighbour.txt"] == b"keep"
+
+
+def test_nul_bytes_and_empty_files_are_errors(make_site):
+    site = make_site({"content/a/x.md": "---\ntitle: 甲\x00\ndate: 2024-01-01\n---\n",
+                      "content/a/y.md": ""})
+    result = run_cli("build", site)
+    assert result.code == 1
+    assert "x.md:1: error: the file contains NUL bytes; it is not a text file" in result.err
+    assert "y.md:1: error: the file is empty;" in result.err
