@@ -387,3 +387,41 @@ def test_nul_bytes_and_empty_files_are_errors(make_site):
     assert result.code == 1
     assert "x.md:1: error: the file contains NUL bytes; it is not a text file" in result.err
     assert "y.md:1: error: the file is empty;" in result.err
+
+
+def test_progress_bar_reports_stages_and_clears(make_site):
+    import io
+
+    from provarchive.build import BuildOptions, build_site
+    from provarchive.cli import ProgressBar
+
+    site = news_site(make_site, count=3)
+    stream = io.StringIO()
+    bar = ProgressBar(stream, delay=0)
+    build_site(BuildOptions(site_dir=site, progress=bar, jobs=1))
+    bar.clear()
+    shown = stream.getvalue()
+    assert "读取文章 [" in shown and "生成页面 [" in shown
+    assert shown.endswith("\r\x1b[K")
+
+
+def test_no_progress_bar_when_not_a_terminal(make_site):
+    site = news_site(make_site, count=3)
+    result = run_cli("build", site)
+    assert "[" not in result.err and "\r" not in result.out + result.err
+
+
+@pytest.mark.parametrize("command", ["build", "parse", "import", "serve"])
+def test_every_command_has_help(command, capsys):
+    from provarchive.cli import main
+
+    assert main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert f"usage: provarchive {command}" in text and len(text) > 300
+
+
+def test_version():
+    from provarchive import __version__
+
+    result = run_cli("--version")
+    assert result.code == 0 and result.out.strip() == f"provarchive {__version__}"

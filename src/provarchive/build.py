@@ -185,7 +185,8 @@ def _build(
     errors = [*inputs.scan.errors, *errors]
     cached = state.articles if state.render_key == render_key else {}
     articles, fresh, article_errors, skipped = _read_articles(
-        site_dir, config, inputs.scan, cached, state.scanned_ns, jobs, options.drafts
+        site_dir, config, inputs.scan, cached, state.scanned_ns, jobs, options.drafts,
+        options.progress,
     )
     errors += article_errors
     if errors and not options.keep_going:
@@ -233,7 +234,8 @@ def _build(
     staged = StagedOutput(output_dir, token)
     try:
         kept_pages = [page for page in pages if page.path in reuse]
-        page_errors, failed = _write_pages(staged, page_renderer, to_render, kept_pages, jobs)
+        page_errors, failed = _write_pages(staged, page_renderer, to_render, kept_pages, jobs,
+                                           _stage(options.progress, "生成页面"))
         if page_errors and not options.keep_going:
             raise ErrorGroup(page_errors)
         kept_files = _write_files(staged, files, state, same_output)
@@ -289,6 +291,13 @@ def _build(
     )
 
 
+def _stage(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:
+    """Return a ``(done, total)`` callback reporting stage ``name`` to ``progress``."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(name, done, total)
+
+
 def _render_key(config: SiteConfig) -> str:
     """Hash of what a rendered article depends on besides its own file."""
     parts = (__version__, config.markdown, config.permalink, config.timezone,
@@ -304,6 +313,7 @@ def _read_articles(
     scanned_ns: int,
     jobs: int,
     drafts: bool,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
     """Return (articles by id, the freshly rendered ones, errors, skipped files).
 
@@ -321,7 +331,8 @@ def _read_articles(
     errors: list[ProvarchiveError] = []
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
-    results = map_in_workers(_read_source, to_read, (site_dir, config), jobs)
+    results = map_in_workers(_read_source, to_read, (site_dir, config), jobs,
+                             progress=_stage(progress, "读取文章"))
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
             errors.append(result)
@@ -350,7 +361,7 @@ def _read_articles(
                 del reused[rel]
     renderer = MarkdownRenderer(config.markdown)
     rendered = map_in_workers(_render_source, list(sources.values()),
-                              (renderer, urls, assets), jobs)
+                              (renderer, urls, assets), jobs, progress=_stage(progress, "渲染正文"))
     fresh = {article.id: article for article in rendered}
     articles = {**reused, **fresh}
     return dict(sorted(articles.items())), fresh, errors, skipped
@@ -404,13 +415,14 @@ def _write_pages(
     pages: list[PageSpec],
     reuse: list[PageSpec],
     jobs: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[ProvarchiveError], set[str]]:
     """Render and write ``pages`` and keep the reused ones.
 
     Returns the template errors (each mistake once, however many pages it broke)
     and the paths of the pages that failed.
     """
-    results = map_in_workers(_render_page, pages, (renderer, staged), jobs)
+    results = map_in_workers(_render_page, pages, (renderer, staged), jobs, progress=progress)
     pages = list(pages)
     for page in reuse:
         if not staged.keep(page.path):  # removed from the output by hand: render it again

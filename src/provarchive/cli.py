@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .build import BuildOptions, BuildReport, build_site
@@ -99,6 +101,23 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("--keep-going", action="store_true",
                          help="import the pages that can be imported, report the others")
     imports.set_defaults(run=_run_import)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the site while you edit, rebuilding and reloading pages on every save",
+        description="Build the site, serve it at http://HOST:PORT under its base_url path, "
+        "watch content/, templates/ and site.yaml, rebuild what changed on every save and "
+        "reload open pages. A content error does not stop the server: it is printed here and "
+        "shown over the page until fixed. The site is built into .provarchive-cache/serve/, "
+        "never into the output folder you publish. Ctrl-C stops the server.",
+    )
+    serve.add_argument("site", nargs="?", default=".", metavar="SITE",
+                       help="site folder (default: the current folder)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--drafts", action="store_true", help="also show articles with draft: true")
+    serve.set_defaults(run=_run_serve)
     return parser
 
 
@@ -148,8 +167,13 @@ def _run_build(args: argparse.Namespace) -> int:
         keep_going=args.keep_going,
         jobs=args.jobs,
         use_cache=not args.no_cache,
+        progress=None if args.quiet or not sys.stderr.isatty() else ProgressBar(sys.stderr),
     )
-    report = build_site(options)
+    try:
+        report = build_site(options)
+    finally:
+        if isinstance(options.progress, ProgressBar):
+            options.progress.clear()
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     if report.errors:
@@ -163,6 +187,32 @@ def _run_build(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
+class ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a build has run a second."""
+
+    def __init__(self, stream: TextIO, delay: float = 1.0):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.delay or total == 0:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r{stage} [{bar}] {done}/{total}\x1b[K")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        """Erase the bar, so the summary line stands alone."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 def summary_line(report: BuildReport) -> str:
     """Return the one-line account of a build that ``build`` prints."""
     if report.nothing_changed:
@@ -173,6 +223,15 @@ def summary_line(report: BuildReport) -> str:
         f"({report.written} written, {report.unchanged} unchanged), {report.files} other files, "
         f"{len(report.warnings)} warnings, {report.seconds:.2f} s"
     )
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    def say(message: str) -> None:
+        print(message, flush=True)
+
+    return serve(Path(args.site), args.host, args.port, args.drafts, say)
 
 
 def _run_import(args: argparse.Namespace) -> int:

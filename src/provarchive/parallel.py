@@ -67,18 +67,29 @@ def map_in_workers(
     jobs: int,
     *,
     min_items: int = 64,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
     """Return ``[function(state, item) for item in items]``, computed by ``jobs`` processes.
 
     ``function`` must be a module-level function (it is sent to workers by name);
     ``state`` reaches the workers by fork, unpickled. Exceptions raised by
     ``function`` propagate, so functions should return errors as values.
+    ``progress(done, total)`` is called in this process as results come in.
     """
-    if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(state, item) for item in items]
-    size = max(1, min(256, len(items) // (jobs * 4)))
-    chunks = [(function, items[start : start + size]) for start in range(0, len(items), size)]
+    total = len(items)
+    size = max(1, min(256, total // (max(jobs, 1) * 8)))
+    chunks = [items[start : start + size] for start in range(0, total, size)]
+    results: list[Result] = []
+    if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            results.extend(function(state, item) for item in chunk)
+            if progress is not None:
+                progress(len(results), total)
+        return results
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
-        results = pool.map(_run_chunk, chunks, chunksize=1)
-    return [result for chunk in results for result in chunk]
+        for chunk_results in pool.imap(_run_chunk, [(function, c) for c in chunks]):
+            results.extend(chunk_results)
+            if progress is not None:
+                progress(len(results), total)
+    return results

@@ -1,0 +1,271 @@
+"""``provarchive serve``: build, serve over HTTP, watch, rebuild, and reload open pages.
+
+The site is built (incrementally, with the build cache) into a folder of its own in
+the cache, never into the published output, so drafts shown while editing cannot be
+published by mistake. Served HTML pages get a small script, added on the way out
+(the files on disk stay clean), that listens on ``/__provarchive/events`` (server-
+sent events): ``reload`` after a successful rebuild (which also clears a problem
+overlay), ``problem`` with the messages of a failed one, shown in an overlay naming
+file and line.
+The site is served under its ``base_url`` path, so subfolder sites work locally.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import CACHE_DIR, BuildOptions, build_site
+from .config import CONFIG_FILE, load_config
+from .content import CONTENT_DIR
+from .errors import ErrorGroup, ProvarchiveError
+from .render import TEMPLATES_DIR
+
+EVENTS_PATH = "/__provarchive/events"
+"""Where served pages listen for reload and problem events."""
+SERVE_DIR = "serve"
+"""Folder inside the site's cache that ``serve`` builds into."""
+
+_CLIENT_SCRIPT = """<script>
+(function () {
+  var source = new EventSource("EVENTS");
+  function overlay(messages) {
+    var box = document.getElementById("provarchive-problems");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "provarchive-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
+        "z-index:2147483647;background:#2b0b0b;color:#fff;font:14px/1.6 monospace;" +
+        "padding:16px 20px;border-top:4px solid #e53935;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "provarchive: the last build failed\\n\\n" + messages.join("\\n");
+  }
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("problem", function (event) {
+    overlay(JSON.parse(event.data));
+  });
+})();
+</script>
+""".replace("EVENTS", EVENTS_PATH)
+
+
+@dataclass
+class Hub:
+    """The state shown to browsers, and the event queues of connected pages."""
+
+    problems: list[str] = field(default_factory=list)
+    """Messages of the last build when it failed; empty when it succeeded."""
+    generation: int = 0
+    """Counts successful builds."""
+    listeners: list[queue.Queue[tuple[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def publish(self, event: str, data: str) -> None:
+        """Send an event to every connected page."""
+        with self.lock:
+            for listener in self.listeners:
+                listener.put((event, data))
+
+    def subscribe(self) -> queue.Queue[tuple[str, str]]:
+        """Return a new queue that receives every event from now on."""
+        listener: queue.Queue[tuple[str, str]] = queue.Queue()
+        with self.lock:
+            self.listeners.append(listener)
+            if self.problems:
+                listener.put(("problem", json.dumps(self.problems, ensure_ascii=False)))
+        return listener
+
+    def unsubscribe(self, listener: queue.Queue[tuple[str, str]]) -> None:
+        """Forget a page that went away."""
+        with self.lock:
+            if listener in self.listeners:
+                self.listeners.remove(listener)
+
+
+def serve_dir(site_dir: Path) -> Path:
+    """Return the folder ``serve`` builds into."""
+    return site_dir / CACHE_DIR / SERVE_DIR
+
+
+def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) -> bool:
+    """Build into the serve folder and tell the pages; return whether the build succeeded."""
+    started = time.perf_counter()
+    try:
+        report = build_site(BuildOptions(site_dir=site_dir, output_dir=serve_dir(site_dir),
+                                         drafts=drafts, force=True))
+    except ProvarchiveError as exc:
+        messages = [str(e) for e in (exc if isinstance(exc, ErrorGroup) else [exc])]
+        for message in messages:
+            say(message)
+        say(f"build failed ({len(messages)} error(s)); the server shows the last good build")
+        hub.problems = messages
+        hub.publish("problem", json.dumps(messages, ensure_ascii=False))
+        return False
+    for warning in report.warnings:
+        say(str(warning))
+    was_broken = bool(hub.problems)
+    hub.problems = []
+    hub.generation += 1
+    if report.nothing_changed and not was_broken:
+        return True
+    say(f"rebuilt: {report.written} pages written, {report.unchanged} unchanged, "
+        f"{time.perf_counter() - started:.2f} s")
+    hub.publish("reload", str(hub.generation))
+    return True
+
+
+def make_handler(root: Path, prefix: str, hub: Hub) -> type[http.server.BaseHTTPRequestHandler]:
+    """Return a request handler serving ``root`` under the URL path ``prefix``."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "provarchive"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet, as Hugo is
+            return
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == EVENTS_PATH:
+                self._events()
+                return
+            if not path.startswith(prefix):
+                self._redirect(prefix)
+                return
+            relative = path[len(prefix):]
+            target = (root / relative).resolve()
+            if root.resolve() not in (target, *target.parents):
+                self._send(403, b"forbidden", "text/plain; charset=utf-8")
+                return
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self._redirect(path + "/")
+                    return
+                target = target / "index.html"
+            if not target.is_file():
+                missing = root / "404.html"
+                body = missing.read_bytes() if missing.is_file() else b"not found"
+                self._send(404, self._inject(body), "text/html; charset=utf-8")
+                return
+            body = target.read_bytes()
+            kind = _content_type(target)
+            if kind.startswith("text/html"):
+                body = self._inject(body)
+            self._send(200, body, kind)
+
+        def _inject(self, body: bytes) -> bytes:
+            script = _CLIENT_SCRIPT.encode("utf-8")
+            at = body.rfind(b"</body>")
+            return body[:at] + script + body[at:] if at >= 0 else body + script
+
+        def _send(self, status: int, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            listener = hub.subscribe()
+            try:
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
+                while True:
+                    try:
+                        event, data = listener.get(timeout=15)
+                        message = f"event: {event}\ndata: {data}\n\n"
+                    except queue.Empty:
+                        message = ": keep-alive\n\n"
+                    self.wfile.write(message.encode("utf-8"))
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                hub.unsubscribe(listener)
+
+    return Handler
+
+
+def _content_type(path: Path) -> str:
+    types = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+             ".shtml": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+             ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+             ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+             ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+             ".txt": "text/plain; charset=utf-8", ".json": "application/json",
+             ".pdf": "application/pdf"}
+    return types.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _relevant(site_dir: Path) -> Callable[[object, str], bool]:
+    """Return a watch filter for the files a build reads: content, templates, site.yaml."""
+    root = site_dir.resolve()
+    watched = (root / CONTENT_DIR, root / TEMPLATES_DIR)
+    config = root / CONFIG_FILE
+
+    def relevant(_change: object, path: str) -> bool:
+        changed = Path(path)
+        name = changed.name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            return False  # editors' temporary files
+        return changed == config or any(folder in changed.parents for folder in watched)
+
+    return relevant
+
+
+def serve(site_dir: Path, host: str, port: int, drafts: bool,
+          say: Callable[[str], None]) -> int:
+    """Build, serve and watch until interrupted; return the exit status."""
+    from watchfiles import watch  # only the dev server needs it
+
+    config = load_config(site_dir)
+    site_dir = site_dir.resolve()
+    prefix = urlsplit(config.base_url).path or "/"
+    hub = Hub()
+    rebuild(site_dir, drafts, hub, say)
+    root = serve_dir(site_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(root, prefix, hub))
+    except OSError as exc:
+        raise ProvarchiveError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
+        ) from None
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    say(f"serving {site_dir} at http://{shown_host}:{server.server_address[1]}{prefix} "
+        "(Ctrl-C to stop)")
+    stop = threading.Event()
+    try:
+        for _changes in watch(site_dir, watch_filter=_relevant(site_dir), stop_event=stop,
+                              debounce=50, step=20, raise_interrupt=True):
+            rebuild(site_dir, drafts, hub, say)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    say("stopped")
+    return 0

@@ -1,0 +1,139 @@
+"""provarchive serve: a real server on a free port, real edits, real reload events."""
+
+from __future__ import annotations
+
+import http.client
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import article, column
+
+CONFIG = "title: 预览站\nbase_url: https://p.example.gov.cn/archive/\nper_page: 5\n"
+
+
+class Server:
+    """A running ``provarchive serve`` and a listener on its event stream."""
+
+    def __init__(self, site: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "provarchive", "serve", str(site), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read_output, daemon=True).start()
+        self.port = int(self.wait_for(r"serving .* at http://127\.0\.0\.1:(\d+)/archive/").group(1))
+        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
+        threading.Thread(target=self._listen, daemon=True).start()
+        self.wait_event_stream()
+
+    def _read_output(self):
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> re.Match:
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError(f"no line matching {pattern!r}; saw {seen}")
+
+    def _listen(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request("GET", "/__provarchive/events")
+        response = connection.getresponse()
+        event = None
+        self.events.put(("connected", ""))
+        for raw in response:
+            line = raw.decode("utf-8").rstrip("\n")
+            if line.startswith("event: "):
+                event = line[len("event: "):]
+            elif line.startswith("data: ") and event:
+                self.events.put((event, line[len("data: "):]))
+                event = None
+
+    def wait_event_stream(self):
+        assert self.events.get(timeout=10) == ("connected", "")
+
+    def next_event(self, timeout: float = 30) -> tuple[str, str]:
+        return self.events.get(timeout=timeout)
+
+    def get(self, path: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(make_site):
+    site = make_site({
+        "content/zhxx/_column.yaml": column("综合资讯"),
+        "content/zhxx/a.md": article("第一篇", "2024-05-08", body="最初的正文。"),
+        "content/zhxx/b.md": article("第二篇", "2024-05-09", body="另一篇正文。", draft="true"),
+    }, config=CONFIG)
+    server = Server(site)
+    yield site, server
+    if server.process.poll() is None:
+        server.process.kill()
+
+
+def test_serves_pages_under_base_path_with_reload_script(served):
+    site, server = served
+    status, html = server.get("/archive/zhxx/202405/a.html")
+    assert status == 200 and "最初的正文。" in html
+    assert "/__provarchive/events" in html
+    assert "/__provarchive/events" not in next(
+        (site / ".provarchive-cache/serve").rglob("a.html")).read_text("utf-8")
+    assert not (site / "public").exists(), "serve must not write the published output"
+    assert server.get("/archive/zhxx/202405/b.html")[0] == 404, "drafts only with --drafts"
+    status, missing = server.get("/archive/no/such/page.html")
+    assert status == 404 and "页面未找到" in missing
+
+
+def test_editing_a_file_rebuilds_and_reloads(served):
+    site, server = served
+    (site / "content/zhxx/a.md").write_text(article("第一篇", "2024-05-08", body="改过的正文。"),
+                                            "utf-8")
+    assert server.next_event()[0] == "reload"
+    assert "改过的正文。" in server.get("/archive/zhxx/202405/a.html")[1]
+
+
+def test_a_broken_file_shows_its_error_and_fixing_it_clears_it(served):
+    site, server = served
+    page = site / "content/zhxx/a.md"
+    page.write_text("---\ntitle: 第一篇\ndate: 明天\n---\n正文。\n", "utf-8")
+    event, data = server.next_event()
+    assert event == "problem"
+    assert "a.md:3: error: 'date' must look like 2023-07-09" in data
+    server.wait_for(r"a\.md:3: error:")
+    status, html = server.get("/archive/zhxx/202405/a.html")
+    assert status == 200 and "最初的正文。" in html, "the last good build is still served"
+    page.write_text(article("第一篇", "2024-05-08", body="修好了。"), "utf-8")
+    assert server.next_event()[0] == "reload"
+    assert "修好了。" in server.get("/archive/zhxx/202405/a.html")[1]
+
+
+def test_ctrl_c_stops_cleanly(served):
+    _, server = served
+    assert server.stop() == 0
+    server.wait_for("stopped")
