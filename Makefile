@@ -14,10 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Browser-test tools from npm (axe-core, the Nu HTML checker); no install scripts run,
+# so nothing downloads a browser or a Java runtime. Without npm those tests skip.
+BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; else echo "npm not found: the axe and HTML-checker tests will skip"; fi
+
 site: $(STAMP)
 	$(BIN)/provarchive build .
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER_TOOLS)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
