@@ -224,3 +224,13 @@ def test_summary_has_chinese_labels() -> None:
         "文件: a.txt", "面包屑: —", "栏目: —", "引题: —", "主题: 岚州市召开会议",
     ]
     assert "日期: 2023-07-09" in summary
+
+
+def test_short_original_link_line_gives_the_original_url():
+    page = parse_text(
+        "当前位置：首页 > 要闻\n全省春耕生产全面展开\n发布时间：2024-03-02 09:30  来源：岚山日报\n"
+        "原文链接：http://a.example.gov.cn/x/content_98765.htm\n\n全省各地抢抓农时，春耕生产全面展开。\n",
+        "u.txt",
+    )
+    assert page.original_url == "http://a.example.gov.cn/x/content_98765.htm"
+    assert "原文链接" not in page.body

@@ -120,10 +120,10 @@ def _plausible(fields: tuple[Field, ...]) -> bool:
 def classify(number: int, line: str) -> PageLine:
     """Return ``line`` classified."""
     text = strip_chrome(line) if len(line) <= 200 else line
+    if _URL_LINE.match(fold(text)):  # before chrome: a short line with a URL looks like chrome
+        return PageLine(number, text, LineKind.URL)
     if not text or is_chrome_line(text):
         return PageLine(number, text, LineKind.CHROME)
-    if _URL_LINE.match(fold(text)):
-        return PageLine(number, text, LineKind.URL)
     if is_footer_start(text):
         return PageLine(number, text, LineKind.FOOTER_START)
     if is_original_title(text):
