@@ -1,0 +1,80 @@
+"""Time from saving an article to the browser being able to show the new text.
+
+``python bench/serve_latency.py [N] [EDITS]`` starts ``provarchive serve`` on the
+synthetic archive of N articles (default 5,000), listens to the reload events as a
+browser does, saves an edit to one article EDITS times (default 7), and measures
+from the save to the moment the served page holds the new text. Prints each time
+and the median.
+"""
+
+from __future__ import annotations
+
+import http.client
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import make_corpus  # noqa: E402
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    edits = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    site = make_corpus("provarchive", count)
+    article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
+    original = article.read_text("utf-8")
+    match = re.search(r"date: (\d{4})-(\d{2})", original)
+    assert match is not None
+    page = f"/zhxx/yywl/{match.group(1)}{match.group(2)}/{article.stem}.html"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "provarchive", "serve", str(site), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in server.stdout], daemon=True).start()
+    port = 0
+    while not port:
+        found = re.search(r"at http://127\.0\.0\.1:(\d+)/", lines.get(timeout=600))
+        port = int(found.group(1)) if found else 0
+    events: queue.Queue[str] = queue.Queue()
+
+    def listen() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        connection.request("GET", "/__provarchive/events")
+        for raw in connection.getresponse():
+            if raw.startswith(b"event: "):
+                events.put(raw.decode().strip())
+
+    threading.Thread(target=listen, daemon=True).start()
+    time.sleep(1)
+    timings = []
+    try:
+        for attempt in range(edits):
+            marker = f"延迟测试第{attempt}次修改"
+            started = time.perf_counter()
+            article.write_text(original + f"\n\n{marker}。\n", "utf-8")
+            events.get(timeout=60)
+            while True:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", page)
+                if marker in connection.getresponse().read().decode("utf-8"):
+                    break
+            timings.append(time.perf_counter() - started)
+            print(f"edit {attempt + 1}: {timings[-1]:.3f} s", flush=True)
+            time.sleep(0.5)
+    finally:
+        article.write_text(original, "utf-8")
+        server.terminate()
+        server.wait()
+    print(f"save to new text served, {count:,} articles: median {statistics.median(timings):.3f} s "
+          f"over {edits} edits")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
