@@ -411,7 +411,7 @@ def test_no_progress_bar_when_not_a_terminal(make_site):
     assert "[" not in result.err and "\r" not in result.out + result.err
 
 
-@pytest.mark.parametrize("command", ["build", "parse", "import", "serve"])
+@pytest.mark.parametrize("command", ["build", "parse", "import", "serve", "new", "check"])
 def test_every_command_has_help(command, capsys):
     from provarchive.cli import main
 

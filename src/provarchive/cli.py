@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, check, newarticle
 from .build import BuildOptions, BuildReport, build_site
 from .errors import ErrorGroup, ProvarchiveError
 
@@ -118,6 +118,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--drafts", action="store_true", help="also show articles with draft: true")
     serve.set_defaults(run=_run_serve)
+    newarticle.add_parser(commands)
+    check.add_parser(commands)
     return parser
 
 

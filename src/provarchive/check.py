@@ -1,0 +1,361 @@
+"""``provarchive check``: content QA of a whole site in one report.
+
+The site is read with the build's own code (drafts included), so every mistake a
+build refuses is an error here too. On top of that come warnings a build does not
+give: articles without 来源, duplicate titles on one day, links and images that lead
+nowhere, links to drafts, empty summaries and leftover placeholders. Aliases that
+collide with each other or with a page are errors, as the build refuses them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .config import load_config
+from .content import CONTENT_DIR, ContentTree, read_content
+from .errors import (
+    ContentError,
+    ContentWarning,
+    ErrorGroup,
+    ProvarchiveError,
+    display_path,
+    sort_errors,
+)
+from .graph import build_graph
+from .markup import MarkdownRenderer
+from .model import Article, SiteConfig
+from .plan import PageSpec, check_collisions, plan_pages
+from .urls import alias_path, file_path
+
+PLACEHOLDER = "正文从这里开始。"
+"""The body placeholder of ``provarchive new`` (``newarticle.PLACEHOLDER``; kept apart so
+that the two commands do not import each other)."""
+_HTML_TARGET = re.compile(r'<(a|img)\b[^>]*?\s(href|src)="([^"]*)"', re.IGNORECASE)
+_IMG_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"', re.IGNORECASE)
+_PAGE_SUFFIXES = (".html", ".htm", ".shtml")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check`` found: every problem, sorted by path and line."""
+
+    problems: tuple[ProvarchiveError, ...]
+    """Errors and warnings (:class:`ContentWarning`), sorted by path, line and message."""
+    articles: int
+    """Article files looked at, those that could not be read included."""
+
+    @property
+    def errors(self) -> list[ProvarchiveError]:
+        """The problems a build refuses."""
+        return [p for p in self.problems if not isinstance(p, ContentWarning)]
+
+    @property
+    def warnings(self) -> list[ProvarchiveError]:
+        """The problems a build goes on with."""
+        return [p for p in self.problems if isinstance(p, ContentWarning)]
+
+    def summary(self) -> str:
+        """Return the last line of the report: ``N errors, M warnings in K articles``."""
+        return (f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')} "
+                f"in {_count(self.articles, 'article')}")
+
+    def exit_status(self, strict: bool = False) -> int:
+        """Return 1 when there are errors (or, with ``strict``, warnings), else 0."""
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add the ``check`` command to the sub-command parsers of ``provarchive``."""
+    parser = commands.add_parser(
+        "check",
+        help="check the site's content and report every problem",
+        description="Read the site as a build does (drafts included) and report, one line "
+        "each, every error a build would refuse and every warning worth fixing: articles "
+        "without 来源 (source), folders without _column.yaml, two articles with the same "
+        "title on the same day, links and images that lead nowhere, links to drafts, aliases "
+        "that collide, empty summaries. Writes nothing. Exit status 1 when there are errors "
+        "(with --strict: errors or warnings), else 0.",
+    )
+    parser.add_argument("site", nargs="?", default=".", metavar="SITE",
+                        help="site folder (default: the current folder)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit with status 1 for warnings too (for CI)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``provarchive check``: print the report, return the exit status."""
+    report = check_site(Path(args.site))
+    for problem in report.problems:
+        print(problem)
+    print(report.summary())
+    return report.exit_status(args.strict)
+
+
+def check_site(site_dir: Path) -> CheckReport:
+    """Return every problem of the site in ``site_dir``; never raises for bad content."""
+    try:
+        config = load_config(site_dir)
+    except ProvarchiveError as exc:
+        return CheckReport(tuple(sort_errors(flatten(exc))), 0)
+    tree = read_content(site_dir, config, MarkdownRenderer(config.markdown), include_drafts=True)
+    problems: list[ProvarchiveError] = [*flatten(*tree.errors), *tree.warnings]
+    problems += _SiteCheck(site_dir, config, tree).run()
+    return CheckReport(tuple(sort_errors(problems)), len(tree.articles) + len(tree.skipped))
+
+
+def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
+    """Return ``errors`` with every :class:`ErrorGroup` replaced by its members."""
+    flat: list[ProvarchiveError] = []
+    for error in errors:
+        flat.extend(flatten(*error.errors) if isinstance(error, ErrorGroup) else [error])
+    return flat
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+class _SiteCheck:
+    """The checks that need the whole site: outputs, aliases, titles, links."""
+
+    def __init__(self, site_dir: Path, config: SiteConfig, tree: ContentTree):
+        self.site_dir = site_dir
+        self.config = config
+        self.tree = tree
+        self.articles = {article.id: article for article in tree.articles}
+        self.pages = plan_pages(build_graph(tree.columns, tree.articles), config)
+        self.outputs = {page.path for page in self.pages} | set(tree.assets)
+        self.base_path = urlsplit(config.base_url).path
+        self.problems: list[ProvarchiveError] = []
+
+    def run(self) -> list[ProvarchiveError]:
+        self.check_outputs()
+        self.check_titles()
+        for article in self.tree.articles:
+            self.check_article(article, _lines(self.site_dir / CONTENT_DIR / article.id))
+        return self.problems
+
+    def warn(self, article: Article, line: int, message: str) -> None:
+        self.problems.append(ContentWarning(message, article.source_path, line))
+
+    def check_outputs(self) -> None:
+        """Errors for output files two sources would write, aliases with their lines."""
+        pages = [page for page in self.pages if page.kind != "redirect"]
+        assets = [(path, display_path(self.site_dir / CONTENT_DIR / path))
+                  for path in self.tree.assets]
+        try:
+            check_collisions(pages, assets)
+        except ProvarchiveError as exc:
+            self.problems += flatten(exc)
+        owners = {page.path.casefold(): _describe(page) for page in pages}
+        owners.update((path.casefold(), f"the file {shown}") for path, shown in assets)
+        uses: dict[str, list[tuple[Article, str]]] = defaultdict(list)
+        for article in self.tree.articles:
+            for alias in article.aliases:
+                uses[alias_path(alias).casefold()].append((article, alias))
+        for key, group in uses.items():
+            for article, alias in group:
+                line = _alias_line(self.site_dir / CONTENT_DIR / article.id, alias)
+                for other, other_alias in group:
+                    if (other, other_alias) == (article, alias):
+                        continue
+                    whose = ("this article" if other.id == article.id
+                             else other.source_path)
+                    self.problems.append(ContentError(
+                        f"alias '{alias}' and alias '{other_alias}' of {whose} are one address: "
+                        "an old address can lead to one article only; remove one of them",
+                        article.source_path, line))
+                if key in owners:
+                    owner = owners[key]
+                    if owner == f"the page of {article.source_path}":
+                        owner = "this article's own page"
+                    self.problems.append(ContentError(
+                        f"alias '{alias}' is the address of {owner}; remove the alias",
+                        article.source_path, line))
+
+    def check_titles(self) -> None:
+        """Warnings for articles with the same title on the same day."""
+        same: dict[tuple[str, object], list[Article]] = defaultdict(list)
+        for article in self.tree.articles:
+            same[(article.title, article.date.date())].append(article)
+        for group in same.values():
+            for article in group:
+                others = ", ".join(a.source_path for a in group if a is not article)
+                if not others:
+                    continue
+                line = _key_line(_lines(self.site_dir / CONTENT_DIR / article.id), "title")
+                self.warn(article, line,
+                          f"{others} has the same title on the same day "
+                          f"({article.date.date().isoformat()}); if it is the same article, "
+                          "remove one of them, else make the titles differ")
+
+    def check_article(self, article: Article, lines: list[str]) -> None:
+        """Warnings for one article's source, summary, placeholder, links and images."""
+        if not article.source:
+            self.warn(article, 1, "no 来源: add a line such as 'source: 岚山日报' to the front "
+                      "matter, naming the publication or body the article comes from")
+        if not article.summary or (not article.summary_given and _only_alt_text(article)):
+            what = "empty" if not article.summary else "only the images' descriptions"
+            self.warn(article, article.body_line,
+                      f"the summary is {what} (the body has no paragraph text, only images, "
+                      "headings or tables); add a paragraph, or a line 'summary: ...' to the "
+                      "front matter")
+        if PLACEHOLDER in article.text:
+            self.warn(article, _find_lines(lines, article.body_line, PLACEHOLDER)[0],
+                      f"the body still holds the placeholder '{PLACEHOLDER}' written by "
+                      "provarchive new; replace it with the article text")
+        images = {html.unescape(m[3]) for m in _HTML_TARGET.finditer(article.body_html)
+                  if m[1].lower() == "img"}
+        seen: dict[str, int] = defaultdict(int)
+        for target, resolved in article.links:
+            found = _find_lines(lines, article.body_line, target)
+            line = found[min(seen[target], len(found) - 1)]
+            seen[target] += 1
+            self.check_relative(article, line, target, resolved, target in images)
+        for match in _HTML_TARGET.finditer(article.body_html):
+            target = html.unescape(match[3])
+            path = self.site_path(target)
+            if path is not None:
+                line = _find_lines(lines, article.body_line, target)[0]
+                self.check_absolute(article, line, target, path, match[1].lower() == "img")
+
+    def site_path(self, target: str) -> str | None:
+        """The site path an absolute link into the site leads to (None: not such a link)."""
+        if target.startswith(self.config.base_url):
+            path = target[len(self.config.base_url):]
+        elif target.startswith("/") and not target.startswith("//"):
+            path = target[len(self.base_path):] if target.startswith(self.base_path) else target
+        else:
+            return None
+        path = unquote(re.split(r"[?#]", path, maxsplit=1)[0]).lstrip("/")
+        return file_path(path)
+
+    def check_relative(
+        self, article: Article, line: int, target: str, resolved: str | None, image: bool
+    ) -> None:
+        """Warn about a link written relative to the Markdown file."""
+        path = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
+        shown = unquote(target)
+        source_dir = article.id.rpartition("/")[0]
+        content_path = posixpath.normpath(posixpath.join(source_dir, path))
+        if resolved is not None:
+            other = self.articles.get(content_path)
+            if other is not None and other.draft and not article.draft:
+                self.warn(article, line,
+                          f"link '{shown}' leads to {other.source_path}, which is a draft "
+                          "(draft: true): the link is broken on the published site until "
+                          "that article is published")
+            return
+        if not path:
+            return
+        page_dir = article.url.rpartition("/")[0]
+        site = posixpath.normpath(posixpath.join(page_dir, path))
+        if file_path(site + "/" if path.endswith("/") else site) in self.outputs:
+            return  # written as the address of a page or file of the site: it works
+        missing = os.path.normpath(self.site_dir / CONTENT_DIR / content_path)
+        missing = display_path(Path(missing))
+        if image:
+            message = (f"image '{shown}' not found: there is no {missing}; put the image there, "
+                       "or correct the path")
+        elif path.endswith(".md"):
+            message = (f"link '{shown}' leads to no article: there is no {missing}; correct "
+                       "the path, or remove the link")
+        else:
+            message = (f"link '{shown}' leads to no page or file of the site; link to the "
+                       "article's Markdown file instead (such as ../yywl/t20240508_001.md), "
+                       "or correct the address")
+        self.warn(article, line, message)
+
+    def check_absolute(
+        self, article: Article, line: int, target: str, path: str, image: bool
+    ) -> None:
+        """Warn about a link or image written as an address on the site (``/a/b.html``)."""
+        exists = path in self.outputs
+        source_dir = article.id.rpartition("/")[0]
+        if image:
+            name = posixpath.basename(path) or "image.jpg"
+            beside = display_path(self.site_dir / CONTENT_DIR / source_dir / name)
+            if not exists:
+                self.warn(article, line,
+                          f"image '{target}' is not in the site: imported images must be "
+                          f"copied into content/ beside the article (as {beside}) and the "
+                          f"link made relative (![图]({name}))")
+            elif not target.startswith(self.config.base_url):
+                relative = posixpath.relpath(path, source_dir or ".")
+                self.warn(article, line,
+                          f"image '{target}' is written from the site root, which breaks when "
+                          f"the site is opened from disk or a subfolder; write it relative to "
+                          f"the Markdown file: ![图]({relative})")
+        elif not exists and (path.endswith(_PAGE_SUFFIXES) or path.endswith("index.html")):
+            self.warn(article, line,
+                      f"link '{target}' is an address on this site that leads to no page; "
+                      "link to the article's Markdown file instead (such as "
+                      "../yywl/t20240508_001.md), or correct the address")
+        elif not exists:
+            self.warn(article, line,
+                      f"link '{target}' leads to no file of the site: copy the file into "
+                      "content/ beside the article and make the link relative")
+
+
+def _describe(page: PageSpec) -> str:
+    if page.kind == "article":
+        return f"the page of {page.origin}"
+    return f"the site's own page '{page.path}' ({page.origin})"
+
+
+def _only_alt_text(article: Article) -> bool:
+    """Whether the body's paragraph text is nothing but the descriptions of its images."""
+    text = article.text
+    alts = [html.unescape(alt) for alt in _IMG_ALT.findall(article.body_html)]
+    for alt in sorted(filter(None, alts), key=len, reverse=True):
+        text = text.replace(alt, "")
+    return bool(alts) and not text.strip()
+
+
+def _lines(path: Path) -> list[str]:
+    """The lines of a text file (empty when it cannot be read)."""
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _find_lines(lines: list[str], start: int, target: str) -> list[int]:
+    """1-based lines from ``start`` on that hold ``target`` (as written or percent-decoded).
+
+    Never empty: ``[start]`` when the target is not found.
+    """
+    forms = {target, unquote(target), html.escape(target, quote=False)}
+    found = [number for number, text in enumerate(lines[start - 1:], start)
+             if any(form in text for form in forms)]
+    return found or [start]
+
+
+def _key_line(lines: list[str], key: str) -> int:
+    """The line of ``key:`` in the front matter, else 1."""
+    for number, text in enumerate(lines[1:], 2):
+        if text.rstrip() in ("---", "..."):
+            break
+        if re.match(rf"{re.escape(key)}\s*:", text):
+            return number
+    return 1
+
+
+def _alias_line(path: Path, alias: str) -> int:
+    """The line of the front matter that holds ``alias``, else that of ``aliases:``."""
+    lines = _lines(path)
+    for number, text in enumerate(lines[1:], 2):
+        if text.rstrip() in ("---", "..."):
+            break
+        if alias in text and not text.lstrip().startswith(("original_url", "#")):
+            return number
+    return _key_line(lines, "aliases")
