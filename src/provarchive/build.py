@@ -21,9 +21,9 @@ from .cache import BodyStore, BuildState, CachedArticle, body_key, load_state, s
 from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns, scan_content
 from .content import signature as file_signature
-from .digest import Digester
+from .digest import article_digest, page_fingerprint, site_salt
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
-from .graph import SiteGraph, build_graph
+from .graph import GraphMemo, SiteGraph, build_graph
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
@@ -192,7 +192,8 @@ def _build(
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
 
-    graph = build_graph(columns, articles.values())
+    graph = build_graph(columns, articles.values(),
+                        state.graph if isinstance(state.graph, GraphMemo) else None)
     pages = plan_pages(graph, config)
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
     files += [(name, source) for name, (source, _) in inputs.templates.items()
@@ -201,15 +202,15 @@ def _build(
     check_collisions(pages, [(path, display_path(source)) for path, source in files]
                      + [(path, "the search index") for path in index_files(len(docs))])
 
-    salt = hashlib.blake2b(
-        repr((__version__, render_key, config,
-              [(name, _file_hash(path)) for name, (path, _) in inputs.templates.items()
-               if not name.startswith(f"{STATIC_DIR}/")])).encode("utf-8"),
-        digest_size=16,
-    ).digest()
+    salt = site_salt(
+        __version__, render_key, config,
+        [(name, _file_hash(path)) for name, (path, _) in inputs.templates.items()
+         if not name.startswith(f"{STATIC_DIR}/")],
+        graph.columns, graph.top_columns,
+    )
     page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
-    digester = Digester(salt, graph.term_slugs)
-    fingerprints = {page.path: digester.fingerprint(page_renderer.context(page)) for page in pages}
+    digests = {i: article_digest(a, graph.term_slugs) for i, a in graph.articles.items()}
+    fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
     reuse = {
         path for path, fingerprint in fingerprints.items()
         if same_output and state.pages.get(path) == fingerprint
@@ -265,13 +266,14 @@ def _build(
             article_id: CachedArticle(
                 signature=inputs.scan.markdown[article_id],
                 content_hash=article.content_hash,
-                article=replace(article, body_html="", text=""),
+                article=_without_body(article),
             )
             for article_id, article in articles.items()
         },
         pages={path: fp for path, fp in fingerprints.items() if path not in failed},
         files=kept_files,
         search=search_state,
+        graph=graph.memo,
         output_dir=str(output_dir.resolve()),
         output_token=token,
         inputs=None if all_errors else inputs.signature,
@@ -461,6 +463,11 @@ def _write_files(
             staged.copy(source, path)
         kept[path] = entry
     return kept
+
+
+def _without_body(article: Article) -> Article:
+    """The article as the cache keeps it (bodies live in the body store)."""
+    return replace(article, body_html="", text="") if article.body_html or article.text else article
 
 
 def _file_hash(path: Path) -> str:

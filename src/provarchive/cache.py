@@ -59,6 +59,8 @@ class BuildState:
     """Copied output files (assets, theme files): output path to (source, signature)."""
     search: object | None = None
     """The search index's own state (see :mod:`provarchive.search`)."""
+    graph: object | None = None
+    """What the site graph keeps for the next build (see :class:`graph.GraphMemo`)."""
     output_dir: str = ""
     """The output folder the state describes."""
     output_token: str = ""

@@ -11,7 +11,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .model import Article, Column
-from .taxonomy import TAXONOMIES, Term, build_terms, group_by_month, related_articles
+from .taxonomy import (
+    TAXONOMIES,
+    Term,
+    build_terms,
+    group_by_month,
+    related_articles,
+    related_key,
+)
+from .urls import slugify_text
+
+
+@dataclass(frozen=True)
+class GraphMemo:
+    """Slow results of one graph, kept by the build for the next one."""
+
+    spelled: dict[str, str]
+    """Term names to their plain pinyin slugs."""
+    related_key: bytes = b""
+    """Digest of the inputs of ``related``."""
+    related: dict[str, tuple[str, ...]] | None = None
+    """Related articles computed under ``related_key``."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,8 @@ class SiteGraph:
     """The same per column (its own and its descendants' articles)."""
     term_slugs: dict[str, dict[str, str]]
     """Taxonomy to term name to slug."""
+    memo: GraphMemo
+    """What the next build may reuse instead of recomputing."""
 
     def column_trail(self, path: str) -> tuple[Column, ...]:
         """Return the columns from the top level down to ``path`` (empty for the root)."""
@@ -54,8 +76,13 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
 
 
-def build_graph(columns: dict[str, Column], articles: Iterable[Article]) -> SiteGraph:
-    """Link columns and articles into a :class:`SiteGraph`."""
+def build_graph(
+    columns: dict[str, Column], articles: Iterable[Article], memo: GraphMemo | None = None
+) -> SiteGraph:
+    """Link columns and articles into a :class:`SiteGraph`.
+
+    ``memo`` from an earlier graph saves recomputing what did not change.
+    """
     ordered = newest_first(articles)
     by_column: dict[str, list[str]] = defaultdict(list)
     for article in ordered:
@@ -94,7 +121,15 @@ def build_graph(columns: dict[str, Column], articles: Iterable[Article]) -> Site
             neighbours[article_id] = (earlier, later)
 
     articles_by_id = {article.id: article for article in ordered}
-    terms = {taxonomy: build_terms(taxonomy, ordered) for taxonomy in TAXONOMIES}
+    known = memo.spelled if memo else {}
+    names = {name for a in ordered for name in (*a.tags, *a.authors, a.source) if name}
+    spelled = {name: known.get(name) or slugify_text(name) for name in sorted(names)}
+    terms = {taxonomy: build_terms(taxonomy, ordered, spelled) for taxonomy in TAXONOMIES}
+    key = related_key(ordered)
+    if memo is not None and memo.related is not None and memo.related_key == key:
+        related = memo.related
+    else:
+        related = related_articles(ordered)
     final_listings = {path: tuple(listings.get(path, ())) for path in linked}
     return SiteGraph(
         columns=linked,
@@ -107,7 +142,8 @@ def build_graph(columns: dict[str, Column], articles: Iterable[Article]) -> Site
         term_slugs={
             taxonomy: {term.name: term.slug for term in found} for taxonomy, found in terms.items()
         },
-        related=related_articles(ordered),
+        memo=GraphMemo(spelled=spelled, related_key=key, related=related),
+        related=related,
         months=group_by_month(ordered),
         column_months={
             path: group_by_month([articles_by_id[i] for i in ids])

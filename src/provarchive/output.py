@@ -161,6 +161,8 @@ class StagedOutput:
     def __init__(self, output_dir: Path, token: str):
         self.output_dir = output_dir
         self.root = staging_dir(output_dir)
+        self._root = str(self.root)
+        self._output = str(output_dir)
         self._made: set[str] = set()
         recover(output_dir)
         self.root.mkdir(parents=True)
@@ -170,15 +172,16 @@ class StagedOutput:
             encoding="utf-8",
         )
 
-    def _target(self, site_path: str) -> Path:
+    def _target(self, site_path: str) -> str:
+        # plain strings, not Path objects: this runs for every file of every build
         parts = site_path.split("/")
         if site_path.startswith("/") or ".." in parts or "" in parts:
             raise OutputError(f"refusing to write outside the output folder: {site_path!r}")
         folder = site_path.rpartition("/")[0]
         if folder and folder not in self._made:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.join(self._root, folder), exist_ok=True)
             self._made.add(folder)
-        return self.root / site_path
+        return os.path.join(self._root, site_path)
 
     def write(self, site_path: str, data: bytes) -> None:
         """Write ``data`` to ``site_path`` in the staging folder, as a new file.
@@ -190,7 +193,7 @@ class StagedOutput:
         try:
             handle = open(target, "xb")  # noqa: SIM115
         except FileExistsError:
-            target.unlink()
+            os.unlink(target)
             handle = open(target, "xb")  # noqa: SIM115
         with handle:
             handle.write(data)
@@ -198,7 +201,8 @@ class StagedOutput:
     def copy(self, source: Path, site_path: str) -> None:
         """Copy the file ``source`` to ``site_path`` in the staging folder, as a new file."""
         target = self._target(site_path)
-        target.unlink(missing_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)
         shutil.copyfile(source, target)
 
     def keep(self, site_path: str) -> bool:
@@ -207,7 +211,7 @@ class StagedOutput:
         Returns False when the current output no longer has the file (someone removed
         it by hand), so that the caller writes it anew.
         """
-        source = self.output_dir / site_path
+        source = os.path.join(self._output, site_path)
         target = self._target(site_path)
         try:
             os.link(source, target)

@@ -72,8 +72,40 @@ class PageSpec:
     links: tuple[tuple[str, str], ...] = ()
     """Pairs a machine-readable file lists: (site path, last change) in the sitemap,
     (alias path, article path) in redirect maps."""
+    earlier: str | None = None
+    """Article pages: the earlier article of the same column."""
+    later: str | None = None
+    """Article pages: the later article of the same column."""
+    related: tuple[str, ...] = ()
+    """Article pages: related articles, most related first."""
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Home page: each top-level column with the ids of its latest articles."""
+    years: tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...] = ()
+    """Archive pages: (year, articles, ((month, articles), ...)), newest first."""
+    terms: tuple[TermLink, ...] = ()
+    """Term index pages: every term of the taxonomy."""
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Return every article the page shows: with the spec, all a page is made from
+        (besides columns, config and templates)."""
+        ids = [*self.listing, *self.related]
+        ids += [i for i in (self.article, self.earlier, self.later) if i]
+        ids += [i for _, section in self.sections for i in section]
+        return tuple(ids)
+
+
+@dataclass(frozen=True)
+class TermLink:
+    """A term as an index page shows it."""
+
+    name: str
+    """The tag, source or reporter."""
+    slug: str
+    """Its URL name."""
+    count: int
+    """How many articles carry it."""
 
 
 def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
@@ -106,6 +138,8 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             template="index.html",
             kind="home",
             listing=graph.order[:HOME_LATEST],
+            sections=tuple((path, graph.listings[path][:HOME_PER_COLUMN])
+                           for path in graph.top_columns),
             origin="home page",
         ),
         PageSpec(path="404.html", template="404.html", kind="notfound", title="页面未找到",
@@ -123,8 +157,12 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
     pages += _archive_pages(graph.months, config, column="", title="日期归档",
                             origin="date archives")
     for taxonomy, name in TAXONOMIES.items():
-        pages.append(PageSpec(path=index_path(taxonomy), template="terms.html", kind="terms",
-                              title=f"{name}索引", taxonomy=taxonomy, origin=f"{name} index"))
+        pages.append(PageSpec(
+            path=index_path(taxonomy), template="terms.html", kind="terms",
+            title=f"{name}索引", taxonomy=taxonomy, origin=f"{name} index",
+            terms=tuple(TermLink(t.name, t.slug, len(t.article_ids))
+                        for t in graph.terms[taxonomy]),
+        ))
         for term in graph.terms[taxonomy]:
             pages += paginated(
                 f"{taxonomy}/{term.slug}", term.article_ids, config.per_page,
@@ -133,6 +171,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             )
     for article_id in graph.order:
         article = graph.articles[article_id]
+        earlier, later = graph.neighbours.get(article_id, (None, None))
         pages.append(PageSpec(
             path=article.url,
             template="article.html",
@@ -140,6 +179,9 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             title=article.title,
             column=article.column or None,
             article=article_id,
+            earlier=earlier,
+            later=later,
+            related=graph.related.get(article_id, ()),
             origin=article.source_path,
         ))
     redirects: list[tuple[str, str]] = []
@@ -170,13 +212,21 @@ def _archive_pages(
 ) -> list[PageSpec]:
     """Return the date archive of a column (or of the site, for ``column=""``)."""
     base = f"{column}/archives" if column else "archives"
+    years = tuple(
+        (year, sum(len(ids) for ids in by_month.values()),
+         tuple((month, len(ids)) for month, ids in by_month.items()))
+        for year, by_month in months.items()
+    )
     pages = [PageSpec(path=index_path(base), template="archives.html", kind="archives",
-                      title=title, column=column or None, origin=origin)]
-    for year, by_month in months.items():
+                      title=title, column=column or None, years=years, origin=origin)]
+    for (year, by_month), (_, _, month_counts) in zip(months.items(), years, strict=True):
         year_ids = tuple(i for ids in by_month.values() for i in ids)
+        # per-column year pages and month pages show no month list: a month page must not
+        # change when articles of other months arrive
+        counts = () if column else ((year, len(year_ids), month_counts),)
         pages += paginated(archive_folder(year, column=column), year_ids, config.per_page,
                            template="list.html", kind="archive", title=f"{year}年", year=year,
-                           column=column or None, origin=origin)
+                           column=column or None, years=counts, origin=origin)
         if column:
             continue  # per-column archives stop at years; the site's go down to months
         for month, ids in by_month.items():

@@ -22,7 +22,7 @@ import jinja2
 from .errors import TemplateError
 from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
-from .plan import HOME_PER_COLUMN, PageSpec
+from .plan import PageSpec
 from .taxonomy import TAXONOMIES
 from .urls import absolute_url, archive_folder, index_path, relative_url, root_prefix
 
@@ -156,7 +156,12 @@ class PageRenderer:
         return html.encode("utf-8")
 
     def context(self, page: PageSpec) -> dict[str, Any]:
-        """Return the template variables of ``page``."""
+        """Return the template variables of ``page``.
+
+        They are made from the page spec, the articles it names, the columns and the
+        config only: that is what lets :mod:`provarchive.digest` fingerprint a page
+        without building its context.
+        """
         graph = self.graph
         context: dict[str, Any] = {
             "site": self.config,
@@ -180,11 +185,9 @@ class PageRenderer:
         return context
 
     def _context_home(self, page: PageSpec, context: dict[str, Any]) -> None:
-        graph = self.graph
         context["latest"] = context["articles"]
         context["sections"] = [
-            (graph.columns[path], self._articles(graph.listings[path][:HOME_PER_COLUMN]))
-            for path in graph.top_columns
+            (self.graph.columns[path], self._articles(ids)) for path, ids in page.sections
         ]
 
     def _context_column(self, page: PageSpec, context: dict[str, Any]) -> None:
@@ -194,13 +197,12 @@ class PageRenderer:
         context["crumbs"] = self._crumbs(column.path, current=True)
 
     def _context_article(self, page: PageSpec, context: dict[str, Any]) -> None:
-        graph = self.graph
-        article = graph.articles[page.article or ""]
-        earlier, later = graph.neighbours.get(article.id, (None, None))
+        articles = self.graph.articles
+        article = articles[page.article or ""]
         context["article"] = article
-        context["earlier"] = graph.articles[earlier] if earlier else None
-        context["later"] = graph.articles[later] if later else None
-        context["related"] = self._articles(graph.related.get(article.id, ()))
+        context["earlier"] = articles[page.earlier] if page.earlier else None
+        context["later"] = articles[page.later] if page.later else None
+        context["related"] = self._articles(page.related)
         context["crumbs"] = [
             *self._crumbs(article.column, current=False),
             Crumb("正文", article.url, current=True),
@@ -209,27 +211,16 @@ class PageRenderer:
     _context_redirect = _context_article
 
     def _context_archives(self, page: PageSpec, context: dict[str, Any]) -> None:
-        column = page.column or ""
-        months = self.graph.column_months[column] if column else self.graph.months
-        context["years"] = [
-            (year, sum(len(ids) for ids in by_month.values()),
-             [(month, len(ids)) for month, ids in by_month.items()])
-            for year, by_month in months.items()
-        ]
+        context["years"] = [(year, count, list(months)) for year, count, months in page.years]
         context["crumbs"] = [
-            *self._crumbs(column, current=False),
+            *self._crumbs(page.column or "", current=False),
             Crumb(page.title, page.path, current=True),
         ]
 
     def _context_archive(self, page: PageSpec, context: dict[str, Any]) -> None:
         column = page.column or ""
         year = page.year or 0
-        months = self.graph.column_months[column] if column else self.graph.months
-        # only year pages show the months: a month page must not change when
-        # articles of other months arrive
-        context["months"] = [] if column or page.month else [
-            (month, len(ids)) for month, ids in months.get(year, {}).items()
-        ]
+        context["months"] = list(page.years[0][2]) if page.years and not page.month else []
         trail = self._crumbs(column, current=False)
         trail.append(Crumb(f"{self.graph.columns[column].title}归档" if column else "日期归档",
                            index_path(f"{column}/archives" if column else "archives")))
@@ -240,8 +231,7 @@ class PageRenderer:
         context["crumbs"] = trail
 
     def _context_terms(self, page: PageSpec, context: dict[str, Any]) -> None:
-        taxonomy = page.taxonomy or ""
-        context["terms"] = self.graph.terms[taxonomy]
+        context["terms"] = list(page.terms)
         context["crumbs"] = [*self._crumbs("", current=False),
                              Crumb(page.title, page.path, current=True)]
 

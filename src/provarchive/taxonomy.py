@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Article
@@ -45,7 +45,9 @@ def _values(taxonomy: str) -> Callable[[Article], Iterable[str]]:
     return lambda article: (article.source,) if article.source else ()
 
 
-def build_terms(taxonomy: str, articles: Sequence[Article]) -> tuple[Term, ...]:
+def build_terms(
+    taxonomy: str, articles: Sequence[Article], spelled: Mapping[str, str] | None = None
+) -> tuple[Term, ...]:
     """Return the terms of ``taxonomy`` over ``articles`` (newest first), ordered by name.
 
     Slugs are pinyin; names that spell alike (王明, 汪明) are told apart by a suffix
@@ -58,18 +60,25 @@ def build_terms(taxonomy: str, articles: Sequence[Article]) -> tuple[Term, ...]:
         for name in values(article):
             members[name].append(article.id)
     names = sorted(members)
-    slugs = unique_slugs(names)
+    slugs = unique_slugs(names, spelled)
     return tuple(
         Term(taxonomy=taxonomy, name=name, slug=slugs[name], article_ids=tuple(members[name]))
         for name in names
     )
 
 
-def unique_slugs(names: Sequence[str]) -> dict[str, str]:
-    """Return a distinct, stable slug for each of ``names`` (pinyin, suffixed on a clash)."""
+def unique_slugs(
+    names: Sequence[str], spelled: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Return a distinct, stable slug for each of ``names`` (pinyin, suffixed on a clash).
+
+    ``spelled`` maps names to their plain pinyin slugs as computed before (the build
+    keeps them, as spelling names in pinyin is slow).
+    """
+    spelled = spelled or {}
     by_slug: dict[str, list[str]] = defaultdict(list)
     for name in sorted(names):
-        by_slug[slugify_text(name)].append(name)
+        by_slug[spelled.get(name) or slugify_text(name)].append(name)
     slugs: dict[str, str] = {}
     taken = set(by_slug)
     for base, clashing in by_slug.items():
@@ -93,6 +102,12 @@ def group_by_month(articles: Sequence[Article]) -> dict[int, dict[int, tuple[str
         year: {month: tuple(years[year][month]) for month in sorted(years[year], reverse=True)}
         for year in sorted(years, reverse=True)
     }
+
+
+def related_key(articles: Sequence[Article]) -> bytes:
+    """Return a digest of everything :func:`related_articles` reads (order, columns, tags)."""
+    facts = [(article.id, article.column, article.tags) for article in articles]
+    return hashlib.blake2b(repr(facts).encode("utf-8"), digest_size=16).digest()
 
 
 def related_articles(
