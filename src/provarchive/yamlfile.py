@@ -32,14 +32,13 @@ class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
     """libyaml's safe loader, made stricter (see the module docstring)."""
 
     line_offset = 0
+    current_line: int | None = None  # the line of the key whose value is being read
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
+        if node in self.constructed_objects:  # a second use of one node: an alias
+            raise YamlError(
                 "anchors and aliases (& and *) are not allowed; write the value out in full",
-                node.start_mark,
+                line=self.current_line,
             )
         return super().construct_object(node, deep=deep)
 
@@ -59,6 +58,7 @@ class _StrictLoader(_Base):  # type: ignore[misc,valid-type]
                     "remove one of them",
                     line=line,
                 )
+            self.current_line = line
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.lines[key] = line
 
