@@ -100,3 +100,17 @@ def test_summary_without_sentence_end_is_cut_and_marked():
 
 def test_join_lines_joins_chinese_without_spaces():
     assert join_lines("增长4.6%。\n上半年  全省 a\nb") == "增长4.6%。上半年 全省 a b"
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("**一、总体要求。**全面推进", "<p><strong>一、总体要求。</strong>全面推进</p>"),
+        ("正文**“引号”**正文", "<p>正文<strong>“引号”</strong>正文</p>"),
+        ("中文**（括号）**中文", "<p>中文<strong>（括号）</strong>中文</p>"),
+        ("**bold** text and *em*", "<p><strong>bold</strong> text and <em>em</em></p>"),
+        ("snake_case_name", "<p>snake_case_name</p>"),
+    ],
+)
+def test_emphasis_next_to_chinese_punctuation(source, html):
+    assert SAFE.render(source).html.strip() == html

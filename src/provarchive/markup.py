@@ -2,6 +2,10 @@
 
 * A soft line break next to a CJK character disappears instead of becoming a
   space (editors hard-wrap Chinese paragraphs anywhere).
+* Emphasis works next to Chinese punctuation: CommonMark does not close
+  ``**一、总体要求。**全面……`` (a closing run after punctuation must be followed by
+  space or punctuation); here a CJK character counts like space on that side, as in
+  the markdown-it-cjk-friendly proposal.
 * Raw HTML is escaped unless the site trusts its editors (``markdown: {html: true}``).
 * ``javascript:``, ``vbscript:``, ``file:`` and ``data:`` links are never emitted.
 * Headings get stable ids (their own text, as Hugo does) for anchors and contents.
@@ -16,7 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.parser_inline import ParserInline
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 
 from .model import MarkdownOptions
@@ -53,6 +60,39 @@ class RenderedBody:
     """Relative link and image targets as written, for link checks."""
 
 
+class _CjkStateInline(StateInline):
+    """Inline parser state whose emphasis rules treat CJK characters like spaces."""
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        marker = self.src[start]
+        last = self.src[start - 1] if start > 0 else " "
+        pos = start
+        while pos < self.posMax and self.src[pos] == marker:
+            pos += 1
+        following = self.src[pos] if pos < self.posMax else " "
+        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+        next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+        last_space = isWhiteSpace(ord(last))
+        next_space = isWhiteSpace(ord(following))
+        last_cjk, next_cjk = is_cjk(last), is_cjk(following)
+        left = not (next_space or (next_punct and not (last_space or last_punct or last_cjk)))
+        right = not (last_space or (last_punct and not (next_space or next_punct or next_cjk)))
+        can_open = left and (canSplitWord or not right or last_punct)
+        can_close = right and (canSplitWord or not left or next_punct)
+        return Scanned(can_open, can_close, pos - start)
+
+
+class _CjkParserInline(ParserInline):
+    """The inline parser, using :class:`_CjkStateInline`."""
+
+    def parse(self, src, md, env, tokens):  # type: ignore[no-untyped-def]
+        state = _CjkStateInline(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+
 class _Renderer(RendererHTML):
     """The default renderer, with tables wrapped so that they scroll on phones."""
 
@@ -84,6 +124,9 @@ class MarkdownRenderer:
     def __init__(self, options: MarkdownOptions):
         md = MarkdownIt("commonmark", {"html": options.html}, renderer_cls=_Renderer)
         md.enable(["table", "strikethrough"])
+        cjk_inline = _CjkParserInline()
+        cjk_inline.ruler, cjk_inline.ruler2 = md.inline.ruler, md.inline.ruler2
+        md.inline = cjk_inline
         md.validateLink = is_safe_link  # type: ignore[method-assign]
         self._md = md
 
