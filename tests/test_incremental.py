@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import time
@@ -208,7 +209,12 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         clean = clean_build(self.site, self.root / "clean")
         assert incremental.keys() == clean.keys()
         for name in incremental:
-            assert incremental[name] == clean[name], name
+            if incremental[name] != clean[name]:
+                diff = difflib.unified_diff(
+                    clean[name].decode("utf-8", "replace").splitlines(),
+                    incremental[name].decode("utf-8", "replace").splitlines(),
+                    "clean", "incremental", lineterm="")
+                raise AssertionError(f"{name} differs:\n" + "\n".join(diff))
 
     def teardown(self):
         if self.root is not None:
@@ -220,3 +226,14 @@ IncrementalMatchesClean.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_incremental_build_matches_clean_build = IncrementalMatchesClean.TestCase
+
+
+def test_a_new_article_does_not_rewrite_unrelated_pages(make_site):
+    site = make_site(site_files(8))
+    assert run_cli("build", site, "-q").code == 0
+    far = site / "public/zwgk/202305/b.html"
+    inode = far.stat().st_ino
+    (site / "content/zhxx/yywl/new.md").write_text(article("新来的稿件", "2024-09-01"), "utf-8")
+    result = run_cli("build", site)
+    assert "新来的稿件" in (site / "public/zhxx/yywl/index.html").read_text("utf-8")
+    assert far.stat().st_ino == inode, result.out

@@ -29,7 +29,7 @@ from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
 from .parallel import default_jobs, map_in_workers
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
-from .render import PageRenderer, make_environment, template_dirs
+from .render import PageRenderer, make_environment, template_dirs, visible_columns
 from .search import SearchState, build_search_index, document_text, index_files, search_docs
 
 CACHE_DIR = ".provarchive-cache"
@@ -206,7 +206,7 @@ def _build(
         __version__, render_key, config,
         [(name, _file_hash(path)) for name, (path, _) in inputs.templates.items()
          if not name.startswith(f"{STATIC_DIR}/")],
-        graph.columns, graph.top_columns,
+        visible_columns(graph.columns), graph.top_columns,
     )
     page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
     digests = {i: article_digest(a, graph.term_slugs) for i, a in graph.articles.items()}

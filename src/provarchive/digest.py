@@ -46,6 +46,7 @@ def site_salt(
     """Return the digest of what every page depends on: version, config, templates, columns."""
     parts = (version, render_key, repr(config), sorted(templates),
              [repr(column) for _, column in sorted(columns.items())], top_columns)
+    # ``columns`` must be the columns as templates see them (render.visible_columns)
     return _blake(repr(parts).encode("utf-8"))
 
 

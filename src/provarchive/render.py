@@ -12,7 +12,7 @@ import re
 import sys
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -124,6 +124,9 @@ class PageRenderer:
         self.env = env
         self.graph = graph
         self.config = config
+        self.columns = visible_columns(graph.columns)
+        """Columns as templates see them: without their article lists (pages name the
+        articles they show), so that adding an article does not change every page."""
         env.globals["term_path"] = self.term_path
         env.globals["archive_path"] = archive_path
         env.globals["taxonomy_names"] = TAXONOMIES
@@ -167,8 +170,8 @@ class PageRenderer:
             "site": self.config,
             "page": page,
             "root": root_prefix(page.path),
-            "nav": [graph.columns[path] for path in graph.top_columns],
-            "columns": graph.columns,
+            "nav": [self.columns[path] for path in graph.top_columns],
+            "columns": self.columns,
             "current_top": None,
             "crumbs": [],
             "feed_path": f"{page.column}/atom.xml" if page.column else None,
@@ -187,13 +190,13 @@ class PageRenderer:
     def _context_home(self, page: PageSpec, context: dict[str, Any]) -> None:
         context["latest"] = context["articles"]
         context["sections"] = [
-            (self.graph.columns[path], self._articles(ids)) for path, ids in page.sections
+            (self.columns[path], self._articles(ids)) for path, ids in page.sections
         ]
 
     def _context_column(self, page: PageSpec, context: dict[str, Any]) -> None:
-        column = self.graph.columns[page.column or ""]
+        column = self.columns[page.column or ""]
         context["column"] = column
-        context["children"] = [self.graph.columns[path] for path in column.children]
+        context["children"] = [self.columns[path] for path in column.children]
         context["crumbs"] = self._crumbs(column.path, current=True)
 
     def _context_article(self, page: PageSpec, context: dict[str, Any]) -> None:
@@ -222,7 +225,7 @@ class PageRenderer:
         year = page.year or 0
         context["months"] = list(page.years[0][2]) if page.years and not page.month else []
         trail = self._crumbs(column, current=False)
-        trail.append(Crumb(f"{self.graph.columns[column].title}归档" if column else "日期归档",
+        trail.append(Crumb(f"{self.columns[column].title}归档" if column else "日期归档",
                            index_path(f"{column}/archives" if column else "archives")))
         if page.month:
             trail.append(Crumb(f"{year}年", index_path(archive_folder(year))))
@@ -251,7 +254,7 @@ class PageRenderer:
     def _context_feed(self, page: PageSpec, context: dict[str, Any]) -> None:
         articles = context["articles"]
         context["updated"] = max((a.date for a in articles), default=None)
-        context["feed_column"] = self.graph.columns[page.column] if page.column else None
+        context["feed_column"] = self.columns[page.column] if page.column else None
 
     def _articles(self, ids: tuple[str, ...]) -> list[Article]:
         return [self.graph.articles[article_id] for article_id in ids]
@@ -263,6 +266,11 @@ class PageRenderer:
             last = index == len(trail) - 1
             crumbs.append(Crumb(column.title, index_path(column.path), current and last))
         return crumbs
+
+
+def visible_columns(columns: dict[str, Column]) -> dict[str, Column]:
+    """Return the columns as every page sees them: without ``article_ids``."""
+    return {path: replace(column, article_ids=()) for path, column in columns.items()}
 
 
 def archive_path(year: int, month: int | None = None, column: str = "") -> str:
