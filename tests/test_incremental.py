@@ -193,6 +193,11 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             '{% extends "base.html" %}{% block main %}<h1>' + label + "{{ page.title }}</h1>"
             "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}", "utf-8")
 
+    @rule(seconds=st.sampled_from([5, 3600]))
+    def time_passes(self, seconds):
+        """Date every file back, so the next builds trust signatures as for real edits."""
+        age(self.site, seconds)
+
     @rule(per_page=st.sampled_from([2, 3]))
     def change_config(self, per_page):
         (self.site / "site.yaml").write_text(
