@@ -127,3 +127,12 @@ def test_index_size_per_thousand_articles(example_index):
                           .split(",", 1)[1].rsplit(")", 1)[0])["docs"]
     # a loose bound that catches an index that stops being proportional to the text
     assert size / articles < 20_000, f"{size / articles:.0f} bytes per article"
+
+
+def test_search_can_be_turned_off(make_site):
+    site = make_site({"content/a/x.md": article("标题")},
+                     config="title: 站\nbase_url: https://a.example/\nsearch: false\n")
+    assert run_cli("build", site, "-q").code == 0
+    assert not (site / "public/search.html").exists()
+    assert not (site / "public/search").exists()
+    assert 'role="search"' not in (site / "public/index.html").read_text("utf-8")

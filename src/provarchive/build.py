@@ -27,7 +27,7 @@ from .graph import GraphMemo, SiteGraph, build_graph
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
-from .parallel import default_jobs, map_in_workers
+from .parallel import default_jobs, map_in_workers, map_in_workers_meanwhile
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
 from .search import SearchState, build_search_index, document_text, index_files, search_docs
@@ -87,6 +87,8 @@ class BuildReport:
     """With ``keep_going``: the content files and pages left out."""
     nothing_changed: bool = False
     """No input changed since the last build, so nothing was done."""
+    timings: tuple[tuple[str, float], ...] = ()
+    """Seconds spent in each stage, in order."""
 
 
 RACY_NS = 2_000_000_000
@@ -179,6 +181,7 @@ def _build(
 ) -> BuildReport:
     site_dir, config = options.site_dir, inputs.config
     jobs = options.jobs or default_jobs()
+    clock = _Clock(started)
     bodies = BodyStore(cache_dir)
     render_key = _render_key(config)
     columns, errors, warnings = read_columns(site_dir, inputs.scan.folders)
@@ -192,15 +195,19 @@ def _build(
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
 
+    clock.lap("read and render articles")
     graph = build_graph(columns, articles.values(),
                         state.graph if isinstance(state.graph, GraphMemo) else None)
+    clock.lap("site graph")
     pages = plan_pages(graph, config)
+    clock.lap("page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
     files += [(name, source) for name, (source, _) in inputs.templates.items()
               if name.startswith(f"{STATIC_DIR}/")]
-    docs = search_docs(graph, render_key)
+    docs = search_docs(graph, render_key) if config.search else []
+    index_paths = index_files(len(docs)) if config.search else []
     check_collisions(pages, [(path, display_path(source)) for path, source in files]
-                     + [(path, "the search index") for path in index_files(len(docs))])
+                     + [(path, "the search index") for path in index_paths])
 
     salt = site_salt(
         __version__, render_key, config,
@@ -235,26 +242,43 @@ def _build(
     staged = StagedOutput(output_dir, token)
     try:
         kept_pages = [page for page in pages if page.path in reuse]
-        page_errors, failed = _write_pages(staged, page_renderer, to_render, kept_pages, jobs,
-                                           _stage(options.progress, "生成页面"))
+        clock.lap("fingerprints")
+
+        def side_work() -> tuple[list[PageSpec], dict, SearchState | None, dict[str, bytes | None]]:
+            """What this process does while the workers render pages."""
+            missing = [page for page in kept_pages if not staged.keep(page.path)]
+            kept_files = _write_files(staged, files, state, same_output)
+            previous = state.search if isinstance(state.search, SearchState) and same_output \
+                else None
+            if not config.search:
+                return missing, kept_files, None, {}
+            index, search_state = build_search_index(
+                docs, text_of, previous=previous,
+                read_previous=lambda path: _read_old(output_dir, path),
+            )
+            if any(data is None and not staged.keep(path) for path, data in index.items()):
+                index, search_state = build_search_index(docs, text_of)  # old files went missing
+            for path, data in index.items():
+                if data is not None:
+                    staged.write(path, data)
+            return missing, kept_files, search_state, index
+
+        results, (missing, kept_files, search_state, index) = map_in_workers_meanwhile(
+            _render_page, to_render, (page_renderer, staged), jobs, side_work,
+            progress=_stage(options.progress, "生成页面"),
+        )
+        # pages removed from the output by hand since the last build are rendered again
+        results += [_render_page((page_renderer, staged), page) for page in missing]
+        page_errors, failed = _page_errors([*to_render, *missing], results)
         if page_errors and not options.keep_going:
             raise ErrorGroup(page_errors)
-        kept_files = _write_files(staged, files, state, same_output)
-        previous = state.search if isinstance(state.search, SearchState) and same_output else None
-        index, search_state = build_search_index(
-            docs, text_of, previous=previous,
-            read_previous=lambda path: _read_old(output_dir, path),
-        )
-        if any(data is None and not staged.keep(path) for path, data in index.items()):
-            index, search_state = build_search_index(docs, text_of)  # old files went missing
-        for path, data in index.items():
-            if data is not None:
-                staged.write(path, data)
+        clock.lap("pages, assets, search index")
         staged.commit(background_cleanup=True)
     except BaseException:
         staged.discard()
         raise
 
+    clock.lap("swap")
     bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
                for a in fresh.values())
     bodies.keep_only({body_key(a.content_hash, render_key) for a in articles.values()})
@@ -279,6 +303,7 @@ def _build(
         inputs=None if all_errors else inputs.signature,
         scanned_ns=inputs.scanned_ns,
     ))
+    clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,
         articles=len(graph.articles),
@@ -290,7 +315,22 @@ def _build(
         warnings=tuple(warnings),
         errors=all_errors,
         skipped=tuple(skipped) + tuple(sorted(failed)),
+        timings=clock.laps,
     )
+
+
+class _Clock:
+    """Times the stages of a build."""
+
+    def __init__(self, started: float):
+        self.last = started
+        self.laps: tuple[tuple[str, float], ...] = ()
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the previous lap as ``stage``."""
+        now = time.perf_counter()
+        self.laps += ((stage, now - self.last),)
+        self.last = now
 
 
 def _stage(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:
@@ -333,7 +373,8 @@ def _read_articles(
     errors: list[ProvarchiveError] = []
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
-    results = map_in_workers(_read_source, to_read, (site_dir, config), jobs,
+    shown_dir = display_path(site_dir / CONTENT_DIR)
+    results = map_in_workers(_read_source, to_read, (site_dir, config, shown_dir), jobs,
                              progress=_stage(progress, "读取文章"))
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
@@ -354,7 +395,7 @@ def _read_articles(
     assets = frozenset(scan.assets)
     for rel, article in list(reused.items()):
         if article.links and resolve_links(article, urls, assets) != article.links:
-            result = _read_source((site_dir, config), rel)
+            result = _read_source((site_dir, config, shown_dir), rel)
             if isinstance(result, ProvarchiveError):  # changed between scan and now
                 errors.append(result)
                 del reused[rel]
@@ -369,10 +410,12 @@ def _read_articles(
     return dict(sorted(articles.items())), fresh, errors, skipped
 
 
-def _read_source(context: tuple[Path, SiteConfig], rel: str) -> SourceArticle | ProvarchiveError:
-    site_dir, config = context
+def _read_source(
+    context: tuple[Path, SiteConfig, str], rel: str
+) -> SourceArticle | ProvarchiveError:
+    site_dir, config, shown_dir = context
     try:
-        return read_article_file(site_dir, rel, config)
+        return read_article_file(site_dir, rel, config, shown_dir)
     except ProvarchiveError as exc:
         return exc
 
@@ -411,25 +454,11 @@ def _with_bodies(
     return replace(graph, articles=articles)
 
 
-def _write_pages(
-    staged: StagedOutput,
-    renderer: PageRenderer,
-    pages: list[PageSpec],
-    reuse: list[PageSpec],
-    jobs: int,
-    progress: Callable[[int, int], None] | None = None,
+def _page_errors(
+    pages: list[PageSpec], results: list[TemplateError | None]
 ) -> tuple[list[ProvarchiveError], set[str]]:
-    """Render and write ``pages`` and keep the reused ones.
-
-    Returns the template errors (each mistake once, however many pages it broke)
-    and the paths of the pages that failed.
-    """
-    results = map_in_workers(_render_page, pages, (renderer, staged), jobs, progress=progress)
-    pages = list(pages)
-    for page in reuse:
-        if not staged.keep(page.path):  # removed from the output by hand: render it again
-            pages.append(page)
-            results.append(_render_page((renderer, staged), page))
+    """Return the template errors (each mistake once, however many pages it broke)
+    and the paths of the pages that failed."""
     errors: dict[tuple, ProvarchiveError] = {}
     failed: set[str] = set()
     for page, error in zip(pages, results, strict=True):

@@ -117,6 +117,11 @@ class BodyStore:
         if self._connection is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._connection = sqlite3.connect(self.path, timeout=30)
+            # a cache: losing it to a power cut only costs a re-render, so trade
+            # durability for fewer writes
+            self._connection.execute("PRAGMA page_size = 32768")
+            self._connection.execute("PRAGMA journal_mode = MEMORY")
+            self._connection.execute("PRAGMA synchronous = OFF")
             self._connection.execute(
                 "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT, text TEXT)"
             )

@@ -62,6 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of CPUs)")
     build.add_argument("--no-cache", action="store_true",
                        help="ignore the build cache and build everything from scratch")
+    build.add_argument("--timings", action="store_true",
+                       help="print the seconds spent in each stage of the build")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
 
@@ -186,6 +188,9 @@ def _run_build(args: argparse.Namespace) -> int:
             print(f"  {skipped}", file=sys.stderr)
     if not args.quiet:
         print(summary_line(report))
+    if args.timings:
+        for stage, seconds in report.timings:
+            print(f"  {stage:<26}{seconds:7.2f} s")
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 

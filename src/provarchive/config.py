@@ -62,6 +62,12 @@ def _positive_int(value: Any) -> int:
     return value
 
 
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
 def _permalink(value: Any) -> str:
     return check_permalink(_nonempty_text(value))
 
@@ -96,6 +102,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "copyright": _text,
     "markdown": _markdown,
     "max_file_size": _positive_int,
+    "search": _boolean,
 }
 _REQUIRED = ("title", "base_url")
 

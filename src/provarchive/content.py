@@ -103,19 +103,34 @@ def read_columns(
     return columns, errors, warnings
 
 
-def read_article_file(site_dir: Path, rel: str, config: SiteConfig) -> SourceArticle:
-    """Read the article file ``rel`` (a path under ``content/``), refusing files over the limit."""
-    path = site_dir / CONTENT_DIR / rel
-    shown = display_path(path)
+def read_article_file(
+    site_dir: Path, rel: str, config: SiteConfig, shown_dir: str | None = None
+) -> SourceArticle:
+    """Read the article file ``rel`` (a path under ``content/``), refusing files over the limit.
+
+    ``shown_dir`` is ``content/`` as messages show it (computed once by callers that
+    read many files).
+    """
+    path = os.path.join(site_dir, CONTENT_DIR, rel)
+    shown = os.path.join(shown_dir, rel) if shown_dir else display_path(Path(path))
     try:
-        size = path.stat().st_size
-        if size > config.max_file_size:
-            raise ContentError(
-                f"the file is {size:,} bytes, over the limit of {config.max_file_size:,}; "
-                "split it, or raise max_file_size in site.yaml",
-                shown,
-            )
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(descriptor).st_size
+            if size > config.max_file_size:
+                raise ContentError(
+                    f"the file is {size:,} bytes, over the limit of {config.max_file_size:,}; "
+                    "split it, or raise max_file_size in site.yaml",
+                    shown,
+                )
+            data = os.read(descriptor, size + 1)
+            while len(data) <= size:  # a file growing while read
+                more = os.read(descriptor, 65536)
+                if not more:
+                    break
+                data += more
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise ContentError(f"cannot read the file: {exc.strerror}", shown) from None
     return read_article_source(data, rel, shown, config)
@@ -134,9 +149,10 @@ def read_content(
     errors = [*scan.errors, *errors]
     skipped: list[str] = []
     sources: list[SourceArticle] = []
+    shown_dir = display_path(site_dir / CONTENT_DIR)
     for rel in scan.markdown:
         try:
-            source = read_article_file(site_dir, rel, config)
+            source = read_article_file(site_dir, rel, config, shown_dir)
         except ProvarchiveError as exc:
             errors.append(exc)
             skipped.append(display_path(site_dir / CONTENT_DIR / rel))

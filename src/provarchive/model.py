@@ -52,6 +52,8 @@ class SiteConfig:
     """Markdown rendering options."""
     max_file_size: int = 5_000_000
     """Content files larger than this many bytes are refused."""
+    search: bool = True
+    """Build the search index, the search page and the search box."""
 
 
 @dataclass(frozen=True)

@@ -190,13 +190,18 @@ class StagedOutput:
         :meth:`keep`), so it is unlinked first, never written through.
         """
         target = self._target(site_path)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
-            handle = open(target, "xb")  # noqa: SIM115
+            descriptor = os.open(target, flags, 0o644)
         except FileExistsError:
             os.unlink(target)
-            handle = open(target, "xb")  # noqa: SIM115
-        with handle:
-            handle.write(data)
+            descriptor = os.open(target, flags, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
 
     def copy(self, source: Path, site_path: str) -> None:
         """Copy the file ``source`` to ``site_path`` in the staging folder, as a new file."""

@@ -12,6 +12,7 @@ come back in the order of the items, so output never depends on the number of jo
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 _PR_SET_PDEATHSIG = 1
 
@@ -76,6 +78,24 @@ def map_in_workers(
     ``function`` propagate, so functions should return errors as values.
     ``progress(done, total)`` is called in this process as results come in.
     """
+    results, _ = map_in_workers_meanwhile(
+        function, items, state, jobs, lambda: None, min_items=min_items, progress=progress
+    )
+    return results
+
+
+def map_in_workers_meanwhile(
+    function: Callable[[Any, Item], Result],
+    items: Sequence[Item],
+    state: Any,
+    jobs: int,
+    meanwhile: Callable[[], Other],
+    *,
+    min_items: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[Result], Other]:
+    """Like :func:`map_in_workers`, and run ``meanwhile()`` in this process while the
+    workers work; return both results. (Without workers, one after the other.)"""
     total = len(items)
     size = max(1, min(256, total // (max(jobs, 1) * 8)))
     chunks = [items[start : start + size] for start in range(0, total, size)]
@@ -85,11 +105,19 @@ def map_in_workers(
             results.extend(function(state, item) for item in chunk)
             if progress is not None:
                 progress(len(results), total)
-        return results
+        return results, meanwhile()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
-        for chunk_results in pool.imap(_run_chunk, [(function, c) for c in chunks]):
-            results.extend(chunk_results)
-            if progress is not None:
-                progress(len(results), total)
-    return results
+    # objects that exist now are shared with the workers; keep the collector from
+    # writing to them (each write copies a memory page into the worker)
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+            pending = pool.imap(_run_chunk, [(function, c) for c in chunks])
+            other = meanwhile()
+            for chunk_results in pending:
+                results.extend(chunk_results)
+                if progress is not None:
+                    progress(len(results), total)
+    finally:
+        gc.unfreeze()
+    return results, other

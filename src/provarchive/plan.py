@@ -144,9 +144,10 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
         ),
         PageSpec(path="404.html", template="404.html", kind="notfound", title="页面未找到",
                  origin="404 page"),
-        PageSpec(path="search.html", template="search.html", kind="search", title="站内搜索",
-                 origin="search page"),
     ]
+    if config.search:
+        pages.append(PageSpec(path="search.html", template="search.html", kind="search",
+                              title="站内搜索", origin="search page"))
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
