@@ -67,7 +67,7 @@ def items(count: int, seed: int = 2026) -> Iterator[Item]:
     """Yield ``count`` articles, the same ones for the same arguments."""
     rng = random.Random(seed)
     leaves = [f"{top}/{sub}" for top, (_, subs) in COLUMNS.items() for sub in subs]
-    reporters = [s + g1 + g2 for s in SURNAMES[:20] for g1, g2 in zip(GIVEN[::2], GIVEN[1::2])][:300]
+    reporters = [s + g1 + g2 for s in SURNAMES[:20] for g1, g2 in zip(GIVEN[::2], GIVEN[1::2], strict=True)][:300]
     start = dt.datetime(2015, 1, 1, 8, 0)
     for index in range(count):
         date = start + dt.timedelta(minutes=index * (60 * 24 * 3650 // max(count, 1)))

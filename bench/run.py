@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpus  # noqa: E402
+import corpus
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".corpus"
@@ -62,6 +62,49 @@ def make_corpus(kind: str, count: int) -> Path:
     return folder
 
 
+def nosearch_site(site: Path) -> Path:
+    """The same archive with ``search: false`` (its content folder linked, not copied)."""
+    twin = site.with_name(site.name + "-nosearch")
+    if not twin.exists():
+        twin.mkdir()
+        (twin / "content").symlink_to(site / "content")
+        (twin / "site.yaml").write_text((site / "site.yaml").read_text("utf-8")
+                                        + "search: false\n", "utf-8")
+    return twin
+
+
+def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[str, float]]:
+    """Cold builds of every tool, alternating run by run, so load affects all alike."""
+    site = make_corpus("provarchive", count)
+    twin = nosearch_site(site)
+    commands: dict[str, tuple[list[str], Path | None, Path]] = {
+        "provarchive": ([*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs), "--no-cache"],
+                        None, site / "public"),
+        "provarchive_nosearch": ([*PROVARCHIVE, "build", str(twin), "-q", "-j", str(jobs),
+                                  "--no-cache"], None, twin / "public"),
+    }
+    hugo = shutil.which("hugo")
+    pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
+    if others and hugo:
+        hugo_site = make_corpus("hugo", count)
+        commands["hugo"] = ([hugo, "--quiet", "-s", str(hugo_site), "-d",
+                             str(hugo_site / "public")], None, hugo_site / "public")
+    if others and pelican:
+        pelican_site = make_corpus("pelican", count)
+        commands["pelican"] = ([pelican, "content", "-s", "pelicanconf.py", "-o", "output",
+                                "-q"], pelican_site, pelican_site / "output")
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(runs):
+        for name, (command, cwd, out) in commands.items():
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, peak, _ = run(command, cwd=cwd)
+            times[name].append(seconds)
+            rss[name] = max(rss[name], peak)
+    return {name: {"cold_s": statistics.median(values), "peak_rss_mib": rss[name]}
+            for name, values in times.items()}
+
+
 def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
     site = make_corpus("provarchive", count)
     out = site / "public"
@@ -99,39 +142,20 @@ def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
     }
 
 
-def hugo_rows(count: int, runs: int) -> dict[str, float] | None:
+def hugo_edit(count: int, runs: int) -> float | None:
+    """Hugo's rebuild after a one-article edit (it has no incremental build: all again)."""
     hugo = shutil.which("hugo")
     if hugo is None:
         return None
     site = make_corpus("hugo", count)
-    cold, rss, edit = [], [], []
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
     original = article.read_text("utf-8")
+    edit = []
     for attempt in range(runs):
-        shutil.rmtree(site / "public", ignore_errors=True)
-        seconds, peak, _ = run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])
-        cold.append(seconds)
-        rss.append(peak)
         article.write_text(original + f"\n\n补充报道第{attempt}段。\n", "utf-8")
         edit.append(run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])[0])
-        article.write_text(original, "utf-8")
-    return {"cold_s": statistics.median(cold), "edit_s": statistics.median(edit),
-            "peak_rss_mib": max(rss)}
-
-
-def pelican_rows(count: int, runs: int) -> dict[str, float] | None:
-    pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
-    if pelican is None:
-        return None
-    site = make_corpus("pelican", count)
-    cold, rss = [], []
-    for _ in range(runs):
-        shutil.rmtree(site / "output", ignore_errors=True)
-        seconds, peak, _ = run([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-                               cwd=site)
-        cold.append(seconds)
-        rss.append(peak)
-    return {"cold_s": statistics.median(cold), "peak_rss_mib": max(rss)}
+    article.write_text(original, "utf-8")
+    return statistics.median(edit)
 
 
 def main() -> int:
@@ -145,10 +169,17 @@ def main() -> int:
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
                "cpus": os.cpu_count(), "sizes": {}}
     for count in [int(size) for size in args.sizes.split(",")]:
-        row: dict[str, object] = {"provarchive": provarchive_rows(count, args.runs, args.jobs)}
+        cold = cold_rows(count, args.runs, args.jobs, not args.no_others)
+        mine = provarchive_rows(count, args.runs, args.jobs)
+        mine["cold_s"] = cold["provarchive"]["cold_s"]
+        mine["cold_nosearch_s"] = cold["provarchive_nosearch"]["cold_s"]
+        mine["peak_rss_mib"] = max(mine["peak_rss_mib"], cold["provarchive"]["peak_rss_mib"])
+        row: dict[str, object] = {"provarchive": mine}
         if not args.no_others:
-            row["hugo"] = hugo_rows(count, args.runs)
-            row["pelican"] = pelican_rows(count, args.runs)
+            row["hugo"] = cold.get("hugo")
+            if isinstance(row["hugo"], dict):
+                row["hugo"]["edit_s"] = hugo_edit(count, args.runs)
+            row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
     sizes = results["sizes"]
@@ -166,22 +197,24 @@ def main() -> int:
 def print_row(count: int, row: dict[str, object]) -> None:
     mine = row["provarchive"]
     assert isinstance(mine, dict)
-    print(f"\n{count:,} articles")
+    print(f"\n{count:,} articles", flush=True)
     print(f"  {'tool':<12}{'cold':>9}{'no-change':>11}{'1 edit':>9}{'template':>10}{'peak RSS':>10}")
     print(f"  {'provarchive':<12}{mine['cold_s']:>8.2f}s{mine['nochange_s']:>10.2f}s"
           f"{mine['edit_s']:>8.2f}s{mine['template_s']:>9.2f}s{mine['peak_rss_mib']:>7} MiB"
           f"  (single process: {mine['peak_rss_single_mib']} MiB)")
+    print(f"  {'  no search':<12}{mine['cold_nosearch_s']:>8.2f}s   (cold build with search: false)")
     for name in ("hugo", "pelican"):
         other = row.get(name)
         if not isinstance(other, dict):
             if name in row:
                 print(f"  {name:<12}not installed")
             continue
-        edit = f"{other['edit_s']:>8.2f}s" if "edit_s" in other else f"{'-':>9}"
+        edit = f"{other['edit_s']:>8.2f}s" if other.get("edit_s") else f"{'-':>9}"
         print(f"  {name:<12}{other['cold_s']:>8.2f}s{'-':>11}{edit}{'-':>10}"
               f"{other['peak_rss_mib']:>7} MiB   provarchive/{name}: cold "
-              f"{mine['cold_s'] / other['cold_s']:.2f}"
-              + (f", edit {mine['edit_s'] / other['edit_s']:.2f}" if "edit_s" in other else ""))
+              f"{mine['cold_s'] / other['cold_s']:.2f} (without search "
+              f"{mine['cold_nosearch_s'] / other['cold_s']:.2f})"
+              + (f", edit {mine['edit_s'] / other['edit_s']:.2f}" if other.get("edit_s") else ""))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import make_corpus  # noqa: E402
+from run import make_corpus
 
 
 def main() -> int:
