@@ -242,3 +242,18 @@ def test_a_new_article_does_not_rewrite_unrelated_pages(make_site):
     result = run_cli("build", site)
     assert "新来的稿件" in (site / "public/zhxx/yywl/index.html").read_text("utf-8")
     assert far.stat().st_ino == inode, result.out
+
+
+def test_a_lost_body_store_is_healed_not_rendered_empty(make_site, tmp_path):
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    for stored in (site / ".provarchive-cache").glob("bodies.sqlite*"):
+        stored.unlink()
+    # the template change makes every page render again, from cached articles
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ article.body_html | safe }}{% endblock %}',
+        "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert "第3篇正文" in (site / "public/zhxx/yywl/202404/a3.html").read_text("utf-8")
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")

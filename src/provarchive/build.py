@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns, 
 from .content import signature as file_signature
 from .digest import article_digest, page_fingerprint, site_salt
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
-from .graph import GraphMemo, SiteGraph, build_graph
+from .graph import GraphMemo, build_graph
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
@@ -215,7 +215,6 @@ def _build(
          if not name.startswith(f"{STATIC_DIR}/")],
         visible_columns(graph.columns), graph.top_columns,
     )
-    page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
     digests = {i: article_digest(a, graph.term_slugs) for i, a in graph.articles.items()}
     fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
     reuse = {
@@ -223,20 +222,34 @@ def _build(
         if same_output and state.pages.get(path) == fingerprint
     }
     to_render = [page for page in pages if page.path not in reuse]
-    graph = _with_bodies(graph, _body_ids(graph, to_render), fresh, bodies, render_key)
-    page_renderer = PageRenderer(page_renderer.env, graph, config)
+
+    def with_bodies(ids: Iterable[str]) -> dict[str, Article]:
+        """The articles ``ids`` with their bodies: rendered now, stored, or rendered again."""
+        found = {i: fresh[i] for i in ids if i in fresh}
+        wanted = [i for i in ids if i not in fresh]
+        stored = bodies.get(body_key(articles[i].content_hash, render_key) for i in wanted)
+        for article_id in wanted:
+            body = stored.get(body_key(articles[article_id].content_hash, render_key))
+            if body is not None:
+                found[article_id] = replace(articles[article_id], body_html=body[0],
+                                            text=body[1])
+                continue
+            source = _read_source((site_dir, config, display_path(site_dir / CONTENT_DIR)),
+                                  article_id)  # the store lost it: render it again
+            if isinstance(source, ProvarchiveError):
+                raise source
+            found[article_id] = render_article(
+                source, MarkdownRenderer(config.markdown), {a: x.url for a, x in articles.items()},
+                frozenset(inputs.scan.assets))
+            fresh[article_id] = found[article_id]
+        return found
+
+    hydrated = with_bodies(_body_ids(to_render))
+    graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
+    page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
 
     def text_of(ids: list[str]) -> dict[str, str]:
-        missing = [i for i in ids if i not in fresh]
-        stored = bodies.get(body_key(articles[i].content_hash, render_key) for i in missing)
-        texts = {}
-        for article_id in ids:
-            article = fresh.get(article_id) or articles[article_id]
-            if article_id not in fresh:
-                body = stored.get(body_key(article.content_hash, render_key), ("", ""))
-                article = replace(article, text=body[1])
-            texts[article_id] = document_text(article)
-        return texts
+        return {i: document_text(article) for i, article in with_bodies(ids).items()}
 
     token = hashlib.blake2b(repr(sorted(fingerprints.items())).encode(), digest_size=8).hexdigest()
     staged = StagedOutput(output_dir, token)
@@ -427,7 +440,7 @@ def _render_source(
     return render_article(source, renderer, urls, assets)
 
 
-def _body_ids(graph: SiteGraph, pages: list[PageSpec]) -> set[str]:
+def _body_ids(pages: list[PageSpec]) -> set[str]:
     """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
     ids: set[str] = set()
     for page in pages:
@@ -436,22 +449,6 @@ def _body_ids(graph: SiteGraph, pages: list[PageSpec]) -> set[str]:
         elif page.kind == "feed":
             ids.update(page.listing)
     return ids
-
-
-def _with_bodies(
-    graph: SiteGraph, ids: set[str], fresh: dict[str, Article], bodies: BodyStore, render_key: str
-) -> SiteGraph:
-    """Return ``graph`` with the bodies of ``ids`` filled in from the body store."""
-    missing = [i for i in ids if i not in fresh]
-    if not missing:
-        return graph
-    stored = bodies.get(body_key(graph.articles[i].content_hash, render_key) for i in missing)
-    articles = dict(graph.articles)
-    for article_id in missing:
-        article = articles[article_id]
-        html, text = stored.get(body_key(article.content_hash, render_key), ("", ""))
-        articles[article_id] = replace(article, body_html=html, text=text)
-    return replace(graph, articles=articles)
 
 
 def _page_errors(
