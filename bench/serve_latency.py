@@ -23,6 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_corpus
 
 
+PAUSE = 3.0
+"""Seconds between edits: an editor saves, looks, types again."""
+
+
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     edits = int(sys.argv[2]) if len(sys.argv) > 2 else 7
@@ -66,7 +70,7 @@ def main() -> int:
                     break
             timings.append(time.perf_counter() - started)
             print(f"edit {attempt + 1}: {timings[-1]:.3f} s", flush=True)
-            time.sleep(0.5)
+            time.sleep(PAUSE)
     finally:
         article.write_text(original, "utf-8")
         server.terminate()

@@ -59,6 +59,8 @@ class BuildOptions:
     """Reuse the previous build's work; False for a clean build."""
     progress: Progress | None = None
     """Told how far the build is (for a progress bar)."""
+    on_commit: Callable[[], None] | None = None
+    """Called as soon as the new output is in place (before the cache is saved)."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ def _build(
 
     hydrated = with_bodies(_body_ids(to_render))
     graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
-    page_renderer = PageRenderer(make_environment(inputs.template_dirs), graph, config)
+    page_renderer = PageRenderer(
+        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config)
 
     def text_of(ids: list[str]) -> dict[str, str]:
         return {i: document_text(article) for i, article in with_bodies(ids).items()}
@@ -287,6 +290,8 @@ def _build(
             raise ErrorGroup(page_errors)
         clock.lap("pages, assets, search index")
         staged.commit(background_cleanup=True)
+        if options.on_commit is not None:
+            options.on_commit()
     except BaseException:
         staged.discard()
         raise

@@ -57,10 +57,19 @@ class Crumb:
     """Whether the crumb stands for the page being shown."""
 
 
-def make_environment(dirs: list[Path]) -> jinja2.Environment:
-    """Return the Jinja environment that renders every page of a build."""
+def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    """Return the Jinja environment that renders every page of a build.
+
+    With ``cache_dir``, compiled templates are kept there between builds (Jinja checks
+    each against its source, so an edited template is compiled again).
+    """
+    bytecode = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

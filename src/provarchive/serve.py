@@ -99,9 +99,16 @@ def serve_dir(site_dir: Path) -> Path:
 def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) -> bool:
     """Build into the serve folder and tell the pages; return whether the build succeeded."""
     started = time.perf_counter()
+    was_broken = bool(hub.problems)
+
+    def swapped() -> None:  # pages may reload as soon as the new files are in place
+        hub.problems = []
+        hub.generation += 1
+        hub.publish("reload", str(hub.generation))
+
     try:
         report = build_site(BuildOptions(site_dir=site_dir, output_dir=serve_dir(site_dir),
-                                         drafts=drafts, force=True))
+                                         drafts=drafts, force=True, on_commit=swapped))
     except ProvarchiveError as exc:
         messages = [str(e) for e in (exc if isinstance(exc, ErrorGroup) else [exc])]
         for message in messages:
@@ -112,14 +119,12 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
         return False
     for warning in report.warnings:
         say(str(warning))
-    was_broken = bool(hub.problems)
-    hub.problems = []
-    hub.generation += 1
-    if report.nothing_changed and not was_broken:
+    if report.nothing_changed:
+        if was_broken:  # fixed back to the last good state: nothing was swapped in
+            swapped()
         return True
     say(f"rebuilt: {report.written} pages written, {report.unchanged} unchanged, "
         f"{time.perf_counter() - started:.2f} s")
-    hub.publish("reload", str(hub.generation))
     return True
 
 
