@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_corpus
 
-
 PAUSE = 3.0
 """Seconds between edits: an editor saves, looks, types again."""
 
