@@ -46,6 +46,11 @@ def is_paragraph(line: str) -> bool:
     return length >= 30 and "。" in folded[:-1]
 
 
+def _ends_sentence(line: str) -> bool:
+    """Return True for a line that ends as a sentence does (。！？…, maybe with a quote)."""
+    return bool(re.search(r"[。！？!?…][”\"』」’']?$", fold(line).strip()))
+
+
 def _subheading_shape(line: str) -> str | None:
     """Return ``"plain"``, ``"numbered"``, ``"colon"`` or ``"stop"`` for a heading-shaped line."""
     folded = fold(line).strip()
@@ -84,7 +89,10 @@ def find_subheadings(lines: list[str]) -> set[int]:
         if shape is None or index == len(lines) - 1 or (shape == "colon" and index == 0):
             continue
         following = lines[index + 1]
-        if not (is_paragraph(following) or visible_length(following) >= 40):
+        # a numbered heading (一、活动主题) may head a short item (人人讲安全。)
+        short_item = shape == "numbered" and _ends_sentence(following) \
+            and _subheading_shape(following) != "numbered"
+        if not (is_paragraph(following) or visible_length(following) >= 40 or short_item):
             continue
         if index > 0 and is_image(lines[index - 1]):
             continue

@@ -45,15 +45,26 @@ def date_candidates(lines: list[PageLine], region: int) -> list[DateCandidate]:
     return found
 
 
-def pick_date(header: list[PageLine], footer: list[PageLine],
-              body_meta: list[PageLine], hint: str | None) -> tuple[DateMatch | None, list[str]]:
-    """Return the publish date and warnings; body meta lines count only with a publish label."""
+def pick_date(header: list[PageLine], footer: list[PageLine], body_meta: list[PageLine],
+              hint: str | None, issue_lines: list[PageLine] | None = None,
+              ) -> tuple[DateMatch | None, list[str]]:
+    """Return the publish date and warnings; body meta lines count only with a publish label.
+
+    An e-paper issue line's date is used only when the page has no other date.
+    """
     candidates = date_candidates(header, 0) + date_candidates(footer, 1)
     candidates += [c for c in date_candidates(body_meta, 1) if c.priority == 0]
     if not candidates and hint:
         dates = find_dates(hint, compact=True)
         if dates:
             return dates[0], [f"publish date {dates[0].date} taken from the HTML head"]
+    if not candidates:
+        # an e-paper page's only date is its issue line (岚山日报 2024年03月15日 第03版)
+        for line in issue_lines or []:
+            dates = find_dates(line.text)
+            if dates:
+                return dates[0], [f"publish date {dates[0].date} taken from the e-paper issue "
+                                  "line, the only date on the page"]
     return choose_date(candidates)
 
 

@@ -208,7 +208,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     ]
     texts, trailing = strip_trailing_byline([line.text for line in kept])
     header_meta = [line for line in header if line.kind in (LineKind.META, LineKind.BREADCRUMB)]
-    date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date)
+    issue_lines = [line for line in header if line.kind is LineKind.ISSUE]
+    date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date, issue_lines)
     warnings += date_warnings
     column = column_line.text if column_line is not None else _column_field(header)
     all_meta = header_meta + body_meta + footer
@@ -221,7 +222,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         subtitle=headline.subtitle,
         date=date.date if date else None,
         time=date.time if date else None,
-        source=pick_source(header_meta + footer + body_meta) or hints.source,
+        source=pick_source(header_meta + footer + body_meta) or hints.source
+        or _paper_of(issue_lines),
         authors=collect_authors(header, body_lines, footer, trailing),
         editor=pick_editor(all_meta),
         body=to_markdown(texts),
@@ -229,6 +231,18 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         original_url=url,
         encoding=encoding,
     )
+
+
+_PAPER = re.compile(r"^\s*([\u4e00-\u9fff]{2,12}?(?:日报|晚报|都市报|时报|商报|报))\s")
+
+
+def _paper_of(issue_lines: list[PageLine]) -> str | None:
+    """The newspaper an e-paper issue line names (岚山日报 2024年03月15日 第03版), if any."""
+    for line in issue_lines:
+        match = _PAPER.match(line.text)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _column_field(header: list[PageLine]) -> str | None:

@@ -14,6 +14,7 @@ _MIDDLE_DASH = re.compile(r"\s*(?:——|━━|－－|――)\s*|\s+--\s+|(?<=\
 _TAG = r"[\[【(（]\s*[^\]】)）\[【(（]{1,8}?\s*[\]】)）]"
 _LEADING_TAG = re.compile(rf"^\s*(?:{_TAG}\s*)+")
 _TRAILING_TAG = re.compile(rf"(?:\s*{_TAG})+\s*$")
+_ONLY_TAG = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
 _SITE_SUFFIX = re.compile(r"\s+(?:--|-|–|\||｜)\s+[^\s]{2,24}$|_[^_\s]{2,24}$")
 _ORIGINAL_TITLE = re.compile(r"^\s*[\[(]?\s*原\s*(?:文)?\s*标?\s*题\s*[:：]")
 
@@ -125,6 +126,8 @@ def split_headline(lines: list[str], hints: list[str]) -> Headline:
     """
     warnings: list[str] = []
     parts: list[tuple[str, str | None]] = []
+    if len(lines) > 1:  # a line that is only a tag (【新春走基层】) labels the headline below
+        lines = [raw for raw in lines if not _ONLY_TAG.match(raw)] or lines
     for raw in lines:
         line = strip_title_tags(raw)
         if _LEADING_DASH.match(line) and _LEADING_DASH.sub("", line):
