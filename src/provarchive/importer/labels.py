@@ -104,6 +104,9 @@ _LABEL = re.compile(
     rf"(?<![{HAN}A-Za-z])(?:(?P<label>{_ALTERNATION})\s*(?:[:]|\](?!\s*$))\s*"
     rf"|(?P<dlabel>{_DATE_ALTERNATION})\s*(?=[12]\d{{3}}\s*[-/.年]))"
 )
+_GLUED_LABEL = re.compile(rf"(?P<label>{_ALTERNATION})\s*:\s*")
+"""A label with its colon glued to the value before it (来源:白河日报作者:马某), as HTML
+pages give when spans are joined: looked for only after a first label on the line."""
 _LABEL_ONLY = re.compile(rf"^\[?\s*(?P<label>{_ALTERNATION})\s*[:]?\s*\]?$")
 
 
@@ -139,10 +142,17 @@ def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
     matches = list(_LABEL.finditer(folded))
     if not matches:
         return line.strip(), ()
+    taken = [(m.start(), m.end()) for m in matches]
+    for glued in _GLUED_LABEL.finditer(folded, matches[0].end()):
+        if not any(start < glued.end() and glued.start() < end for start, end in taken):
+            matches.append(glued)
+            taken.append((glued.start(), glued.end()))
+    matches.sort(key=lambda m: m.start())
     fields: list[Field] = []
     for number, match in enumerate(matches):
         end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
-        raw_label = match.group("label") or match.group("dlabel")
+        groups = match.groupdict()
+        raw_label = groups.get("label") or groups.get("dlabel") or ""
         label = re.sub(r"\s+", "", raw_label)
         value = line[match.end():end].strip().strip("[]【】()（）|｜ \u3000").strip()
         fields.append(Field(_BY_LABEL[label], label, value, match.start()))
