@@ -45,6 +45,7 @@ _PARENS = re.compile(r"[(（]([^()（）]{1,80})[)）]")
 _TRAILING_PARENS = re.compile(r"[(（]([^()（）]{1,80})[)）]\s*$")
 _DATELINE = re.compile(
     rf"^[^。，,!?！？]{{0,30}}?(?:讯|电|消息|报道)\s*[(（](?P<inner>[^()（）]{{2,80}})[)）]"
+    rf"|^\s*[(（](?P<lead>(?:{_ROLE})[^()（）。]{{1,60}})[)）]"
     rf"|^[^。，,!?！？]{{0,30}}?(?:讯|电)\s+(?P<bare>(?:{_ROLE})[^，,。:：!?！？]{{1,40}}?)"
     rf"(?:\s*报道|\s*[:：，,]|\s{{2,}}|$)"
 )
@@ -185,11 +186,12 @@ def trailing_byline(paragraph: str) -> tuple[str, list[str]] | None:
 
 
 def dateline_names(paragraph: str) -> list[str]:
-    """Return the names in a lead's dateline (``本报讯(记者 王某 通讯员 李某)``)."""
+    """Return the names in a lead's dateline (``本报讯(记者 王某 通讯员 李某)``, or a lead
+    that opens with the byline in parentheses: ``(通讯员 蔡某 记者 何某)近日……``)."""
     match = _DATELINE.match(fold(paragraph))
     if not match:
         return []
-    group = "inner" if match.group("inner") is not None else "bare"
+    group = next(g for g in ("inner", "lead", "bare") if match.group(g) is not None)
     names, had_role, _ = parse_byline(paragraph[match.start(group):match.end(group)])
     return names if had_role else []
 
