@@ -197,11 +197,21 @@ def _title_node(body: LexborNode, hint: str | None) -> LexborNode | None:
             score = 4 if heading or named else 3
         elif key and (heading or named) and (text in key or key in text):
             score = 2
-        elif node.tag == "h1":
+        elif key and (heading or named) and _in_order(key, text):
+            score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
+        elif node.tag == "h1" or (named and len(text) >= 8):
             score = 1
         if score and (best is None or score > best[0]):
             best = (score, node)
     return best[1] if best else None
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Return True when every character of ``short`` appears in ``long``, in order."""
+    if len(short) < 6 or len(short) >= len(long):
+        return False
+    letters = iter(long)
+    return all(char in letters for char in short)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
