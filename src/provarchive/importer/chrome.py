@@ -45,8 +45,12 @@ _FRAGMENT = re.compile("|".join(f"(?:{p})" for p in _FRAGMENTS))
 _BARE_WORDS = re.compile(
     r"(?:打印本页|打印此页|打印本文|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|设为首页|"
     r"返回顶部|返回首页|返回列表|返回|保存本页|纠错|我要纠错|分享到|分享|字号|字体|大|中|小|默认|"
-    r"放大|缩小|[:：|/\s\[\]()>]+)+"
+    r"放大|缩小|视频加载中|正在加载|加载中|[:：|/\s\[\]()>.…]+)+"
 )
+_DOCUMENT_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号$"
+)
+"""A government document number (文号) such as 白政办发〔2024〕12号."""
 
 _WHOLE_LINE = re.compile(
     r"版权所有|版权声明|Copyright|copyright|COPYRIGHT|©|\(c\)\s*\d{4}|ICP\s*[备证]|"
@@ -117,6 +121,11 @@ def is_chrome_line(line: str) -> bool:
     if len(folded) <= 60 and _URL.search(folded) and not re.search(r"[。，,]", folded):
         return True
     return bool(_HOST_SITE.match(folded))
+
+
+def is_document_number(line: str) -> bool:
+    """Return True for a line that is only a document number (白政办发〔2024〕12号)."""
+    return bool(_DOCUMENT_NUMBER.match(fold(line).strip()))
 
 
 def is_issue_line(line: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
+from provarchive.importer.chrome import is_document_number
 from provarchive.importer.decode import decode_page
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
@@ -107,7 +108,8 @@ def _column(header: list[PageLine], crumbs: tuple[str, ...]) -> PageLine | None:
 def _headline_lines(header: list[PageLine], before_crumb: list[PageLine]
                     ) -> tuple[list[PageLine], list[PageLine]]:
     """Return the headline lines, and header text lines that belong to the body instead."""
-    texts = [line for line in header if line.kind is LineKind.TEXT]
+    texts = [line for line in header
+             if line.kind is LineKind.TEXT and not is_document_number(line.text)]
     anchor = next((line.number for line in header if line.kind is LineKind.META), None)
     if anchor is None:
         return texts[-3:], []
