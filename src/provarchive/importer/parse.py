@@ -15,6 +15,7 @@ from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
+from provarchive.importer.dates import without_dates
 from provarchive.importer.decode import decode_page
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
@@ -225,7 +226,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         date=date.date if date else None,
         time=date.time if date else None,
         source=pick_source(header_meta + footer + body_meta) or hints.source
-        or _paper_of(issue_lines),
+        or _unlabelled_source(header_meta) or _paper_of(issue_lines),
         authors=collect_authors(header, body_lines, footer, trailing),
         editor=pick_editor(all_meta),
         body=to_markdown(texts),
@@ -236,6 +237,23 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
 
 
 _PAPER = re.compile(r"^\s*([\u4e00-\u9fff]{2,12}?(?:日报|晚报|都市报|时报|商报|报))\s")
+
+
+_OUTLET = re.compile(
+    r"^[\u4e00-\u9fff]{2,12}?(?:日报|晚报|都市报|时报|商报|报|新闻网|网|电视台|广播电视台|"
+    r"融媒体中心|通讯社|新华社|发布)$"
+)
+
+
+def _unlabelled_source(header_meta: list[PageLine]) -> str | None:
+    """The outlet named after the date on an unlabelled meta line (2023年12月25日 岚山日报)."""
+    for line in header_meta:
+        if line.fields or not line.dates:
+            continue
+        rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", "", without_dates(line.text)).strip()
+        if _OUTLET.match(rest):
+            return rest
+    return None
 
 
 def _paper_of(issue_lines: list[PageLine]) -> str | None:
