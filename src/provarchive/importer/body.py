@@ -61,6 +61,8 @@ def _subheading_shape(line: str) -> str | None:
         return None
     if _KEY_VALUE.match(folded):
         return None
+    if folded[-1] in ";；":  # an item of a list (任命……；), not a heading
+        return None
     if _NUMBERED.match(folded):
         return "numbered" if "。" not in folded[:-1] else None
     last = folded[-1]

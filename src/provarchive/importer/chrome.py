@@ -69,7 +69,7 @@ _CRAWL_STAMP = re.compile(
 _URL = re.compile(r"https?://|www\.|\.(?:gov|com|net|org|edu)(?:\.cn)?\b", re.IGNORECASE)
 _HOST_SITE = re.compile(
     rf"^[{HAN}A-Za-z0-9]{{2,20}}(?:门户网站|官方网站|网站|官网|政务网|新闻网|门户网|"
-    rf"融媒体中心|融媒中心|人民政府|人民政府网|政府网)$"
+    rf"融媒体中心|融媒中心|人民政府|人民政府网|政府网|数字报|电子报|电子版|数字报刊)$"
 )
 _ISSUE = re.compile(r"第\s*[0-9一二三四五六七八九十零〇]{1,3}\s*版|版\s*次\s*[:：]|版\s*面\s*[:：]|"
                     r"版\s*名\s*[:：]|第\s*\d+\s*期\s*[:：]")
