@@ -180,12 +180,22 @@ def _content_node(body: LexborNode) -> LexborNode | None:
     return nodes[max(scores, key=lambda key: scores[key])]
 
 
-def _title_node(body: LexborNode, hint: str | None) -> LexborNode | None:
-    """Return the element holding the headline: a heading or ``title`` element matching the hint."""
+def _title_node(
+    body: LexborNode, hint: str | None, content: LexborNode | None = None
+) -> LexborNode | None:
+    """Return the element holding the headline: a heading or ``title`` element matching the hint.
+
+    Among equally good candidates the last one before the article text wins (a site
+    logo in an ``h1`` or a sidebar title comes earlier); logos never count.
+    """
     key = compact(hint or "")
     best: tuple[int, LexborNode] | None = None
     for node in body.traverse():
         if node.tag in ("-text", "-comment"):
+            continue
+        if content is not None and node.mem_id == content.mem_id:
+            break  # the headline stands before the text
+        if any("logo" in token for token in _tokens(node)) or node.tag in ("nav", "header"):
             continue
         heading = node.tag in ("h1", "h2", "h3")
         named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
@@ -201,9 +211,19 @@ def _title_node(body: LexborNode, hint: str | None) -> LexborNode | None:
             score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
         elif node.tag == "h1" or (named and len(text) >= 8):
             score = 1
-        if score and (best is None or score > best[0]):
+        if score and (best is None or score >= best[0]) and not _inside_logo(node):
             best = (score, node)
     return best[1] if best else None
+
+
+def _inside_logo(node: LexborNode) -> bool:
+    """Return True for a node inside a logo, header or nav element."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("nav", "header") or any("logo" in t for t in _tokens(parent)):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _in_order(short: str, long: str) -> bool:
@@ -318,7 +338,7 @@ def html_to_text(html: str) -> HtmlPage:
     crumb = _crumb_node(body)
     crumb_line = _crumb_text(crumb) if crumb is not None else None
     content = _content_node(body)
-    title = _title_node(body, title_hint)
+    title = _title_node(body, title_hint, content)
     for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
         n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
     ]:
