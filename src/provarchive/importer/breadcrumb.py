@@ -12,8 +12,8 @@ _MARKER = re.compile(
     r"current\s+location|location|you\s+are\s+here)\s*[\])]?\s*(?:[:：>]\s*|\s+|(?=\S))",
     re.IGNORECASE,
 )
-_SEPARATOR = re.compile(r"\s*(?:>>|->|-\s+>|>|》|/|&gt;)\s*|\s+-\s+")
-_SEPARATOR_NO_SLASH = re.compile(r"\s*(?:>>|->|-\s+>|>|》|&gt;)\s*|\s+-\s+")
+_SEPARATOR = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|/|&gt;)\s*|\s+-\s+")
+_SEPARATOR_NO_SLASH = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|&gt;)\s*|\s+-\s+")
 _HOME = re.compile(r"^(?:网站首页|本站首页|首页|主页|返回首页|home|Home|HOME|门户首页)$")
 _BODY_CRUMBS = frozenset(
     [
