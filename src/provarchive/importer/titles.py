@@ -14,7 +14,7 @@ _MIDDLE_DASH = re.compile(r"\s*(?:——|━━|－－|――)\s*|\s+--\s+|(?<=\
 _TAG = r"[\[【(（]\s*[^\]】)）\[【(（]{1,8}?\s*[\]】)）]"
 _LEADING_TAG = re.compile(rf"^\s*(?:{_TAG}\s*)+")
 _TRAILING_TAG = re.compile(rf"(?:\s*{_TAG})+\s*$")
-_ONLY_TAG = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
+_ONLY_TAG = re.compile(rf"^\s*(?:(?:{_TAG}|【[^【】]{{1,24}}】)\s*)+$")
 _SITE_SUFFIX = re.compile(r"\s+(?:--|-|–|\||｜)\s+[^\s]{2,24}$|_[^_\s]{2,24}$")
 _ORIGINAL_TITLE = re.compile(r"^\s*[\[(]?\s*原\s*(?:文)?\s*标?\s*题\s*[:：]")
 
