@@ -8,7 +8,7 @@ from provarchive.importer.text import compact, fold, squeeze_han
 
 _MARKER = re.compile(
     r"^\s*[\[(]?\s*(?:(?:您|你)(?:的)?(?:当前|现在)?(?:的)?(?:所在)?(?:的)?\s*位\s*置|"
-    r"当前(?:所在)?\s*位\s*置|所在\s*位\s*置|位\s*置|当前页面|当前栏目|所在栏目|"
+    r"(?:当前|目前|现在)(?:所在)?\s*位\s*置|所在\s*位\s*置|位\s*置|当前页面|当前栏目|所在栏目|"
     r"current\s+location|location|you\s+are\s+here)\s*[\])]?\s*(?:[:：>]\s*|\s+|(?=\S))",
     re.IGNORECASE,
 )
