@@ -204,9 +204,10 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         headline, used = _fallback_headline(body_lines, hints, path)
     warnings += headline.warnings
 
+    outlet_line = _outlet_after_date(lines, body_lines)
     kept = [
         line for line in body_lines
-        if line is not used and line.kind in _BODY_KINDS
+        if line is not used and line is not outlet_line and line.kind in _BODY_KINDS
         and not (line.number <= body_lines[0].number + 3 and _is_repeat(line, headline))
     ]
     texts, trailing = strip_trailing_byline([line.text for line in kept])
@@ -226,7 +227,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         date=date.date if date else None,
         time=date.time if date else None,
         source=pick_source(header_meta + footer + body_meta) or hints.source
-        or _unlabelled_source(header_meta) or _paper_of(issue_lines),
+        or _unlabelled_source(header_meta) or (outlet_line.text.strip() if outlet_line else None)
+        or _paper_of(issue_lines),
         authors=collect_authors(header, body_lines, footer, trailing),
         editor=pick_editor(all_meta),
         body=to_markdown(texts),
@@ -243,6 +245,26 @@ _OUTLET = re.compile(
     r"^[\u4e00-\u9fff]{2,12}?(?:日报|晚报|都市报|时报|商报|报|新闻网|网|电视台|广播电视台|"
     r"融媒体中心|通讯社|新华社|发布)$"
 )
+
+
+_ORGANISATION = re.compile(
+    r"^[\u4e00-\u9fff]{2,14}?(?:局|委|厅|办|办公室|中心|政府|部|院|所|站|社|台|报|网|委员会|"
+    r"管委会|发布)$"
+)
+
+
+def _outlet_after_date(lines: list[PageLine], body_lines: list[PageLine]) -> PageLine | None:
+    """A lone organisation name right after a date-only meta line (2024-01-30 / 丰禾县工信局),
+    as list-style HTML meta gives: it is the source, not the first line of the text."""
+    if not body_lines:
+        return None
+    first = body_lines[0]
+    before = next((line for line in reversed(lines) if line.number < first.number
+                   and line.kind is not LineKind.CHROME), None)
+    if (before is not None and before.kind is LineKind.META and before.dates
+            and not before.fields and _ORGANISATION.match(first.text.strip())):
+        return first
+    return None
 
 
 def _unlabelled_source(header_meta: list[PageLine]) -> str | None:
