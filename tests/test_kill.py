@@ -44,7 +44,6 @@ def test_killed_builds_leave_old_or_new_output(make_site, tmp_path):
     duration = time.perf_counter() - started
 
     rng = random.Random(5)
-    outcomes = set()
     for attempt in range(12):
         write_version(site, 2 if attempt % 2 == 0 else 1)
         process = subprocess.Popen(
@@ -58,8 +57,6 @@ def test_killed_builds_leave_old_or_new_output(make_site, tmp_path):
         now = snapshot(site / "public")
         matches = [v for v, files in references.items() if files == now]
         assert matches, f"attempt {attempt}: the output is neither version after a kill"
-        outcomes.add(matches[0])
     assert run_cli("build", site, "-q").code == 0
     final = 2 if 11 % 2 == 0 else 1
     assert snapshot(site / "public") == references[final]
-    assert outcomes, "no build was killed"

@@ -230,20 +230,25 @@ def _build(
         found = {i: fresh[i] for i in ids if i in fresh}
         wanted = [i for i in ids if i not in fresh]
         stored = bodies.get(body_key(articles[i].content_hash, render_key) for i in wanted)
+        lost = []
         for article_id in wanted:
             body = stored.get(body_key(articles[article_id].content_hash, render_key))
-            if body is not None:
+            if body is None:
+                lost.append(article_id)
+            else:
                 found[article_id] = replace(articles[article_id], body_html=body[0],
                                             text=body[1])
-                continue
-            source = _read_source((site_dir, config, display_path(site_dir / CONTENT_DIR)),
-                                  article_id)  # the store lost it: render it again
-            if isinstance(source, ProvarchiveError):
-                raise source
-            found[article_id] = render_article(
-                source, MarkdownRenderer(config.markdown), {a: x.url for a, x in articles.items()},
-                frozenset(inputs.scan.assets))
-            fresh[article_id] = found[article_id]
+        if lost:  # the store lost them (deleted or damaged): render them again
+            context = (site_dir, config, display_path(site_dir / CONTENT_DIR))
+            renderer = MarkdownRenderer(config.markdown)
+            urls = {article_id: article.url for article_id, article in articles.items()}
+            assets = frozenset(inputs.scan.assets)
+            for article_id in lost:
+                source = _read_source(context, article_id)
+                if isinstance(source, ProvarchiveError):
+                    raise source
+                found[article_id] = render_article(source, renderer, urls, assets)
+                fresh[article_id] = found[article_id]
         return found
 
     hydrated = with_bodies(_body_ids(to_render))
