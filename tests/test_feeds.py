@@ -51,7 +51,7 @@ def test_column_feeds_and_links_to_them(make_site):
     assert [e.title for e in feed.entries] == ["政务公开一则"]
     html = (site / "public/zwgk/index.html").read_text("utf-8")
     assert '<link rel="alternate" type="application/atom+xml" title="测试新闻网" href="../atom.xml">' in html
-    assert 'href="atom.xml"' in html
+    assert 'href="../zwgk/atom.xml"' in html
 
 
 def test_unchanged_content_gives_byte_identical_feeds(make_site):

@@ -27,16 +27,70 @@ STATIC_DIR = "static"
 """Output folder of the theme's assets (CSS, scripts)."""
 
 
+PAGER_REACH = 2
+"""A pager links the pages this close to the current one (besides the first and last)."""
+
+
 @dataclass(frozen=True)
 class Pager:
-    """Where a page stands in a paginated listing."""
+    """Where a page stands in a paginated listing.
+
+    It names the listing's folder, not every page's path, so that a page's spec
+    (and fingerprint) stays small however long the listing grows.
+    """
 
     number: int
     """This page's number, from 1."""
     count: int
     """How many pages the listing has."""
-    paths: tuple[str, ...]
-    """Site path of every page of the listing, page 1 first."""
+    folder: str
+    """Site folder of the listing (``""`` for the site root)."""
+
+    def path(self, number: int) -> str:
+        """Return the site path of page ``number`` of the listing (1 for the first)."""
+        return index_path(self.folder, number)
+
+    @property
+    def first(self) -> str:
+        """Site path of the listing's first page."""
+        return self.path(1)
+
+    @property
+    def last(self) -> str:
+        """Site path of the listing's last page."""
+        return self.path(self.count)
+
+    @property
+    def previous(self) -> str | None:
+        """Site path of the page before this one (None on the first page)."""
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        """Site path of the page after this one (None on the last page)."""
+        return self.path(self.number + 1) if self.number < self.count else None
+
+    @property
+    def window(self) -> tuple[int | None, ...]:
+        """The page numbers a pager shows: the first, the last and those within
+        :data:`PAGER_REACH` of this one, in order, with None where numbers are left out."""
+        low = max(2, self.number - PAGER_REACH)
+        high = min(self.count - 1, self.number + PAGER_REACH)
+        shown: list[int | None] = [1]
+        if low > 2:
+            shown.append(None)
+        shown += range(low, high + 1)
+        if high < self.count - 1:
+            shown.append(None)
+        if self.count > 1:
+            shown.append(self.count)
+        return tuple(shown)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Site path of every page of the listing, page 1 first (long for long listings:
+        prefer :meth:`path` and :attr:`window`)."""
+        return tuple(self.path(n) for n in range(1, self.count + 1))
 
 
 @dataclass(frozen=True)
@@ -118,12 +172,11 @@ def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
 def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> list[PageSpec]:
     """Return the pages of a listing in ``folder``: ``index.html``, ``index_2.html``..."""
     chunks = paginate(ids, per_page)
-    paths = tuple(index_path(folder, n) for n in range(1, len(chunks) + 1))
     return [
         PageSpec(
-            path=paths[number - 1],
+            path=index_path(folder, number),
             listing=chunk,
-            pager=Pager(number=number, count=len(chunks), paths=paths),
+            pager=Pager(number=number, count=len(chunks), folder=folder),
             **fields,
         )
         for number, chunk in enumerate(chunks, start=1)

@@ -24,7 +24,7 @@ from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
 from .plan import PageSpec
 from .taxonomy import TAXONOMIES
-from .urls import absolute_url, archive_folder, index_path, relative_url, root_prefix
+from .urls import absolute_url, archive_folder, index_path, root_prefix
 
 TEMPLATES_DIR = "templates"
 """The folder of a site that overrides the default theme, file by file."""
@@ -75,6 +75,7 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: templates do not change during it
     )
     env.globals["url"] = _url
     env.globals["column_path"] = index_path
@@ -93,10 +94,7 @@ def _url(context: jinja2.runtime.Context, target: str) -> str:
 
     The 404 page is served at any depth, so it links by absolute path instead.
     """
-    page = context["page"]
-    if page.kind == "notfound":
-        return urlsplit(context["site"].base_url).path + target
-    return relative_url(page.path, target)
+    return context["root"] + target
 
 
 @jinja2.pass_context
@@ -139,6 +137,17 @@ class PageRenderer:
         env.globals["term_path"] = self.term_path
         env.globals["archive_path"] = archive_path
         env.globals["taxonomy_names"] = TAXONOMIES
+        env.globals["memo"] = self.memo
+        self._memo: dict[tuple, Any] = {}
+
+    @jinja2.pass_context
+    def memo(self, context: jinja2.runtime.Context, macro: Any, *args: Any, **kwargs: Any) -> Any:
+        key = (getattr(getattr(macro, "_func", macro), "__code__", macro), context["root"],
+               tuple(a.id if isinstance(a, Article) else a for a in args), tuple(kwargs.items()))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = macro(*args, **kwargs)
+        return found
 
     def term_path(self, taxonomy: str, name: str) -> str:
         """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""
@@ -178,7 +187,8 @@ class PageRenderer:
         context: dict[str, Any] = {
             "site": self.config,
             "page": page,
-            "root": root_prefix(page.path),
+            "root": urlsplit(self.config.base_url).path if page.kind == "notfound"
+            else root_prefix(page.path),
             "nav": [self.columns[path] for path in graph.top_columns],
             "columns": self.columns,
             "current_top": None,
@@ -239,7 +249,7 @@ class PageRenderer:
         if page.month:
             trail.append(Crumb(f"{year}年", index_path(archive_folder(year))))
         trail.append(Crumb(f"{page.month}月" if page.month else f"{year}年",
-                           page.pager.paths[0] if page.pager else page.path, current=True))
+                           page.pager.first if page.pager else page.path, current=True))
         context["crumbs"] = trail
 
     def _context_terms(self, page: PageSpec, context: dict[str, Any]) -> None:
@@ -252,7 +262,7 @@ class PageRenderer:
         context["crumbs"] = [
             *self._crumbs("", current=False),
             Crumb(f"{TAXONOMIES[taxonomy]}索引", index_path(taxonomy)),
-            Crumb(page.term or "", page.pager.paths[0] if page.pager else page.path,
+            Crumb(page.term or "", page.pager.first if page.pager else page.path,
                   current=True),
         ]
 
