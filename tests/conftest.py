@@ -82,11 +82,12 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under ``folder`` with its bytes, by relative path."""
+    """Return every file under ``folder`` with its bytes, by relative path, and every
+    folder (as ``path/`` with no bytes), so that a left-over empty folder counts too."""
     return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
+        path.relative_to(folder).as_posix() + ("/" if path.is_dir() else ""):
+        b"" if path.is_dir() else path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
     }
 
 

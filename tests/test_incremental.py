@@ -108,6 +108,38 @@ def test_a_page_removed_by_hand_is_written_again(make_site):
     assert page.is_file()
 
 
+def test_rebuilds_start_from_the_spare_and_match_a_clean_build(make_site, tmp_path):
+    from provarchive.output import MARKER, read_token, spare_dir
+
+    site = make_site(site_files())
+    public = site / "public"
+    spare = spare_dir(public)
+    assert run_cli("build", site, "-q").code == 0
+    assert not spare.exists()  # nothing to keep after the first build
+    tokens = [read_token(public)]
+    for step, change in enumerate(["edit", "delete", "add", "touch-only"]):
+        if change == "edit":
+            (site / "content/zhxx/yywl/a1.md").write_text(
+                article("改过的标题", "2024-02-11 09:00"), "utf-8")
+        elif change == "delete":  # the only article of its month: its folder must go too
+            (site / "content/zhxx/yywl/a4.md").unlink()
+        elif change == "add":
+            (site / "content/zwgk/c.md").write_text(article("新公告", "2024-08-08"), "utf-8")
+        else:
+            (site / "content/zwgk/b.md").touch()
+        assert run_cli("build", site, "-q").code == 0
+        assert read_token(spare) == tokens[-1], f"step {step}: the spare is not the old output"
+        tokens.append(read_token(public))
+        assert snapshot(public) == clean_build(site, tmp_path / "clean"), change
+    assert not (public / "zhxx/yywl/202405").exists()
+    # a spare that is not what the cache expects is never used
+    (spare / "stray.html").write_text("not ours", "utf-8")
+    (spare / MARKER).write_text("build 0000\n", "utf-8")
+    (site / "content/zhxx/yywl/a0.md").write_text(article("再改", "2024-01-10 09:00"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert snapshot(public) == clean_build(site, tmp_path / "clean")
+
+
 def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
     files = site_files(count=90)
     site = make_site(files)

@@ -260,31 +260,49 @@ def _build(
         return {i: document_text(article) for i, article in with_bodies(ids).items()}
 
     token = hashlib.blake2b(repr(sorted(fingerprints.items())).encode(), digest_size=8).hexdigest()
-    staged = StagedOutput(output_dir, token)
+    new_outputs = {page.path for page in pages}
+    new_outputs.update(path for path, _ in files)
+    new_outputs.update(index_paths)
+    previous_outputs = ({*state.pages, *state.files, *state.index_paths} if same_output
+                        else set())
+    spare_usable = same_output and state.spare_stale is not None
+    staged = StagedOutput(output_dir, token, state.spare_token if spare_usable else "")
+    stale = state.spare_stale if staged.from_spare and state.spare_stale is not None else None
     try:
+        # what this build no longer makes; from the spare, also what the output before
+        # it had (the spare is that output)
+        removed = previous_outputs - new_outputs
+        for path in sorted(removed | (stale - new_outputs) if stale is not None else ()):
+            staged.remove(path)
+
+        def carried(path: str) -> bool:
+            """Make the staged file ``path`` the current output's; False if that is gone."""
+            return (stale is not None and path not in stale) or staged.keep(path)
+
         kept_pages = [page for page in pages if page.path in reuse]
         clock.lap("fingerprints")
 
-        def side_work() -> tuple[list[PageSpec], dict, SearchState | None, dict[str, bytes | None]]:
+        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
+                                 dict[str, bytes | None]]:
             """What this process does while the workers render pages."""
-            missing = [page for page in kept_pages if not staged.keep(page.path)]
-            kept_files = _write_files(staged, files, state, same_output)
+            missing = [page for page in kept_pages if not carried(page.path)]
+            kept_files, copied = _write_files(staged, files, state, same_output, carried)
             previous = state.search if isinstance(state.search, SearchState) and same_output \
                 else None
             if not config.search:
-                return missing, kept_files, None, {}
+                return missing, kept_files, copied, None, {}
             index, search_state = build_search_index(
                 docs, text_of, previous=previous,
                 read_previous=lambda path: _read_old(output_dir, path),
             )
-            if any(data is None and not staged.keep(path) for path, data in index.items()):
+            if any(data is None and not carried(path) for path, data in index.items()):
                 index, search_state = build_search_index(docs, text_of)  # old files went missing
             for path, data in index.items():
                 if data is not None:
                     staged.write(path, data)
-            return missing, kept_files, search_state, index
+            return missing, kept_files, copied, search_state, index
 
-        results, (missing, kept_files, search_state, index) = map_in_workers_meanwhile(
+        results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
             _render_page, to_render, (page_renderer, staged), jobs, side_work,
             progress=_stage(options.progress, "生成页面"),
         )
@@ -293,8 +311,13 @@ def _build(
         page_errors, failed = _page_errors([*to_render, *missing], results)
         if page_errors and not options.keep_going:
             raise ErrorGroup(page_errors)
+        for path in sorted(failed):  # left out: not even the spare's old version stays
+            staged.remove(path)
+        written = {page.path for page in to_render} | {page.path for page in missing}
+        written |= copied | removed | failed
+        written.update(path for path, data in index.items() if data is not None)
         clock.lap("pages, assets, search index")
-        staged.commit(background_cleanup=True)
+        staged.commit(keep_spare=same_output)
         if options.on_commit is not None:
             options.on_commit()
     except BaseException:
@@ -325,6 +348,9 @@ def _build(
         output_token=token,
         inputs=None if all_errors else inputs.signature,
         scanned_ns=inputs.scanned_ns,
+        index_paths=tuple(index_paths),
+        spare_token=state.output_token if same_output else "",
+        spare_stale=frozenset(written) if same_output else None,
     ))
     clock.lap("cache")
     return BuildReport(
@@ -488,17 +514,26 @@ def _render_page(
 
 
 def _write_files(
-    staged: StagedOutput, files: list[tuple[str, Path]], state: BuildState, same_output: bool
-) -> dict[str, tuple[str, tuple[int, int, int]]]:
-    """Copy assets and theme files, or keep them when their source did not change."""
+    staged: StagedOutput,
+    files: list[tuple[str, Path]],
+    state: BuildState,
+    same_output: bool,
+    carried: Callable[[str], bool],
+) -> tuple[dict[str, tuple[str, tuple[int, int, int]]], set[str]]:
+    """Copy assets and theme files, or carry them over when their source did not change.
+
+    Returns the file entries for the cache and the paths copied anew.
+    """
     kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
+    copied: set[str] = set()
     for path, source in files:
         entry = (str(source), file_signature(source.stat()))
         unchanged = state.files.get(path) == entry and trusted(entry[1], state.scanned_ns)
-        if not (same_output and unchanged and staged.keep(path)):
+        if not (same_output and unchanged and carried(path)):
             staged.copy(source, path)
+            copied.add(path)
         kept[path] = entry
-    return kept
+    return kept, copied
 
 
 def _without_body(article: Article) -> Article:

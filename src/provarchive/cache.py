@@ -26,7 +26,7 @@ from . import __version__
 from .content import Signature
 from .model import Article
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 
@@ -69,6 +69,13 @@ class BuildState:
     """Signature of every input of a build without errors; None after a failed one."""
     scanned_ns: int = 0
     """When that build looked at its inputs (``time.time_ns()``)."""
+    index_paths: tuple[str, ...] = ()
+    """The search index files in the output."""
+    spare_token: str = ""
+    """Token of the spare folder (the output before the last swap); "" for none."""
+    spare_stale: frozenset[str] | None = None
+    """Output paths whose file in the spare differs from the output's (written or
+    removed by the last build); None when the spare must not be used."""
 
 
 def body_key(content_hash: str, render_key: str) -> str:

@@ -4,6 +4,13 @@ A build writes every file into a staging folder next to the output folder
 (same file system), and only when everything succeeded replaces the old output
 with it in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux). A build
 that fails or is killed leaves the previous output exactly as it was.
+
+The output a swap replaces is kept as a hidden *spare* folder beside it
+(``.public.spare``), its unchanged files hard links shared with the output. The
+next build starts its staging folder from the spare and touches only the files
+that differ (those the previous build wrote or removed, and its own), so an
+incremental build costs in proportion to what changed, not to the site's size.
+The spare is used only when its marker token is the one the build cache expects.
 """
 
 from __future__ import annotations
@@ -101,6 +108,11 @@ def staging_dir(output_dir: Path) -> Path:
     return output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
 
 
+def spare_dir(output_dir: Path) -> Path:
+    """Return the spare folder of ``output_dir``: the output before the last swap."""
+    return output_dir.parent / f".{output_dir.name}.spare"
+
+
 def _old_dir(output_dir: Path) -> Path:
     return output_dir.parent / f".{output_dir.name}.old"
 
@@ -156,17 +168,32 @@ def remove_in_background(folder: Path, trash: Path) -> None:
 
 
 class StagedOutput:
-    """A fresh staging folder that files are written into before the swap."""
+    """The staging folder that files are written into before the swap.
 
-    def __init__(self, output_dir: Path, token: str):
+    With ``spare_token``, the spare folder is taken as the staging folder when its
+    marker holds that token (:attr:`from_spare` tells whether it was); otherwise the
+    staging folder starts empty and the spare, if any, is removed.
+    """
+
+    def __init__(self, output_dir: Path, token: str, spare_token: str = ""):
         self.output_dir = output_dir
         self.root = staging_dir(output_dir)
         self._root = str(self.root)
         self._output = str(output_dir)
         self._made: set[str] = set()
         recover(output_dir)
-        self.root.mkdir(parents=True)
-        (self.root / MARKER).write_text(
+        spare = spare_dir(output_dir)
+        self.from_spare = bool(spare_token) and read_token(spare) == spare_token
+        """Whether the staging folder started as the spare (the output of two builds ago)."""
+        if self.from_spare:
+            os.rename(spare, self.root)
+        else:
+            if spare.is_dir():
+                remove_in_background(spare, _trash_dir(output_dir))
+            self.root.mkdir(parents=True)
+        marker = self.root / MARKER
+        marker.unlink(missing_ok=True)  # it may be a link shared with the output
+        marker.write_text(
             "This folder was written by provarchive; a build replaces it whole.\n"
             f"build {token}\n",
             encoding="utf-8",
@@ -222,6 +249,9 @@ class StagedOutput:
             os.link(source, target)
         except FileNotFoundError:
             return False
+        except FileExistsError:  # the spare's own, older version
+            os.unlink(target)
+            return self.keep(site_path)
         except OSError:  # a file system without hard links
             try:
                 shutil.copyfile(source, target)
@@ -229,25 +259,46 @@ class StagedOutput:
                 return False
         return True
 
-    def commit(self, *, background_cleanup: bool = False) -> None:
+    def remove(self, site_path: str) -> None:
+        """Remove ``site_path`` from the staging folder, and the folders it leaves empty.
+
+        Only for a staging folder that started as the spare, before files are written.
+        """
+        target = self._target(site_path)
+        try:
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)
+        except FileNotFoundError:
+            return
+        folder = site_path.rpartition("/")[0]
+        while folder:
+            try:
+                os.rmdir(os.path.join(self._root, folder))
+            except OSError:  # not empty (or already gone)
+                break
+            self._made.discard(folder)
+            folder = folder.rpartition("/")[0]
+
+    def commit(self, *, keep_spare: bool = False) -> None:
         """Swap the staging folder in as the output folder, atomically where the OS allows.
 
-        With ``background_cleanup`` the old output is removed by a detached process.
+        With ``keep_spare`` the old output becomes the spare folder; otherwise it is
+        removed by a detached process.
         """
         out = self.output_dir
         if not out.exists():
             os.rename(self.root, out)
             return
-        if _exchange(self.root, out):
-            if background_cleanup:
-                remove_in_background(self.root, _trash_dir(out))
-            else:
-                shutil.rmtree(self.root)
-            return
-        old = _old_dir(out)
-        os.rename(out, old)
-        os.rename(self.root, out)
-        shutil.rmtree(old)
+        if not _exchange(self.root, out):
+            os.rename(out, _old_dir(out))
+            os.rename(self.root, out)
+            os.rename(_old_dir(out), self.root)
+        if keep_spare:
+            os.rename(self.root, spare_dir(out))
+        else:
+            remove_in_background(self.root, _trash_dir(out))
 
     def discard(self) -> None:
         """Remove the staging folder, leaving the output folder untouched."""
