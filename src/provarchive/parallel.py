@@ -11,13 +11,14 @@ come back in the order of the items, so output never depends on the number of jo
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -41,7 +42,20 @@ def default_jobs() -> int:
 def _init_worker(state: Any) -> None:
     global _worker_state
     _worker_state = state
+    gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
     _die_with_parent()
+
+
+@contextlib.contextmanager
+def _collector_on() -> Iterator[None]:
+    """Run the cycle collector while work that makes garbage cycles runs in this process."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
 
 
 def _die_with_parent() -> None:
@@ -101,10 +115,11 @@ def map_in_workers_meanwhile(
     chunks = [items[start : start + size] for start in range(0, total, size)]
     results: list[Result] = []
     if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        for chunk in chunks:
-            results.extend(function(state, item) for item in chunk)
-            if progress is not None:
-                progress(len(results), total)
+        with _collector_on():
+            for chunk in chunks:
+                results.extend(function(state, item) for item in chunk)
+                if progress is not None:
+                    progress(len(results), total)
         return results, meanwhile()
     context = multiprocessing.get_context("fork")
     # objects that exist now are shared with the workers; keep the collector from

@@ -141,6 +141,16 @@ class PageSpec:
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
 
+    def key(self) -> tuple:
+        """Return every field as plain values (tuples, strings, numbers), field order kept:
+        what :mod:`provarchive.digest` hashes."""
+        pager = self.pager
+        return (self.path, self.template, self.kind, self.title, self.column, self.article,
+                self.listing, (pager.number, pager.count, pager.folder) if pager else None,
+                self.taxonomy, self.term, self.year, self.month, self.links, self.earlier,
+                self.later, self.related, self.sections, self.years,
+                tuple((term.name, term.slug, term.count) for term in self.terms), self.origin)
+
     def article_ids(self) -> tuple[str, ...]:
         """Return every article the page shows: with the spec, all a page is made from
         (besides columns, config and templates)."""
