@@ -140,6 +140,19 @@ def test_rebuilds_start_from_the_spare_and_match_a_clean_build(make_site, tmp_pa
     assert snapshot(public) == clean_build(site, tmp_path / "clean")
 
 
+def test_a_folder_emptied_over_two_builds_is_removed(make_site, tmp_path):
+    """Found by the state machine: renamed in one build, moved away in the next."""
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    yywl = site / "content/zhxx/yywl"
+    (yywl / "a0.md").rename(yywl / "renamed.md")
+    assert run_cli("build", site, "-q").code == 0
+    (yywl / "renamed.md").rename(site / "content/zwgk/renamed.md")
+    assert run_cli("build", site, "-q").code == 0
+    assert not (site / "public/zhxx/yywl/202401").exists()
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
     files = site_files(count=90)
     site = make_site(files)

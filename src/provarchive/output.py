@@ -264,7 +264,7 @@ class StagedOutput:
 
         Only for a staging folder that started as the spare, before files are written.
         """
-        target = self._target(site_path)
+        target = os.path.join(self._root, site_path)  # not _target: it makes folders
         try:
             if os.path.isdir(target) and not os.path.islink(target):
                 shutil.rmtree(target)
