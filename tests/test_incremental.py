@@ -153,6 +153,34 @@ def test_a_folder_emptied_over_two_builds_is_removed(make_site, tmp_path):
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
+def test_an_edit_rewrites_one_article_shard_and_a_stale_shard_is_never_trusted(
+        make_site, tmp_path):
+    from provarchive.build import CACHE_DIR
+
+    site = make_site(site_files(count=40))
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    shards = sorted((site / CACHE_DIR).glob("state-*.articles-*.pickle"))
+    assert len(shards) > 10
+    before = {path: path.stat().st_mtime_ns for path in shards}
+    time.sleep(0.01)
+    (site / "content/zhxx/yywl/a7.md").write_text(article("第七篇改过", "2024-08-17"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    rewritten = [path for path in shards if path.stat().st_mtime_ns != before[path]]
+    assert len(rewritten) == 1
+    # a shard from another build (as a build killed between shard and state leaves it)
+    other = rewritten[0].read_bytes()
+    (site / "content/zhxx/yywl/a7.md").write_text(article("第七篇再改", "2024-08-17"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    rewritten[0].write_bytes(other)
+    (site / "content/zhxx/yywl/a8.md").write_text(article("第八篇改过", "2024-09-18"), "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0
+    assert " 0 unchanged" in result.out  # the cache was not trusted: a clean build
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+    assert "第七篇再改" in (site / "public/zhxx/yywl/202408/a7.html").read_text("utf-8")
+
+
 def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
     files = site_files(count=90)
     site = make_site(files)
@@ -308,7 +336,7 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     import dataclasses
 
     from provarchive.digest import page_fingerprint
-    from provarchive.plan import PageSpec, Pager, TermLink
+    from provarchive.plan import Pager, PageSpec, TermLink
 
     base = PageSpec(path="a/index.html", template="list.html", kind="term")
     changed = {

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, BuildState, CachedArticle, body_key, load_state, save_state
+from .cache import (
+    BodyStore,
+    BuildState,
+    CachedArticle,
+    body_key,
+    load_articles,
+    load_state,
+    save_state,
+)
 from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns, scan_content
 from .content import signature as file_signature
@@ -165,10 +173,12 @@ def _build_site(options: BuildOptions) -> BuildReport:
         if (same_output and state.inputs == inputs.signature
                 and inputs.newest_ns < state.scanned_ns - RACY_NS):
             return BuildReport(
-                output_dir=output_dir, articles=len(state.articles), pages=len(state.pages),
+                output_dir=output_dir, articles=state.article_count, pages=len(state.pages),
                 written=0, unchanged=len(state.pages), files=len(state.files),
                 seconds=time.perf_counter() - started, nothing_changed=True,
             )
+        if not load_articles(cache_dir, output_dir, state):
+            state, same_output = BuildState(), False
         return _build(options, inputs, state, cache_dir, output_dir, same_output, started)
 
 
@@ -358,11 +368,8 @@ def _build(
     save_state(cache_dir, output_dir, BuildState(
         render_key=render_key,
         articles={
-            article_id: CachedArticle(
-                signature=inputs.scan.markdown[article_id],
-                content_hash=article.content_hash,
-                article=_without_body(article),
-            )
+            article_id: _cache_entry(state.articles.get(article_id),
+                                     inputs.scan.markdown[article_id], article)
             for article_id, article in articles.items()
         },
         pages={path: fp for path, fp in fingerprints.items() if path not in failed},
@@ -376,7 +383,7 @@ def _build(
         index_paths=tuple(index_paths),
         spare_token=state.output_token if same_output else "",
         spare_stale=frozenset(written) if same_output else None,
-    ))
+    ), previous=state)
     clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,
@@ -559,6 +566,18 @@ def _write_files(
             copied.add(path)
         kept[path] = entry
     return kept, copied
+
+
+def _cache_entry(
+    old: CachedArticle | None, signature: tuple[int, int, int], article: Article
+) -> CachedArticle:
+    """The cache's entry for ``article``: the old entry itself when nothing changed
+    (so that :func:`save_state` can tell which shards to rewrite)."""
+    stored = _without_body(article)
+    if old is not None and old.article is stored and old.signature == signature:
+        return old
+    return CachedArticle(signature=signature, content_hash=article.content_hash,
+                         article=stored)
 
 
 def _without_body(article: Article) -> Article:

@@ -1,9 +1,13 @@
 """The build cache in ``.provarchive-cache/``: what the last build read and wrote.
 
-* ``state-OUTPUT.pickle``, one per output folder the site is built into: per content
-  file its signature, hash and the article read from it (without its body); per
+* ``state-OUTPUT.pickle``, one per output folder the site is built into: per
   output file the fingerprint of the inputs it was rendered from; the signature of
   all inputs, for the no-change fast path.
+* ``state-OUTPUT.articles-NN.pickle``: per content file its signature, hash and the
+  article read from it (without its body), split into :data:`ARTICLE_SHARDS` files by
+  a hash of the file's path, so that a build rewrites only the shards whose articles
+  changed. Each shard holds a token the main state names; a shard that does not
+  match (a build killed between writing shards and state) makes the cache unusable.
 * ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
   for the pages that are rendered again.
 
@@ -17,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import secrets
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +32,11 @@ from . import __version__
 from .content import Signature
 from .model import Article
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
+ARTICLE_SHARDS = 32
+"""How many files the cached articles are split into."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,12 @@ class BuildState:
     render_key: str = ""
     """Hash of every setting that changes how a body renders; bodies are valid only under it."""
     articles: dict[str, CachedArticle] = field(default_factory=dict)
-    """Article files read without error, by path under ``content/``."""
+    """Article files read without error, by path under ``content/`` (stored in the
+    shard files; empty until :func:`load_articles`)."""
+    article_count: int = 0
+    """How many articles the shards hold."""
+    shard_tokens: tuple[str, ...] = ()
+    """The token each article shard file must hold."""
     pages: dict[str, bytes] = field(default_factory=dict)
     """Output path to the fingerprint of what it was rendered from."""
     files: dict[str, tuple[str, Signature]] = field(default_factory=dict)
@@ -90,26 +103,81 @@ def state_file(cache_dir: Path, output_dir: Path) -> Path:
 
 
 def load_state(cache_dir: Path, output_dir: Path) -> BuildState:
-    """Return the saved state, or an empty one when there is none or it cannot be used."""
-    try:
-        with open(state_file(cache_dir, output_dir), "rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError):
-        return BuildState()
+    """Return the saved state without its articles (see :func:`load_articles`), or an
+    empty one when there is none or it cannot be used."""
+    state = _load(state_file(cache_dir, output_dir))
     if not isinstance(state, BuildState) or state.version != BuildState.version:
         return BuildState()
     return state
 
 
-def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
-    """Write ``state`` atomically (a temporary file renamed over the old one)."""
+def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
+    """Fill ``state.articles`` from the shard files; False when a shard is missing or
+    is not the one the state names (then the state must not be used)."""
+    articles: dict[str, CachedArticle] = {}
+    base = state_file(cache_dir, output_dir)
+    for number, token in enumerate(state.shard_tokens):
+        shard = _load(_shard_file(base, number))
+        if not (isinstance(shard, tuple) and len(shard) == 2 and shard[0] == token):
+            return False
+        articles.update(shard[1])
+    if len(articles) != state.article_count:
+        return False
+    state.articles = articles
+    return True
+
+
+def save_state(cache_dir: Path, output_dir: Path, state: BuildState,
+               previous: BuildState | None = None) -> None:
+    """Write ``state``, each file atomically: first the article shards that differ from
+    ``previous`` (the state loaded at the start of the build), then the state itself."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = state_file(cache_dir, output_dir)
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    base = state_file(cache_dir, output_dir)
+    old_shards = _shards(previous.articles) if previous is not None else []
+    old_tokens = previous.shard_tokens if previous is not None else ()
+    tokens: list[str] = []
+    for number, shard in enumerate(_shards(state.articles)):
+        if number < min(len(old_tokens), len(old_shards)) and _same(shard, old_shards[number]):
+            tokens.append(old_tokens[number])
+        else:
+            tokens.append(secrets.token_hex(8))
+            _dump(_shard_file(base, number), (tokens[-1], shard))
+    main = BuildState(**{**vars(state), "articles": {}, "article_count": len(state.articles),
+                         "shard_tokens": tuple(tokens)})
+    _dump(base, main)
+
+
+def _shards(articles: dict[str, CachedArticle]) -> list[dict[str, CachedArticle]]:
+    shards: list[dict[str, CachedArticle]] = [{} for _ in range(ARTICLE_SHARDS)]
+    for article_id, entry in articles.items():
+        shards[zlib.crc32(article_id.encode("utf-8")) % ARTICLE_SHARDS][article_id] = entry
+    return shards
+
+
+def _same(new: dict[str, CachedArticle], old: dict[str, CachedArticle]) -> bool:
+    """Whether a shard is unchanged: the same entries, as the very same objects."""
+    return new.keys() == old.keys() and all(entry is old[key] for key, entry in new.items())
+
+
+def _shard_file(base: Path, number: int) -> Path:
+    return base.with_name(f"{base.stem}.articles-{number:02d}.pickle")
+
+
+def _load(path: Path) -> object:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+
+
+def _dump(path: Path, value: object) -> None:
+    """Write ``value`` to ``path`` atomically (a temporary file renamed over the old one)."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     with open(temporary, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, target)
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 class BodyStore:

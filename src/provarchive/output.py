@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import errno
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -118,7 +119,8 @@ def _old_dir(output_dir: Path) -> Path:
 
 
 def _trash_dir(output_dir: Path) -> Path:
-    return output_dir.parent / f".{output_dir.name}.trash-{os.getpid()}"
+    """A new name for a folder on its way out (several may be removed at once)."""
+    return output_dir.parent / f".{output_dir.name}.trash-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def recover(output_dir: Path) -> None:
