@@ -8,6 +8,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -360,3 +361,42 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     listing = dataclasses.replace(base, listing=("x.md",))
     assert page_fingerprint(b"salt", listing, digests) != page_fingerprint(
         b"salt", listing, {**digests, "x.md": b"\xff" * 16})
+
+
+@pytest.mark.parametrize("meta,body", [
+    ({"kicker": "新的引题"}, None),
+    ({"subtitle": "新的副题"}, None),
+    ({"editor": "新编辑"}, None),
+    ({"summary": "另写的摘要。"}, None),
+    ({"original_url": "http://old.example.gov.cn/a.html"}, None),
+    ({}, "完全改写的正文，更长一些。" * 30),
+    ({}, "第3篇正文，含[链接](../../zwgk/b.md)。"),
+])
+def test_edits_that_keep_the_page_plan_match_a_clean_build(make_site, tmp_path, meta, body):
+    """The graph and plan are reused when no structure field changed: every page showing
+    the edited article must still be rendered again."""
+    site = make_site(site_files(count=12))
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    target = site / "content/zhxx/yywl/a3.md"
+    text = article("要闻3", "2024-04-13 09:00", tags="[标签0]", authors="[记者1]",
+                   body=body or "第3篇正文，含高速公路。\n\n![图](img.svg)", **meta)
+    target.write_text(text, "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_a_new_title_reaches_templates_through_the_page_spec_too(make_site, tmp_path):
+    site = make_site({
+        **site_files(count=4),
+        "templates/redirect.html": "<title>{{ page.title }}</title>\n",
+        "content/zwgk/b.md": article("公告", "2023-05-05", aliases="[/old/b.asp]"),
+    })
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    (site / "content/zwgk/b.md").write_text(
+        article("改名的公告", "2023-05-05", aliases="[/old/b.asp]"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert (site / "public/old/b.asp").read_text("utf-8") == "<title>改名的公告</title>\n"
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")

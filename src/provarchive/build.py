@@ -18,27 +18,30 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .articles import SourceArticle, render_article, resolve_links
+from .articles import render_article
 from .cache import (
     BodyStore,
     BuildState,
     CachedArticle,
     body_key,
     load_articles,
+    load_plan,
     load_state,
+    save_plan,
     save_state,
 )
 from .config import CONFIG_FILE, load_config
-from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns, scan_content
+from .content import CONTENT_DIR, ContentScan, read_columns, scan_content
 from .content import signature as file_signature
-from .digest import article_digest, page_fingerprint, site_salt
+from .digest import article_digest, page_fingerprint, site_salt, structure_digest
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
-from .graph import GraphMemo, build_graph
+from .graph import GraphMemo, SiteGraph, build_graph
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
-from .parallel import default_jobs, map_in_workers, map_in_workers_meanwhile
+from .parallel import default_jobs, map_in_workers_meanwhile
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
+from .reading import RACY_NS, read_articles, read_source, trusted
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
 from .search import SearchState, build_search_index, document_text, index_files, search_docs
 
@@ -103,12 +106,6 @@ class BuildReport:
     """Seconds spent in each stage, in order."""
 
 
-RACY_NS = 2_000_000_000
-"""A file modified this close to the previous build's scan may have changed again within
-the same timestamp tick without its signature changing ("racy" files, as git calls
-them): such files are read and compared by content, never trusted by signature."""
-
-
 @dataclass(frozen=True)
 class _Inputs:
     """Everything a build reads, found cheaply (signatures, no contents)."""
@@ -121,11 +118,6 @@ class _Inputs:
     newest_ns: int
     scanned_ns: int
 
-
-def trusted(signature: tuple[int, int, int], scanned_ns: int) -> bool:
-    """Whether a file with this signature, unchanged since a scan at ``scanned_ns``, is
-    certainly unchanged (its modification time is well before the scan)."""
-    return signature[0] < scanned_ns - RACY_NS
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
@@ -224,7 +216,7 @@ def _build(
     columns, errors, warnings = read_columns(site_dir, inputs.scan.folders)
     errors = [*inputs.scan.errors, *errors]
     cached = state.articles if state.render_key == render_key else {}
-    articles, fresh, article_errors, skipped = _read_articles(
+    articles, fresh, article_errors, skipped = read_articles(
         site_dir, config, inputs.scan, cached, state.scanned_ns, jobs, options.drafts,
         options.progress,
     )
@@ -233,18 +225,29 @@ def _build(
         raise ErrorGroup(errors)
 
     clock.lap("read and render articles")
-    graph = build_graph(columns, articles.values(),
-                        state.graph if isinstance(state.graph, GraphMemo) else None)
-    clock.lap("site graph")
-    pages = plan_pages(graph, config)
-    clock.lap("page plan")
+    structure = structure_digest(config, columns, articles.values())
+    saved = (load_plan(cache_dir, output_dir, structure)
+             if state.structure == structure and state.render_key == render_key else None)
+    if saved is not None and isinstance(saved[0], SiteGraph):
+        # nothing the graph and the plan are made from changed: both still hold
+        graph = replace(saved[0], articles={i: articles[i] for i in saved[0].order})
+        pages: list[PageSpec] = saved[1]
+        plan_kept = True
+    else:
+        graph = build_graph(columns, articles.values(),
+                            state.graph if isinstance(state.graph, GraphMemo) else None)
+        pages = plan_pages(graph, config)
+        plan_kept = False
+    clock.lap("site graph and page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
     files += [(name, source) for name, (source, _) in inputs.templates.items()
               if name.startswith(f"{STATIC_DIR}/")]
     docs = search_docs(graph, render_key) if config.search else []
     index_paths = index_files(len(docs)) if config.search else []
-    check_collisions(pages, [(path, display_path(source)) for path, source in files]
-                     + [(path, "the search index") for path in index_paths])
+    if not (plan_kept and state.files.keys() == {path for path, _ in files}
+            and state.index_paths == tuple(index_paths)):
+        check_collisions(pages, [(path, display_path(source)) for path, source in files]
+                         + [(path, "the search index") for path in index_paths])
 
     salt = site_salt(
         __version__, render_key, config,
@@ -252,8 +255,18 @@ def _build(
          if not name.startswith(f"{STATIC_DIR}/")],
         visible_columns(graph.columns), graph.top_columns,
     )
-    digests = {i: article_digest(a, graph.term_slugs) for i, a in graph.articles.items()}
-    fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
+    digests = _Digests(graph)
+    if plan_kept and same_output and state.salt == salt:
+        # the same pages from the same salt: only pages showing an article read anew
+        # can have changed (an article's digest covers its file, place, links and terms)
+        fingerprints = {}
+        for page in pages:
+            found = state.pages.get(page.path)
+            if found is None or not fresh.keys().isdisjoint(page.article_ids()):
+                found = page_fingerprint(salt, page, digests)
+            fingerprints[page.path] = found
+    else:
+        fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
     reuse = {
         path for path, fingerprint in fingerprints.items()
         if same_output and state.pages.get(path) == fingerprint
@@ -279,7 +292,7 @@ def _build(
             urls = {article_id: article.url for article_id, article in articles.items()}
             assets = frozenset(inputs.scan.assets)
             for article_id in lost:
-                source = _read_source(context, article_id)
+                source = read_source(context, article_id)
                 if isinstance(source, ProvarchiveError):
                     raise source
                 found[article_id] = render_article(source, renderer, urls, assets)
@@ -383,7 +396,11 @@ def _build(
         index_paths=tuple(index_paths),
         spare_token=state.output_token if same_output else "",
         spare_stale=frozenset(written) if same_output else None,
+        structure=structure,
+        salt=salt,
     ), previous=state)
+    if not plan_kept:
+        save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages)
     clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,
@@ -398,6 +415,19 @@ def _build(
         skipped=tuple(skipped) + tuple(sorted(failed)),
         timings=clock.laps,
     )
+
+
+class _Digests(dict):
+    """Article digests of a graph, computed when first asked for."""
+
+    def __init__(self, graph: SiteGraph):
+        super().__init__()
+        self.graph = graph
+
+    def __missing__(self, article_id: str) -> bytes:
+        digest = article_digest(self.graph.articles[article_id], self.graph.term_slugs)
+        self[article_id] = digest
+        return digest
 
 
 class _Clock:
@@ -426,86 +456,6 @@ def _render_key(config: SiteConfig) -> str:
     parts = (__version__, config.markdown, config.permalink, config.timezone,
              config.max_file_size)
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _read_articles(
-    site_dir: Path,
-    config: SiteConfig,
-    scan: ContentScan,
-    cached: dict[str, CachedArticle],
-    scanned_ns: int,
-    jobs: int,
-    drafts: bool,
-    progress: Progress | None = None,
-) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
-    """Return (articles by id, the freshly rendered ones, errors, skipped files).
-
-    Files whose signature matches the cache are not read; bodies are rendered only
-    for files read anew or whose relative links now resolve differently.
-    """
-    reused: dict[str, Article] = {}
-    to_read: list[str] = []
-    for rel, sig in scan.markdown.items():
-        entry = cached.get(rel)
-        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
-            reused[rel] = entry.article
-        else:
-            to_read.append(rel)
-    errors: list[ProvarchiveError] = []
-    skipped: list[str] = []
-    sources: dict[str, SourceArticle] = {}
-    shown_dir = display_path(site_dir / CONTENT_DIR)
-    results = map_in_workers(_read_source, to_read, (site_dir, config, shown_dir), jobs,
-                             progress=_stage(progress, "读取文章"))
-    for rel, result in zip(to_read, results, strict=True):
-        if isinstance(result, ProvarchiveError):
-            errors.append(result)
-            skipped.append(display_path(site_dir / CONTENT_DIR / rel))
-        elif rel in cached and cached[rel].content_hash == result.article.content_hash:
-            reused[rel] = cached[rel].article  # touched, not changed
-        else:
-            sources[rel] = result
-
-    def wanted(article: Article) -> bool:
-        return drafts or not article.draft
-
-    reused = {rel: a for rel, a in reused.items() if wanted(a)}
-    sources = {rel: s for rel, s in sources.items() if wanted(s.article)}
-    urls = {rel: a.url for rel, a in reused.items()}
-    urls.update((rel, s.article.url) for rel, s in sources.items())
-    assets = frozenset(scan.assets)
-    for rel, article in list(reused.items()):
-        if article.links and resolve_links(article, urls, assets) != article.links:
-            result = _read_source((site_dir, config, shown_dir), rel)
-            if isinstance(result, ProvarchiveError):  # changed between scan and now
-                errors.append(result)
-                del reused[rel]
-            else:
-                sources[rel] = result
-                del reused[rel]
-    renderer = MarkdownRenderer(config.markdown)
-    rendered = map_in_workers(_render_source, list(sources.values()),
-                              (renderer, urls, assets), jobs, progress=_stage(progress, "渲染正文"))
-    fresh = {article.id: article for article in rendered}
-    articles = {**reused, **fresh}
-    return dict(sorted(articles.items())), fresh, errors, skipped
-
-
-def _read_source(
-    context: tuple[Path, SiteConfig, str], rel: str
-) -> SourceArticle | ProvarchiveError:
-    site_dir, config, shown_dir = context
-    try:
-        return read_article_file(site_dir, rel, config, shown_dir)
-    except ProvarchiveError as exc:
-        return exc
-
-
-def _render_source(
-    context: tuple[MarkdownRenderer, dict[str, str], frozenset[str]], source: SourceArticle
-) -> Article:
-    renderer, urls, assets = context
-    return render_article(source, renderer, urls, assets)
 
 
 def _body_ids(pages: list[PageSpec]) -> set[str]:

@@ -86,6 +86,10 @@ class BuildState:
     """The search index files in the output."""
     spare_token: str = ""
     """Token of the spare folder (the output before the last swap); "" for none."""
+    structure: bytes = b""
+    """The structure digest of the last build's graph and plan (in the plan file)."""
+    salt: bytes = b""
+    """The site salt the page fingerprints were computed with."""
     spare_stale: frozenset[str] | None = None
     """Output paths whose file in the spare differs from the output's (written or
     removed by the last build); None when the spare must not be used."""
@@ -145,6 +149,25 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState,
     main = BuildState(**{**vars(state), "articles": {}, "article_count": len(state.articles),
                          "shard_tokens": tuple(tokens)})
     _dump(base, main)
+
+
+def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple[object, list] | None:
+    """Return the (graph without articles, page plan) saved for ``structure``, or None."""
+    saved = _load(_plan_file(state_file(cache_dir, output_dir)))
+    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == structure:
+        return saved[1], saved[2]
+    return None
+
+
+def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object,
+              pages: list) -> None:
+    """Keep the graph (without articles) and the plan made for ``structure``."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, pages))
+
+
+def _plan_file(base: Path) -> Path:
+    return base.with_name(f"{base.stem}.plan.pickle")
 
 
 def _shards(articles: dict[str, CachedArticle]) -> list[dict[str, CachedArticle]]:

@@ -49,6 +49,26 @@ def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> b
     return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()
 
 
+STRUCTURE_FIELDS = ("id", "column", "date", "url", "title", "tags", "authors", "source",
+                    "aliases", "source_path")
+"""The article fields the site graph and the page plan are made from (besides the
+columns and the config): when none changed, the previous graph and plan still hold."""
+
+
+def structure_digest(config: object, columns: dict[str, Column],
+                     articles: Iterable[Article]) -> bytes:
+    """Return the digest of everything :func:`graph.build_graph` and
+    :func:`plan.plan_pages` read: the config, the columns and each article's
+    :data:`STRUCTURE_FIELDS`."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(repr(config).encode("utf-8"))
+    hasher.update(repr(sorted(columns.items())).encode("utf-8"))
+    for article in articles:
+        facts = tuple(getattr(article, name) for name in STRUCTURE_FIELDS)
+        hasher.update(_plain_bytes((*facts[:2], facts[2].isoformat(), *facts[3:])))
+    return hasher.digest()
+
+
 def site_salt(
     version: str, render_key: str, config: object, templates: Iterable[tuple[str, str]],
     columns: dict[str, Column], top_columns: tuple[str, ...],

@@ -1,0 +1,118 @@
+"""Reading the articles of ``content/`` for a build, reusing what the last build read.
+
+Files whose signature matches the cache (and that were not modified too close to
+the last scan to trust it) are not read again; bodies are rendered only for files
+read anew or whose relative links now resolve differently. Reading and rendering
+run in worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .articles import SourceArticle, render_article, resolve_links
+from .cache import CachedArticle
+from .content import CONTENT_DIR, ContentScan, read_article_file
+from .errors import ProvarchiveError, display_path
+from .markup import MarkdownRenderer
+from .model import Article, SiteConfig
+from .parallel import map_in_workers
+
+RACY_NS = 2_000_000_000
+"""A file modified this close to the previous build's scan may have changed again within
+the same timestamp tick without its signature changing ("racy" files, as git calls
+them): such files are read and compared by content, never trusted by signature."""
+
+
+def trusted(signature: tuple[int, int, int], scanned_ns: int) -> bool:
+    """Whether a file with this signature, unchanged since a scan at ``scanned_ns``, is
+    certainly unchanged (its modification time is well before the scan)."""
+    return signature[0] < scanned_ns - RACY_NS
+
+def read_articles(
+    site_dir: Path,
+    config: SiteConfig,
+    scan: ContentScan,
+    cached: dict[str, CachedArticle],
+    scanned_ns: int,
+    jobs: int,
+    drafts: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
+    """Return (articles by id, the freshly rendered ones, errors, skipped files).
+
+    Files whose signature matches the cache are not read; bodies are rendered only
+    for files read anew or whose relative links now resolve differently.
+    """
+    reused: dict[str, Article] = {}
+    to_read: list[str] = []
+    for rel, sig in scan.markdown.items():
+        entry = cached.get(rel)
+        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
+            reused[rel] = entry.article
+        else:
+            to_read.append(rel)
+    errors: list[ProvarchiveError] = []
+    skipped: list[str] = []
+    sources: dict[str, SourceArticle] = {}
+    shown_dir = display_path(site_dir / CONTENT_DIR)
+    results = map_in_workers(read_source, to_read, (site_dir, config, shown_dir), jobs,
+                             progress=_stage(progress, "读取文章"))
+    for rel, result in zip(to_read, results, strict=True):
+        if isinstance(result, ProvarchiveError):
+            errors.append(result)
+            skipped.append(display_path(site_dir / CONTENT_DIR / rel))
+        elif rel in cached and cached[rel].content_hash == result.article.content_hash:
+            reused[rel] = cached[rel].article  # touched, not changed
+        else:
+            sources[rel] = result
+
+    def wanted(article: Article) -> bool:
+        return drafts or not article.draft
+
+    reused = {rel: a for rel, a in reused.items() if wanted(a)}
+    sources = {rel: s for rel, s in sources.items() if wanted(s.article)}
+    urls = {rel: a.url for rel, a in reused.items()}
+    urls.update((rel, s.article.url) for rel, s in sources.items())
+    assets = frozenset(scan.assets)
+    for rel, article in list(reused.items()):
+        if article.links and resolve_links(article, urls, assets) != article.links:
+            result = read_source((site_dir, config, shown_dir), rel)
+            if isinstance(result, ProvarchiveError):  # changed between scan and now
+                errors.append(result)
+                del reused[rel]
+            else:
+                sources[rel] = result
+                del reused[rel]
+    renderer = MarkdownRenderer(config.markdown)
+    rendered = map_in_workers(render_source, list(sources.values()),
+                              (renderer, urls, assets), jobs, progress=_stage(progress, "渲染正文"))
+    fresh = {article.id: article for article in rendered}
+    articles = {**reused, **fresh}
+    return dict(sorted(articles.items())), fresh, errors, skipped
+
+
+def read_source(
+    context: tuple[Path, SiteConfig, str], rel: str
+) -> SourceArticle | ProvarchiveError:
+    site_dir, config, shown_dir = context
+    try:
+        return read_article_file(site_dir, rel, config, shown_dir)
+    except ProvarchiveError as exc:
+        return exc
+
+
+def render_source(
+    context: tuple[MarkdownRenderer, dict[str, str], frozenset[str]], source: SourceArticle
+) -> Article:
+    renderer, urls, assets = context
+    return render_article(source, renderer, urls, assets)
+
+
+def _stage(
+    progress: Callable[[str, int, int], None] | None, name: str
+) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(name, done, total)
