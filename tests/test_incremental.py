@@ -400,3 +400,23 @@ def test_a_new_title_reaches_templates_through_the_page_spec_too(make_site, tmp_
     assert run_cli("build", site, "-q").code == 0
     assert (site / "public/old/b.asp").read_text("utf-8") == "<title>改名的公告</title>\n"
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_the_structure_digest_covers_its_fields():
+    import dataclasses
+    import datetime as dt
+
+    from provarchive.digest import STRUCTURE_FIELDS, structure_digest
+    from provarchive.model import Article
+
+    base = Article(id="a/x.md", source_path="content/a/x.md", column="a", title="甲",
+                   date=dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc), has_time=True,
+                   slug="x", url="a/202405/x.html")
+    changed = {"id": "a/y.md", "column": "b", "date": base.date + dt.timedelta(minutes=1),
+               "url": "a/y.html", "title": "乙", "tags": ("丙",), "authors": ("丁",),
+               "source": "戊", "aliases": ("/old.html",), "source_path": "content/a/y.md"}
+    assert set(changed) == set(STRUCTURE_FIELDS)
+    seen = {structure_digest({}, {}, [base])}
+    for name, value in changed.items():
+        seen.add(structure_digest({}, {}, [dataclasses.replace(base, **{name: value})]))
+    assert len(seen) == len(changed) + 1

@@ -1,8 +1,5 @@
 """provarchive: a static site generator for Chinese-language news archives."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("provarchive")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
+"""The release; written here (not read from the installed metadata, which costs a
+noticeable share of a command's start-up) and read by pyproject.toml."""

@@ -43,7 +43,15 @@ from .parallel import default_jobs, map_in_workers_meanwhile
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .reading import RACY_NS, read_articles, read_source, trusted
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
-from .search import SearchState, build_search_index, document_text, index_files, search_docs
+from .search import (
+    SearchDoc,
+    SearchState,
+    build_search_index,
+    document_text,
+    index_files,
+    refresh_docs,
+    search_docs,
+)
 
 CACHE_DIR = ".provarchive-cache"
 """The site's own cache folder: build lock, state of the last build, rendered bodies."""
@@ -232,17 +240,18 @@ def _build(
         # nothing the graph and the plan are made from changed: both still hold
         graph = replace(saved[0], articles={i: articles[i] for i in saved[0].order})
         pages: list[PageSpec] = saved[1]
+        docs: list[SearchDoc] = refresh_docs(saved[2], articles, render_key)
         plan_kept = True
     else:
         graph = build_graph(columns, articles.values(),
                             state.graph if isinstance(state.graph, GraphMemo) else None)
         pages = plan_pages(graph, config)
+        docs = search_docs(graph, render_key) if config.search else []
         plan_kept = False
     clock.lap("site graph and page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
     files += [(name, source) for name, (source, _) in inputs.templates.items()
               if name.startswith(f"{STATIC_DIR}/")]
-    docs = search_docs(graph, render_key) if config.search else []
     index_paths = index_files(len(docs)) if config.search else []
     if not (plan_kept and state.files.keys() == {path for path, _ in files}
             and state.index_paths == tuple(index_paths)):
@@ -307,7 +316,7 @@ def _build(
     def text_of(ids: list[str]) -> dict[str, str]:
         return {i: document_text(article) for i, article in with_bodies(ids).items()}
 
-    token = hashlib.blake2b(repr(sorted(fingerprints.items())).encode(), digest_size=8).hexdigest()
+    token = hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
     new_outputs = {page.path for page in pages}
     new_outputs.update(path for path, _ in files)
     new_outputs.update(index_paths)
@@ -400,7 +409,7 @@ def _build(
         salt=salt,
     ), previous=state)
     if not plan_kept:
-        save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages)
+        save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages, docs)
     clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,

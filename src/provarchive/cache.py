@@ -151,19 +151,21 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState,
     _dump(base, main)
 
 
-def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple[object, list] | None:
-    """Return the (graph without articles, page plan) saved for ``structure``, or None."""
+def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | None:
+    """Return what :func:`save_plan` kept for ``structure`` (graph without articles, page
+    plan, search documents), or None."""
     saved = _load(_plan_file(state_file(cache_dir, output_dir)))
-    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == structure:
-        return saved[1], saved[2]
+    if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == structure:
+        return saved[1:]
     return None
 
 
 def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object,
-              pages: list) -> None:
-    """Keep the graph (without articles) and the plan made for ``structure``."""
+              pages: list, docs: list) -> None:
+    """Keep the graph (without articles), the page plan and the search documents made
+    for ``structure``."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, pages))
+    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, pages, docs))
 
 
 def _plan_file(base: Path) -> Path:

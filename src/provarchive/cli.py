@@ -6,6 +6,8 @@ Exit status: 0 success, 1 content or config errors, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -140,6 +142,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> None:
+    """The ``provarchive`` command: :func:`main`, then end the process at once.
+
+    A build leaves millions of objects behind, and freeing them one by one at exit
+    took a tenth of a second at 20,000 articles; every file is closed by then, so the
+    process ends without that, once its output is flushed.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
 
 
 def print_errors(exc: ProvarchiveError) -> None:

@@ -63,9 +63,9 @@ def structure_digest(config: object, columns: dict[str, Column],
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr(config).encode("utf-8"))
     hasher.update(repr(sorted(columns.items())).encode("utf-8"))
-    for article in articles:
-        facts = tuple(getattr(article, name) for name in STRUCTURE_FIELDS)
-        hasher.update(_plain_bytes((*facts[:2], facts[2].isoformat(), *facts[3:])))
+    facts = [(a.id, a.column, a.date.isoformat(), a.url, a.title, a.tags, a.authors, a.source,
+              a.aliases, a.source_path) for a in articles]  # STRUCTURE_FIELDS, in order
+    hasher.update(_plain_bytes(facts))
     return hasher.digest()
 
 

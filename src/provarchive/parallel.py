@@ -48,14 +48,20 @@ def _init_worker(state: Any) -> None:
 
 @contextlib.contextmanager
 def _collector_on() -> Iterator[None]:
-    """Run the cycle collector while work that makes garbage cycles runs in this process."""
+    """Run the cycle collector while work that makes garbage cycles runs in this process.
+
+    Objects that exist already are frozen first, so collections look at new ones only.
+    """
     enabled = gc.isenabled()
-    gc.enable()
+    if not enabled:
+        gc.freeze()
+        gc.enable()
     try:
         yield
     finally:
         if not enabled:
             gc.disable()
+            gc.unfreeze()
 
 
 def _die_with_parent() -> None:

@@ -26,13 +26,14 @@ highest number down, newest first. The output is a pure function of the articles
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .graph import SiteGraph
@@ -97,8 +98,9 @@ class SearchDoc:
     order: tuple[str, str]
     """Sort key: numbers are given oldest first, so new articles are appended."""
 
+    @functools.cached_property
     def digest(self) -> bytes:
-        """Return a digest of every field the index stores."""
+        """A digest of every field the index stores (kept with the document when cached)."""
         fields = "\x00".join((self.id, self.url, self.title, self.date, self.column, self.key))
         return hashlib.blake2b(fields.encode("utf-8"), digest_size=16).digest()
 
@@ -151,6 +153,17 @@ def search_docs(graph: SiteGraph, render_key: str) -> list[SearchDoc]:
     return sorted(docs, key=lambda doc: doc.order)
 
 
+def refresh_docs(docs: list[SearchDoc], articles: dict[str, Article],
+                 render_key: str) -> list[SearchDoc]:
+    """Return ``docs`` (made by :func:`search_docs` for a graph of the same structure)
+    with the key of each article whose text changed since brought up to date."""
+    fresh = []
+    for doc in docs:
+        key = f"{articles[doc.id].content_hash}:{render_key}"
+        fresh.append(doc if doc.key == key else replace(doc, key=key))
+    return fresh
+
+
 def build_search_index(
     docs: list[SearchDoc],
     text_of: Callable[[list[str]], dict[str, str]],
@@ -167,7 +180,7 @@ def build_search_index(
     """
     state = SearchState(
         ids=tuple(doc.id for doc in docs),
-        digests=tuple(doc.digest() for doc in docs),
+        digests=tuple(doc.digest for doc in docs),
         shards=shard_count(len(docs)),
     )
     if previous is not None and read_previous is not None:
