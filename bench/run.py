@@ -6,6 +6,12 @@ article, a rebuild after editing one template; and the peak memory of a cold
 build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
 them in the same run, alternating with provarchive, and the ratios are printed.
 The table is printed and written as JSON (``bench/results/latest.json``).
+
+Every run writes into a new, empty output folder, and outputs are deleted only when
+the bench ends. On this machine's file system (ext4 without a journal) creating files
+is slow for minutes after many were deleted: the inode allocator looks at recently
+freed inodes one by one (``recently_deleted`` in ``perf``). Deleting one run's output
+right before the next timed how fast the file system recovered, not the tool.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +33,14 @@ import corpus
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".corpus"
+OUTPUTS = WORK / "outputs"
+_made = [0]
+
+
+def fresh_folder(name: str) -> Path:
+    """Return a new output folder path (not yet made) under :data:`OUTPUTS`."""
+    _made[0] += 1
+    return OUTPUTS / f"{name}-{_made[0]}"
 PROVARCHIVE = [sys.executable, "-m", "provarchive"]
 
 
@@ -77,28 +92,26 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[
     """Cold builds of every tool, alternating run by run, so load affects all alike."""
     site = make_corpus("provarchive", count)
     twin = nosearch_site(site)
-    commands: dict[str, tuple[list[str], Path | None, Path]] = {
-        "provarchive": ([*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs), "--no-cache"],
-                        None, site / "public"),
-        "provarchive_nosearch": ([*PROVARCHIVE, "build", str(twin), "-q", "-j", str(jobs),
-                                  "--no-cache"], None, twin / "public"),
+    build = [*PROVARCHIVE, "build", "-q", "-j", str(jobs), "--no-cache"]
+    commands: dict[str, tuple[Callable[[Path], list[str]], Path | None]] = {
+        "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None),
+        "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None),
     }
     hugo = shutil.which("hugo")
     pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
     if others and hugo:
         hugo_site = make_corpus("hugo", count)
-        commands["hugo"] = ([hugo, "--quiet", "-s", str(hugo_site), "-d",
-                             str(hugo_site / "public")], None, hugo_site / "public")
+        commands["hugo"] = (lambda out: [hugo, "--quiet", "-s", str(hugo_site), "-d", str(out)],
+                            None)
     if others and pelican:
         pelican_site = make_corpus("pelican", count)
-        commands["pelican"] = ([pelican, "content", "-s", "pelicanconf.py", "-o", "output",
-                                "-q"], pelican_site, pelican_site / "output")
+        commands["pelican"] = (lambda out: [pelican, "content", "-s", "pelicanconf.py", "-o",
+                                            str(out), "-q"], pelican_site)
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(runs):
-        for name, (command, cwd, out) in commands.items():
-            shutil.rmtree(out, ignore_errors=True)
-            seconds, peak, _ = run(command, cwd=cwd)
+        for name, (command, cwd) in commands.items():
+            seconds, peak, _ = run(command(fresh_folder(f"{name}-{count}")), cwd=cwd)
             times[name].append(seconds)
             rss[name] = max(rss[name], peak)
     return {name: {"cold_s": statistics.median(values), "peak_rss_mib": rss[name]}
@@ -107,15 +120,14 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[
 
 def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
     site = make_corpus("provarchive", count)
-    out = site / "public"
-    build = [*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs)]
     cold, cold_rss, nochange, edit, template = [], [], [], [], []
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
     original = article.read_text("utf-8")
     (site / "templates").mkdir(exist_ok=True)
     theme_article = Path(__import__("provarchive.render").render.theme_dir()) / "article.html"
     for attempt in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
+        out = fresh_folder(f"provarchive-rebuilds-{count}")
+        build = [*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs), "-o", str(out)]
         seconds, rss, _ = run([*build, "--no-cache"])
         cold.append(seconds)
         cold_rss.append(rss)
@@ -131,7 +143,8 @@ def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
         article.write_text(original, "utf-8")
         (site / "templates/article.html").unlink()
         run(build)
-    single_rss = run([*PROVARCHIVE, "build", str(site), "-q", "-j", "1", "--no-cache"])[1]
+    single_rss = run([*PROVARCHIVE, "build", str(site), "-q", "-j", "1", "--no-cache", "-o",
+                      str(fresh_folder(f"provarchive-single-{count}"))])[1]
     return {
         "cold_s": statistics.median(cold),
         "nochange_s": statistics.median(nochange),
@@ -148,12 +161,15 @@ def hugo_edit(count: int, runs: int) -> float | None:
     if hugo is None:
         return None
     site = make_corpus("hugo", count)
+    out = fresh_folder(f"hugo-rebuilds-{count}")
+    command = [hugo, "--quiet", "-s", str(site), "-d", str(out)]
+    run(command)  # the output exists before an edit, as it does for an editor
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
     original = article.read_text("utf-8")
     edit = []
     for attempt in range(runs):
         article.write_text(original + f"\n\n补充报道第{attempt}段。\n", "utf-8")
-        edit.append(run([hugo, "--quiet", "-s", str(site), "-d", str(site / "public")])[0])
+        edit.append(run(command)[0])
     article.write_text(original, "utf-8")
     return statistics.median(edit)
 
@@ -168,6 +184,9 @@ def main() -> int:
     args = parser.parse_args()
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
                "cpus": os.cpu_count(), "sizes": {}}
+    trash = WORK / f"outputs-old-{os.getpid()}"
+    if OUTPUTS.exists():  # a bench that was stopped: deleted at the end, not now
+        OUTPUTS.rename(trash)
     for count in [int(size) for size in args.sizes.split(",")]:
         cold = cold_rows(count, args.runs, args.jobs, not args.no_others)
         mine = provarchive_rows(count, args.runs, args.jobs)
@@ -191,6 +210,8 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     print(f"results written to {out}")
+    for folder in (OUTPUTS, *WORK.glob("outputs-old-*")):
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
