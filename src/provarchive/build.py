@@ -27,6 +27,7 @@ from .cache import (
     load_articles,
     load_plan,
     load_state,
+    save_articles,
     save_plan,
     save_state,
 )
@@ -265,17 +266,20 @@ def _build(
         visible_columns(graph.columns), graph.top_columns,
     )
     digests = _Digests(graph)
-    if plan_kept and same_output and state.salt == salt:
+    shard_tokens: list[str] = []
+    fingerprints: dict[str, bytes] = {}
+    if not (same_output and state.pages):
+        pass  # nothing to reuse: fingerprinted while the workers render (side_work)
+    elif plan_kept and state.salt == salt:
         # the same pages from the same salt: only pages showing an article read anew
         # can have changed (an article's digest covers its file, place, links and terms)
-        fingerprints = {}
         for page in pages:
             found = state.pages.get(page.path)
             if found is None or not fresh.keys().isdisjoint(page.article_ids()):
                 found = page_fingerprint(salt, page, digests)
             fingerprints[page.path] = found
     else:
-        fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
+        fingerprints.update((page.path, page_fingerprint(salt, page, digests)) for page in pages)
     reuse = {
         path for path, fingerprint in fingerprints.items()
         if same_output and state.pages.get(path) == fingerprint
@@ -316,14 +320,13 @@ def _build(
     def text_of(ids: list[str]) -> dict[str, str]:
         return {i: document_text(article) for i, article in with_bodies(ids).items()}
 
-    token = hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
     new_outputs = {page.path for page in pages}
     new_outputs.update(path for path, _ in files)
     new_outputs.update(index_paths)
     previous_outputs = ({*state.pages, *state.files, *state.index_paths} if same_output
                         else set())
     spare_usable = same_output and state.spare_stale is not None
-    staged = StagedOutput(output_dir, token, state.spare_token if spare_usable else "")
+    staged = StagedOutput(output_dir, state.spare_token if spare_usable else "")
     stale = state.spare_stale if staged.from_spare and state.spare_stale is not None else None
     try:
         # what this build no longer makes; from the spare, also what the output before
@@ -342,6 +345,20 @@ def _build(
         def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
                                  dict[str, bytes | None]]:
             """What this process does while the workers render pages."""
+            if not fingerprints:
+                fingerprints.update((page.path, page_fingerprint(salt, page, digests))
+                                    for page in pages)
+            # the cache files that do not wait for the pages (the state names them later)
+            bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
+                       for a in fresh.values())
+            shard_tokens.extend(save_articles(cache_dir, output_dir, {
+                article_id: _cache_entry(state.articles.get(article_id),
+                                         inputs.scan.markdown[article_id], article)
+                for article_id, article in articles.items()
+            }, previous=state))
+            if not plan_kept:
+                save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
+                          docs)
             missing = [page for page in kept_pages if not carried(page.path)]
             kept_files, copied = _write_files(staged, files, state, same_output, carried)
             previous = state.search if isinstance(state.search, SearchState) and same_output \
@@ -374,7 +391,8 @@ def _build(
         written |= copied | removed | failed
         written.update(path for path, data in index.items() if data is not None)
         clock.lap("pages, assets, search index")
-        staged.commit(keep_spare=same_output)
+        token = hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
+        staged.commit(token, keep_spare=same_output)
         if options.on_commit is not None:
             options.on_commit()
     except BaseException:
@@ -382,18 +400,13 @@ def _build(
         raise
 
     clock.lap("swap")
-    bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
-               for a in fresh.values())
     bodies.keep_only({body_key(a.content_hash, render_key) for a in articles.values()})
     bodies.close()
     all_errors = tuple(errors) + tuple(page_errors)
     save_state(cache_dir, output_dir, BuildState(
         render_key=render_key,
-        articles={
-            article_id: _cache_entry(state.articles.get(article_id),
-                                     inputs.scan.markdown[article_id], article)
-            for article_id, article in articles.items()
-        },
+        article_count=len(articles),
+        shard_tokens=tuple(shard_tokens),
         pages={path: fp for path, fp in fingerprints.items() if path not in failed},
         files=kept_files,
         search=search_state,
@@ -407,9 +420,7 @@ def _build(
         spare_stale=frozenset(written) if same_output else None,
         structure=structure,
         salt=salt,
-    ), previous=state)
-    if not plan_kept:
-        save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages, docs)
+    ))
     clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,

@@ -3,16 +3,17 @@
 * ``state-OUTPUT.pickle``, one per output folder the site is built into: per
   output file the fingerprint of the inputs it was rendered from; the signature of
   all inputs, for the no-change fast path.
-* ``state-OUTPUT.articles-NN.pickle``: per content file its signature, hash and the
-  article read from it (without its body), split into :data:`ARTICLE_SHARDS` files by
-  a hash of the file's path, so that a build rewrites only the shards whose articles
-  changed. Each shard holds a token the main state names; a shard that does not
-  match (a build killed between writing shards and state) makes the cache unusable.
+* ``state-OUTPUT.articles-NN-TOKEN.pickle``: per content file its signature, hash and
+  the article read from it (without its body), split into :data:`ARTICLE_SHARDS` files
+  by a hash of the file's path, so that a build writes only the shards whose articles
+  changed (as new files: the state names the ones it goes with, and the others are
+  removed once it is saved). A shard missing or not holding its token makes the cache
+  unusable.
 * ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
   for the pages that are rendered again.
 
-Both are written only after a build succeeded, each atomically, so a killed build
-leaves the previous cache usable. A cache from another provarchive version, or one
+The state is written only after a build succeeded, each file atomically, so a failed
+or killed build leaves the previous cache usable. A cache from another provarchive version, or one
 that cannot be read, is ignored: the build is then a clean build.
 """
 
@@ -121,7 +122,7 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
     articles: dict[str, CachedArticle] = {}
     base = state_file(cache_dir, output_dir)
     for number, token in enumerate(state.shard_tokens):
-        shard = _load(_shard_file(base, number))
+        shard = _load(_shard_file(base, number, token))
         if not (isinstance(shard, tuple) and len(shard) == 2 and shard[0] == token):
             return False
         articles.update(shard[1])
@@ -131,24 +132,39 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
     return True
 
 
-def save_state(cache_dir: Path, output_dir: Path, state: BuildState,
-               previous: BuildState | None = None) -> None:
-    """Write ``state``, each file atomically: first the article shards that differ from
-    ``previous`` (the state loaded at the start of the build), then the state itself."""
+def save_articles(cache_dir: Path, output_dir: Path, articles: dict[str, CachedArticle],
+                  previous: BuildState | None = None) -> tuple[str, ...]:
+    """Write the article shards that differ from ``previous`` (the state loaded at the
+    start of the build) as new files; return the token of every shard, for the state.
+
+    The files the previous state names stay until :func:`save_state` replaces it, so a
+    build that fails after this leaves the cache as it was.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     base = state_file(cache_dir, output_dir)
     old_shards = _shards(previous.articles) if previous is not None else []
     old_tokens = previous.shard_tokens if previous is not None else ()
     tokens: list[str] = []
-    for number, shard in enumerate(_shards(state.articles)):
+    for number, shard in enumerate(_shards(articles)):
         if number < min(len(old_tokens), len(old_shards)) and _same(shard, old_shards[number]):
             tokens.append(old_tokens[number])
         else:
             tokens.append(secrets.token_hex(8))
-            _dump(_shard_file(base, number), (tokens[-1], shard))
-    main = BuildState(**{**vars(state), "articles": {}, "article_count": len(state.articles),
-                         "shard_tokens": tuple(tokens)})
-    _dump(base, main)
+            _dump(_shard_file(base, number, tokens[-1]), (tokens[-1], shard))
+    return tuple(tokens)
+
+
+def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
+    """Write ``state`` (whose ``shard_tokens`` name shards :func:`save_articles` wrote)
+    atomically, then remove the shard files it does not name."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    base = state_file(cache_dir, output_dir)
+    _dump(base, BuildState(**{**vars(state), "articles": {}}))
+    named = {_shard_file(base, number, token).name
+             for number, token in enumerate(state.shard_tokens)}
+    for path in base.parent.glob(f"{base.stem}.articles-*.pickle"):
+        if path.name not in named:
+            path.unlink(missing_ok=True)
 
 
 def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | None:
@@ -184,8 +200,8 @@ def _same(new: dict[str, CachedArticle], old: dict[str, CachedArticle]) -> bool:
     return new.keys() == old.keys() and all(entry is old[key] for key, entry in new.items())
 
 
-def _shard_file(base: Path, number: int) -> Path:
-    return base.with_name(f"{base.stem}.articles-{number:02d}.pickle")
+def _shard_file(base: Path, number: int, token: str) -> Path:
+    return base.with_name(f"{base.stem}.articles-{number:02d}-{token}.pickle")
 
 
 def _load(path: Path) -> object:

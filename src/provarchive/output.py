@@ -177,7 +177,7 @@ class StagedOutput:
     staging folder starts empty and the spare, if any, is removed.
     """
 
-    def __init__(self, output_dir: Path, token: str, spare_token: str = ""):
+    def __init__(self, output_dir: Path, spare_token: str = ""):
         self.output_dir = output_dir
         self.root = staging_dir(output_dir)
         self._root = str(self.root)
@@ -193,13 +193,7 @@ class StagedOutput:
             if spare.is_dir():
                 remove_in_background(spare, _trash_dir(output_dir))
             self.root.mkdir(parents=True)
-        marker = self.root / MARKER
-        marker.unlink(missing_ok=True)  # it may be a link shared with the output
-        marker.write_text(
-            "This folder was written by provarchive; a build replaces it whole.\n"
-            f"build {token}\n",
-            encoding="utf-8",
-        )
+        (self.root / MARKER).unlink(missing_ok=True)  # the spare's: written at commit
 
     def _target(self, site_path: str) -> str:
         # plain strings, not Path objects: this runs for every file of every build
@@ -283,12 +277,18 @@ class StagedOutput:
             self._made.discard(folder)
             folder = folder.rpartition("/")[0]
 
-    def commit(self, *, keep_spare: bool = False) -> None:
-        """Swap the staging folder in as the output folder, atomically where the OS allows.
+    def commit(self, token: str, *, keep_spare: bool = False) -> None:
+        """Write the marker file with the build's ``token``, then swap the staging folder
+        in as the output folder, atomically where the OS allows.
 
         With ``keep_spare`` the old output becomes the spare folder; otherwise it is
         removed by a detached process.
         """
+        (self.root / MARKER).write_text(
+            "This folder was written by provarchive; a build replaces it whole.\n"
+            f"build {token}\n",
+            encoding="utf-8",
+        )
         out = self.output_dir
         if not out.exists():
             os.rename(self.root, out)
