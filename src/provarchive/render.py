@@ -78,6 +78,7 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
         auto_reload=False,  # one environment per build: templates do not change during it
     )
     env.globals["url"] = _url
+    env.filters["url"] = _url  # {{ path | url }}: the same, called without Jinja's call overhead
     env.globals["column_path"] = index_path
     env.globals["absolute_url"] = _absolute_url
     env.filters["datefmt"] = _datefmt

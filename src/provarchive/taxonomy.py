@@ -7,6 +7,7 @@ n·log n work, so a 20,000-article archive costs no more than a sort.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -141,12 +142,14 @@ def related_articles(
         for tag in article.tags:
             for other in _window(by_tag[tag], tag_index[tag][article.id], _RELATED_WINDOW):
                 shared[other] += 1
-        ranked = sorted(shared, key=lambda o: (-shared[o], abs(position[o] - here), o))
-        chosen = ranked[:count]
+        # most shared tags, then nearest in time, then id: the first ``count`` of that order
+        ranked = heapq.nsmallest(
+            count, [(-n, abs(position[other] - here), other) for other, n in shared.items()])
+        chosen = [other for _, _, other in ranked]
         if len(chosen) < count:
             siblings = by_column[article.column]
             nearby = _window(siblings, column_index[article.column][article.id], count * 2)
-            for other in sorted(nearby, key=lambda o: (abs(position[o] - here), o)):
+            for _, other in sorted((abs(position[o] - here), o) for o in nearby):
                 if len(chosen) >= count:
                     break
                 if other not in chosen:
