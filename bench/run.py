@@ -210,7 +210,8 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     print(f"results written to {out}")
-    for folder in (OUTPUTS, *WORK.glob("outputs-old-*")):
+    # the outputs, and the build caches kept for them in the corpora (one per output)
+    for folder in (OUTPUTS, *WORK.glob("outputs-old-*"), *WORK.glob("*/.provarchive-cache")):
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 

@@ -342,23 +342,14 @@ def _build(
         kept_pages = [page for page in pages if page.path in reuse]
         clock.lap("fingerprints")
 
-        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
+        def pages_side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
                                  dict[str, bytes | None]]:
             """What this process does while the workers render pages."""
             if not fingerprints:
                 fingerprints.update((page.path, page_fingerprint(salt, page, digests))
                                     for page in pages)
-            # the cache files that do not wait for the pages (the state names them later)
             bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
                        for a in fresh.values())
-            shard_tokens.extend(save_articles(cache_dir, output_dir, {
-                article_id: _cache_entry(state.articles.get(article_id),
-                                         inputs.scan.markdown[article_id], article)
-                for article_id, article in articles.items()
-            }, previous=state))
-            if not plan_kept:
-                save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
-                          docs)
             missing = [page for page in kept_pages if not carried(page.path)]
             kept_files, copied = _write_files(staged, files, state, same_output, carried)
             previous = state.search if isinstance(state.search, SearchState) and same_output \
@@ -375,6 +366,21 @@ def _build(
                 if data is not None:
                     staged.write(path, data)
             return missing, kept_files, copied, search_state, index
+
+        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
+                                 dict[str, bytes | None]]:
+            """What this process does while the workers render pages, then the cache
+            files that do not wait for the pages (the state names them later)."""
+            result = pages_side_work()
+            shard_tokens.extend(save_articles(cache_dir, output_dir, {
+                article_id: _cache_entry(state.articles.get(article_id),
+                                         inputs.scan.markdown[article_id], article)
+                for article_id, article in articles.items()
+            }, previous=state))
+            if not plan_kept:  # after the search index: documents keep their digests
+                save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
+                          docs)
+            return result
 
         results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
             _render_page, to_render, (page_renderer, staged), jobs, side_work,
