@@ -45,7 +45,12 @@ PROVARCHIVE = [sys.executable, "-m", "provarchive"]
 
 
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """Run ``command``; return (wall seconds, peak RSS of the main process in MiB, stdout)."""
+    """Run ``command``; return (wall seconds, peak RSS of the main process in MiB, stdout).
+
+    Data the previous run left for the disk is written out first (``sync``), so that no
+    tool pays for another's writes.
+    """
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

@@ -143,6 +143,8 @@ class PageRenderer:
 
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, macro: Any, *args: Any, **kwargs: Any) -> Any:
+        """Template function: ``macro(*args, **kwargs)``, rendered once per arguments and
+        link depth (``root``) in this process and reused; articles count by their id."""
         key = (getattr(getattr(macro, "_func", macro), "__code__", macro), context["root"],
                tuple(a.id if isinstance(a, Article) else a for a in args), tuple(kwargs.items()))
         found = self._memo.get(key)
