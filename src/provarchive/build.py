@@ -268,9 +268,7 @@ def _build(
     digests = _Digests(graph)
     shard_tokens: list[str] = []
     fingerprints: dict[str, bytes] = {}
-    if not (same_output and state.pages):
-        pass  # nothing to reuse: fingerprinted while the workers render (side_work)
-    elif plan_kept and state.salt == salt:
+    if same_output and state.pages and plan_kept and state.salt == salt:
         # the same pages from the same salt: only pages showing an article read anew
         # can have changed (an article's digest covers its file, place, links and terms)
         for page in pages:
@@ -278,8 +276,9 @@ def _build(
             if found is None or not fresh.keys().isdisjoint(page.article_ids()):
                 found = page_fingerprint(salt, page, digests)
             fingerprints[page.path] = found
-    else:
+    elif same_output and state.pages:
         fingerprints.update((page.path, page_fingerprint(salt, page, digests)) for page in pages)
+    # else nothing can be reused: side_work fingerprints the pages while workers render them
     reuse = {
         path for path, fingerprint in fingerprints.items()
         if same_output and state.pages.get(path) == fingerprint
@@ -342,9 +341,10 @@ def _build(
         kept_pages = [page for page in pages if page.path in reuse]
         clock.lap("fingerprints")
 
-        def pages_side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
+        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
                                  dict[str, bytes | None]]:
-            """What this process does while the workers render pages."""
+            """What this process does while the workers render pages, ending with the
+            cache files that do not wait for the pages (the state names them later)."""
             if not fingerprints:
                 fingerprints.update((page.path, page_fingerprint(salt, page, digests))
                                     for page in pages)
@@ -352,26 +352,20 @@ def _build(
                        for a in fresh.values())
             missing = [page for page in kept_pages if not carried(page.path)]
             kept_files, copied = _write_files(staged, files, state, same_output, carried)
-            previous = state.search if isinstance(state.search, SearchState) and same_output \
-                else None
-            if not config.search:
-                return missing, kept_files, copied, None, {}
-            index, search_state = build_search_index(
-                docs, text_of, previous=previous,
-                read_previous=lambda path: _read_old(output_dir, path),
-            )
-            if any(data is None and not carried(path) for path, data in index.items()):
-                index, search_state = build_search_index(docs, text_of)  # old files went missing
-            for path, data in index.items():
-                if data is not None:
-                    staged.write(path, data)
-            return missing, kept_files, copied, search_state, index
-
-        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
-                                 dict[str, bytes | None]]:
-            """What this process does while the workers render pages, then the cache
-            files that do not wait for the pages (the state names them later)."""
-            result = pages_side_work()
+            index: dict[str, bytes | None] = {}
+            search_state = None
+            if config.search:
+                previous = (state.search if isinstance(state.search, SearchState)
+                            and same_output else None)
+                index, search_state = build_search_index(
+                    docs, text_of, previous=previous,
+                    read_previous=lambda path: _read_old(output_dir, path),
+                )
+                if any(data is None and not carried(path) for path, data in index.items()):
+                    index, search_state = build_search_index(docs, text_of)  # old files gone
+                for path, data in index.items():
+                    if data is not None:
+                        staged.write(path, data)
             shard_tokens.extend(save_articles(cache_dir, output_dir, {
                 article_id: _cache_entry(state.articles.get(article_id),
                                          inputs.scan.markdown[article_id], article)
@@ -380,7 +374,7 @@ def _build(
             if not plan_kept:  # after the search index: documents keep their digests
                 save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
                           docs)
-            return result
+            return missing, kept_files, copied, search_state, index
 
         results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
             _render_page, to_render, (page_renderer, staged), jobs, side_work,
