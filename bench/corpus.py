@@ -112,15 +112,20 @@ def write_provarchive(out: Path, count: int) -> None:
             (out / "content" / top / sub / "_column.yaml").write_text(
                 f"title: {sub_title}\n", "utf-8")
     for item in items(count):
-        lines = ["---", f"title: {item.title}", f"date: {item.date:%Y-%m-%d %H:%M}"]
-        if item.kicker:
-            lines.append(f"kicker: {item.kicker}")
-        lines += [f"source: {item.source}", f"authors: {_list(item.authors)}",
-                  f"tags: {_list(item.tags)}"]
-        if item.aliases:
-            lines.append(f"aliases: {_list(item.aliases)}")
-        lines += ["---", "", item.body, ""]
-        (out / "content" / item.column / f"{item.slug}.md").write_text("\n".join(lines), "utf-8")
+        _write_article(out, item, f"{item.date:%Y-%m-%d %H:%M}")
+
+
+def _write_article(out: Path, item: Item, date: str, *extra: str) -> None:
+    """Write ``item`` as ``content/COLUMN/SLUG.md``, its date spelled ``date``."""
+    lines = ["---", f"title: {item.title}", f"date: {date}"]
+    if item.kicker:
+        lines.append(f"kicker: {item.kicker}")
+    lines += [f"source: {item.source}", *extra, f"authors: {_list(item.authors)}",
+              f"tags: {_list(item.tags)}"]
+    if item.aliases:
+        lines.append(f"aliases: {_list(item.aliases)}")
+    lines += ["---", "", item.body, ""]
+    (out / "content" / item.column / f"{item.slug}.md").write_text("\n".join(lines), "utf-8")
 
 
 def write_hugo(out: Path, count: int) -> None:
@@ -157,15 +162,9 @@ def write_hugo(out: Path, count: int) -> None:
             (out / "content" / top / sub / "_index.md").write_text(
                 f"---\ntitle: {sub_title}\n---\n", "utf-8")
     for item in items(count):
-        lines = ["---", f"title: {item.title}", f"date: {item.date:%Y-%m-%dT%H:%M:00+08:00}"]
-        if item.kicker:
-            lines.append(f"kicker: {item.kicker}")
-        lines += [f"source: {item.source}", f"sources: [{item.source}]",
-                  f"authors: {_list(item.authors)}", f"tags: {_list(item.tags)}"]
-        if item.aliases:
-            lines.append(f"aliases: {_list(item.aliases)}")
-        lines += ["---", "", item.body, ""]
-        (out / "content" / item.column / f"{item.slug}.md").write_text("\n".join(lines), "utf-8")
+        # Hugo's taxonomies are lists: the source is given as one as well
+        _write_article(out, item, f"{item.date:%Y-%m-%dT%H:%M:00+08:00}",
+                       f"sources: [{item.source}]")
 
 
 def write_pelican(out: Path, count: int) -> None:

@@ -59,6 +59,17 @@ def column(title: str, weight: int = 0) -> str:
     return f"title: {title}\nweight: {weight}\n"
 
 
+def write_files(site: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` (path under ``site`` to text or bytes), making folders as needed."""
+    for name, data in files.items():
+        path = site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """Write a site to a temporary folder: ``make_site({"content/a/x.md": "..."})``."""
@@ -69,13 +80,7 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         if config is not None:
             (site / "site.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
         (site / "content").mkdir(exist_ok=True)
-        for name, data in files.items():
-            path = site / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
+        write_files(site, files)
         return site
 
     return make

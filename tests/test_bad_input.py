@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import DEFAULT_CONFIG, article, column, run_cli, snapshot
+from conftest import DEFAULT_CONFIG, article, column, run_cli, snapshot, write_files
 
 GOOD = {
     "content/zhxx/_column.yaml": column("综合资讯"),
@@ -85,13 +85,7 @@ def test_bad_input_is_reported_and_the_output_kept(make_site, name, files, expec
     assert run_cli("build", site, "-q").code == 0
     before = snapshot(site / "public")
     content_before = snapshot(site / "content")
-    for path, data in files.items():
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            target.write_bytes(data)
-        else:
-            target.write_text(data, "utf-8")
+    write_files(site, files)
     edited = snapshot(site / "content")
     result = subprocess.run([sys.executable, "-m", "provarchive", "build", str(site)],
                             capture_output=True, text=True, check=False, cwd=site)

@@ -40,7 +40,7 @@ from .graph import GraphMemo, SiteGraph, build_graph
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
-from .parallel import default_jobs, map_in_workers_meanwhile
+from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .reading import RACY_NS, read_articles, read_source, trusted
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
@@ -56,9 +56,6 @@ from .search import (
 
 CACHE_DIR = ".provarchive-cache"
 """The site's own cache folder: build lock, state of the last build, rendered bodies."""
-
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)`` while a build runs."""
 
 
 @dataclass(frozen=True)
@@ -378,7 +375,7 @@ def _build(
 
         results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
             _render_page, to_render, (page_renderer, staged), jobs, side_work,
-            progress=_stage(options.progress, "生成页面"),
+            progress=stage_progress(options.progress, "生成页面"),
         )
         # pages removed from the output by hand since the last build are rendered again
         results += [_render_page((page_renderer, staged), page) for page in missing]
@@ -462,13 +459,6 @@ class _Clock:
         now = time.perf_counter()
         self.laps += ((stage, now - self.last),)
         self.last = now
-
-
-def _stage(progress: Progress | None, name: str) -> Callable[[int, int], None] | None:
-    """Return a ``(done, total)`` callback reporting stage ``name`` to ``progress``."""
-    if progress is None:
-        return None
-    return lambda done, total: progress(name, done, total)
 
 
 def _render_key(config: SiteConfig) -> str:

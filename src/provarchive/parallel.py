@@ -25,10 +25,20 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 Other = TypeVar("Other")
 
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while a build runs."""
+
 _PR_SET_PDEATHSIG = 1
 
 _worker_state: Any = None
 """The shared state of the pool this worker process belongs to (set by the initializer)."""
+
+
+def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """Return a ``(done, total)`` callback that reports stage ``stage`` to ``progress``."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(stage, done, total)
 
 
 def default_jobs() -> int:

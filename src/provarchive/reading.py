@@ -9,7 +9,6 @@ run in worker processes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from pathlib import Path
 
 from .articles import SourceArticle, render_article, resolve_links
@@ -18,7 +17,7 @@ from .content import CONTENT_DIR, ContentScan, read_article_file
 from .errors import ProvarchiveError, display_path
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
-from .parallel import map_in_workers, map_in_workers_meanwhile
+from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
 
 RACY_NS = 2_000_000_000
 """A file modified this close to the previous build's scan may have changed again within
@@ -39,7 +38,7 @@ def read_articles(
     scanned_ns: int,
     jobs: int,
     drafts: bool,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
     """Return (articles by id, the freshly rendered ones, errors, skipped files).
 
@@ -67,7 +66,7 @@ def read_articles(
     results, _ = map_in_workers_meanwhile(
         _read_and_render, to_read, (site_dir, config, shown_dir, renderer, assets, known),
         jobs, (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
-        progress=_stage(progress, "读取文章"))
+        progress=stage_progress(progress, "读取文章"))
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
             errors.append(result)
@@ -97,8 +96,8 @@ def read_articles(
             else:
                 sources[rel] = result
                 del reused[rel]
-    rendered = map_in_workers(render_source, list(sources.values()),
-                              (renderer, urls, assets), jobs, progress=_stage(progress, "渲染正文"))
+    rendered = map_in_workers(render_source, list(sources.values()), (renderer, urls, assets),
+                              jobs, progress=stage_progress(progress, "渲染正文"))
     fresh = {**done, **{article.id: article for article in rendered}}
     articles = {**reused, **fresh}
     return dict(sorted(articles.items())), fresh, errors, skipped
@@ -138,11 +137,3 @@ def render_source(
 ) -> Article:
     renderer, urls, assets = context
     return render_article(source, renderer, urls, assets)
-
-
-def _stage(
-    progress: Callable[[str, int, int], None] | None, name: str
-) -> Callable[[int, int], None] | None:
-    if progress is None:
-        return None
-    return lambda done, total: progress(name, done, total)
