@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from provarchive.markup import MarkdownRenderer, join_lines, make_summary
+from provarchive.markup import (
+    ODD_WHITESPACE,
+    MarkdownRenderer,
+    join_lines,
+    make_summary,
+    render_prose,
+)
 from provarchive.model import MarkdownOptions
 
 SAFE = MarkdownRenderer(MarkdownOptions(html=False))
@@ -114,3 +122,54 @@ def test_join_lines_joins_chinese_without_spaces():
 )
 def test_emphasis_next_to_chinese_punctuation(source, html):
     assert SAFE.render(source).html.strip() == html
+
+
+# Plain prose: rendered without the parser, and exactly as the parser renders it.
+
+_PROSE_PIECES = st.sampled_from([
+    "省", "发展", "创新驱动", "。", "，", "“", "”", "：", "（", "）", "、", "！", "？",
+    "a", "B", "x1", "4.6%", "2023年", "1.", "2)", "10", " ", "  ", "#", "## ", "### ",
+    "####### ", "=", "-", "+", ":", '"', "'", "!", "]", "/", ".", ")", "\n", "\n\n",
+    "\n## ", "\n1. ", "\n- ", "\n===", "\n    ", "\n ", " \n",
+])
+_ANY_PIECES = _PROSE_PIECES | st.sampled_from(
+    ["*", "**", "_", "~~", "`", "[", "](a.md)", "<b>", "&amp;", "|", "\\", "\t", "\u3000",
+     "\r\n", "\u00a0", "\x00", "\u2028"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PROSE_PIECES, max_size=40).map("".join))
+def test_prose_renders_as_the_parser_does(body):
+    fast = render_prose(body)
+    assert fast is None or fast == SAFE.render_parsed(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ANY_PIECES, max_size=30).map("".join))
+def test_prose_declines_what_only_the_parser_can_read(body):
+    fast = render_prose(body)
+    assert fast is None or fast == SAFE.render_parsed(body)
+    assert fast is None or fast == MarkdownRenderer(MarkdownOptions(html=True)).render_parsed(body)
+
+
+def test_typical_news_bodies_take_the_prose_path():
+    body = ("岚山省今年新建高标准农田八十万亩，\n粮食总产连续三年稳定。\n\n"
+            "## 一、科技赋能\n\n全省推广新品种 12 个，亩产提高 4.6%。\n\n"
+            "2023年以来，\"智慧农机\"覆盖 36 个县。\n")
+    fast = render_prose(body)
+    assert fast is not None and fast == SAFE.render_parsed(body)
+    assert fast.toc == ((2, "一科技赋能", "一、科技赋能"),)
+    assert fast.html.startswith("<p>岚山省今年新建高标准农田八十万亩，粮食总产连续三年稳定。</p>")
+
+
+@pytest.mark.parametrize("body", [
+    "**一、总体要求**", "a  \nb", "1. 条目", "- 条目", "## 标题 ##", "#话题#", "　　缩进",
+    "甲\n===", "    代码", "| 甲 | 乙 |\n|---|---|", "[链接](a.md)", "a & b", "<b>粗</b>",
+])
+def test_prose_path_declines_markdown_syntax(body):
+    assert render_prose(body) is None
+
+
+def test_odd_whitespace_lists_every_space_but_space_and_newline():
+    spaces = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert set(ODD_WHITESPACE) == spaces - {" ", "\n"}
