@@ -1,12 +1,12 @@
 """Running one function over many items in worker processes.
 
-Workers are forked, so they start with a copy of the parent's memory: the site
-graph, renderers and templates are not sent to them, only the items. Each call of
-:func:`map_in_workers` hands its shared state to its own pool through the pool's
-initializer; the module keeps that state for the worker's lifetime only (one slot
-per worker process, never used in the parent). Where ``fork`` is unavailable
-(Windows), or for little work, everything runs in the calling process. Results
-come back in the order of the items, so output never depends on the number of jobs.
+Workers are forked for each call, so they start with a copy of the parent's
+memory: the site graph, renderers, templates and the items themselves are not sent
+to them; only results come back, through one pipe per worker. Workers share out the
+items through a small shared array of index ranges (:func:`_claim`). Where ``fork``
+is unavailable (Windows), or for little work, everything runs in the calling
+process. Results come back in the order of the items, so output never depends on
+the number of jobs.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -29,9 +31,6 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a build runs."""
 
 _PR_SET_PDEATHSIG = 1
-
-_worker_state: Any = None
-"""The shared state of the pool this worker process belongs to (set by the initializer)."""
 
 
 def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
@@ -47,13 +46,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _init_worker(state: Any) -> None:
-    global _worker_state
-    _worker_state = state
-    gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
-    _die_with_parent()
 
 
 @contextlib.contextmanager
@@ -87,11 +79,6 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_chunk(job: tuple[Callable[[Any, Any], Any], Sequence[Any]]) -> list[Any]:
-    function, chunk = job
-    return [function(_worker_state, item) for item in chunk]
-
-
 def map_in_workers(
     function: Callable[[Any, Item], Result],
     items: Sequence[Item],
@@ -103,10 +90,14 @@ def map_in_workers(
 ) -> list[Result]:
     """Return ``[function(state, item) for item in items]``, computed by ``jobs`` processes.
 
-    ``function`` must be a module-level function (it is sent to workers by name);
-    ``state`` reaches the workers by fork, unpickled. Exceptions raised by
-    ``function`` propagate, so functions should return errors as values.
-    ``progress(done, total)`` is called in this process as results come in.
+    ``function``, ``items`` and ``state`` reach the workers by fork, unpickled; only
+    results travel back. Exceptions raised by ``function`` propagate, so functions
+    should return errors as values. ``progress(done, total)`` is called in this
+    process as results come in.
+
+    Each worker takes neighbouring items, a chunk at a time (see :func:`_claim`), so
+    that items which share work (pages listing the same articles, when the caller
+    orders them so) mostly meet in the same worker and its caches.
     """
     results, _ = map_in_workers_meanwhile(
         function, items, state, jobs, lambda: None, min_items=min_items, progress=progress
@@ -128,27 +119,136 @@ def map_in_workers_meanwhile(
     workers work; return both results. (Without workers, one after the other.)"""
     total = len(items)
     size = max(1, min(256, total // (max(jobs, 1) * 8)))
-    chunks = [items[start : start + size] for start in range(0, total, size)]
-    results: list[Result] = []
     if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        results: list[Result] = []
         with _collector_on():
-            for chunk in chunks:
-                results.extend(function(state, item) for item in chunk)
+            for start in range(0, total, size):
+                results.extend(function(state, item) for item in items[start : start + size])
                 if progress is not None:
                     progress(len(results), total)
         return results, meanwhile()
     context = multiprocessing.get_context("fork")
+    jobs = min(jobs, total)
+    bounds = context.RawArray("q", _segments(total, jobs))
+    lock = context.Lock()
     # objects that exist now are shared with the workers; keep the collector from
     # writing to them (each write copies a memory page into the worker)
     gc.freeze()
+    workers: list[tuple[Any, Any]] = []
     try:
-        with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
-            pending = pool.imap(_run_chunk, [(function, c) for c in chunks])
-            other = meanwhile()
-            for chunk_results in pending:
-                results.extend(chunk_results)
-                if progress is not None:
-                    progress(len(results), total)
+        for index in range(jobs):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_work,
+                args=(index, function, items, state, bounds, lock, size, sender),
+                daemon=True,
+            )
+            process.start()
+            sender.close()
+            workers.append((process, receiver))
+        collected: list[Any] = [None] * total
+        failures: list[BaseException] = []
+        collector = threading.Thread(
+            target=_collect, args=(workers, collected, failures, total, progress), daemon=True
+        )
+        collector.start()
+        other = meanwhile()
+        collector.join()
     finally:
+        for process, receiver in workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            receiver.close()
         gc.unfreeze()
-    return results, other
+    if failures:
+        raise failures[0]
+    return collected, other
+
+
+def _segments(total: int, jobs: int) -> list[int]:
+    """``[start, stop]`` of each worker's share of ``total`` items, flattened."""
+    cuts = [total * index // jobs for index in range(jobs + 1)]
+    return [bound for index in range(jobs) for bound in (cuts[index], cuts[index + 1])]
+
+
+def _claim(bounds: Any, index: int, size: int) -> tuple[int, int]:
+    """Take the next chunk for worker ``index``: from its own share while it lasts, then
+    from the share with most left. Even workers go forward, odd ones backward, and a
+    helper takes from the end its owner is not at, so that worker 0 and 1 meet in
+    the middle of worker 1's share (two workers walk the items from both ends)."""
+    jobs = len(bounds) // 2
+    owner = index
+    if bounds[2 * index] >= bounds[2 * index + 1]:
+        owner = max(range(jobs), key=lambda s: bounds[2 * s + 1] - bounds[2 * s])
+    start, stop = bounds[2 * owner], bounds[2 * owner + 1]
+    if start >= stop:
+        return 0, 0
+    forward = (owner % 2 == 0) == (owner == index)
+    if forward:
+        bounds[2 * owner] = end = min(start + size, stop)
+        return start, end
+    bounds[2 * owner + 1] = begin = max(stop - size, start)
+    return begin, stop
+
+
+def _work(
+    index: int,
+    function: Callable[[Any, Any], Any],
+    items: Sequence[Any],
+    state: Any,
+    bounds: Any,
+    lock: Any,
+    size: int,
+    sender: Any,
+) -> None:
+    """A worker process: claim chunks and send ``(start, results)`` until none are left."""
+    gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
+    _die_with_parent()
+    try:
+        while True:
+            with lock:
+                start, stop = _claim(bounds, index, size)
+            if start == stop:
+                break
+            sender.send((start, [function(state, item) for item in items[start:stop]]))
+        sender.send(None)
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            sender.send(exc)
+        except Exception:  # not picklable: send what it said
+            sender.send(RuntimeError(f"a worker failed: {exc!r}"))
+    finally:
+        sender.close()
+        os._exit(0)
+
+
+def _collect(
+    workers: list[tuple[Any, Any]],
+    collected: list[Any],
+    failures: list[BaseException],
+    total: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Receive the workers' results into ``collected`` (a thread of the parent)."""
+    open_receivers = {receiver: process for process, receiver in workers}
+    done = 0
+    while open_receivers and not failures:
+        for receiver in multiprocessing.connection.wait(list(open_receivers)):
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):
+                process = open_receivers[receiver]
+                process.join()
+                message = RuntimeError(f"a worker process died (exit status {process.exitcode})")
+            if message is None:
+                del open_receivers[receiver]
+            elif isinstance(message, BaseException):
+                failures.append(message)
+                break
+            else:
+                start, results = message
+                collected[start : start + len(results)] = results
+                done += len(results)
+                if progress is not None:
+                    progress(done, total)

@@ -1,0 +1,80 @@
+"""Worker processes: every item once, results in item order, failures reported."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provarchive.parallel import _claim, _segments, map_in_workers, map_in_workers_meanwhile
+
+
+def _square(state, item):
+    time.sleep(0.002)  # long enough for every worker to start and take a share
+    return (state + item) ** 2, os.getpid()
+
+
+def _fail_on(state, item):
+    if item == state:
+        raise ValueError(f"item {item} is bad")
+    return item
+
+
+def _die_on(state, item):
+    if item == state:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item
+
+
+@given(st.integers(1, 500), st.integers(1, 5), st.integers(1, 40), st.data())
+def test_claims_cover_every_item_once_in_any_interleaving(total, jobs, size, data):
+    bounds = _segments(total, jobs)
+    seen: list[int] = []
+    active = set(range(jobs))
+    while active:
+        worker = data.draw(st.sampled_from(sorted(active)))
+        start, stop = _claim(bounds, worker, size)
+        if start == stop:
+            active.discard(worker)
+            continue
+        assert 0 < stop - start <= size
+        seen.extend(range(start, stop))
+    assert sorted(seen) == list(range(total))
+
+
+def test_two_workers_start_at_both_ends_and_meet():
+    bounds = _segments(100, 2)
+    assert _claim(bounds, 0, 10) == (0, 10)
+    assert _claim(bounds, 1, 10) == (90, 100)
+    for _ in range(4):
+        _claim(bounds, 0, 10)  # worker 0 finishes its half
+    assert _claim(bounds, 0, 10) == (50, 60)  # then helps from the middle, next to it
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_back_in_item_order_for_any_number_of_workers(jobs):
+    results = map_in_workers(_square, list(range(300)), 1, jobs)
+    assert [value for value, _ in results] == [(1 + n) ** 2 for n in range(300)]
+    workers = {pid for _, pid in results}
+    assert (os.getpid() in workers) == (jobs == 1)
+    assert len(workers) == jobs
+
+
+def test_meanwhile_runs_in_this_process_while_workers_work():
+    results, other = map_in_workers_meanwhile(_square, list(range(200)), 0, 2, os.getpid)
+    assert other == os.getpid()
+    assert [value for value, _ in results] == [n * n for n in range(200)]
+
+
+def test_an_exception_in_a_worker_is_raised_here():
+    with pytest.raises(ValueError, match="item 150 is bad"):
+        map_in_workers(_fail_on, list(range(300)), 150, 2)
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    with pytest.raises(RuntimeError, match="worker process died"):
+        map_in_workers(_die_on, list(range(300)), 10, 2)
