@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from conftest import article, column, run_cli, snapshot
+from provarchive.cache import KEPT_OUTPUTS, BodyStore, state_file
 
 
 def site_files(count: int = 6) -> dict[str, str]:
@@ -436,3 +437,34 @@ def test_the_structure_digest_covers_its_fields():
     for name, value in changed.items():
         seen.add(structure_digest({}, {}, [dataclasses.replace(base, **{name: value})]))
     assert len(seen) == len(changed) + 1
+
+
+def test_the_cache_keeps_the_states_of_the_last_few_output_folders_only(make_site, tmp_path):
+    site = make_site(site_files(3))
+    age(site)
+    outputs = [tmp_path / f"out{n}" for n in range(KEPT_OUTPUTS + 2)]
+    for out in outputs:
+        assert run_cli("build", site, "-q", "-o", out).code == 0
+        time.sleep(0.01)  # distinct modification times, oldest first
+    cache = site / ".provarchive-cache"
+    kept = {path.name.split(".")[0] for path in cache.glob("state-*")}
+    assert kept == {state_file(cache, out).stem for out in outputs[-KEPT_OUTPUTS:]}
+    assert run_cli("build", site, "-o", outputs[-1]).out.startswith("nothing changed:")
+    rebuilt = run_cli("build", site, "-o", outputs[0])  # forgotten: built again, correctly
+    assert rebuilt.code == 0 and "nothing changed" not in rebuilt.out
+    assert snapshot(outputs[0]) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_cold_build_keeps_stored_bodies_and_adds_new_ones(make_site):
+    site = make_site(site_files(3))
+    assert run_cli("build", site, "-q").code == 0
+    store = BodyStore(site / ".provarchive-cache")
+    stored = store.get(store.keys())
+    (site / "content/zwgk/c.md").write_text(article("新文", "2024-06-01", body="新的正文。"),
+                                           "utf-8")
+    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    again = store.get(store.keys())
+    assert {key: again[key] for key in stored} == stored
+    assert len(again) == len(stored) + 1
+    assert any("新的正文" in html for html, _ in again.values())
+    store.close()

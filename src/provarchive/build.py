@@ -345,8 +345,10 @@ def _build(
             if not fingerprints:
                 fingerprints.update((page.path, page_fingerprint(salt, page, digests))
                                     for page in pages)
-            bodies.put((body_key(a.content_hash, render_key), a.body_html, a.text)
-                       for a in fresh.values())
+            for linked in (False, True):  # a body without links is the same for its key
+                bodies.put([(body_key(a.content_hash, render_key), a.body_html, a.text)
+                            for a in fresh.values() if bool(a.links) == linked],
+                           keep_stored=not linked)
             missing = [page for page in kept_pages if not carried(page.path)]
             kept_files, copied = _write_files(staged, files, state, same_output, carried)
             index: dict[str, bytes | None] = {}

@@ -19,6 +19,7 @@ that cannot be read, is ignored: the build is then a clean build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -38,6 +39,8 @@ CACHE_FORMAT = 3
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
 """How many files the cached articles are split into."""
+KEPT_OUTPUTS = 4
+"""Output folders whose build states are kept (the ones built last)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,21 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
     for path in base.parent.glob(f"{base.stem}.articles-*.pickle"):
         if path.name not in named:
             path.unlink(missing_ok=True)
+    _forget_old_outputs(cache_dir)
+
+
+def _forget_old_outputs(cache_dir: Path) -> None:
+    """Remove the states of all but the :data:`KEPT_OUTPUTS` output folders built last
+    (a site built with ``-o`` into many folders would otherwise collect states forever)."""
+    states = []
+    for path in cache_dir.glob("state-*.pickle"):
+        if path.name.count(".") == 1:  # state-KEY.pickle, not its shards or plan
+            with contextlib.suppress(OSError):
+                states.append((path.stat().st_mtime_ns, path))
+    states.sort(reverse=True)
+    for _, path in states[KEPT_OUTPUTS:]:
+        for stale in cache_dir.glob(f"{path.stem}.*"):
+            stale.unlink(missing_ok=True)
 
 
 def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | None:
@@ -261,17 +279,33 @@ class BodyStore:
             return {}
         return found
 
-    def put(self, bodies: Iterable[tuple[str, str, str]]) -> None:
-        """Store (key, html, text) rows."""
+    def put(self, bodies: Iterable[tuple[str, str, str]], *, keep_stored: bool = False) -> None:
+        """Store (key, html, text) rows.
+
+        With ``keep_stored``, a key stored already keeps its row, which saves rewriting
+        it: only for bodies that depend on nothing but the key (no relative links,
+        which resolve against the other files of the site).
+        """
         db = self._db()
+        rows = {row[0]: row for row in bodies}
+        if keep_stored:
+            keys = list(rows)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for (key,) in db.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", chunk):
+                    del rows[key]
         with db:
-            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows.values())
+
+    def keys(self) -> list[str]:
+        """Return the keys of every stored body."""
+        return [row[0] for row in self._db().execute("SELECT key FROM bodies")]
 
     def keep_only(self, keys: set[str]) -> None:
         """Delete every body whose key is not in ``keys`` (bodies of old file versions)."""
         db = self._db()
-        stored = [row[0] for row in db.execute("SELECT key FROM bodies")]
-        stale = [(key,) for key in stored if key not in keys]
+        stale = [(key,) for key in self.keys() if key not in keys]
         if stale:
             with db:
                 db.executemany("DELETE FROM bodies WHERE key = ?", stale)
