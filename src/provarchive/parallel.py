@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import gc
 import multiprocessing
 import multiprocessing.connection
@@ -118,7 +119,7 @@ def map_in_workers_meanwhile(
     """Like :func:`map_in_workers`, and run ``meanwhile()`` in this process while the
     workers work; return both results. (Without workers, one after the other.)"""
     total = len(items)
-    size = max(1, min(256, total // (max(jobs, 1) * 8)))
+    size = max(1, min(64, total // (max(jobs, 1) * 8)))
     if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results: list[Result] = []
         with _collector_on():
@@ -138,6 +139,7 @@ def map_in_workers_meanwhile(
     try:
         for index in range(jobs):
             receiver, sender = context.Pipe(duplex=False)
+            _widen(sender)
             process = context.Process(
                 target=_work,
                 args=(index, function, items, state, bounds, lock, size, sender),
@@ -164,6 +166,13 @@ def map_in_workers_meanwhile(
     if failures:
         raise failures[0]
     return collected, other
+
+
+def _widen(connection: Any) -> None:
+    """Let a result pipe hold up to 1 MiB (Linux), so that a worker does not wait for
+    this process to read each result while it is busy with ``meanwhile``."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 def _segments(total: int, jobs: int) -> list[int]:
