@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -446,3 +447,32 @@ def test_long_listings_show_a_pager_window_with_gaps(make_site):
     assert "上一页" not in first and "下一页" in first and "共 12 页" in first
     last = read_page(site / "public/zhxx/yywl/index_12.html").text
     assert "下一页" not in last and "上一页" in last
+
+
+def test_memo_output_links_right_from_every_depth_even_nested(make_site):
+    macros = (
+        "{% macro inner(a) %}<a class='in' href=\"{{ a.url | url }}\">{{ a.title }}</a>{% endmacro %}"
+        "{% macro outer(a) %}<a class='out' href=\"{{ url('index.html') }}\">首页</a>"
+        "{{ memo(inner, a) }}{% endmacro %}"
+    )
+    site = make_site({
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/b/_column.yaml": column("子栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08", tags="[共同]"),
+        "content/a/b/y.md": article("标题二", "2024-05-09", tags="[共同]"),
+        "templates/article.html": (
+            '{% extends "base.html" %}' + macros + "{% block main %}"
+            "{% for a in [article] + related %}<p>{{ memo(outer, a) }}"
+            "<a class='plain' href=\"{{ a.url | url }}\">{{ a.title }}</a></p>{% endfor %}"
+            "{% endblock %}"
+        ),
+    })
+    assert run_cli("build", site).code == 0
+    for page, root in (("a/202405/x.html", "../../"), ("a/b/202405/y.html", "../../../")):
+        html = (site / "public" / page).read_text("utf-8")
+        assert f"<a class='out' href=\"{root}index.html\">" in html
+        for href in re.findall(r"class='in' href=\"([^\"]+)\"", html):
+            assert href.startswith(root) and f"class='plain' href=\"{href}\"" in html
+        assert "\x1a" not in html
+    nested = (site / "public/a/b/202405/y.html").read_text("utf-8")
+    assert "class='in' href=\"../../../a/202405/x.html\"" in nested

@@ -22,9 +22,12 @@ import jinja2
 from .errors import TemplateError
 from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
-from .plan import PageSpec
+from .plan import Pager, PageSpec
 from .taxonomy import TAXONOMIES
 from .urls import absolute_url, archive_folder, index_path, root_prefix
+
+_ROOT_MARK = "\x1a"
+"""Stands for the page's root in output that :meth:`PageRenderer.memo` keeps."""
 
 TEMPLATES_DIR = "templates"
 """The folder of a site that overrides the default theme, file by file."""
@@ -77,10 +80,11 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: templates do not change during it
     )
-    env.globals["url"] = _url
-    env.filters["url"] = _url  # {{ path | url }}: the same, called without Jinja's call overhead
     env.globals["column_path"] = index_path
     env.globals["absolute_url"] = _absolute_url
+    env.filters["absolute_url"] = _absolute_url
+    env.filters["isoformat"] = dt.datetime.isoformat
+    env.filters["page_path"] = _page_path
     env.filters["datefmt"] = _datefmt
     env.filters["cn_date"] = _cn_date
     env.filters["uri"] = _uri
@@ -90,18 +94,14 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
 
 
 @jinja2.pass_context
-def _url(context: jinja2.runtime.Context, target: str) -> str:
-    """Template function: the URL from the current page to the site path ``target``.
-
-    The 404 page is served at any depth, so it links by absolute path instead.
-    """
-    return context["root"] + target
-
-
-@jinja2.pass_context
 def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
     """Template function: the absolute URL of the site path ``target`` under ``base_url``."""
     return absolute_url(context["site"].base_url, target)
+
+
+def _page_path(number: int, pager: Pager) -> str:
+    """Template filter: ``n | page_path(pager)`` is ``pager.path(n)``."""
+    return pager.path(number)
 
 
 def _datefmt(value: dt.datetime, fmt: str = "%Y-%m-%d") -> str:
@@ -136,25 +136,53 @@ class PageRenderer:
         """Columns as templates see them: without their article lists (pages name the
         articles they show), so that adding an article does not change every page."""
         env.globals["term_path"] = self.term_path
+        env.filters["term_path"] = self.term_filter
         env.globals["archive_path"] = archive_path
         env.globals["taxonomy_names"] = TAXONOMIES
         env.globals["memo"] = self.memo
+        env.globals["url"] = self.url
+        env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
         self._memo: dict[tuple, Any] = {}
+        self._rootless = False
+
+    @jinja2.pass_context
+    def url(self, context: jinja2.runtime.Context, target: str) -> str:
+        """Template function: the URL from the current page to the site path ``target``.
+
+        The 404 page is served at any depth, so it links by absolute path instead.
+        While :meth:`memo` renders a macro, the page's root is left as a mark.
+        """
+        return (_ROOT_MARK if self._rootless else context["root"]) + target
 
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, macro: Any, *args: Any, **kwargs: Any) -> Any:
-        """Template function: ``macro(*args, **kwargs)``, rendered once per arguments and
-        link depth (``root``) in this process and reused; articles count by their id."""
-        key = (getattr(getattr(macro, "_func", macro), "__code__", macro), context["root"],
+        """Template function: ``macro(*args, **kwargs)``, rendered once per arguments in
+        this process and reused on pages at any depth; articles count by their id.
+
+        The macro is rendered with a mark where ``url()`` puts the page's root, and each
+        use puts in the root of the page at hand. So the macro's output must depend on
+        nothing but its arguments and ``url()``.
+        """
+        key = (getattr(getattr(macro, "_func", macro), "__code__", macro),
                tuple(a.id if isinstance(a, Article) else a for a in args), tuple(kwargs.items()))
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = macro(*args, **kwargs)
-        return found
+            outer, self._rootless = self._rootless, True
+            try:
+                found = self._memo[key] = macro(*args, **kwargs)
+            finally:
+                self._rootless = outer
+        if self._rootless:  # inside another memo: that one puts the root in
+            return found
+        return found.replace(_ROOT_MARK, context["root"])
 
     def term_path(self, taxonomy: str, name: str) -> str:
         """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""
         return index_path(f"{taxonomy}/{self.graph.term_slugs[taxonomy][name]}")
+
+    def term_filter(self, name: str, taxonomy: str) -> str:
+        """Template filter: ``name | term_path(taxonomy)`` is ``term_path(taxonomy, name)``."""
+        return self.term_path(taxonomy, name)
 
     def render(self, page: PageSpec) -> bytes:
         """Return the bytes of ``page``; raise :class:`TemplateError` naming template and line."""
