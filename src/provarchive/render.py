@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import markupsafe
 
 from .errors import TemplateError
 from .graph import SiteGraph
@@ -144,6 +145,7 @@ class PageRenderer:
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
         self._memo: dict[tuple, Any] = {}
         self._rootless = False
+        self._escaped_roots: dict[str, str] = {}
 
     @jinja2.pass_context
     def url(self, context: jinja2.runtime.Context, target: str) -> str:
@@ -174,7 +176,11 @@ class PageRenderer:
                 self._rootless = outer
         if self._rootless:  # inside another memo: that one puts the root in
             return found
-        return found.replace(_ROOT_MARK, context["root"])
+        root = context["root"]
+        escaped = self._escaped_roots.get(root)
+        if escaped is None:
+            escaped = self._escaped_roots[root] = str(markupsafe.escape(root))
+        return markupsafe.Markup(str.replace(found, _ROOT_MARK, escaped))
 
     def term_path(self, taxonomy: str, name: str) -> str:
         """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""
