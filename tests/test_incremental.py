@@ -423,7 +423,7 @@ def test_the_structure_digest_covers_its_fields():
     import dataclasses
     import datetime as dt
 
-    from provarchive.digest import STRUCTURE_FIELDS, structure_digest
+    from provarchive.digest import STRUCTURE_FIELDS, structure_digest, structure_facts
     from provarchive.model import Article
 
     base = Article(id="a/x.md", source_path="content/a/x.md", column="a", title="甲",
@@ -433,10 +433,12 @@ def test_the_structure_digest_covers_its_fields():
                "url": "a/y.html", "title": "乙", "tags": ("丙",), "authors": ("丁",),
                "source": "戊", "aliases": ("/old.html",), "source_path": "content/a/y.md"}
     assert set(changed) == set(STRUCTURE_FIELDS)
-    seen = {structure_digest({}, {}, [base])}
+    seen = {structure_digest(b"", [base])}
+    facts = {structure_facts(base)}
     for name, value in changed.items():
-        seen.add(structure_digest({}, {}, [dataclasses.replace(base, **{name: value})]))
-    assert len(seen) == len(changed) + 1
+        seen.add(structure_digest(b"", [dataclasses.replace(base, **{name: value})]))
+        facts.add(structure_facts(dataclasses.replace(base, **{name: value})))
+    assert len(seen) == len(facts) == len(changed) + 1
 
 
 def test_the_cache_keeps_the_states_of_the_last_few_output_folders_only(make_site, tmp_path):

@@ -34,7 +34,14 @@ from .cache import (
 from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR, ContentScan, read_columns, scan_content
 from .content import signature as file_signature
-from .digest import article_digest, page_fingerprint, site_salt, structure_digest
+from .digest import (
+    article_digest,
+    page_fingerprint,
+    site_salt,
+    site_structure,
+    structure_digest,
+    structure_facts,
+)
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
 from .graph import GraphMemo, SiteGraph, build_graph
 from .markup import MarkdownRenderer
@@ -231,7 +238,14 @@ def _build(
         raise ErrorGroup(errors)
 
     clock.lap("read and render articles")
-    structure = structure_digest(config, columns, articles.values())
+    site_part = site_structure(config, columns)
+    if (state.structure and state.structure_site == site_part
+            and articles.keys() == state.articles.keys()
+            and all(structure_facts(article) == structure_facts(state.articles[i].article)
+                    for i, article in fresh.items())):
+        structure = state.structure  # the same facts as last time: the same digest
+    else:
+        structure = structure_digest(site_part, articles.values())
     saved = (load_plan(cache_dir, output_dir, structure)
              if state.structure == structure and state.render_key == render_key else None)
     if saved is not None and isinstance(saved[0], SiteGraph):
@@ -418,6 +432,7 @@ def _build(
         spare_token=state.output_token if same_output else "",
         spare_stale=frozenset(written) if same_output else None,
         structure=structure,
+        structure_site=site_part,
         salt=salt,
     ))
     clock.lap("cache")

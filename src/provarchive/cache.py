@@ -34,7 +34,7 @@ from . import __version__
 from .content import Signature
 from .model import Article
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -92,6 +92,8 @@ class BuildState:
     """Token of the spare folder (the output before the last swap); "" for none."""
     structure: bytes = b""
     """The structure digest of the last build's graph and plan (in the plan file)."""
+    structure_site: bytes = b""
+    """The part of ``structure`` that covers the config and the columns."""
     salt: bytes = b""
     """The site salt the page fingerprints were computed with."""
     spare_stale: frozenset[str] | None = None

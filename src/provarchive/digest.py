@@ -55,17 +55,28 @@ STRUCTURE_FIELDS = ("id", "column", "date", "url", "title", "tags", "authors", "
 columns and the config): when none changed, the previous graph and plan still hold."""
 
 
-def structure_digest(config: object, columns: dict[str, Column],
-                     articles: Iterable[Article]) -> bytes:
-    """Return the digest of everything :func:`graph.build_graph` and
-    :func:`plan.plan_pages` read: the config, the columns and each article's
-    :data:`STRUCTURE_FIELDS`."""
+def site_structure(config: object, columns: dict[str, Column]) -> bytes:
+    """Return the digest of the config and the columns (the part of the structure that is
+    not articles)."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr(config).encode("utf-8"))
     hasher.update(repr(sorted(columns.items())).encode("utf-8"))
-    facts = [(a.id, a.column, a.date.isoformat(), a.url, a.title, a.tags, a.authors, a.source,
-              a.aliases, a.source_path) for a in articles]  # STRUCTURE_FIELDS, in order
-    hasher.update(_plain_bytes(facts))
+    return hasher.digest()
+
+
+def structure_facts(article: Article) -> tuple:
+    """The :data:`STRUCTURE_FIELDS` of ``article``, in order, as plain values."""
+    a = article
+    return (a.id, a.column, a.date.isoformat(), a.url, a.title, a.tags, a.authors, a.source,
+            a.aliases, a.source_path)
+
+
+def structure_digest(site: bytes, articles: Iterable[Article]) -> bytes:
+    """Return the digest of everything :func:`graph.build_graph` and
+    :func:`plan.plan_pages` read: the config and the columns (``site``, from
+    :func:`site_structure`) and each article's :data:`STRUCTURE_FIELDS`."""
+    hasher = hashlib.blake2b(site, digest_size=16)
+    hasher.update(_plain_bytes([structure_facts(a) for a in articles]))
     return hasher.digest()
 
 
