@@ -78,3 +78,11 @@ def test_an_exception_in_a_worker_is_raised_here():
 def test_a_worker_that_dies_is_reported_not_waited_for():
     with pytest.raises(RuntimeError, match="worker process died"):
         map_in_workers(_die_on, list(range(300)), 10, 2)
+
+
+def test_a_failing_progress_callback_is_raised_not_lost():
+    def progress(done, total):
+        raise BrokenPipeError("the terminal went away")
+
+    with pytest.raises(BrokenPipeError):
+        map_in_workers(_square, list(range(200)), 0, 2, progress=progress)

@@ -67,8 +67,9 @@ def _collector_on() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies (a killed build leaves no orphans)."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent (process ``parent``) dies, so that a
+    killed build leaves no orphans."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -76,7 +77,7 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the request took effect
+    if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
 
@@ -142,7 +143,7 @@ def map_in_workers_meanwhile(
             _widen(sender)
             process = context.Process(
                 target=_work,
-                args=(index, function, items, state, bounds, lock, size, sender),
+                args=(index, function, items, state, bounds, lock, size, sender, os.getpid()),
                 daemon=True,
             )
             process.start()
@@ -210,10 +211,11 @@ def _work(
     lock: Any,
     size: int,
     sender: Any,
+    parent: int,
 ) -> None:
     """A worker process: claim chunks and send ``(start, results)`` until none are left."""
     gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
-    _die_with_parent()
+    _die_with_parent(parent)
     try:
         while True:
             with lock:
@@ -239,25 +241,32 @@ def _collect(
     total: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Receive the workers' results into ``collected`` (a thread of the parent)."""
+    """Receive the workers' results into ``collected`` (a thread of the parent); anything
+    that goes wrong, here or in a worker, ends up in ``failures``."""
     open_receivers = {receiver: process for process, receiver in workers}
     done = 0
-    while open_receivers and not failures:
-        for receiver in multiprocessing.connection.wait(list(open_receivers)):
-            try:
-                message = receiver.recv()
-            except (EOFError, OSError):
-                process = open_receivers[receiver]
-                process.join()
-                message = RuntimeError(f"a worker process died (exit status {process.exitcode})")
-            if message is None:
-                del open_receivers[receiver]
-            elif isinstance(message, BaseException):
-                failures.append(message)
-                break
-            else:
-                start, results = message
-                collected[start : start + len(results)] = results
-                done += len(results)
-                if progress is not None:
-                    progress(done, total)
+    try:
+        while open_receivers and not failures:
+            for receiver in multiprocessing.connection.wait(list(open_receivers)):
+                try:
+                    message = receiver.recv()
+                except (EOFError, OSError):
+                    process = open_receivers[receiver]
+                    process.join()
+                    message = RuntimeError(
+                        f"a worker process died (exit status {process.exitcode})")
+                if message is None:
+                    del open_receivers[receiver]
+                elif isinstance(message, BaseException):
+                    failures.append(message)
+                    break
+                else:
+                    start, results = message
+                    collected[start : start + len(results)] = results
+                    done += len(results)
+                    if progress is not None:
+                        progress(done, total)
+        if not failures and done != total:
+            failures.append(RuntimeError(f"workers returned {done} results for {total} items"))
+    except BaseException as exc:  # a failing progress callback, say: never lose it
+        failures.append(exc)
