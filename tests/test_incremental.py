@@ -378,6 +378,11 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     listing = dataclasses.replace(base, listing=("x.md",))
     assert page_fingerprint(b"salt", listing, digests) != page_fingerprint(
         b"salt", listing, {**digests, "x.md": b"\xff" * 16})
+    # the shortcut that tells which pages an edit reaches sees the same articles
+    for name in ("listing", "related", "article", "earlier", "later", "sections"):
+        page = dataclasses.replace(base, **{name: changed[name]})
+        for ids in ({"x.md"}, {"y.md"}, {"z.md"}, {"w.md"}, set()):
+            assert page.shows_any(ids) == (not ids.isdisjoint(page.article_ids()))
 
 
 @pytest.mark.parametrize("meta,body", [

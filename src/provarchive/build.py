@@ -284,7 +284,7 @@ def _build(
         # can have changed (an article's digest covers its file, place, links and terms)
         for page in pages:
             found = state.pages.get(page.path)
-            if found is None or not fresh.keys().isdisjoint(page.article_ids()):
+            if found is None or page.shows_any(fresh.keys()):
                 found = page_fingerprint(salt, page, digests)
             fingerprints[page.path] = found
     elif same_output and state.pages:

@@ -9,6 +9,7 @@ are found here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
@@ -158,6 +159,15 @@ class PageSpec:
         ids += [i for i in (self.article, self.earlier, self.later) if i]
         ids += [i for _, section in self.sections for i in section]
         return tuple(ids)
+
+    def shows_any(self, ids: AbstractSet[str]) -> bool:
+        """Whether the page shows one of the articles ``ids``: whether
+        :meth:`article_ids` meets ``ids``, without building it."""
+        return not (
+            ids.isdisjoint(self.listing) and ids.isdisjoint(self.related)
+            and self.article not in ids and self.earlier not in ids and self.later not in ids
+            and all(ids.isdisjoint(section) for _, section in self.sections)
+        )
 
 
 @dataclass(frozen=True)
