@@ -24,15 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
-from markdown_it.parser_inline import ParserInline
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_inline.state_inline import Scanned, StateInline
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .model import MarkdownOptions
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 LinkResolver = Callable[[str], "str | None"]
 """Maps a link target as written in Markdown to the URL to emit (None: keep it)."""
@@ -77,49 +75,6 @@ class RenderedBody:
     """Relative link and image targets as written, for link checks."""
 
 
-class _CjkStateInline(StateInline):
-    """Inline parser state whose emphasis rules treat CJK characters like spaces."""
-
-    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
-        marker = self.src[start]
-        last = self.src[start - 1] if start > 0 else " "
-        pos = start
-        while pos < self.posMax and self.src[pos] == marker:
-            pos += 1
-        following = self.src[pos] if pos < self.posMax else " "
-        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
-        next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
-        last_space = isWhiteSpace(ord(last))
-        next_space = isWhiteSpace(ord(following))
-        last_cjk, next_cjk = is_cjk(last), is_cjk(following)
-        left = not (next_space or (next_punct and not (last_space or last_punct or last_cjk)))
-        right = not (last_space or (last_punct and not (next_space or next_punct or next_cjk)))
-        can_open = left and (canSplitWord or not right or last_punct)
-        can_close = right and (canSplitWord or not left or next_punct)
-        return Scanned(can_open, can_close, pos - start)
-
-
-class _CjkParserInline(ParserInline):
-    """The inline parser, using :class:`_CjkStateInline`."""
-
-    def parse(self, src, md, env, tokens):  # type: ignore[no-untyped-def]
-        state = _CjkStateInline(src, md, env, tokens)
-        self.tokenize(state)
-        for rule in self.ruler2.getRules(""):
-            rule(state)
-        return state.tokens
-
-
-class _Renderer(RendererHTML):
-    """The default renderer, with tables wrapped so that they scroll on phones."""
-
-    def table_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-        return '<div class="table-wrap" tabindex="0">' + self.renderToken(tokens, idx, options, env)
-
-    def table_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-        return self.renderToken(tokens, idx, options, env) + "</div>\n"
-
-
 def is_cjk(char: str) -> bool:
     """Return whether ``char`` is a CJK character or full-width punctuation."""
     return bool(_CJK.match(char))
@@ -139,13 +94,8 @@ class MarkdownRenderer:
     """Turns article bodies into :class:`RenderedBody` values; make one per build."""
 
     def __init__(self, options: MarkdownOptions):
-        md = MarkdownIt("commonmark", {"html": options.html}, renderer_cls=_Renderer)
-        md.enable(["table", "strikethrough"])
-        cjk_inline = _CjkParserInline()
-        cjk_inline.ruler, cjk_inline.ruler2 = md.inline.ruler, md.inline.ruler2
-        md.inline = cjk_inline
-        md.validateLink = is_safe_link  # type: ignore[method-assign]
-        self._md = md
+        self.options = options
+        self._parser: MarkdownIt | None = None  # made when a body first needs it
 
     def render(self, body: str, resolve: LinkResolver | None = None) -> RenderedBody:
         """Return the HTML and text facts of the Markdown ``body``."""
@@ -153,7 +103,10 @@ class MarkdownRenderer:
 
     def render_parsed(self, body: str, resolve: LinkResolver | None = None) -> RenderedBody:
         """Like :meth:`render`, always through the Markdown parser."""
-        tokens = self._md.parse(body)
+        if self._parser is None:
+            self._parser = _markdown_it(self.options)
+        md = self._parser
+        tokens = md.parse(body)
         links: list[str] = []
         toc: list[tuple[int, str, str]] = []
         used_ids: set[str] = set()
@@ -173,7 +126,7 @@ class MarkdownRenderer:
                 toc.append((int(opener.tag[1]), anchor, text))
             elif opener is not None and opener.type == "paragraph_open" and text.strip():
                 paragraphs.append(text.strip())
-        html = self._md.renderer.render(tokens, self._md.options, {})
+        html = md.renderer.render(tokens, md.options, {})
         return RenderedBody(
             html=html,
             text="\n".join(paragraphs),
@@ -207,11 +160,12 @@ def render_prose(body: str) -> RenderedBody | None:
         if not lines:
             return
         text = lines[0]
-        html_text = escapeHtml(lines[0])
+        html_text = lines[0].replace('"', "&quot;")
         for line in lines[1:]:
             joined = is_cjk(text[-1]) or is_cjk(line[0])
             text += line if joined else " " + line
-            html_text += escapeHtml(line) if joined else "\n" + escapeHtml(line)
+            escaped = line.replace('"', "&quot;")  # the only one of &<>" a prose body has
+            html_text += escaped if joined else "\n" + escaped
         html.append(f"<p>{html_text}</p>\n")
         paragraphs.append(text)
         length += len("".join(text.split()))
@@ -230,7 +184,8 @@ def render_prose(body: str) -> RenderedBody | None:
             close_paragraph()
             level, text = len(heading[1]), heading[2]
             anchor = _unique_id(anchor_id(text), used_ids)
-            html.append(f'<h{level} id="{escapeHtml(anchor)}">{escapeHtml(text)}</h{level}>\n')
+            shown = text.replace('"', "&quot;")  # an anchor is letters, digits, - and _
+            html.append(f'<h{level} id="{anchor}">{shown}</h{level}>\n')
             toc.append((level, anchor, text))
             length += len("".join(text.split()))
         else:
@@ -244,6 +199,65 @@ def _plain_start(line: str) -> bool:
     """Whether a line starting with a digit is plain text (not ``1.`` or ``2)``)."""
     digits = line.lstrip("0123456789")
     return line[0].isdigit() and not digits.startswith((".", ")"))
+
+
+def _markdown_it(options: MarkdownOptions) -> MarkdownIt:
+    """Return markdown-it-py configured for article bodies (imported only when a body is
+    more than plain prose: the import costs 20 ms of every build command)."""
+    from markdown_it import MarkdownIt
+    from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+    from markdown_it.parser_inline import ParserInline
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_inline.state_inline import Scanned, StateInline
+
+    class _CjkStateInline(StateInline):
+        """Inline parser state whose emphasis rules treat CJK characters like spaces."""
+
+        def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+            marker = self.src[start]
+            last = self.src[start - 1] if start > 0 else " "
+            pos = start
+            while pos < self.posMax and self.src[pos] == marker:
+                pos += 1
+            following = self.src[pos] if pos < self.posMax else " "
+            last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+            next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+            last_space = isWhiteSpace(ord(last))
+            next_space = isWhiteSpace(ord(following))
+            last_cjk, next_cjk = is_cjk(last), is_cjk(following)
+            left = not (next_space or (next_punct and not (last_space or last_punct or last_cjk)))
+            right = not (last_space or (last_punct and not (next_space or next_punct or next_cjk)))
+            can_open = left and (canSplitWord or not right or last_punct)
+            can_close = right and (canSplitWord or not left or next_punct)
+            return Scanned(can_open, can_close, pos - start)
+
+    class _CjkParserInline(ParserInline):
+        """The inline parser, using :class:`_CjkStateInline`."""
+
+        def parse(self, src, md, env, tokens):  # type: ignore[no-untyped-def]
+            state = _CjkStateInline(src, md, env, tokens)
+            self.tokenize(state)
+            for rule in self.ruler2.getRules(""):
+                rule(state)
+            return state.tokens
+
+    class _Renderer(RendererHTML):
+        """The default renderer, with tables wrapped so that they scroll on phones."""
+
+        def table_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+            opening = self.renderToken(tokens, idx, options, env)
+            return '<div class="table-wrap" tabindex="0">' + opening
+
+        def table_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+            return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+    md = MarkdownIt("commonmark", {"html": options.html}, renderer_cls=_Renderer)
+    md.enable(["table", "strikethrough"])
+    cjk_inline = _CjkParserInline()
+    cjk_inline.ruler, cjk_inline.ruler2 = md.inline.ruler, md.inline.ruler2
+    md.inline = cjk_inline
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
 
 
 def _join_cjk_lines(children: list[Token]) -> list[Token]:
