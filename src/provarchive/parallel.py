@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import gc
 import multiprocessing
 import multiprocessing.connection
@@ -23,6 +22,11 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows, which has no fork either: everything runs in this process
+    fcntl = None  # type: ignore[assignment]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -172,8 +176,9 @@ def map_in_workers_meanwhile(
 def _widen(connection: Any) -> None:
     """Let a result pipe hold up to 1 MiB (Linux), so that a worker does not wait for
     this process to read each result while it is busy with ``meanwhile``."""
-    with contextlib.suppress(AttributeError, OSError):
-        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    if fcntl is not None:
+        with contextlib.suppress(AttributeError, OSError):  # not Linux, or over the limit
+            fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 def _segments(total: int, jobs: int) -> list[int]:
