@@ -6,9 +6,12 @@ import json
 import random
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, article, require_all, run_cli
 from provarchive.search import normalize, shard_of, tokens
@@ -136,3 +139,16 @@ def test_search_can_be_turned_off(make_site):
     assert not (site / "public/search.html").exists()
     assert not (site / "public/search").exists()
     assert 'role="search"' not in (site / "public/index.html").read_text("utf-8")
+
+
+_NORMALIZE_PIECES = st.sampled_from([
+    "高速", "公路", "，", "；", "：", "（", "）", "！", "？", "\u3000", "…", "。", "、", "ＡＢ",
+    "５Ｇ", "Ⅱ", "①", "㈱", "ﬁ", "e", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8", "가",
+    "Ä", "İ", "ǅ", " ", "a", "Z", "“", "”", "·", "—", "\uff61", "\u2028", "\u00a0",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NORMALIZE_PIECES, max_size=30).map("".join))
+def test_normalize_is_nfkc_then_lower_case(text):
+    assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
