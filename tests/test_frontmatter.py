@@ -10,7 +10,7 @@ from provarchive.articles import parse_date, validate_front_matter
 from provarchive.errors import ContentError, ErrorGroup, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
 from provarchive.model import SiteConfig
-from provarchive.yamlfile import load_simple_mapping, parse_mapping
+from provarchive.yamlfile import load_mapping, load_simple_mapping
 
 CONFIG = SiteConfig(title="t", base_url="https://example.gov.cn/")
 
@@ -218,7 +218,7 @@ def test_simple_front_matter_reads_as_the_parser_reads_it(text, newline):
     simple = load_simple_mapping(text, first_line=2)
     if simple is None:
         return
-    parsed = parse_mapping(text, "a.md", first_line=2)
+    parsed = load_mapping(text, "a.md", first_line=2, simple=False)
     assert (simple, simple.lines, simple.line) == (parsed, parsed.lines, parsed.line)
 
 

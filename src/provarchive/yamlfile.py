@@ -88,28 +88,18 @@ def load_mapping(
     first_line: int = 1,
     what: str = "YAML",
     error_type: type[ProvarchiveError] = ProvarchiveError,
+    simple: bool = True,
 ) -> LineMap:
     """Parse ``text`` as one YAML mapping and return it with its key lines.
 
     ``first_line`` is the file line on which ``text`` starts, so that messages
     point into the whole file. An empty document gives an empty mapping.
-    Raises ``error_type`` naming ``path`` and the line at fault.
+    Raises ``error_type`` naming ``path`` and the line at fault. Simple mappings are
+    read without the parser (:func:`load_simple_mapping`) unless ``simple`` is False.
     """
-    simple = load_simple_mapping(text, first_line)
-    if simple is not None:
-        return simple
-    return parse_mapping(text, path, first_line=first_line, what=what, error_type=error_type)
-
-
-def parse_mapping(
-    text: str,
-    path: str,
-    *,
-    first_line: int = 1,
-    what: str = "YAML",
-    error_type: type[ProvarchiveError] = ProvarchiveError,
-) -> LineMap:
-    """Like :func:`load_mapping`, always through the YAML parser."""
+    found = load_simple_mapping(text, first_line) if simple else None
+    if found is not None:
+        return found
     loader = _StrictLoader(text)
     loader.line_offset = first_line - 1
     try:
