@@ -378,6 +378,11 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     listing = dataclasses.replace(base, listing=("x.md",))
     assert page_fingerprint(b"salt", listing, digests) != page_fingerprint(
         b"salt", listing, {**digests, "x.md": b"\xff" * 16})
+    # the cache keeps specs as their keys: each field comes back (marshal, as the cache)
+    import marshal
+    every = dataclasses.replace(base, **changed)
+    assert PageSpec.from_key(marshal.loads(marshal.dumps(every.key()))) == every
+    assert PageSpec.from_key(base.key()) == base
     # the shortcut that tells which pages an edit reaches sees the same articles
     for name in ("listing", "related", "article", "earlier", "later", "sections"):
         page = dataclasses.replace(base, **{name: changed[name]})

