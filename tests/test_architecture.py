@@ -48,10 +48,10 @@ THIRD_PARTY: dict[str, set[str]] = {
     "yamlfile": {"yaml"},
     "urls": {"pypinyin", "slugify"},
     "markup": {"markdown_it"},
-    "render": {"jinja2"},
+    "render": {"jinja2", "markupsafe"},
     "importer": {"charset_normalizer", "selectolax", "yaml"},
 }
-KNOWN_THIRD_PARTY = {"yaml", "pypinyin", "slugify", "markdown_it", "jinja2",
+KNOWN_THIRD_PARTY = {"yaml", "pypinyin", "slugify", "markdown_it", "jinja2", "markupsafe",
                      "charset_normalizer", "selectolax", "watchfiles"}
 
 
