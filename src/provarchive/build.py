@@ -379,11 +379,10 @@ def _build(
                 for path, data in index.items():
                     if data is not None:
                         staged.write(path, data)
-            shard_tokens.extend(save_articles(cache_dir, output_dir, {
-                article_id: _cache_entry(state.articles.get(article_id),
-                                         inputs.scan.markdown[article_id], article)
-                for article_id, article in articles.items()
-            }, previous=state))
+            entries, changed = _cache_entries(state.articles, inputs.scan.markdown, articles,
+                                              fresh)
+            shard_tokens.extend(save_articles(cache_dir, output_dir, entries, previous=state,
+                                              changed=changed))
             if not plan_kept:  # after the search index: documents keep their digests
                 save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
                           docs)
@@ -545,16 +544,30 @@ def _write_files(
     return kept, copied
 
 
-def _cache_entry(
-    old: CachedArticle | None, signature: tuple[int, int, int], article: Article
-) -> CachedArticle:
-    """The cache's entry for ``article``: the old entry itself when nothing changed
-    (so that :func:`save_state` can tell which shards to rewrite)."""
-    stored = _without_body(article)
-    if old is not None and old.article is stored and old.signature == signature:
-        return old
-    return CachedArticle(signature=signature, content_hash=article.content_hash,
-                         article=stored)
+def _cache_entries(
+    old: dict[str, CachedArticle],
+    signatures: dict[str, tuple[int, int, int]],
+    articles: dict[str, Article],
+    fresh: dict[str, Article],
+) -> tuple[dict[str, CachedArticle], set[str]]:
+    """The cache's entries for ``articles`` and the ids whose entry is not the old one.
+
+    An article not read anew whose file kept its signature is the old entry's article
+    itself, so its old entry stands, without a look at its fields.
+    """
+    changed = {
+        article_id for article_id, signature in signatures.items()
+        if article_id in articles and (
+            article_id in fresh or article_id not in old
+            or old[article_id].signature != signature)
+    }
+    entries = {article_id: old[article_id] for article_id in articles.keys() - changed}
+    for article_id in changed:
+        article = articles[article_id]
+        entries[article_id] = CachedArticle(signature=signatures[article_id],
+                                            content_hash=article.content_hash,
+                                            article=_without_body(article))
+    return entries, changed
 
 
 def _without_body(article: Article) -> Article:

@@ -139,24 +139,36 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
 
 
 def save_articles(cache_dir: Path, output_dir: Path, articles: dict[str, CachedArticle],
-                  previous: BuildState | None = None) -> tuple[str, ...]:
+                  previous: BuildState | None = None,
+                  changed: set[str] | None = None) -> tuple[str, ...]:
     """Write the article shards that differ from ``previous`` (the state loaded at the
     start of the build) as new files; return the token of every shard, for the state.
 
-    The files the previous state names stay until :func:`save_state` replaces it, so a
+    ``changed`` names the articles whose entries are not ``previous``'s (None: any may
+    be); only shards holding one of them, or an article gone since, are written. The
+    files the previous state names stay until :func:`save_state` replaces it, so a
     build that fails after this leaves the cache as it was.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     base = state_file(cache_dir, output_dir)
-    old_shards = _shards(previous.articles) if previous is not None else []
     old_tokens = previous.shard_tokens if previous is not None else ()
+    if changed is None or previous is None or len(old_tokens) != ARTICLE_SHARDS:
+        affected = set(range(ARTICLE_SHARDS))
+    else:
+        gone = previous.articles.keys() - articles.keys()
+        affected = {_shard_of(article_id) for article_id in changed | gone}
+    shards: dict[int, dict[str, CachedArticle]] = {number: {} for number in affected}
+    for article_id, entry in articles.items():
+        shard = shards.get(_shard_of(article_id))
+        if shard is not None:
+            shard[article_id] = entry
     tokens: list[str] = []
-    for number, shard in enumerate(_shards(articles)):
-        if number < min(len(old_tokens), len(old_shards)) and _same(shard, old_shards[number]):
+    for number in range(ARTICLE_SHARDS):
+        if number not in affected:
             tokens.append(old_tokens[number])
-        else:
-            tokens.append(secrets.token_hex(8))
-            _dump(_shard_file(base, number, tokens[-1]), (tokens[-1], shard))
+            continue
+        tokens.append(secrets.token_hex(8))
+        _dump(_shard_file(base, number, tokens[-1]), (tokens[-1], shards[number]))
     return tuple(tokens)
 
 
@@ -216,16 +228,9 @@ def _plan_file(base: Path) -> Path:
     return base.with_name(f"{base.stem}.plan.pickle")
 
 
-def _shards(articles: dict[str, CachedArticle]) -> list[dict[str, CachedArticle]]:
-    shards: list[dict[str, CachedArticle]] = [{} for _ in range(ARTICLE_SHARDS)]
-    for article_id, entry in articles.items():
-        shards[zlib.crc32(article_id.encode("utf-8")) % ARTICLE_SHARDS][article_id] = entry
-    return shards
-
-
-def _same(new: dict[str, CachedArticle], old: dict[str, CachedArticle]) -> bool:
-    """Whether a shard is unchanged: the same entries, as the very same objects."""
-    return new.keys() == old.keys() and all(entry is old[key] for key, entry in new.items())
+def _shard_of(article_id: str) -> int:
+    """The number of the shard file that holds the article ``article_id``."""
+    return zlib.crc32(article_id.encode("utf-8")) % ARTICLE_SHARDS
 
 
 def _shard_file(base: Path, number: int, token: str) -> Path:
