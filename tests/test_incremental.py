@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
+import pickle
 import shutil
 import time
 from pathlib import Path
@@ -480,3 +482,36 @@ def test_a_cold_build_keeps_stored_bodies_and_adds_new_ones(make_site):
     assert len(again) == len(stored) + 1
     assert any("新的正文" in html for html, _ in again.values())
     store.close()
+
+
+def test_cached_articles_come_back_from_a_shard_file_exactly():
+    import datetime as dt
+    import zoneinfo
+
+    from provarchive.cache import CachedArticle, _decode_shard, _encode_shard
+    from provarchive.model import Article
+
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    full = Article(
+        id="a/x.md", source_path="content/a/x.md", column="a", title="甲",
+        date=dt.datetime(1988, 9, 11, 1, 30, tzinfo=zone, fold=1), has_time=True, slug="x",
+        url="a/198809/x.html", kicker="引题", subtitle="副题", source="岚山日报",
+        authors=("林晓", "周川"), editor="编辑", tags=("农业",), summary="摘要。",
+        summary_given=True, original_url="http://old.example.gov.cn/a.html",
+        aliases=("/old/a.html",), draft=True, extra={"版次": "第01版", "页": [1, 2.5, None]},
+        text_length=12, toc=((2, "一", "一"),), links=(("b.md", "../b.html"), ("c.md", None)),
+        body_line=9, content_hash="abc",
+    )
+    plain = Article(id="b.md", source_path="content/b.md", column="", title="乙",
+                    date=dt.datetime(2024, 5, 1, tzinfo=zone), has_time=False, slug="b",
+                    url="202405/b.html")
+    fixed = dataclasses.replace(plain, id="c.md", date=plain.date.astimezone(dt.timezone.utc))
+    for shard in ({"a/x.md": CachedArticle((1, 2, 3), "abc", full),
+                   "b.md": CachedArticle((4, 5, 6), "def", plain)},
+                  {"c.md": CachedArticle((7, 8, 9), "ghi", fixed)}):
+        stored = pickle.loads(pickle.dumps(_encode_shard(shard)))
+        back = _decode_shard(stored)
+        assert back == shard
+        assert [(e.article.date.tzinfo, e.article.date.fold) for e in back.values()] == [
+            (e.article.date.tzinfo, e.article.date.fold) for e in shard.values()]
+    assert _encode_shard({"a/x.md": CachedArticle((1, 2, 3), "abc", full)})[0] == "marshal"

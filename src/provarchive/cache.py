@@ -20,6 +20,7 @@ that cannot be read, is ignored: the build is then a clean build.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import marshal
 import os
@@ -27,15 +28,16 @@ import pickle
 import secrets
 import sqlite3
 import zlib
+import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import __version__
 from .content import Signature
 from .model import Article
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -131,7 +133,10 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
         shard = _load(_shard_file(base, number, token))
         if not (isinstance(shard, tuple) and len(shard) == 2 and shard[0] == token):
             return False
-        articles.update(shard[1])
+        try:
+            articles.update(_decode_shard(shard[1]))
+        except (EOFError, ValueError, TypeError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+            return False
     if len(articles) != state.article_count:
         return False
     state.articles = articles
@@ -168,7 +173,7 @@ def save_articles(cache_dir: Path, output_dir: Path, articles: dict[str, CachedA
             tokens.append(old_tokens[number])
             continue
         tokens.append(secrets.token_hex(8))
-        _dump(_shard_file(base, number, tokens[-1]), (tokens[-1], shards[number]))
+        _dump(_shard_file(base, number, tokens[-1]), (tokens[-1], _encode_shard(shards[number])))
     return tuple(tokens)
 
 
@@ -226,6 +231,51 @@ def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object
 
 def _plan_file(base: Path) -> Path:
     return base.with_name(f"{base.stem}.plan.pickle")
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_DATE = _ARTICLE_FIELDS.index("date")
+
+
+def _encode_shard(shard: dict[str, CachedArticle]) -> tuple[str, object]:
+    """A shard as stored: ``("marshal", bytes)`` of plain tuples (an article's fields in
+    order, its date as wall-clock numbers, fold and zone name), which loads in two
+    thirds of the time of pickled records; pickled when a date has no zone name."""
+    rows = {}
+    for article_id, entry in shard.items():
+        values = [getattr(entry.article, name) for name in _ARTICLE_FIELDS]
+        date: dt.datetime = values[_DATE]
+        zone = getattr(date.tzinfo, "key", None)
+        if not isinstance(zone, str):
+            return ("pickle", shard)
+        values[_DATE] = (date.year, date.month, date.day, date.hour, date.minute,
+                         date.second, date.microsecond, date.fold, zone)
+        rows[article_id] = (entry.signature, entry.content_hash, tuple(values))
+    try:
+        return ("marshal", marshal.dumps(rows))
+    except ValueError:  # an ``extra`` value marshal does not know
+        return ("pickle", shard)
+
+
+def _decode_shard(stored: object) -> dict[str, CachedArticle]:
+    """The entries of a shard stored by :func:`_encode_shard`."""
+    kind, data = stored  # type: ignore[misc]
+    if kind == "pickle":
+        return dict(data)
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    entries: dict[str, CachedArticle] = {}
+    for article_id, (signature, content_hash, values) in marshal.loads(data).items():
+        *wall, fold, zone = values[_DATE]
+        if zone not in zones:
+            zones[zone] = zoneinfo.ZoneInfo(zone)
+        # what unpickling does: fields set at once, not one frozen __init__ step each
+        article = object.__new__(Article)
+        article.__dict__.update(zip(_ARTICLE_FIELDS, values, strict=True))
+        article.__dict__["date"] = dt.datetime(*wall, tzinfo=zones[zone], fold=fold)
+        entry = object.__new__(CachedArticle)
+        entry.__dict__.update(signature=signature, content_hash=content_hash, article=article)
+        entries[article_id] = entry
+    return entries
 
 
 def _shard_of(article_id: str) -> int:
