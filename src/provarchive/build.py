@@ -359,10 +359,10 @@ def _build(
             if not fingerprints:
                 fingerprints.update((page.path, page_fingerprint(salt, page, digests))
                                     for page in pages)
-            for linked in (False, True):  # a body without links is the same for its key
-                bodies.put([(body_key(a.content_hash, render_key), a.body_html, a.text)
-                            for a in fresh.values() if bool(a.links) == linked],
-                           keep_stored=not linked)
+            # a body without links is the same for its key: a stored one stays
+            bodies.put([_body_row(a, render_key) for a in fresh.values() if not a.links],
+                       keep_stored=True)
+            bodies.put([_body_row(a, render_key) for a in fresh.values() if a.links])
             missing = [page for page in kept_pages if not carried(page.path)]
             kept_files, copied = _write_files(staged, files, state, same_output, carried)
             index: dict[str, bytes | None] = {}
@@ -568,6 +568,11 @@ def _cache_entries(
                                             content_hash=article.content_hash,
                                             article=_without_body(article))
     return entries, changed
+
+
+def _body_row(article: Article, render_key: str) -> tuple[str, str, str]:
+    """The body store's row for ``article``: (key, html, text)."""
+    return body_key(article.content_hash, render_key), article.body_html, article.text
 
 
 def _without_body(article: Article) -> Article:

@@ -9,8 +9,14 @@
   changed (as new files: the state names the ones it goes with, and the others are
   removed once it is saved). A shard missing or not holding its token makes the cache
   unusable.
+* ``state-OUTPUT.plan.pickle``: the site graph (without articles), the page plan (as
+  marshal'd spec keys) and the search documents of the last structure digest, reused
+  while the structure stays the same.
 * ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
   for the pages that are rendered again.
+
+Shards keep articles as marshal'd field tuples, which load faster than pickled records.
+States are kept for the :data:`KEPT_OUTPUTS` output folders built last.
 
 The state is written only after a build succeeded, each file atomically, so a failed
 or killed build leaves the previous cache usable. A cache from another provarchive version, or one
@@ -35,7 +41,7 @@ from pathlib import Path
 
 from . import __version__
 from .content import Signature
-from .model import Article
+from .model import Article, restore
 
 CACHE_FORMAT = 6
 """Bumped whenever the shape of the cached data changes."""
@@ -221,9 +227,8 @@ def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | No
 def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object,
               pages: list, docs: list) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
-    for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format:
-    loading them takes half the time of unpickling the specs (0.12 s at 20,000
-    articles)."""
+    for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format
+    (see :meth:`plan.PageSpec.from_key`)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     keys = marshal.dumps([page.key() for page in pages])
     _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
@@ -234,6 +239,7 @@ def _plan_file(base: Path) -> Path:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_ENTRY_FIELDS = tuple(f.name for f in fields(CachedArticle))
 _DATE = _ARTICLE_FIELDS.index("date")
 
 
@@ -250,7 +256,7 @@ def _encode_shard(shard: dict[str, CachedArticle]) -> tuple[str, object]:
             return ("pickle", shard)
         values[_DATE] = (date.year, date.month, date.day, date.hour, date.minute,
                          date.second, date.microsecond, date.fold, zone)
-        rows[article_id] = (entry.signature, entry.content_hash, tuple(values))
+        rows[article_id] = (entry.signature, entry.content_hash, tuple(values))  # _ENTRY_FIELDS
     try:
         return ("marshal", marshal.dumps(rows))
     except ValueError:  # an ``extra`` value marshal does not know
@@ -268,13 +274,10 @@ def _decode_shard(stored: object) -> dict[str, CachedArticle]:
         *wall, fold, zone = values[_DATE]
         if zone not in zones:
             zones[zone] = zoneinfo.ZoneInfo(zone)
-        # what unpickling does: fields set at once, not one frozen __init__ step each
-        article = object.__new__(Article)
-        article.__dict__.update(zip(_ARTICLE_FIELDS, values, strict=True))
+        article = restore(Article, _ARTICLE_FIELDS, values)
         article.__dict__["date"] = dt.datetime(*wall, tzinfo=zones[zone], fold=fold)
-        entry = object.__new__(CachedArticle)
-        entry.__dict__.update(signature=signature, content_hash=content_hash, article=article)
-        entries[article_id] = entry
+        entries[article_id] = restore(CachedArticle, _ENTRY_FIELDS,
+                                      (signature, content_hash, article))
     return entries
 
 

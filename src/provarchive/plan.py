@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
-from .model import SiteConfig
+from .model import SiteConfig, restore
 from .taxonomy import TAXONOMIES
 from .urls import alias_path, archive_folder, index_path
 
@@ -154,16 +154,13 @@ class PageSpec:
 
     @classmethod
     def from_key(cls, key: tuple) -> PageSpec:
-        """Return the spec whose :meth:`key` is ``key`` (the cache keeps plans as keys,
-        which load several times faster than pickled specs)."""
-        # what unpickling does: the fields set at once, not one frozen __init__ step each
-        spec = object.__new__(cls)
+        """Return the spec whose :meth:`key` is ``key`` (the cache keeps plans as keys:
+        loading them and making specs takes about two thirds of the time of unpickling
+        the specs, measured at 20,000 articles)."""
+        spec = restore(cls, _SPEC_FIELDS, key)
         values = spec.__dict__
-        values.update(zip(_SPEC_FIELDS, key, strict=True))
-        pager = values["pager"]
-        if pager is not None:
-            values["pager"] = object.__new__(Pager)
-            values["pager"].__dict__.update(zip(_PAGER_FIELDS, pager, strict=True))
+        if values["pager"] is not None:
+            values["pager"] = restore(Pager, _PAGER_FIELDS, values["pager"])
         if values["terms"]:
             values["terms"] = tuple(TermLink(*term) for term in values["terms"])
         return spec
@@ -201,6 +198,7 @@ class TermLink:
 _SPEC_FIELDS = tuple(field.name for field in fields(PageSpec))
 """PageSpec's fields in order: the order of :meth:`PageSpec.key`."""
 _PAGER_FIELDS = tuple(field.name for field in fields(Pager))
+"""Pager's fields in order: the order a spec's :meth:`PageSpec.key` gives them in."""
 
 
 def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:

@@ -60,11 +60,10 @@ def read_articles(
     shown_dir = display_path(site_dir / CONTENT_DIR)
     assets = frozenset(scan.assets)
     renderer = MarkdownRenderer(config.markdown)
-    known = {rel: entry.content_hash for rel, entry in cached.items()}
     # a build without cached articles will spell every term in pinyin next: import
     # pypinyin (0.15 s) here while the workers read
     results, _ = map_in_workers_meanwhile(
-        _read_and_render, to_read, (site_dir, config, shown_dir, renderer, assets, known),
+        _read_and_render, to_read, (site_dir, config, shown_dir, renderer, assets, cached),
         jobs, (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
         progress=stage_progress(progress, "读取文章"))
     for rel, result in zip(to_read, results, strict=True):
@@ -104,17 +103,19 @@ def read_articles(
 
 
 def _read_and_render(
-    context: tuple[Path, SiteConfig, str, MarkdownRenderer, frozenset[str], dict[str, str]],
+    context: tuple[Path, SiteConfig, str, MarkdownRenderer, frozenset[str],
+                   dict[str, CachedArticle]],
     rel: str,
 ) -> Article | SourceArticle | ProvarchiveError | None:
     """Read ``rel``; return None if its content is the cached one, the finished article
     if its body links to no other article, else the source for a second pass (which
     knows every article's URL)."""
-    site_dir, config, shown_dir, renderer, assets, known = context
+    site_dir, config, shown_dir, renderer, assets, cached = context
     source = read_source((site_dir, config, shown_dir), rel)
     if isinstance(source, ProvarchiveError):
         return source
-    if known.get(rel) == source.article.content_hash:
+    entry = cached.get(rel)
+    if entry is not None and entry.content_hash == source.article.content_hash:
         return None
     article = render_article(source, renderer, {}, assets)
     if any(url is None for _, url in article.links):  # maybe an article's: needs the URLs

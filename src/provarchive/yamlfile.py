@@ -141,6 +141,7 @@ _NOT_SIMPLE = re.compile(
 _PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 """Characters a plain YAML scalar cannot start with (indicators, space)."""
 _FLOW_ITEM_BAD = frozenset("[]{}#'\":?")
+"""Characters that may mean more than text inside ``[a, b]`` (left to the parser)."""
 
 
 def load_simple_mapping(text: str, first_line: int = 1) -> LineMap | None:
@@ -148,8 +149,9 @@ def load_simple_mapping(text: str, first_line: int = 1) -> LineMap | None:
     with plain values that YAML reads as text; None if it has anything more (then the
     YAML parser must read it). The result equals the parser's, line numbers included.
 
-    Most front matter is exactly such lines; reading them this way is about ten times
-    faster than building a document from libyaml's events.
+    Most front matter is exactly such lines; reading them this way takes a third of
+    the time of building a document from libyaml's events (11 µs against 37 µs for a
+    bench article's front matter).
     """
     if not text or _NOT_SIMPLE.search(text):
         return None
