@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from provarchive.articles import parse_date, validate_front_matter
 from provarchive.errors import ContentError, ErrorGroup, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
@@ -193,25 +194,84 @@ def test_reader_raises_only_our_errors_on_any_front_matter(meta):
 
 _KEYS = st.sampled_from(["title", "tags", "source", "null", "yes", "on", "a_b", "Title", "x"])
 _SCALARS = st.lists(
-    st.sampled_from([
-        "岚山", "日报", "记者", " ", "  ", "a", "Z", "0", "12", "1.5", "2024-05-08", "15:30",
-        "1_000", "0x1f", ".inf", "~", "null", "yes", "No", "true", "=", "<<", "-", "?", ":",
-        ",", "[", "]", "{", "}", "#", " #", ": ", "&", "*", "!", "|", ">", "'", '"', "%", "@",
-        "`", "\\", "\t", "\u3000", "\u2028", "\x85", "\ufeff", "\x7f", "。", "，", "“",
-    ]),
+    st.sampled_from(
+        [
+            "岚山",
+            "日报",
+            "记者",
+            " ",
+            "  ",
+            "a",
+            "Z",
+            "0",
+            "12",
+            "1.5",
+            "2024-05-08",
+            "15:30",
+            "1_000",
+            "0x1f",
+            ".inf",
+            "~",
+            "null",
+            "yes",
+            "No",
+            "true",
+            "=",
+            "<<",
+            "-",
+            "?",
+            ":",
+            ",",
+            "[",
+            "]",
+            "{",
+            "}",
+            "#",
+            " #",
+            ": ",
+            "&",
+            "*",
+            "!",
+            "|",
+            ">",
+            "'",
+            '"',
+            "%",
+            "@",
+            "`",
+            "\\",
+            "\t",
+            "\u3000",
+            "\u2028",
+            "\x85",
+            "\ufeff",
+            "\x7f",
+            "。",
+            "，",
+            "“",
+            "\xa0",
+            "\u1680",
+            "\u2000",
+            "\u200a",
+            "\u202f",
+            "\u205f",
+        ]
+    ),
     max_size=6,
 ).map("".join)
 _LINES = st.one_of(
     st.tuples(_KEYS, _SCALARS).map(lambda kv: f"{kv[0]}: {kv[1]}"),
     st.tuples(_KEYS, st.lists(_SCALARS, max_size=4)).map(
-        lambda kv: f"{kv[0]}: [{', '.join(kv[1])}]"),
+        lambda kv: f"{kv[0]}: [{', '.join(kv[1])}]"
+    ),
     st.tuples(_KEYS, st.lists(_SCALARS, max_size=3)).map(
-        lambda kv: f"{kv[0]}: [{','.join(kv[1])}]"),
+        lambda kv: f"{kv[0]}: [{','.join(kv[1])}]"
+    ),
     st.sampled_from(["", "# 注释", "  indented: 1", "extra:", "- item", "key:value", "---"]),
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(_LINES, max_size=6).map("\n".join), st.booleans())
 def test_simple_front_matter_reads_as_the_parser_reads_it(text, newline):
     text += "\n" if newline else ""
@@ -222,20 +282,72 @@ def test_simple_front_matter_reads_as_the_parser_reads_it(text, newline):
     assert (simple, simple.lines, simple.line) == (parsed, parsed.lines, parsed.line)
 
 
+_UNICODE_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@pytest.mark.parametrize("space", _UNICODE_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "template",
+    [
+        "authors: [{s}林晓]",
+        "authors: [林晓{s}]",
+        "authors: [{s}]",
+        "authors: [甲, {s}乙{s}]",
+        "title: {s}标题",
+        "title: 标题{s}甲",
+        "tags: [{s}{s}]",
+    ],
+)
+def test_every_unicode_space_is_read_as_the_parser_reads_it(template, space):
+    """YAML strips only space and tab; U+3000 and the other Unicode spaces are text."""
+    text = template.format(s=space) + "\n"
+    simple = load_simple_mapping(text)
+    try:
+        parsed = load_mapping(text, "a.md", simple=False)
+    except Exception:
+        assert simple is None
+        return
+    if simple is not None:
+        assert (simple, simple.lines) == (parsed, parsed.lines)
+
+
 def test_typical_front_matter_takes_the_simple_path():
     text = "title: 岚山省春耕进度过半\ndate: 2024-03-28 09:30\nsource: 岚山日报\n"
     text += "authors: [林晓, 周川]\ntags: []\n"
     simple = load_simple_mapping(text, first_line=2)
-    assert simple == {"title": "岚山省春耕进度过半", "date": "2024-03-28 09:30",
-                      "source": "岚山日报", "authors": ["林晓", "周川"], "tags": []}
+    assert simple == {
+        "title": "岚山省春耕进度过半",
+        "date": "2024-03-28 09:30",
+        "source": "岚山日报",
+        "authors": ["林晓", "周川"],
+        "tags": [],
+    }
     assert simple.lines == {"title": 2, "date": 3, "source": 4, "authors": 5, "tags": 6}
 
 
-@pytest.mark.parametrize("text", [
-    "title: 2024", "draft: true", "title: a: b", "title: 标题 # 注释", "tags: [a, [b]]",
-    "title: 'x'", "title: x\ntitle: y", "title: x\n\ndate: y", "extra:\n  a: b", "title:  x",
-    "title: x ", "tags: [a, ]", "title: 甲\t乙", "null: x", "title: 截至:", "tags: [甲 #乙]",
-    "tags: [甲}乙]", "tags: [甲: 乙]", "tags: [甲:]",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: 2024",
+        "draft: true",
+        "title: a: b",
+        "title: 标题 # 注释",
+        "tags: [a, [b]]",
+        "title: 'x'",
+        "title: x\ntitle: y",
+        "title: x\n\ndate: y",
+        "extra:\n  a: b",
+        "title:  x",
+        "title: x ",
+        "tags: [a, ]",
+        "title: 甲\t乙",
+        "null: x",
+        "title: 截至:",
+        "tags: [甲 #乙]",
+        "tags: [甲}乙]",
+        "tags: [甲: 乙]",
+        "tags: [甲:]",
+    ],
+)
 def test_simple_path_leaves_the_rest_to_the_parser(text):
     assert load_simple_mapping(text) is None

@@ -133,8 +133,7 @@ def load_mapping(
 
 _SIMPLE_LINE = re.compile(r"([a-z_]+): (.+)")
 _NOT_SIMPLE = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-    "| $",
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]| $",
     re.MULTILINE,
 )
 """Characters YAML refuses or reads as line breaks, and trailing spaces."""
@@ -172,7 +171,9 @@ def load_simple_mapping(text: str, first_line: int = 1) -> LineMap | None:
             inner = value[1:-1]
             if not _FLOW_ITEM_BAD.isdisjoint(inner):
                 return None
-            items = [item.strip() for item in inner.split(",")] if inner.strip() else []
+            # YAML strips only spaces and tabs around flow items; str.strip() would also
+            # take U+3000 and the other Unicode spaces, which YAML keeps as text.
+            items = [item.strip(" \t") for item in inner.split(",")] if inner.strip(" \t") else []
             if not all(item and _is_text(item) for item in items):
                 return None
             mapping[key] = items
