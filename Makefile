@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint golden bench clean
+.PHONY: site test test-deep lint golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ site: $(STAMP)
 
 test: $(STAMP) $(BROWSER_TOOLS)
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/python -m pytest
+
+# The property tests with new random examples, many more of them (10,000 for the parsers,
+# 200 runs of 20 steps for the incremental state machine): slow, to look for bugs.
+test-deep: $(STAMP) $(BROWSER_TOOLS)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -x tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

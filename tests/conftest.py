@@ -11,8 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from provarchive.cli import main
+
+# Property tests draw the same examples on every run of `make test` (profile "ci"), so a
+# failure in CI is one the change introduced; `make test-deep` (profile "deep") draws
+# new and many more examples, to look for bugs. HYPOTHESIS_PROFILE picks the profile.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("deep", deadline=None, max_examples=10_000, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(count: int, deep: int = 10_000) -> int:
+    """How many examples a property test draws: ``count`` in CI, ``deep`` under test-deep."""
+    return max(count, deep) if PROFILE == "deep" else count
+
 
 REPO = Path(__file__).resolve().parents[1]
 """The repository root (holds the example site)."""
@@ -90,8 +105,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Return every file under ``folder`` with its bytes, by relative path, and every
     folder (as ``path/`` with no bytes), so that a left-over empty folder counts too."""
     return {
-        path.relative_to(folder).as_posix() + ("/" if path.is_dir() else ""):
-        b"" if path.is_dir() else path.read_bytes()
+        path.relative_to(folder).as_posix() + ("/" if path.is_dir() else ""): b""
+        if path.is_dir()
+        else path.read_bytes()
         for path in sorted(folder.rglob("*"))
     }
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from conftest import article, column, run_cli, snapshot
+from conftest import PROFILE, article, column, examples, run_cli, snapshot
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, state_file
 
 
@@ -28,8 +28,11 @@ def site_files(count: int = 6) -> dict[str, str]:
     }
     for n in range(count):
         files[f"content/zhxx/yywl/a{n}.md"] = article(
-            f"要闻{n}", f"2024-0{1 + n % 9}-1{n % 10} 09:00", tags=f"[标签{n % 3}]",
-            authors=f"[记者{n % 2}]", body=f"第{n}篇正文，含高速公路。\n\n![图](img.svg)",
+            f"要闻{n}",
+            f"2024-0{1 + n % 9}-1{n % 10} 09:00",
+            tags=f"[标签{n % 3}]",
+            authors=f"[记者{n % 2}]",
+            body=f"第{n}篇正文，含高速公路。\n\n![图](img.svg)",
         )
     files["content/zwgk/b.md"] = article("公告", "2023-05-05", body="[链接](../zhxx/yywl/a0.md)")
     return files
@@ -46,7 +49,9 @@ def clean_build(site: Path, out: Path) -> dict[str, bytes]:
 def test_rebuild_after_edits_equals_clean_build(make_site, tmp_path):
     site = make_site(site_files())
     assert run_cli("build", site, "-q").code == 0
-    (site / "content/zhxx/yywl/a1.md").write_text(article("改过的标题", "2024-02-11 09:00"), "utf-8")
+    (site / "content/zhxx/yywl/a1.md").write_text(
+        article("改过的标题", "2024-02-11 09:00"), "utf-8"
+    )
     (site / "content/zhxx/yywl/a9.md").write_text(article("新增文章", "2024-09-30"), "utf-8")
     (site / "content/zhxx/yywl/a2.md").unlink()
     result = run_cli("build", site)
@@ -74,7 +79,8 @@ def test_unchanged_pages_are_not_rewritten(make_site):
     before = (untouched.stat().st_ino, edited.stat().st_ino)
     (site / "content/zhxx/yywl/a0.md").write_text(
         article("要闻0", "2024-01-10 09:00", tags="[标签0]", authors="[记者0]", body="新的正文。"),
-        "utf-8")
+        "utf-8",
+    )
     result = run_cli("build", site)
     assert " written, " in result.out
     written = int(result.out.split("(")[1].split(" written")[0])
@@ -124,7 +130,8 @@ def test_rebuilds_start_from_the_spare_and_match_a_clean_build(make_site, tmp_pa
     for step, change in enumerate(["edit", "delete", "add", "touch-only"]):
         if change == "edit":
             (site / "content/zhxx/yywl/a1.md").write_text(
-                article("改过的标题", "2024-02-11 09:00"), "utf-8")
+                article("改过的标题", "2024-02-11 09:00"), "utf-8"
+            )
         elif change == "delete":  # the only article of its month: its folder must go too
             (site / "content/zhxx/yywl/a4.md").unlink()
         elif change == "add":
@@ -157,8 +164,7 @@ def test_a_folder_emptied_over_two_builds_is_removed(make_site, tmp_path):
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
-def test_an_edit_rewrites_one_article_shard_and_a_stale_shard_is_never_trusted(
-        make_site, tmp_path):
+def test_an_edit_rewrites_one_article_shard_and_a_stale_shard_is_never_trusted(make_site, tmp_path):
     from provarchive.build import CACHE_DIR
 
     site = make_site(site_files(count=40))
@@ -243,7 +249,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
         (self.site / "site.yaml").write_text(
-            "title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: 2\n", "utf-8")
+            "title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: 2\n", "utf-8"
+        )
         self.counter = 100
         assert run_cli("build", self.site, "-q").code == 0
 
@@ -284,7 +291,9 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         templates.mkdir(exist_ok=True)
         (templates / "list.html").write_text(
             '{% extends "base.html" %}{% block main %}<h1>' + label + "{{ page.title }}</h1>"
-            "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}", "utf-8")
+            "{% for a in articles %}<p>{{ a.title }}</p>{% endfor %}{% endblock %}",
+            "utf-8",
+        )
 
     @rule(seconds=st.sampled_from([5, 3600]))
     def time_passes(self, seconds):
@@ -294,8 +303,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     @rule(per_page=st.sampled_from([2, 3]))
     def change_config(self, per_page):
         (self.site / "site.yaml").write_text(
-            f"title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: {per_page}\n",
-            "utf-8")
+            f"title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: {per_page}\n", "utf-8"
+        )
 
     @invariant()
     def incremental_equals_clean(self):
@@ -311,7 +320,10 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
                 diff = difflib.unified_diff(
                     clean[name].decode("utf-8", "replace").splitlines(),
                     incremental[name].decode("utf-8", "replace").splitlines(),
-                    "clean", "incremental", lineterm="")
+                    "clean",
+                    "incremental",
+                    lineterm="",
+                )
                 raise AssertionError(f"{name} differs:\n" + "\n".join(diff))
 
     def teardown(self):
@@ -320,7 +332,9 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
 
 
 IncrementalMatchesClean.TestCase.settings = settings(
-    max_examples=8, stateful_step_count=6, deadline=None,
+    max_examples=examples(8, deep=200),
+    stateful_step_count=20 if PROFILE == "deep" else 6,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_incremental_build_matches_clean_build = IncrementalMatchesClean.TestCase
@@ -346,7 +360,8 @@ def test_a_lost_body_store_is_healed_not_rendered_empty(make_site, tmp_path):
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text(
         '{% extends "base.html" %}{% block main %}{{ article.body_html | safe }}{% endblock %}',
-        "utf-8")
+        "utf-8",
+    )
     assert run_cli("build", site, "-q").code == 0
     assert "第3篇正文" in (site / "public/zhxx/yywl/202404/a3.html").read_text("utf-8")
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
@@ -360,12 +375,26 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
 
     base = PageSpec(path="a/index.html", template="list.html", kind="term")
     changed = {
-        "path": "b/index.html", "template": "column.html", "kind": "column", "title": "甲",
-        "column": "a", "article": "x.md", "listing": ("x.md",), "pager": Pager(1, 2, "a"),
-        "taxonomy": "tags", "term": "乙", "year": 2024, "month": 5,
-        "links": (("a.html", "2024-05-01"),), "earlier": "y.md", "later": "z.md",
-        "related": ("y.md",), "sections": (("a", ("x.md",)),), "years": ((2024, 1, ((5, 1),)),),
-        "terms": (TermLink("乙", "yi", 1),), "origin": "rule",
+        "path": "b/index.html",
+        "template": "column.html",
+        "kind": "column",
+        "title": "甲",
+        "column": "a",
+        "article": "x.md",
+        "listing": ("x.md",),
+        "pager": Pager(1, 2, "a"),
+        "taxonomy": "tags",
+        "term": "乙",
+        "year": 2024,
+        "month": 5,
+        "links": (("a.html", "2024-05-01"),),
+        "earlier": "y.md",
+        "later": "z.md",
+        "related": ("y.md",),
+        "sections": (("a", ("x.md",)),),
+        "years": ((2024, 1, ((5, 1),)),),
+        "terms": (TermLink("乙", "yi", 1),),
+        "origin": "rule",
     }
     assert set(changed) == {field.name for field in dataclasses.fields(PageSpec)}
     digests = {name: bytes([n]) * 16 for n, name in enumerate(["x.md", "y.md", "z.md"])}
@@ -376,12 +405,15 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     pager = dataclasses.replace(base, pager=Pager(1, 2, "a"))
     for other in (Pager(2, 2, "a"), Pager(1, 3, "a"), Pager(1, 2, "b")):
         assert page_fingerprint(b"salt", pager, digests) != page_fingerprint(
-            b"salt", dataclasses.replace(base, pager=other), digests)
+            b"salt", dataclasses.replace(base, pager=other), digests
+        )
     listing = dataclasses.replace(base, listing=("x.md",))
     assert page_fingerprint(b"salt", listing, digests) != page_fingerprint(
-        b"salt", listing, {**digests, "x.md": b"\xff" * 16})
+        b"salt", listing, {**digests, "x.md": b"\xff" * 16}
+    )
     # the cache keeps specs as their keys: each field comes back (marshal, as the cache)
     import marshal
+
     every = dataclasses.replace(base, **changed)
     assert PageSpec.from_key(marshal.loads(marshal.dumps(every.key()))) == every
     assert PageSpec.from_key(base.key()) == base
@@ -392,15 +424,18 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
             assert page.shows_any(ids) == (not ids.isdisjoint(page.article_ids()))
 
 
-@pytest.mark.parametrize("meta,body", [
-    ({"kicker": "新的引题"}, None),
-    ({"subtitle": "新的副题"}, None),
-    ({"editor": "新编辑"}, None),
-    ({"summary": "另写的摘要。"}, None),
-    ({"original_url": "http://old.example.gov.cn/a.html"}, None),
-    ({}, "完全改写的正文，更长一些。" * 30),
-    ({}, "第3篇正文，含[链接](../../zwgk/b.md)。"),
-])
+@pytest.mark.parametrize(
+    "meta,body",
+    [
+        ({"kicker": "新的引题"}, None),
+        ({"subtitle": "新的副题"}, None),
+        ({"editor": "新编辑"}, None),
+        ({"summary": "另写的摘要。"}, None),
+        ({"original_url": "http://old.example.gov.cn/a.html"}, None),
+        ({}, "完全改写的正文，更长一些。" * 30),
+        ({}, "第3篇正文，含[链接](../../zwgk/b.md)。"),
+    ],
+)
 def test_edits_that_keep_the_page_plan_match_a_clean_build(make_site, tmp_path, meta, body):
     """The graph and plan are reused when no structure field changed: every page showing
     the edited article must still be rendered again."""
@@ -408,8 +443,14 @@ def test_edits_that_keep_the_page_plan_match_a_clean_build(make_site, tmp_path, 
     age(site)
     assert run_cli("build", site, "-q").code == 0
     target = site / "content/zhxx/yywl/a3.md"
-    text = article("要闻3", "2024-04-13 09:00", tags="[标签0]", authors="[记者1]",
-                   body=body or "第3篇正文，含高速公路。\n\n![图](img.svg)", **meta)
+    text = article(
+        "要闻3",
+        "2024-04-13 09:00",
+        tags="[标签0]",
+        authors="[记者1]",
+        body=body or "第3篇正文，含高速公路。\n\n![图](img.svg)",
+        **meta,
+    )
     target.write_text(text, "utf-8")
     result = run_cli("build", site)
     assert result.code == 0, result.err
@@ -417,15 +458,18 @@ def test_edits_that_keep_the_page_plan_match_a_clean_build(make_site, tmp_path, 
 
 
 def test_a_new_title_reaches_templates_through_the_page_spec_too(make_site, tmp_path):
-    site = make_site({
-        **site_files(count=4),
-        "templates/redirect.html": "<title>{{ page.title }}</title>\n",
-        "content/zwgk/b.md": article("公告", "2023-05-05", aliases="[/old/b.asp]"),
-    })
+    site = make_site(
+        {
+            **site_files(count=4),
+            "templates/redirect.html": "<title>{{ page.title }}</title>\n",
+            "content/zwgk/b.md": article("公告", "2023-05-05", aliases="[/old/b.asp]"),
+        }
+    )
     age(site)
     assert run_cli("build", site, "-q").code == 0
     (site / "content/zwgk/b.md").write_text(
-        article("改名的公告", "2023-05-05", aliases="[/old/b.asp]"), "utf-8")
+        article("改名的公告", "2023-05-05", aliases="[/old/b.asp]"), "utf-8"
+    )
     assert run_cli("build", site, "-q").code == 0
     assert (site / "public/old/b.asp").read_text("utf-8") == "<title>改名的公告</title>\n"
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
@@ -438,12 +482,28 @@ def test_the_structure_digest_covers_its_fields():
     from provarchive.digest import STRUCTURE_FIELDS, structure_digest, structure_facts
     from provarchive.model import Article
 
-    base = Article(id="a/x.md", source_path="content/a/x.md", column="a", title="甲",
-                   date=dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc), has_time=True,
-                   slug="x", url="a/202405/x.html")
-    changed = {"id": "a/y.md", "column": "b", "date": base.date + dt.timedelta(minutes=1),
-               "url": "a/y.html", "title": "乙", "tags": ("丙",), "authors": ("丁",),
-               "source": "戊", "aliases": ("/old.html",), "source_path": "content/a/y.md"}
+    base = Article(
+        id="a/x.md",
+        source_path="content/a/x.md",
+        column="a",
+        title="甲",
+        date=dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc),
+        has_time=True,
+        slug="x",
+        url="a/202405/x.html",
+    )
+    changed = {
+        "id": "a/y.md",
+        "column": "b",
+        "date": base.date + dt.timedelta(minutes=1),
+        "url": "a/y.html",
+        "title": "乙",
+        "tags": ("丙",),
+        "authors": ("丁",),
+        "source": "戊",
+        "aliases": ("/old.html",),
+        "source_path": "content/a/y.md",
+    }
     assert set(changed) == set(STRUCTURE_FIELDS)
     seen = {structure_digest(b"", [base])}
     facts = {structure_facts(base)}
@@ -474,8 +534,9 @@ def test_a_cold_build_keeps_stored_bodies_and_adds_new_ones(make_site):
     assert run_cli("build", site, "-q").code == 0
     store = BodyStore(site / ".provarchive-cache")
     stored = store.get(store.keys())
-    (site / "content/zwgk/c.md").write_text(article("新文", "2024-06-01", body="新的正文。"),
-                                           "utf-8")
+    (site / "content/zwgk/c.md").write_text(
+        article("新文", "2024-06-01", body="新的正文。"), "utf-8"
+    )
     assert run_cli("build", site, "-q", "--no-cache").code == 0
     again = store.get(store.keys())
     assert {key: again[key] for key in stored} == stored
@@ -493,25 +554,54 @@ def test_cached_articles_come_back_from_a_shard_file_exactly():
 
     zone = zoneinfo.ZoneInfo("Asia/Shanghai")
     full = Article(
-        id="a/x.md", source_path="content/a/x.md", column="a", title="甲",
-        date=dt.datetime(1988, 9, 11, 1, 30, tzinfo=zone, fold=1), has_time=True, slug="x",
-        url="a/198809/x.html", kicker="引题", subtitle="副题", source="岚山日报",
-        authors=("林晓", "周川"), editor="编辑", tags=("农业",), summary="摘要。",
-        summary_given=True, original_url="http://old.example.gov.cn/a.html",
-        aliases=("/old/a.html",), draft=True, extra={"版次": "第01版", "页": [1, 2.5, None]},
-        text_length=12, toc=((2, "一", "一"),), links=(("b.md", "../b.html"), ("c.md", None)),
-        body_line=9, content_hash="abc",
+        id="a/x.md",
+        source_path="content/a/x.md",
+        column="a",
+        title="甲",
+        date=dt.datetime(1988, 9, 11, 1, 30, tzinfo=zone, fold=1),
+        has_time=True,
+        slug="x",
+        url="a/198809/x.html",
+        kicker="引题",
+        subtitle="副题",
+        source="岚山日报",
+        authors=("林晓", "周川"),
+        editor="编辑",
+        tags=("农业",),
+        summary="摘要。",
+        summary_given=True,
+        original_url="http://old.example.gov.cn/a.html",
+        aliases=("/old/a.html",),
+        draft=True,
+        extra={"版次": "第01版", "页": [1, 2.5, None]},
+        text_length=12,
+        toc=((2, "一", "一"),),
+        links=(("b.md", "../b.html"), ("c.md", None)),
+        body_line=9,
+        content_hash="abc",
     )
-    plain = Article(id="b.md", source_path="content/b.md", column="", title="乙",
-                    date=dt.datetime(2024, 5, 1, tzinfo=zone), has_time=False, slug="b",
-                    url="202405/b.html")
+    plain = Article(
+        id="b.md",
+        source_path="content/b.md",
+        column="",
+        title="乙",
+        date=dt.datetime(2024, 5, 1, tzinfo=zone),
+        has_time=False,
+        slug="b",
+        url="202405/b.html",
+    )
     fixed = dataclasses.replace(plain, id="c.md", date=plain.date.astimezone(dt.timezone.utc))
-    for shard in ({"a/x.md": CachedArticle((1, 2, 3), "abc", full),
-                   "b.md": CachedArticle((4, 5, 6), "def", plain)},
-                  {"c.md": CachedArticle((7, 8, 9), "ghi", fixed)}):
+    for shard in (
+        {
+            "a/x.md": CachedArticle((1, 2, 3), "abc", full),
+            "b.md": CachedArticle((4, 5, 6), "def", plain),
+        },
+        {"c.md": CachedArticle((7, 8, 9), "ghi", fixed)},
+    ):
         stored = pickle.loads(pickle.dumps(_encode_shard(shard)))
         back = _decode_shard(stored)
         assert back == shard
         assert [(e.article.date.tzinfo, e.article.date.fold) for e in back.values()] == [
-            (e.article.date.tzinfo, e.article.date.fold) for e in shard.values()]
+            (e.article.date.tzinfo, e.article.date.fold) for e in shard.values()
+        ]
     assert _encode_shard({"a/x.md": CachedArticle((1, 2, 3), "abc", full)})[0] == "marshal"

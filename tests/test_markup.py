@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
 from provarchive.markup import (
     ODD_WHITESPACE,
     MarkdownRenderer,
@@ -52,7 +53,9 @@ def test_dangerous_link_schemes_are_not_links(target):
 
 
 def test_headings_get_ids_from_their_text_and_a_toc():
-    body = SAFE.render("## 企业成为创新主力军\n\n文。\n\n## 企业成为创新主力军\n\n### 1. 数据，AI 应用\n")
+    body = SAFE.render(
+        "## 企业成为创新主力军\n\n文。\n\n## 企业成为创新主力军\n\n### 1. 数据，AI 应用\n"
+    )
     assert '<h2 id="企业成为创新主力军">' in body.html
     assert '<h2 id="企业成为创新主力军-2">' in body.html
     assert body.toc == (
@@ -126,25 +129,88 @@ def test_emphasis_next_to_chinese_punctuation(source, html):
 
 # Plain prose: rendered without the parser, and exactly as the parser renders it.
 
-_PROSE_PIECES = st.sampled_from([
-    "省", "发展", "创新驱动", "。", "，", "“", "”", "：", "（", "）", "、", "！", "？",
-    "a", "B", "x1", "4.6%", "2023年", "1.", "2)", "10", " ", "  ", "#", "## ", "### ",
-    "####### ", "=", "-", "+", ":", '"', "'", "!", "]", "/", ".", ")", "\n", "\n\n",
-    "\n## ", "\n1. ", "\n- ", "\n===", "\n    ", "\n ", " \n",
-])
+_PROSE_PIECES = st.sampled_from(
+    [
+        "省",
+        "发展",
+        "创新驱动",
+        "。",
+        "，",
+        "“",
+        "”",
+        "：",
+        "（",
+        "）",
+        "、",
+        "！",
+        "？",
+        "a",
+        "B",
+        "x1",
+        "4.6%",
+        "2023年",
+        "1.",
+        "2)",
+        "10",
+        " ",
+        "  ",
+        "#",
+        "## ",
+        "### ",
+        "####### ",
+        "=",
+        "-",
+        "+",
+        ":",
+        '"',
+        "'",
+        "!",
+        "]",
+        "/",
+        ".",
+        ")",
+        "\n",
+        "\n\n",
+        "\n## ",
+        "\n1. ",
+        "\n- ",
+        "\n===",
+        "\n    ",
+        "\n ",
+        " \n",
+    ]
+)
 _ANY_PIECES = _PROSE_PIECES | st.sampled_from(
-    ["*", "**", "_", "~~", "`", "[", "](a.md)", "<b>", "&amp;", "|", "\\", "\t", "\u3000",
-     "\r\n", "\u00a0", "\x00", "\u2028"])
+    [
+        "*",
+        "**",
+        "_",
+        "~~",
+        "`",
+        "[",
+        "](a.md)",
+        "<b>",
+        "&amp;",
+        "|",
+        "\\",
+        "\t",
+        "\u3000",
+        "\r\n",
+        "\u00a0",
+        "\x00",
+        "\u2028",
+    ]
+)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(_PROSE_PIECES, max_size=40).map("".join))
 def test_prose_renders_as_the_parser_does(body):
     fast = render_prose(body)
     assert fast is None or fast == SAFE.render_parsed(body)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_ANY_PIECES, max_size=30).map("".join))
 def test_prose_declines_what_only_the_parser_can_read(body):
     fast = render_prose(body)
@@ -153,19 +219,35 @@ def test_prose_declines_what_only_the_parser_can_read(body):
 
 
 def test_typical_news_bodies_take_the_prose_path():
-    body = ("岚山省今年新建高标准农田八十万亩，\n粮食总产连续三年稳定。\n\n"
-            "## 一、科技赋能\n\n全省推广新品种 12 个，亩产提高 4.6%。\n\n"
-            "2023年以来，\"智慧农机\"覆盖 36 个县。\n")
+    body = (
+        "岚山省今年新建高标准农田八十万亩，\n粮食总产连续三年稳定。\n\n"
+        "## 一、科技赋能\n\n全省推广新品种 12 个，亩产提高 4.6%。\n\n"
+        '2023年以来，"智慧农机"覆盖 36 个县。\n'
+    )
     fast = render_prose(body)
     assert fast is not None and fast == SAFE.render_parsed(body)
     assert fast.toc == ((2, "一科技赋能", "一、科技赋能"),)
     assert fast.html.startswith("<p>岚山省今年新建高标准农田八十万亩，粮食总产连续三年稳定。</p>")
 
 
-@pytest.mark.parametrize("body", [
-    "**一、总体要求**", "a  \nb", "1. 条目", "- 条目", "## 标题 ##", "#话题#", "　　缩进",
-    "甲\n===", "    代码", "| 甲 | 乙 |\n|---|---|", "[链接](a.md)", "a & b", "<b>粗</b>",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "**一、总体要求**",
+        "a  \nb",
+        "1. 条目",
+        "- 条目",
+        "## 标题 ##",
+        "#话题#",
+        "　　缩进",
+        "甲\n===",
+        "    代码",
+        "| 甲 | 乙 |\n|---|---|",
+        "[链接](a.md)",
+        "a & b",
+        "<b>粗</b>",
+    ],
+)
 def test_prose_path_declines_markdown_syntax(body):
     assert render_prose(body) is None
 

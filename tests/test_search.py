@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, article, require_all, run_cli
+from conftest import REPO, article, examples, require_all, run_cli
 from provarchive.search import normalize, shard_of, tokens
 
 HARNESS = Path(__file__).parent / "js" / "query_index.js"
@@ -33,7 +33,11 @@ def query(index_dir: Path, queries: list[str]) -> list[list[dict]]:
     """Run ``queries`` against the index in ``index_dir`` with search.js; results per query."""
     result = subprocess.run(
         [node(), str(HARNESS), str(SEARCH_JS), str(index_dir)],
-        input=json.dumps(queries), capture_output=True, text=True, check=False, timeout=120,
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -41,7 +45,15 @@ def query(index_dir: Path, queries: list[str]) -> list[list[dict]]:
 
 def test_tokens_are_cjk_bigrams_and_words():
     assert list(tokens(normalize("高速公路 5G基站，ＡＢＣ"))) == [
-        "高速", "速公", "公路", "5g", "g基", "基站", "ab", "bc"]
+        "高速",
+        "速公",
+        "公路",
+        "5g",
+        "g基",
+        "基站",
+        "ab",
+        "bc",
+    ]
 
 
 def test_shards_agree_between_python_and_javascript():
@@ -88,17 +100,22 @@ def title_substrings(count: int, seed: int = 20261127) -> list[tuple[str, str]]:
 def test_recall_of_random_title_substrings(example_index):
     picks = title_substrings(50)
     results = query(example_index / "search", [piece for piece, _ in picks])
-    found = sum(url in [r["url"] for r in hits] for (piece, url), hits in zip(picks, results, strict=False))
+    found = sum(
+        url in [r["url"] for r in hits] for (piece, url), hits in zip(picks, results, strict=False)
+    )
     assert found / len(picks) >= 0.95, f"recall {found}/{len(picks)}"
 
 
 def test_substrings_inside_words_are_found_and_titles_rank_first(make_site, tmp_path):
-    site = make_site({
-        "content/a/x.md": article("推动高质量发展", "2024-01-01", body="全省经济稳步增长。"),
-        "content/a/y.md": article("交通建设提速", "2024-02-01",
-                                  body="新建高速公路三条，推动高质量发展。张晓明说。"),
-        "content/a/z.md": article("无关的消息", "2024-03-01", body="今日天气晴朗。"),
-    })
+    site = make_site(
+        {
+            "content/a/x.md": article("推动高质量发展", "2024-01-01", body="全省经济稳步增长。"),
+            "content/a/y.md": article(
+                "交通建设提速", "2024-02-01", body="新建高速公路三条，推动高质量发展。张晓明说。"
+            ),
+            "content/a/z.md": article("无关的消息", "2024-03-01", body="今日天气晴朗。"),
+        }
+    )
     assert run_cli("build", site).code == 0
     quality, road, name, none = query(site / "public/search", ["质量", "公路", "晓明", "火星"])
     assert [r["url"] for r in quality] == ["a/202401/x.html", "a/202402/y.html"]
@@ -126,29 +143,70 @@ def test_search_page_and_box_on_every_page(example_index):
 def test_index_size_per_thousand_articles(example_index):
     files = list((example_index / "search").glob("*.js"))
     size = sum(f.stat().st_size for f in files)
-    articles = json.loads((example_index / "search/meta.js").read_text("utf-8")
-                          .split(",", 1)[1].rsplit(")", 1)[0])["docs"]
+    articles = json.loads(
+        (example_index / "search/meta.js").read_text("utf-8").split(",", 1)[1].rsplit(")", 1)[0]
+    )["docs"]
     # a loose bound that catches an index that stops being proportional to the text
     assert size / articles < 20_000, f"{size / articles:.0f} bytes per article"
 
 
 def test_search_can_be_turned_off(make_site):
-    site = make_site({"content/a/x.md": article("标题")},
-                     config="title: 站\nbase_url: https://a.example/\nsearch: false\n")
+    site = make_site(
+        {"content/a/x.md": article("标题")},
+        config="title: 站\nbase_url: https://a.example/\nsearch: false\n",
+    )
     assert run_cli("build", site, "-q").code == 0
     assert not (site / "public/search.html").exists()
     assert not (site / "public/search").exists()
     assert 'role="search"' not in (site / "public/index.html").read_text("utf-8")
 
 
-_NORMALIZE_PIECES = st.sampled_from([
-    "高速", "公路", "，", "；", "：", "（", "）", "！", "？", "\u3000", "…", "。", "、", "ＡＢ",
-    "５Ｇ", "Ⅱ", "①", "㈱", "ﬁ", "e", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8", "가",
-    "Ä", "İ", "ǅ", " ", "a", "Z", "“", "”", "·", "—", "\uff61", "\u2028", "\u00a0",
-])
+_NORMALIZE_PIECES = st.sampled_from(
+    [
+        "高速",
+        "公路",
+        "，",
+        "；",
+        "：",
+        "（",
+        "）",
+        "！",
+        "？",
+        "\u3000",
+        "…",
+        "。",
+        "、",
+        "ＡＢ",
+        "５Ｇ",
+        "Ⅱ",
+        "①",
+        "㈱",
+        "ﬁ",
+        "e",
+        "\u0301",
+        "\u0327",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        "가",
+        "Ä",
+        "İ",
+        "ǅ",
+        " ",
+        "a",
+        "Z",
+        "“",
+        "”",
+        "·",
+        "—",
+        "\uff61",
+        "\u2028",
+        "\u00a0",
+    ]
+)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(_NORMALIZE_PIECES, max_size=30).map("".join))
 def test_normalize_is_nfkc_then_lower_case(text):
     assert normalize(text) == unicodedata.normalize("NFKC", text).lower()

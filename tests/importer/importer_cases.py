@@ -23,8 +23,18 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 SEEDS = REPO / ".." / "shared" / "seeds"
 FIELDS = (
-    "breadcrumb", "column", "title", "kicker", "subtitle", "date", "time", "source", "authors",
-    "editor", "body", "warnings",
+    "breadcrumb",
+    "column",
+    "title",
+    "kicker",
+    "subtitle",
+    "date",
+    "time",
+    "source",
+    "authors",
+    "editor",
+    "body",
+    "warnings",
 )
 EXTRA_FIELDS = ("original_url", "encoding")
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEEDS, column, run_cli, snapshot
+from conftest import REPO, SEEDS, column, examples, run_cli, snapshot
 from provarchive.articles import validate_front_matter
 from provarchive.errors import OutputError, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
@@ -117,10 +117,12 @@ def test_breadcrumb_columns_get_pinyin_folders(make_site, tmp_path):
 
 
 def test_existing_column_folders_are_reused_by_title(make_site, tmp_path):
-    site = make_site({
-        "content/zhxx/_column.yaml": column("综合资讯"),
-        "content/zhxx/yywl/_column.yaml": column("要闻要论"),
-    })
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/yywl/_column.yaml": column("要闻要论"),
+        }
+    )
     (source,) = write_pages(tmp_path / "in", {"a.txt": page()})
     report = expect_ok(import_pages([source], site))
     assert [e.kind for e in report.created] == ["article"]
@@ -170,16 +172,21 @@ def test_legacy_segments_are_used_only_when_they_line_up(make_site, tmp_path):
     url = "http://www.lanshan-example.gov.cn/news/2023/07/09/987.html"
     (source,) = write_pages(tmp_path / "in", {"a.txt": page(url=url)})
     report = expect_ok(import_pages([source], site))
-    assert report.created[-1].content_path == "content/zong-he-zi-xun/yao-wen-yao-lun/t20230709_987.md"
+    assert (
+        report.created[-1].content_path == "content/zong-he-zi-xun/yao-wen-yao-lun/t20230709_987.md"
+    )
 
 
 def test_taken_and_reserved_folder_names_are_not_reused(make_site, tmp_path):
     site = make_site({"content/zong-he-zi-xun/_column.yaml": column("其他栏目")})
     url = "http://www.lanshan-example.gov.cn/tags/202307/t20230709_77.shtml"
-    sources = write_pages(tmp_path / "in", {
-        "a.txt": page(),
-        "b.txt": page(title="岚山省发布最新标签新闻", crumbs=("首页", "标签新闻"), url=url),
-    })
+    sources = write_pages(
+        tmp_path / "in",
+        {
+            "a.txt": page(),
+            "b.txt": page(title="岚山省发布最新标签新闻", crumbs=("首页", "标签新闻"), url=url),
+        },
+    )
     report = expect_ok(import_pages(sources, site))
     paths = [e.content_path for e in report.created if e.kind == "article"]
     assert paths[0].startswith("content/zong-he-zi-xun-2/yao-wen-yao-lun/")
@@ -197,7 +204,8 @@ def test_column_option_wins(make_site):
     site = make_site({"content/zhxx/_column.yaml": column("综合资讯")})
     report = expect_ok(import_pages([FULL, COUNTY], site, column="/zhxx/"))
     assert [e.content_path for e in report.created] == [
-        "content/zhxx/t20230709_123456.md", "content/zhxx/t20231012_765432.md",
+        "content/zhxx/t20230709_123456.md",
+        "content/zhxx/t20231012_765432.md",
     ]
 
 
@@ -225,7 +233,9 @@ def test_column_line_names_the_column_without_breadcrumb(make_site):
     site = make_site({})
     report = expect_ok(import_pages([PAGES / "column_line.txt"], site))
     assert report.created[0].content_path == "content/tong-zhi-gong-gao/_column.yaml"
-    assert (site / "content/tong-zhi-gong-gao/_column.yaml").read_text("utf-8") == "title: 通知公告\n"
+    assert (site / "content/tong-zhi-gong-gao/_column.yaml").read_text(
+        "utf-8"
+    ) == "title: 通知公告\n"
 
 
 def test_pages_naming_no_column_go_to_imported(make_site):
@@ -292,7 +302,9 @@ def test_alias_left_out_when_the_article_page_is_at_the_legacy_address(make_site
 
 def test_alias_already_used_by_another_article_is_left_out(make_site, tmp_path):
     alias = "/zhxx/yywl/202307/t20230709_123456.shtml"
-    site = make_site({"content/a/x.md": f"---\ntitle: 旧文\ndate: 2020-01-01\naliases: [{alias}]\n---\n"})
+    site = make_site(
+        {"content/a/x.md": f"---\ntitle: 旧文\ndate: 2020-01-01\naliases: [{alias}]\n---\n"}
+    )
     report = expect_ok(import_pages([FULL], site))
     meta = meta_of(site / report.created[-1].content_path)
     assert "aliases" not in meta
@@ -300,11 +312,18 @@ def test_alias_already_used_by_another_article_is_left_out(make_site, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "value", ["2023", "2023-07-09", "yes", "null", "on", "1.5", "- 岚山", "岚山: 新闻", "#1", "'引号'"]
+    "value",
+    ["2023", "2023-07-09", "yes", "null", "on", "1.5", "- 岚山", "岚山: 新闻", "#1", "'引号'"],
 )
 def test_values_that_look_like_other_types_stay_text(value):
-    fields = {"title": value, "kicker": f"{value}\n{value}", "date": "2023-07-09", "source": value,
-              "authors": [value, "王明"], "editor": value}
+    fields = {
+        "title": value,
+        "kicker": f"{value}\n{value}",
+        "date": "2023-07-09",
+        "source": value,
+        "authors": [value, "王明"],
+        "editor": value,
+    }
     text = article_text(fields, "正文。")
     meta = split_front_matter(text, "a.md").meta
     validate_front_matter(meta, "a.md", CONFIG)
@@ -343,7 +362,9 @@ def test_reimport_updates_an_unmodified_article_in_place(make_site, tmp_path):
     site = make_site({})
     url = "http://www.lanshan-example.gov.cn/zhxx/yywl/202307/t20230709_42.shtml"
     (first,) = write_pages(tmp_path / "v1", {"a.txt": page(url=url)})
-    (second,) = write_pages(tmp_path / "v2", {"a.txt": page(url=url, body=PARAGRAPH + "\n\n" + PARAGRAPH)})
+    (second,) = write_pages(
+        tmp_path / "v2", {"a.txt": page(url=url, body=PARAGRAPH + "\n\n" + PARAGRAPH)}
+    )
     expect_ok(import_pages([first], site))
     report = expect_ok(import_pages([second], site))
     assert [(e.action, e.content_path) for e in report.entries] == [
@@ -370,14 +391,23 @@ def test_edited_article_is_not_overwritten_unless_forced(make_site, tmp_path):
     site = make_site({})
     url = "http://www.lanshan-example.gov.cn/zhxx/yywl/202307/t20230709_42.shtml"
     (first,) = write_pages(tmp_path / "v1", {"a.txt": page(url=url)})
-    (second,) = write_pages(tmp_path / "v2", {"a.txt": page(url=url, body="更新后的正文内容，岚山省各地持续推进重点工作。")})
+    (second,) = write_pages(
+        tmp_path / "v2",
+        {"a.txt": page(url=url, body="更新后的正文内容，岚山省各地持续推进重点工作。")},
+    )
     expect_ok(import_pages([first], site))
     target = site / "content/zhxx/yywl/t20230709_42.md"
-    edited = target.read_text("utf-8").replace("来源", "来源").replace(PARAGRAPH, PARAGRAPH + "（编者补充）")
+    edited = (
+        target.read_text("utf-8")
+        .replace("来源", "来源")
+        .replace(PARAGRAPH, PARAGRAPH + "（编者补充）")
+    )
     target.write_text(edited, encoding="utf-8")
 
     report = expect_ok(import_pages([second], site))
-    assert [(e.action, e.content_path) for e in report.entries] == [("skip", "content/zhxx/yywl/t20230709_42.md")]
+    assert [(e.action, e.content_path) for e in report.entries] == [
+        ("skip", "content/zhxx/yywl/t20230709_42.md")
+    ]
     assert [str(w) for w in report.warnings] == [
         f"{target}: warning: edited since it was imported; not overwritten (use --force to replace it)"
     ]
@@ -401,11 +431,18 @@ def test_hand_written_article_at_the_same_path_is_not_overwritten(make_site, tmp
 
 def test_two_pages_for_one_file_get_a_numbered_suffix(make_site, tmp_path):
     site = make_site({})
-    sources = write_pages(tmp_path / "in", {"a.txt": page(), "b.txt": page(body="另一篇内容完全不同的文章正文，讲述岚山省的另一件事情。")})
+    sources = write_pages(
+        tmp_path / "in",
+        {
+            "a.txt": page(),
+            "b.txt": page(body="另一篇内容完全不同的文章正文，讲述岚山省的另一件事情。"),
+        },
+    )
     report = expect_ok(import_pages(sources, site, column="x"))
     stem = f"t20230709_{short_hash('岚山省召开秋季农业生产工作会议', '2023-07-09')}"
     assert [e.content_path for e in report.created if e.kind == "article"] == [
-        f"content/x/{stem}.md", f"content/x/{stem}_2.md",
+        f"content/x/{stem}.md",
+        f"content/x/{stem}_2.md",
     ]
     assert run_cli("build", site).code == 0
 
@@ -413,10 +450,15 @@ def test_two_pages_for_one_file_get_a_numbered_suffix(make_site, tmp_path):
 def test_same_original_url_twice_the_later_page_wins(make_site, tmp_path):
     site = make_site({})
     url = "http://www.lanshan-example.gov.cn/zhxx/yywl/202307/t20230709_42.shtml"
-    sources = write_pages(tmp_path / "in", {
-        "a.txt": page(url=url),
-        "b.txt": page(url=url, date="2023-07-10", body="后抓取的版本正文，岚山省各地持续推进重点工作。"),
-    })
+    sources = write_pages(
+        tmp_path / "in",
+        {
+            "a.txt": page(url=url),
+            "b.txt": page(
+                url=url, date="2023-07-10", body="后抓取的版本正文，岚山省各地持续推进重点工作。"
+            ),
+        },
+    )
     report = expect_ok(import_pages(sources, site))
     assert [e.content_path for e in report.created if e.kind == "article"] == [
         "content/zhxx/yywl/t20230709_42.md"
@@ -466,11 +508,14 @@ def make_previous_import(make_site, tmp_path) -> tuple[Path, list[Path]]:
     url = "http://www.lanshan-example.gov.cn/zhxx/yywl/202307/t20230709_42.shtml"
     (first,) = write_pages(tmp_path / "v1", {"a.txt": page(url=url)})
     expect_ok(import_pages([first], site))
-    sources = write_pages(tmp_path / "v2", {
-        "a.txt": page(url=url, body="更新后的正文内容，岚山省各地持续推进重点工作。"),
-        "b.txt": page(title="岚山省新建城市书房一百家", crumbs=("首页", "文化", "阅读")),
-        "c.txt": b"   \n\n  ",
-    })
+    sources = write_pages(
+        tmp_path / "v2",
+        {
+            "a.txt": page(url=url, body="更新后的正文内容，岚山省各地持续推进重点工作。"),
+            "b.txt": page(title="岚山省新建城市书房一百家", crumbs=("首页", "文化", "阅读")),
+            "c.txt": b"   \n\n  ",
+        },
+    )
     return site, sources
 
 
@@ -482,7 +527,9 @@ def test_failed_import_leaves_content_as_it_was(make_site, tmp_path):
     assert [str(e) for e in report.errors] == [f"{sources[2]}: error: empty page"]
     assert snapshot(site / "content") == before
     assert sorted(p.name for p in (site / "content").iterdir()) == ["zhxx"]
-    assert format_report(report).startswith("nothing was imported: 1 error (fix them, or pass --keep-going")
+    assert format_report(report).startswith(
+        "nothing was imported: 1 error (fix them, or pass --keep-going"
+    )
 
 
 def test_keep_going_imports_the_other_pages(make_site, tmp_path):
@@ -491,7 +538,10 @@ def test_keep_going_imports_the_other_pages(make_site, tmp_path):
     assert len(report.errors) == 1 and not report.blocked
     assert [(e.action, e.content_path) for e in report.entries if e.kind == "article"] == [
         ("update", "content/zhxx/yywl/t20230709_42.md"),
-        ("create", f"content/wen-hua/yue-du/t20230709_{short_hash('岚山省新建城市书房一百家', '2023-07-09')}.md"),
+        (
+            "create",
+            f"content/wen-hua/yue-du/t20230709_{short_hash('岚山省新建城市书房一百家', '2023-07-09')}.md",
+        ),
     ]
     assert format_report(report).endswith("2 new columns; 1 error")
 
@@ -559,16 +609,22 @@ def test_page_without_a_date_is_an_error(make_site):
 def test_missing_source_and_missing_site(make_site, tmp_path):
     site = make_site({})
     report = import_pages([tmp_path / "nope.txt"], site)
-    assert [str(e) for e in report.errors] == [f"{tmp_path / 'nope.txt'}: error: no such file or folder"]
+    assert [str(e) for e in report.errors] == [
+        f"{tmp_path / 'nope.txt'}: error: no such file or folder"
+    ]
     report = import_pages([FULL], tmp_path / "empty-dir-that-is-missing")
     assert "no such site folder" in str(report.errors[0])
 
 
 def test_folders_are_walked_sorted_for_page_files(tmp_path):
     write_pages(tmp_path / "in" / "sub", {"d": b"x", "e.SHTML": b"x", "f.md": b"x"})
-    write_pages(tmp_path / "in", {"b.html": b"x", "a.txt": b"x", ".hidden.txt": b"x", "c.jpg": b"x"})
+    write_pages(
+        tmp_path / "in", {"b.html": b"x", "a.txt": b"x", ".hidden.txt": b"x", "c.jpg": b"x"}
+    )
     write_pages(tmp_path / "in" / ".git", {"g.txt": b"x"})
-    pages, errors = read_sources([tmp_path / "in", tmp_path / "in" / "a.txt", tmp_path / "in" / "c.jpg"])
+    pages, errors = read_sources(
+        [tmp_path / "in", tmp_path / "in" / "a.txt", tmp_path / "in" / "c.jpg"]
+    )
     names = [Path(name).relative_to(tmp_path / "in").as_posix() for name, _ in pages]
     assert names == ["a.txt", "b.html", "sub/d", "sub/e.SHTML", "c.jpg"] and errors == []
 
@@ -579,13 +635,20 @@ def test_folders_are_walked_sorted_for_page_files(tmp_path):
 def test_escape_body():
     body = "a <b> & c\n\n![图 <1>](/images/a&b.jpg)\n\n\\> 引用\n\n代码 `x<y` 与 \\\\<z"
     assert escape_body(body).split("\n") == [
-        "a &lt;b&gt; &amp; c", "", "![图 <1>](/images/a&b.jpg)", "", "&gt; 引用", "",
+        "a &lt;b&gt; &amp; c",
+        "",
+        "![图 <1>](/images/a&b.jpg)",
+        "",
+        "&gt; 引用",
+        "",
         "代码 \\`x&lt;y\\` 与 \\\\&lt;z",
     ]
 
 
 def test_raw_html_is_shown_as_text_even_when_the_site_allows_html(make_site):
-    site = make_site({}, config="title: 测试\nbase_url: https://x.example.gov.cn/\nmarkdown: {html: true}\n")
+    site = make_site(
+        {}, config="title: 测试\nbase_url: https://x.example.gov.cn/\nmarkdown: {html: true}\n"
+    )
     expect_ok(import_pages([FULL, COUNTY], site))
     text = (site / "content/zhxx/yywl/t20230709_123456.md").read_text("utf-8")
     assert '&lt;script&gt;alert("岚山")&lt;/script&gt;' in text and "A&amp;B" in text
@@ -610,7 +673,10 @@ def test_imported_site_builds_and_shows_every_field(make_site):
         '<p class="kicker">全省上下干部群众热议省委全会精神</p>',
         '<h1 class="article-title">凝心聚力推动岚山高质量发展</h1>',
         '<p class="subtitle">来自各市县的报道</p>',
-        ">2023-07-09 15:33</time>", ">岚山日报</a>", ">林晓岚</a>", ">周子墨</a>",
+        ">2023-07-09 15:33</time>",
+        ">岚山日报</a>",
+        ">林晓岚</a>",
+        ">周子墨</a>",
         "责任编辑：宋清和",
     ]:
         assert shown in html
@@ -625,7 +691,9 @@ def test_seed_page_imports_and_builds(make_site):
     site = make_site({})
     report = expect_ok(import_pages([SEEDS / "000_139d6f125a4d7ad2.txt"], site))
     article = site / report.created[-1].content_path
-    assert report.created[-1].content_path.startswith("content/zong-he-zi-xun/yao-wen-yao-lun/t20230709_")
+    assert report.created[-1].content_path.startswith(
+        "content/zong-he-zi-xun/yao-wen-yao-lun/t20230709_"
+    )
     meta = meta_of(article)
     assert meta["kicker"] == "习近平总书记在江苏考察时重要讲话激励我省广大干部群众"
     assert meta["date"] == "2023-07-09"
@@ -635,20 +703,72 @@ def test_seed_page_imports_and_builds(make_site):
 # --- properties --------------------------------------------------------------------------
 
 FRAGMENTS = [
-    "当前位置：", "首页", " > ", ">>", "正文", "发布时间：", "2023-07-09", "10:04", "2023年7月9日",
-    "来源：", "岚山日报", "作者：", "记者 王某", "责任编辑：", "原文链接：", "http://a.example.gov.cn/",
-    "zhxx/202307/t20230709_1.shtml", "栏目：", "——", "。", "，", "\n", "\n\n", "　　", "<p>", "</p>",
-    "<script>", "&", "`", "\\", "![a](b.jpg)", "## ", "- ", "#", ": ", "'", '"', "\x00", "\u2028",
-    "\ufeff", "\r\n", "yes", "null", "1.5", "---", "...", "archives", "_", "..", "/",
+    "当前位置：",
+    "首页",
+    " > ",
+    ">>",
+    "正文",
+    "发布时间：",
+    "2023-07-09",
+    "10:04",
+    "2023年7月9日",
+    "来源：",
+    "岚山日报",
+    "作者：",
+    "记者 王某",
+    "责任编辑：",
+    "原文链接：",
+    "http://a.example.gov.cn/",
+    "zhxx/202307/t20230709_1.shtml",
+    "栏目：",
+    "——",
+    "。",
+    "，",
+    "\n",
+    "\n\n",
+    "　　",
+    "<p>",
+    "</p>",
+    "<script>",
+    "&",
+    "`",
+    "\\",
+    "![a](b.jpg)",
+    "## ",
+    "- ",
+    "#",
+    ": ",
+    "'",
+    '"',
+    "\x00",
+    "\u2028",
+    "\ufeff",
+    "\r\n",
+    "yes",
+    "null",
+    "1.5",
+    "---",
+    "...",
+    "archives",
+    "_",
+    "..",
+    "/",
 ]
-page_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=40).map("".join)
-short_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=6).map("".join)
+page_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=40).map(
+    "".join
+)
+short_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=6).map(
+    "".join
+)
 shaped_page = st.builds(
     lambda title, crumbs, body, url: page(title, tuple(crumbs), "2023-07-09", url, body).decode(),
     title=short_text.map(lambda text: f"岚山{text}新闻"),
     crumbs=st.lists(short_text, max_size=4),
     body=page_text.map(lambda text: PARAGRAPH + text),
-    url=st.none() | st.sampled_from(FRAGMENTS).map(lambda f: f"http://www.lanshan-example.gov.cn/{f}/x/202307/t20230709_1.shtml"),
+    url=st.none()
+    | st.sampled_from(FRAGMENTS).map(
+        lambda f: f"http://www.lanshan-example.gov.cn/{f}/x/202307/t20230709_1.shtml"
+    ),
 )
 
 
@@ -661,8 +781,15 @@ def property_site(tmp_path_factory) -> Path:
     return site
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(page_text | shaped_page, min_size=1, max_size=3), encoding=st.sampled_from(["utf-8", "gb18030"]))
+@settings(
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    texts=st.lists(page_text | shaped_page, min_size=1, max_size=3),
+    encoding=st.sampled_from(["utf-8", "gb18030"]),
+)
 def test_planning_any_text_raises_only_our_errors(property_site, texts, encoding):
     pages = [(f"p{i}.txt", text.encode(encoding, errors="ignore")) for i, text in enumerate(texts)]
     try:
@@ -681,17 +808,46 @@ def test_planning_any_text_raises_only_our_errors(property_site, texts, encoding
         validate_front_matter(split.meta, planned.content_path, CONFIG)
         assert is_unmodified(planned.text)
         tags = set(re.findall(r"<(/?[a-zA-Z][a-zA-Z0-9]*)", renderer.render(split.body).html))
-        assert tags <= {"p", "/p", "h2", "/h2", "img", "br", "em", "/em", "strong", "/strong",
-                        "a", "/a", "del", "/del", "hr", "ul", "/ul", "ol", "/ol", "li", "/li",
-                        "h1", "/h1", "blockquote", "/blockquote"}, tags
+        assert tags <= {
+            "p",
+            "/p",
+            "h2",
+            "/h2",
+            "img",
+            "br",
+            "em",
+            "/em",
+            "strong",
+            "/strong",
+            "a",
+            "/a",
+            "del",
+            "/del",
+            "hr",
+            "ul",
+            "/ul",
+            "ol",
+            "/ol",
+            "li",
+            "/li",
+            "h1",
+            "/h1",
+            "blockquote",
+            "/blockquote",
+        }, tags
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=st.text(), lines=st.text(), names=st.lists(st.text(max_size=8), max_size=4))
 def test_front_matter_values_round_trip(value, lines, names):
     title = clean_line(value) or "标题"
-    fields = {"title": title, "kicker": clean_lines(lines), "date": "2023-07-09",
-              "source": clean_line(value), "authors": clean_names(names)}
+    fields = {
+        "title": title,
+        "kicker": clean_lines(lines),
+        "date": "2023-07-09",
+        "source": clean_line(value),
+        "authors": clean_names(names),
+    }
     meta = split_front_matter(article_text(fields, escape_body(value)), "a.md").meta
     validate_front_matter(meta, "a.md", CONFIG)
     assert meta["title"] == title

@@ -27,7 +27,10 @@ from provarchive.importer.titles import split_headline, strip_title_tags
 @pytest.mark.parametrize(
     ("line", "crumbs"),
     [
-        ("当前位置: 本站首页 >> 综合资讯 >> 要闻要论 >> 正文", ("本站首页", "综合资讯", "要闻要论")),
+        (
+            "当前位置: 本站首页 >> 综合资讯 >> 要闻要论 >> 正文",
+            ("本站首页", "综合资讯", "要闻要论"),
+        ),
         ("您当前的位置：首 页 > 政务公开 >", ("首页", "政务公开")),
         ("您现在的位置:首页->新闻->本地", ("首页", "新闻", "本地")),
         ("所在位置 首页 - > 工作动态", ("首页", "工作动态")),
@@ -101,9 +104,17 @@ def test_chrome_fragments_are_removed() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "字号: 大 中 小", "打印本页 关闭窗口", "分享到:", "【纠错】", "扫一扫在手机打开当前页",
-        "首页 | 新闻 | 政务 | 服务", "版权所有：岚山省人民政府", "今天是2024年5月8日 星期三",
-        "抓取时间：2024-05-08 12:00:00", "岚山省人民政府门户网站", "点击数:",
+        "字号: 大 中 小",
+        "打印本页 关闭窗口",
+        "分享到:",
+        "【纠错】",
+        "扫一扫在手机打开当前页",
+        "首页 | 新闻 | 政务 | 服务",
+        "版权所有：岚山省人民政府",
+        "今天是2024年5月8日 星期三",
+        "抓取时间：2024-05-08 12:00:00",
+        "岚山省人民政府门户网站",
+        "点击数:",
     ],
 )
 def test_chrome_lines(line: str) -> None:
@@ -120,7 +131,10 @@ def test_bylines() -> None:
     assert byline_line_names("文/图 韩梅") == ["韩梅"]
     assert byline_line_names("新华社记者") == []
     assert byline_line_names("王晓岚 李明轩") is None
-    assert trailing_byline("全文结束。(文/邓子墨 摄/许安然)") == ("全文结束。", ["邓子墨", "许安然"])
+    assert trailing_byline("全文结束。(文/邓子墨 摄/许安然)") == (
+        "全文结束。",
+        ["邓子墨", "许安然"],
+    )
     assert trailing_byline("全文结束。（钱多多）") == ("全文结束。", ["钱多多"])
     assert trailing_byline("全文结束。（岚山日报）") is None
     assert trailing_byline("全文结束。(完)") is None
@@ -148,26 +162,50 @@ def test_editor_priority() -> None:
 
 
 def test_title_tags() -> None:
-    assert strip_title_tags("【快讯】岚山观察丨青禾县跻身十强 -- 岚山新闻网") == "岚山观察丨青禾县跻身十强"
+    assert (
+        strip_title_tags("【快讯】岚山观察丨青禾县跻身十强 -- 岚山新闻网")
+        == "岚山观察丨青禾县跻身十强"
+    )
     assert strip_title_tags("[组图]云溪古镇迎来旅游高峰") == "云溪古镇迎来旅游高峰"
     assert strip_title_tags("云溪古镇迎来旅游高峰（图）") == "云溪古镇迎来旅游高峰"
 
 
 def test_headline_dash_forms() -> None:
     long_kicker = split_headline(["学习贯彻全省经济工作会议精神激励广大干部群众—— 奋力前行"], [])
-    assert (long_kicker.kicker, long_kicker.title) == ("学习贯彻全省经济工作会议精神激励广大干部群众", "奋力前行")
+    assert (long_kicker.kicker, long_kicker.title) == (
+        "学习贯彻全省经济工作会议精神激励广大干部群众",
+        "奋力前行",
+    )
     elaboration = split_headline(["扎根深山的乡村教师——记石门小学教师何青山"], [])
-    assert (elaboration.title, elaboration.subtitle) == ("扎根深山的乡村教师", "记石门小学教师何青山")
+    assert (elaboration.title, elaboration.subtitle) == (
+        "扎根深山的乡村教师",
+        "记石门小学教师何青山",
+    )
     hinted = split_headline(["岚州召开大会——推动营商环境再优化"], ["推动营商环境再优化"])
-    assert (hinted.kicker, hinted.title, hinted.warnings) == ("岚州召开大会", "推动营商环境再优化", ())
+    assert (hinted.kicker, hinted.title, hinted.warnings) == (
+        "岚州召开大会",
+        "推动营商环境再优化",
+        (),
+    )
     unsure = split_headline(["岚州市召开优化营商环境大会——推动民营经济实现高质量发展"], [])
     assert unsure.title == "岚州市召开优化营商环境大会" and unsure.warnings
 
 
 def test_subheadings() -> None:
     long = "这是一段足够长的正文内容，用来确认前后都是正文段落而不是标题行，所以要写得长一些。"
-    lines = [long, "一、抓好农资储备供应", long, "图为村民插秧。记者 王晓岚 摄", long,
-             "集聚创新要素,充分激发创新活力", long, "他说：", long, "地点：岚州市图书馆", long]
+    lines = [
+        long,
+        "一、抓好农资储备供应",
+        long,
+        "图为村民插秧。记者 王晓岚 摄",
+        long,
+        "集聚创新要素,充分激发创新活力",
+        long,
+        "他说：",
+        long,
+        "地点：岚州市图书馆",
+        long,
+    ]
     assert find_subheadings(lines) == {1, 5}
     assert is_caption("▲ 村民在插秧")
     hashed = "#岚州 这是一段以井号开头的很长的正文内容，确认它在 Markdown 里会被转义。"
@@ -190,12 +228,12 @@ def test_decode_meta_charset_gbk() -> None:
 
 def test_html_region_and_canonical() -> None:
     html = (
-        '<html><head><title>岚州市召开会议_岚州市政府</title>'
+        "<html><head><title>岚州市召开会议_岚州市政府</title>"
         '<link rel="canonical" href="https://example.org/a.html"></head><body>'
         '<nav>首页 新闻</nav><div class="position">当前位置：首页 &gt; 新闻</div>'
         '<div class="art"><h1>岚州市召开会议</h1><div>发布时间：2023-07-09</div>'
         '<div class="con"><p>第一段正文内容比较长，讲述会议的主要情况和安排。</p>'
-        '<p>第二段正文内容也比较长，说明下一步的工作要求。</p></div></div>'
+        "<p>第二段正文内容也比较长，说明下一步的工作要求。</p></div></div>"
         '<script>document.write("x")</script><footer>版权所有</footer></body></html>'
     )
     assert looks_like_html(html)
@@ -218,10 +256,16 @@ def test_empty_pages_raise_parse_error(data: bytes) -> None:
 
 
 def test_summary_has_chinese_labels() -> None:
-    page = parse_text("岚州市召开会议\n发布时间：2023-07-09\n正文内容足够长，这是第一段正文。", "a.txt")
+    page = parse_text(
+        "岚州市召开会议\n发布时间：2023-07-09\n正文内容足够长，这是第一段正文。", "a.txt"
+    )
     summary = format_summary(page, "a.txt")
     assert summary.splitlines()[:5] == [
-        "文件: a.txt", "面包屑: —", "栏目: —", "引题: —", "主题: 岚州市召开会议",
+        "文件: a.txt",
+        "面包屑: —",
+        "栏目: —",
+        "引题: —",
+        "主题: 岚州市召开会议",
     ]
     assert "日期: 2023-07-09" in summary
 
