@@ -16,66 +16,154 @@ GOOD = {
 
 # (name, files to add or replace, expected message fragment with its location)
 BAD_INPUTS = [
-    ("yaml syntax", {"content/zhxx/b.md": "---\ntitle: [未闭合\ndate: 2024-01-01\n---\n"},
-     "b.md:3: error: front matter:"),
-    ("front matter not closed", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\n"},
-     "b.md:1: error: front matter is not closed"),
+    (
+        "yaml syntax",
+        {"content/zhxx/b.md": "---\ntitle: [未闭合\ndate: 2024-01-01\n---\n"},
+        "b.md:3: error: front matter:",
+    ),
+    (
+        "front matter not closed",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\n"},
+        "b.md:1: error: front matter is not closed",
+    ),
     ("no front matter", {"content/zhxx/b.md": "只有正文。\n"}, "b.md:1: error: no front matter"),
-    ("python tag", {"content/zhxx/b.md": "---\ntitle: !!python/object/apply:os.system [ls]\n"
-                                          "date: 2024-01-01\n---\n"},
-     "b.md:2: error: front matter: YAML tags"),
-    ("billion laughs", {"content/zhxx/b.md": "---\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
-                                               "title: 甲\ndate: 2024-01-01\n---\n"},
-     "b.md:3: error: anchors and aliases (& and *) are not allowed"),
-    ("duplicate key", {"content/zhxx/b.md": "---\ntitle: 甲\ntitle: 乙\ndate: 2024-01-01\n---\n"},
-     "b.md:3: error: duplicate key 'title' (first on line 2)"),
-    ("missing title", {"content/zhxx/b.md": "---\ndate: 2024-01-01\n---\n"},
-     "b.md:1: error: missing 'title'"),
-    ("empty title", {"content/zhxx/b.md": "---\ntitle: ''\ndate: 2024-01-01\n---\n"},
-     "b.md:2: error: 'title' must not be empty"),
-    ("no date", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 去年\n---\n"},
-     "b.md:3: error: 'date' must look like 2023-07-09"),
-    ("date out of range", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 3023-01-01\n---\n"},
-     "b.md:3: error: 'date' year 3023 is out of range"),
-    ("authors: 5", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\nauthors: 5\n---\n"},
-     "b.md:4: error: 'authors' must be a list of text"),
-    ("tags: 科技", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\ntags: 科技\n---\n"},
-     "b.md:4: error: 'tags' must be a list of text"),
-    ("draft: 'no'", {"content/zhxx/b.md": '---\ntitle: 甲\ndate: 2024-01-01\ndraft: "no"\n---\n'},
-     "b.md:4: error: 'draft' must be true or false"),
-    ("unknown key", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\nsorce: 报\n---\n"},
-     "b.md:4: error: unknown key 'sorce' (did you mean 'source'?)"),
-    ("not utf-8", {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\n---\n".encode("gbk")},
-     "b.md:2: error: the file is not UTF-8 text"),
-    ("nul bytes", {"content/zhxx/b.md": b"---\ntitle: \x00\n---\n"},
-     "b.md:1: error: the file contains NUL bytes"),
+    (
+        "python tag",
+        {
+            "content/zhxx/b.md": "---\ntitle: !!python/object/apply:os.system [ls]\n"
+            "date: 2024-01-01\n---\n"
+        },
+        "b.md:2: error: front matter: YAML tags",
+    ),
+    (
+        "billion laughs",
+        {
+            "content/zhxx/b.md": "---\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+            "title: 甲\ndate: 2024-01-01\n---\n"
+        },
+        "b.md:3: error: anchors and aliases (& and *) are not allowed",
+    ),
+    (
+        "duplicate key",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ntitle: 乙\ndate: 2024-01-01\n---\n"},
+        "b.md:3: error: duplicate key 'title' (first on line 2)",
+    ),
+    (
+        "missing title",
+        {"content/zhxx/b.md": "---\ndate: 2024-01-01\n---\n"},
+        "b.md:1: error: missing 'title'",
+    ),
+    (
+        "empty title",
+        {"content/zhxx/b.md": "---\ntitle: ''\ndate: 2024-01-01\n---\n"},
+        "b.md:2: error: 'title' must not be empty",
+    ),
+    (
+        "no date",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 去年\n---\n"},
+        "b.md:3: error: 'date' must look like 2023-07-09",
+    ),
+    (
+        "date out of range",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 3023-01-01\n---\n"},
+        "b.md:3: error: 'date' year 3023 is out of range",
+    ),
+    (
+        "authors: 5",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\nauthors: 5\n---\n"},
+        "b.md:4: error: 'authors' must be a list of text",
+    ),
+    (
+        "tags: 科技",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\ntags: 科技\n---\n"},
+        "b.md:4: error: 'tags' must be a list of text",
+    ),
+    (
+        "draft: 'no'",
+        {"content/zhxx/b.md": '---\ntitle: 甲\ndate: 2024-01-01\ndraft: "no"\n---\n'},
+        "b.md:4: error: 'draft' must be true or false",
+    ),
+    (
+        "unknown key",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\nsorce: 报\n---\n"},
+        "b.md:4: error: unknown key 'sorce' (did you mean 'source'?)",
+    ),
+    (
+        "not utf-8",
+        {"content/zhxx/b.md": "---\ntitle: 甲\ndate: 2024-01-01\n---\n".encode("gbk")},
+        "b.md:2: error: the file is not UTF-8 text",
+    ),
+    (
+        "nul bytes",
+        {"content/zhxx/b.md": b"---\ntitle: \x00\n---\n"},
+        "b.md:1: error: the file contains NUL bytes",
+    ),
     ("empty file", {"content/zhxx/b.md": ""}, "b.md:1: error: the file is empty"),
-    ("same output path", {"content/zhxx/b.md": article("另一篇", "2024-05-08", slug="a")},
-     "both write 'zhxx/202405/a.html' (the same file)"),
-    ("paths differing in case", {"content/zhxx/b.md": article("另一篇", "2024-05-08", slug="A")},
-     "(names differing only in case)"),
-    ("alias equals a page", {"content/zhxx/b.md": article("另一篇", aliases="[/zhxx/202405/a.html]")},
-     "both write 'zhxx/202405/a.html'"),
-    ("slug leaves output", {"content/zhxx/b.md": article("甲", slug="'../../x'")},
-     "b.md:4: error: slug must be one name without '/'"),
-    ("alias leaves output", {"content/zhxx/b.md": article("甲", aliases="['/../../etc/x.html']")},
-     "b.md:4: error: alias must not contain '.' or '..' segments"),
-    ("alias with %2e%2e", {"content/zhxx/b.md": article("甲", aliases="['/a/%2e%2e/%2e%2e/x.html']")},
-     "b.md:4: error: alias must not contain '.' or '..' segments"),
-    ("alias with backslash", {"content/zhxx/b.md": article("甲", aliases="['/a\\\\..\\\\x.html']")},
-     "b.md:4: error: alias contains a backslash"),
-    ("column file syntax", {"content/zhxx/_column.yaml": "title: [综合\n"},
-     "_column.yaml:2: error: column file:"),
-    ("column file without title", {"content/zhxx/_column.yaml": "weight: 1\n"},
-     "_column.yaml:1: error: missing or empty 'title'"),
-    ("site.yaml unknown key", {"site.yaml": DEFAULT_CONFIG + "titel: x\n"},
-     "site.yaml:4: error: unknown key 'titel' (did you mean 'title'?)"),
-    ("site.yaml permalink escapes", {"site.yaml": DEFAULT_CONFIG + "permalink: '../{slug}.html'\n"},
-     "site.yaml:4: error: 'permalink' permalink must not contain '.' or '..' segments"),
-    ("template syntax", {"templates/article.html": "{% for %}\n"},
-     "templates/article.html:1: error: template syntax:"),
-    ("template undefined", {"templates/column.html": "<p>\n{{ nothing.here }}\n</p>\n"},
-     "templates/column.html:2: error: 'nothing' is undefined (while rendering zhxx/index.html)"),
+    (
+        "same output path",
+        {"content/zhxx/b.md": article("另一篇", "2024-05-08", slug="a")},
+        "both write 'zhxx/202405/a.html' (the same file)",
+    ),
+    (
+        "paths differing in case",
+        {"content/zhxx/b.md": article("另一篇", "2024-05-08", slug="A")},
+        "(names differing only in case)",
+    ),
+    (
+        "alias equals a page",
+        {"content/zhxx/b.md": article("另一篇", aliases="[/zhxx/202405/a.html]")},
+        "both write 'zhxx/202405/a.html'",
+    ),
+    (
+        "slug leaves output",
+        {"content/zhxx/b.md": article("甲", slug="'../../x'")},
+        "b.md:4: error: slug must be one name without '/'",
+    ),
+    (
+        "alias leaves output",
+        {"content/zhxx/b.md": article("甲", aliases="['/../../etc/x.html']")},
+        "b.md:4: error: alias must not contain '.' or '..' segments",
+    ),
+    (
+        "alias with %2e%2e",
+        {"content/zhxx/b.md": article("甲", aliases="['/a/%2e%2e/%2e%2e/x.html']")},
+        "b.md:4: error: alias must not contain '.' or '..' segments",
+    ),
+    (
+        "alias with backslash",
+        {"content/zhxx/b.md": article("甲", aliases="['/a\\\\..\\\\x.html']")},
+        "b.md:4: error: alias contains a backslash",
+    ),
+    (
+        "column file syntax",
+        {"content/zhxx/_column.yaml": "title: [综合\n"},
+        "_column.yaml:2: error: column file:",
+    ),
+    (
+        "column file without title",
+        {"content/zhxx/_column.yaml": "weight: 1\n"},
+        "_column.yaml:1: error: missing or empty 'title'",
+    ),
+    (
+        "site.yaml unknown key",
+        {"site.yaml": DEFAULT_CONFIG + "titel: x\n"},
+        "site.yaml:4: error: unknown key 'titel' (did you mean 'title'?)",
+    ),
+    (
+        "site.yaml permalink escapes",
+        {"site.yaml": DEFAULT_CONFIG + "permalink: '../{slug}.html'\n"},
+        "site.yaml:4: error: 'permalink' permalink must not contain '.' or '..' segments",
+    ),
+    (
+        "template syntax",
+        {"templates/article.html": "{% for %}\n"},
+        "templates/article.html:1: error: template syntax:",
+    ),
+    (
+        "template undefined",
+        {"templates/column.html": "<p>\n{{ nothing.here }}\n</p>\n"},
+        "templates/column.html:2: error: 'nothing' is undefined (while rendering zhxx/index.html)",
+    ),
 ]
 
 
@@ -87,8 +175,13 @@ def test_bad_input_is_reported_and_the_output_kept(make_site, name, files, expec
     content_before = snapshot(site / "content")
     write_files(site, files)
     edited = snapshot(site / "content")
-    result = subprocess.run([sys.executable, "-m", "provarchive", "build", str(site)],
-                            capture_output=True, text=True, check=False, cwd=site)
+    result = subprocess.run(
+        [sys.executable, "-m", "provarchive", "build", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=site,
+    )
     assert result.returncode == 1, result.stdout
     assert expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr

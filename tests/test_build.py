@@ -378,13 +378,15 @@ def test_build_writes_nothing_outside_output_staging_and_cache(make_site, tmp_pa
     for name in set(before) | set(after):
         if before.get(name) != after.get(name):
             assert name.startswith(("site/public/", "site/.provarchive-cache/", "site/.public.")), (
-                f"the build changed {name}")
+                f"the build changed {name}"
+            )
     assert after["neighbour.txt"] == b"keep"
 
 
 def test_nul_bytes_and_empty_files_are_errors(make_site):
-    site = make_site({"content/a/x.md": "---\ntitle: 甲\x00\ndate: 2024-01-01\n---\n",
-                      "content/a/y.md": ""})
+    site = make_site(
+        {"content/a/x.md": "---\ntitle: 甲\x00\ndate: 2024-01-01\n---\n", "content/a/y.md": ""}
+    )
     result = run_cli("build", site)
     assert result.code == 1
     assert "x.md:1: error: the file contains NUL bytes; it is not a text file" in result.err
@@ -430,15 +432,19 @@ def test_version():
 
 
 def test_long_listings_show_a_pager_window_with_gaps(make_site):
-    site = make_site({  # 12 pages of 3
-        "content/zhxx/_column.yaml": column("综合资讯", 1),
-        "content/zhxx/yywl/_column.yaml": column("要闻要论", 1),
-        **{f"content/zhxx/yywl/t{n}.md": article(f"要闻第{n}篇", f"2024-03-01 09:{n:02d}")
-           for n in range(36)},
-    })
+    site = make_site(
+        {  # 12 pages of 3
+            "content/zhxx/_column.yaml": column("综合资讯", 1),
+            "content/zhxx/yywl/_column.yaml": column("要闻要论", 1),
+            **{
+                f"content/zhxx/yywl/t{n}.md": article(f"要闻第{n}篇", f"2024-03-01 09:{n:02d}")
+                for n in range(36)
+            },
+        }
+    )
     assert run_cli("build", site).code == 0
     page = read_page(site / "public/zhxx/yywl/index_6.html")
-    pager = page.text[page.text.index("上一页"):page.text.index("第 6 页，")].split()
+    pager = page.text[page.text.index("上一页") : page.text.index("第 6 页，")].split()
     assert pager == ["上一页", "1", "…", "4", "5", "6", "7", "8", "…", "12", "下一页", "尾页"]
     assert "../../zhxx/yywl/index_5.html" in page.links
     assert "../../zhxx/yywl/index_12.html" in page.links
@@ -455,18 +461,20 @@ def test_memo_output_links_right_from_every_depth_even_nested(make_site):
         "{% macro outer(a) %}<a class='out' href=\"{{ url('index.html') }}\">首页</a>"
         "{{ memo(inner, a) }}{% endmacro %}"
     )
-    site = make_site({
-        "content/a/_column.yaml": column("栏目"),
-        "content/a/b/_column.yaml": column("子栏目"),
-        "content/a/x.md": article("标题一", "2024-05-08", tags="[共同]"),
-        "content/a/b/y.md": article("标题二", "2024-05-09", tags="[共同]"),
-        "templates/article.html": (
-            '{% extends "base.html" %}' + macros + "{% block main %}"
-            "{% for a in [article] + related %}<p>{{ memo(outer, a) }}"
-            "<a class='plain' href=\"{{ a.url | url }}\">{{ a.title }}</a></p>{% endfor %}"
-            "{% endblock %}"
-        ),
-    })
+    site = make_site(
+        {
+            "content/a/_column.yaml": column("栏目"),
+            "content/a/b/_column.yaml": column("子栏目"),
+            "content/a/x.md": article("标题一", "2024-05-08", tags="[共同]"),
+            "content/a/b/y.md": article("标题二", "2024-05-09", tags="[共同]"),
+            "templates/article.html": (
+                '{% extends "base.html" %}' + macros + "{% block main %}"
+                "{% for a in [article] + related %}<p>{{ memo(outer, a) }}"
+                "<a class='plain' href=\"{{ a.url | url }}\">{{ a.title }}</a></p>{% endfor %}"
+                "{% endblock %}"
+            ),
+        }
+    )
     assert run_cli("build", site).code == 0
     for page, root in (("a/202405/x.html", "../../"), ("a/b/202405/y.html", "../../../")):
         html = (site / "public" / page).read_text("utf-8")

@@ -47,8 +47,13 @@ def report_lines(site: Path, monkeypatch) -> list[str]:
 
 
 def test_clean_site_has_nothing_to_report(make_site, monkeypatch):
-    site = make_site({**COLUMNS, "content/zhxx/yywl/a.md": good("甲"),
-                      "content/zwgk/b.md": good("乙", "2024-05-09 10:00")})
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zhxx/yywl/a.md": good("甲"),
+            "content/zwgk/b.md": good("乙", "2024-05-09 10:00"),
+        }
+    )
     assert report_lines(site, monkeypatch) == ["0 errors, 0 warnings in 2 articles"]
     assert check_site(site).exit_status(strict=True) == 0
 
@@ -63,8 +68,9 @@ def test_article_without_source_is_a_warning(make_site, monkeypatch):
 
 
 def test_folder_without_column_file_is_reported_once(make_site, monkeypatch):
-    site = make_site({**COLUMNS, "content/zwgk/tzgg/a.md": good("甲"),
-                      "content/zwgk/tzgg/b.md": good("乙")})
+    site = make_site(
+        {**COLUMNS, "content/zwgk/tzgg/a.md": good("甲"), "content/zwgk/tzgg/b.md": good("乙")}
+    )
     assert report_lines(site, monkeypatch) == [
         "content/zwgk/tzgg: warning: no _column.yaml here; the column is titled 'tzgg'. "
         "Add the file with a line 'title: 栏目名称'",
@@ -73,13 +79,17 @@ def test_folder_without_column_file_is_reported_once(make_site, monkeypatch):
 
 
 def test_same_title_on_the_same_day_warns_on_each_naming_the_other(make_site, monkeypatch):
-    site = make_site({
-        **COLUMNS,
-        "content/zhxx/yywl/a.md": good("全省春耕", "2024-05-08 08:00"),
-        "content/zwgk/b.md": "---\n" + SOURCE + "\ntitle: 全省春耕\ndate: 2024-05-08 17:30\n---\n\n文。\n",
-        "content/zwgk/c.md": good("全省春耕", "2024-05-09"),  # another day: fine
-        "content/zwgk/d.md": good("全省春耕 ", "2024-05-10"),
-    })
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zhxx/yywl/a.md": good("全省春耕", "2024-05-08 08:00"),
+            "content/zwgk/b.md": "---\n"
+            + SOURCE
+            + "\ntitle: 全省春耕\ndate: 2024-05-08 17:30\n---\n\n文。\n",
+            "content/zwgk/c.md": good("全省春耕", "2024-05-09"),  # another day: fine
+            "content/zwgk/d.md": good("全省春耕 ", "2024-05-10"),
+        }
+    )
     assert report_lines(site, monkeypatch) == [
         "content/zhxx/yywl/a.md:2: warning: content/zwgk/b.md has the same title on the same "
         "day (2024-05-08); if it is the same article, remove one of them, else make the titles "
@@ -110,12 +120,14 @@ LINKS_BODY = """\
 
 
 def test_broken_links_and_missing_images_name_their_line(make_site, monkeypatch):
-    site = make_site({
-        **COLUMNS,
-        "content/zhxx/yywl/a.md": good("甲", aliases="[/old/a.shtml]"),
-        "content/zwgk/b.md": good("乙", body=LINKS_BODY),
-        "content/zwgk/images/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
-    })
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zhxx/yywl/a.md": good("甲", aliases="[/old/a.shtml]"),
+            "content/zwgk/b.md": good("乙", body=LINKS_BODY),
+            "content/zwgk/images/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        }
+    )
     lines = report_lines(site, monkeypatch)
     assert lines == [
         "content/zwgk/b.md:7: warning: link '../zhxx/yywl/gone.md' leads to no article: there is no "
@@ -148,17 +160,22 @@ def test_each_use_of_a_broken_link_is_reported_on_its_line(make_site, monkeypatc
     site = make_site({**COLUMNS, "content/zwgk/a.md": good("甲", body=body)})
     lines = report_lines(site, monkeypatch)
     assert [line.split(" warning: ")[0] for line in lines[:-1]] == [
-        "content/zwgk/a.md:7:", "content/zwgk/a.md:11:", "content/zwgk/a.md:11:"]
+        "content/zwgk/a.md:7:",
+        "content/zwgk/a.md:11:",
+        "content/zwgk/a.md:11:",
+    ]
     assert "image '图.png' not found: there is no content/zwgk/图.png" in lines[1]
 
 
 def test_links_to_drafts_warn_from_published_articles_only(make_site, monkeypatch):
-    site = make_site({
-        **COLUMNS,
-        "content/zwgk/draft.md": good("草稿", draft="true"),
-        "content/zwgk/a.md": good("正式", body="见[草稿](draft.md)。"),
-        "content/zwgk/b.md": good("另一草稿", draft="true", body="见[草稿](draft.md)。"),
-    })
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zwgk/draft.md": good("草稿", draft="true"),
+            "content/zwgk/a.md": good("正式", body="见[草稿](draft.md)。"),
+            "content/zwgk/b.md": good("另一草稿", draft="true", body="见[草稿](draft.md)。"),
+        }
+    )
     assert report_lines(site, monkeypatch) == [
         "content/zwgk/a.md:7: warning: link 'draft.md' leads to content/zwgk/draft.md, which is "
         "a draft (draft: true): the link is broken on the published site until that article is "
@@ -168,13 +185,15 @@ def test_links_to_drafts_warn_from_published_articles_only(make_site, monkeypatc
 
 
 def test_colliding_aliases_are_errors_with_their_lines(make_site, monkeypatch):
-    site = make_site({
-        **COLUMNS,
-        "content/zwgk/a.md": good("甲", aliases="\n  - /old/1.shtml\n  - /zwgk/202405/c.html"),
-        "content/zwgk/b.md": good("乙", aliases="[/old/1.shtml]"),
-        "content/zwgk/c.md": good("丙"),
-        "content/zwgk/d.md": good("丁", aliases="[/zwgk/202405/d.html, /zwgk/index.html]"),
-    })
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zwgk/a.md": good("甲", aliases="\n  - /old/1.shtml\n  - /zwgk/202405/c.html"),
+            "content/zwgk/b.md": good("乙", aliases="[/old/1.shtml]"),
+            "content/zwgk/c.md": good("丙"),
+            "content/zwgk/d.md": good("丁", aliases="[/zwgk/202405/d.html, /zwgk/index.html]"),
+        }
+    )
     lines = report_lines(site, monkeypatch)
     assert lines == [
         "content/zwgk/a.md:6: error: alias '/old/1.shtml' and alias '/old/1.shtml' of "
@@ -195,21 +214,33 @@ def test_colliding_aliases_are_errors_with_their_lines(make_site, monkeypatch):
 
 
 def test_two_articles_on_one_page_address_is_an_error(make_site, monkeypatch):
-    site = make_site({**COLUMNS, "content/zwgk/a.md": good("甲", slug="same"),
-                      "content/zwgk/b.md": good("乙", slug="same")})
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zwgk/a.md": good("甲", slug="same"),
+            "content/zwgk/b.md": good("乙", slug="same"),
+        }
+    )
     lines = report_lines(site, monkeypatch)
     assert lines[-1] == "1 error, 0 warnings in 2 articles"
-    assert lines[0].startswith("content/zwgk/b.md: error: content/zwgk/b.md and "
-                               "content/zwgk/a.md both write 'zwgk/202405/same.html'")
+    assert lines[0].startswith(
+        "content/zwgk/b.md: error: content/zwgk/b.md and "
+        "content/zwgk/a.md both write 'zwgk/202405/same.html'"
+    )
 
 
 def test_empty_summary_is_a_warning(make_site, monkeypatch):
     body = "## 小标题\n\n![图](chart.svg)\n"
-    site = make_site({**COLUMNS, "content/zwgk/a.md": good("甲", body=body),
-                      "content/zwgk/chart.svg": "<svg/>",
-                      "content/zwgk/b.md": good("乙", body=body, summary="编辑写的摘要"),
-                      "content/zwgk/c.md": good("丙", body="## 只有标题\n\n![](chart.svg)\n"),
-                      "content/zwgk/d.md": good("丁", body="![图](chart.svg)\n\n图下有文字。")})
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zwgk/a.md": good("甲", body=body),
+            "content/zwgk/chart.svg": "<svg/>",
+            "content/zwgk/b.md": good("乙", body=body, summary="编辑写的摘要"),
+            "content/zwgk/c.md": good("丙", body="## 只有标题\n\n![](chart.svg)\n"),
+            "content/zwgk/d.md": good("丁", body="![图](chart.svg)\n\n图下有文字。"),
+        }
+    )
     assert report_lines(site, monkeypatch) == [
         "content/zwgk/a.md:6: warning: the summary is only the images' descriptions (the body "
         "has no paragraph text, only images, headings or tables); add a paragraph, or a line "
@@ -222,14 +253,16 @@ def test_empty_summary_is_a_warning(make_site, monkeypatch):
 
 
 def test_broken_files_are_errors_and_the_rest_is_still_checked(make_site, monkeypatch):
-    site = make_site({
-        **COLUMNS,
-        "content/zwgk/a.md": "---\ntitle: 无日期\n---\n\n正文。\n",
-        "content/zwgk/b.md": article("乙", colour="红"),
-        "content/zwgk/c.md": "没有前言。\n",
-        "content/zwgk/d.md": article("丁", body="[坏](none.md)"),
-        "content/zhxx/_column.yaml": "weight: 1\n",
-    })
+    site = make_site(
+        {
+            **COLUMNS,
+            "content/zwgk/a.md": "---\ntitle: 无日期\n---\n\n正文。\n",
+            "content/zwgk/b.md": article("乙", colour="红"),
+            "content/zwgk/c.md": "没有前言。\n",
+            "content/zwgk/d.md": article("丁", body="[坏](none.md)"),
+            "content/zhxx/_column.yaml": "weight: 1\n",
+        }
+    )
     lines = report_lines(site, monkeypatch)
     assert lines == [
         "content/zhxx/_column.yaml:1: error: missing or empty 'title': give the column's "

@@ -8,17 +8,31 @@ from sitecheck import crawl, read_page
 
 
 def taxonomy_site(make_site):
-    return make_site({
-        "content/zhxx/_column.yaml": column("综合资讯", 1),
-        "content/zhxx/a.md": article("春耕生产全面铺开", "2024-03-02", source="岚山日报",
-                                      authors="[王明, 汪明]", tags="[乡村振兴, 农业]"),
-        "content/zhxx/b.md": article("高标准农田建设提速", "2024-03-20", source="岚山日报",
-                                      authors="[王明]", tags="[乡村振兴]"),
-        "content/zhxx/c.md": article("重庆客商来访", "2024-04-01", source="新华社",
-                                      authors="[李华]", tags="[开放合作]"),
-        "content/zhxx/d.md": article("去年经济运行回顾", "2023-12-30", source="岚山日报",
-                                      authors="[李华]", tags="[农业]"),
-    })
+    return make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯", 1),
+            "content/zhxx/a.md": article(
+                "春耕生产全面铺开",
+                "2024-03-02",
+                source="岚山日报",
+                authors="[王明, 汪明]",
+                tags="[乡村振兴, 农业]",
+            ),
+            "content/zhxx/b.md": article(
+                "高标准农田建设提速",
+                "2024-03-20",
+                source="岚山日报",
+                authors="[王明]",
+                tags="[乡村振兴]",
+            ),
+            "content/zhxx/c.md": article(
+                "重庆客商来访", "2024-04-01", source="新华社", authors="[李华]", tags="[开放合作]"
+            ),
+            "content/zhxx/d.md": article(
+                "去年经济运行回顾", "2023-12-30", source="岚山日报", authors="[李华]", tags="[农业]"
+            ),
+        }
+    )
 
 
 def test_slugs_are_pinyin_unique_and_stable():
@@ -29,8 +43,10 @@ def test_slugs_are_pinyin_unique_and_stable():
     assert other.startswith("wang-ming-") and len(other) == len("wang-ming-") + 4
     assert slugs["重庆"] == "chong-qing"
     assert slugs["！！"].startswith("x-")
-    assert unique_slugs(["汪明", "王明", "张三"]) == {**unique_slugs(["王明", "汪明"]),
-                                                  "张三": "zhang-san"}
+    assert unique_slugs(["汪明", "王明", "张三"]) == {
+        **unique_slugs(["王明", "汪明"]),
+        "张三": "zhang-san",
+    }
 
 
 def test_term_pages_list_their_articles(make_site):
@@ -52,10 +68,14 @@ def test_term_pages_list_their_articles(make_site):
 def test_every_list_page_shows_title_date_column_and_summary(make_site):
     site = taxonomy_site(make_site)
     assert run_cli("build", site).code == 0
-    for page in ("tags/nong-ye/index.html", "archives/2024/index.html", "zhxx/index.html",
-                 "sources/lan-shan-ri-bao/index.html"):
+    for page in (
+        "tags/nong-ye/index.html",
+        "archives/2024/index.html",
+        "zhxx/index.html",
+        "sources/lan-shan-ri-bao/index.html",
+    ):
         html = (site / "public" / page).read_text("utf-8")
-        item = html[html.index('<li class="item">'):]
+        item = html[html.index('<li class="item">') :]
         item = item[: item.index("</li>")]
         assert 'class="item-title"' in item and "<time" in item
         assert ">综合资讯</a>" in item and 'class="item-summary">正文内容。' in item
@@ -86,16 +106,18 @@ def test_old_month_archives_do_not_shift_when_new_articles_arrive(make_site):
 
 
 def test_related_articles_prefer_shared_tags_then_column(make_site):
-    site = make_site({
-        "content/a/x.md": article("甲", "2024-01-01", tags="[科技, 创新]"),
-        "content/a/y.md": article("乙", "2024-01-02", tags="[科技, 创新]"),
-        "content/b/z.md": article("丙", "2024-01-03", tags="[科技]"),
-        "content/a/w.md": article("丁", "2024-01-04"),
-        "content/c/v.md": article("戊", "2024-01-05"),
-    })
+    site = make_site(
+        {
+            "content/a/x.md": article("甲", "2024-01-01", tags="[科技, 创新]"),
+            "content/a/y.md": article("乙", "2024-01-02", tags="[科技, 创新]"),
+            "content/b/z.md": article("丙", "2024-01-03", tags="[科技]"),
+            "content/a/w.md": article("丁", "2024-01-04"),
+            "content/c/v.md": article("戊", "2024-01-05"),
+        }
+    )
     assert run_cli("build", site).code == 0
     html = (site / "public/a/202401/x.html").read_text("utf-8")
-    related = html[html.index('id="related-heading"'):]
+    related = html[html.index('id="related-heading"') :]
     assert related.index("乙") < related.index("丙") < related.index("丁")
     assert "戊" not in related
 

@@ -57,8 +57,9 @@ def test_every_page_is_reachable_and_no_link_is_broken(example):
         if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")  # legacy-URL redirects
     }
     assert html_files - {"404.html"} <= result.reached
-    redirects = [p for p in example.rglob("*.*htm*") if p.relative_to(example).as_posix()
-                 not in html_files]
+    redirects = [
+        p for p in example.rglob("*.*htm*") if p.relative_to(example).as_posix() not in html_files
+    ]
     assert redirects, "the example archive has aliases"
     for redirect in redirects:
         walk = crawl(example, redirect.relative_to(example).as_posix())
@@ -89,8 +90,12 @@ def test_a_column_index_has_several_pages(example):
 
 
 def test_drafts_are_not_published(example):
-    drafts = [path for paths in articles_by_column().values() for path in paths
-              if front_matter(path).get("draft")]
+    drafts = [
+        path
+        for paths in articles_by_column().values()
+        for path in paths
+        if front_matter(path).get("draft")
+    ]
     assert drafts, "the example archive keeps a draft to show they are left out"
     for path in drafts:
         assert not list(example.rglob(f"{path.stem}.html"))

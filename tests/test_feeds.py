@@ -20,8 +20,11 @@ def feed_site(make_site, count=25):
     }
     for n in range(1, count + 1):
         files[f"content/zhxx/t{n:02d}.md"] = article(
-            f"新闻第{n}篇", f"2024-02-{(n % 28) + 1:02d} 08:{n:02d}", authors="[王明]",
-            tags="[科技]", body=f"第{n}篇正文。\n\n![图](img.svg)",
+            f"新闻第{n}篇",
+            f"2024-02-{(n % 28) + 1:02d} 08:{n:02d}",
+            authors="[王明]",
+            tags="[科技]",
+            body=f"第{n}篇正文。\n\n![图](img.svg)",
         )
     files["content/zhxx/img.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
     return make_site(files)
@@ -35,7 +38,8 @@ def test_site_feed_has_latest_twenty_with_full_content(make_site):
     assert feed.feed.title == "测试新闻网"
     assert len(feed.entries) == 20
     assert [e.published_parsed for e in feed.entries] == sorted(
-        (e.published_parsed for e in feed.entries), reverse=True)
+        (e.published_parsed for e in feed.entries), reverse=True
+    )
     entry = feed.entries[0]
     assert entry.link.startswith(BASE + "zhxx/202402/")
     assert "正文。" in entry.content[0].value
@@ -50,7 +54,10 @@ def test_column_feeds_and_links_to_them(make_site):
     assert feed.bozo == 0
     assert [e.title for e in feed.entries] == ["政务公开一则"]
     html = (site / "public/zwgk/index.html").read_text("utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" title="测试新闻网" href="../atom.xml">' in html
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="测试新闻网" href="../atom.xml">'
+        in html
+    )
     assert 'href="../zwgk/atom.xml"' in html
 
 
@@ -67,13 +74,15 @@ def test_sitemap_lists_every_page_with_lastmod(make_site):
     assert run_cli("build", site).code == 0
     tree = ET.parse(site / "public/sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    urls = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
-            for u in tree.getroot()}
+    urls = {
+        u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns)
+        for u in tree.getroot()
+    }
     assert urls[BASE] == "2024-02-05"
     assert urls[BASE + "zwgk/202301/n.html"] == "2023-01-01"
     assert BASE + "zhxx/" in urls and BASE + "tags/ke-ji/" in urls
     for loc in urls:
-        path = loc[len(BASE):] or "index.html"
+        path = loc[len(BASE) :] or "index.html"
         path = path + "index.html" if path.endswith("/") else path
         assert (site / "public" / path).is_file(), loc
     robots = (site / "public/robots.txt").read_text("utf-8")
@@ -81,35 +90,62 @@ def test_sitemap_lists_every_page_with_lastmod(make_site):
 
 
 def test_aliases_of_every_kind_lead_to_their_article(make_site):
-    aliases = ["/zhxx/yywl/202307/t20230709_123456.shtml", "/old/news/2023/0709/1.htm",
-               "/html/2024/a.html", "/old/folder/", "legacy/no-slash.asp"]
-    site = make_site({
-        "content/zhxx/_column.yaml": column("综合资讯"),
-        "content/zhxx/x.md": article("迁移的文章", "2023-07-09", aliases="[" + ", ".join(aliases) + "]"),
-    })
+    aliases = [
+        "/zhxx/yywl/202307/t20230709_123456.shtml",
+        "/old/news/2023/0709/1.htm",
+        "/html/2024/a.html",
+        "/old/folder/",
+        "legacy/no-slash.asp",
+    ]
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/x.md": article(
+                "迁移的文章", "2023-07-09", aliases="[" + ", ".join(aliases) + "]"
+            ),
+        }
+    )
     assert run_cli("build", site).code == 0
     public = site / "public"
-    for alias, path in zip(aliases, ["zhxx/yywl/202307/t20230709_123456.shtml",
-                                     "old/news/2023/0709/1.htm", "html/2024/a.html",
-                                     "old/folder/index.html", "legacy/no-slash.asp"], strict=False):
+    for alias, path in zip(
+        aliases,
+        [
+            "zhxx/yywl/202307/t20230709_123456.shtml",
+            "old/news/2023/0709/1.htm",
+            "html/2024/a.html",
+            "old/folder/index.html",
+            "legacy/no-slash.asp",
+        ],
+        strict=False,
+    ):
         html = (public / path).read_text("utf-8")
         walk = crawl(public, path)
         assert walk.broken == [] and "zhxx/202307/x.html" in walk.reached, alias
-        assert 'http-equiv="refresh"' in html and f'<link rel="canonical" href="{BASE}zhxx/202307/x.html">' in html
+        assert (
+            'http-equiv="refresh"' in html
+            and f'<link rel="canonical" href="{BASE}zhxx/202307/x.html">' in html
+        )
         assert "迁移的文章" in read_page(public / path).text
     redirects = (public / "_redirects").read_text("utf-8").splitlines()
     assert "/archive/old/folder/ /archive/zhxx/202307/x.html 301" in redirects
-    assert "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301" in redirects
+    assert (
+        "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301"
+        in redirects
+    )
     nginx = (public / "nginx-redirects.conf").read_text("utf-8")
-    assert 'map $uri $provarchive_redirect {' in nginx
+    assert "map $uri $provarchive_redirect {" in nginx
     assert '"/archive/old/news/2023/0709/1.htm" "/archive/zhxx/202307/x.html";' in nginx
 
 
 def test_alias_colliding_with_a_page_names_both_files(make_site):
-    site = make_site({
-        "content/a/x.md": article("一", "2024-05-08"),
-        "content/b/y.md": article("二", aliases="[/a/202405/x.html]"),
-    })
+    site = make_site(
+        {
+            "content/a/x.md": article("一", "2024-05-08"),
+            "content/b/y.md": article("二", aliases="[/a/202405/x.html]"),
+        }
+    )
     result = run_cli("build", site)
     assert result.code == 1
-    assert "content/a/x.md" in result.err and "content/b/y.md (alias /a/202405/x.html)" in result.err
+    assert (
+        "content/a/x.md" in result.err and "content/b/y.md (alias /a/202405/x.html)" in result.err
+    )

@@ -34,12 +34,14 @@ needs_cli = pytest.mark.skipif(not wired("new"), reason="not wired yet")
 
 @pytest.fixture
 def site(make_site):
-    return make_site({
-        "content/zhxx/_column.yaml": column("综合资讯", 1),
-        "content/zhxx/yywl/_column.yaml": column("要闻要论", 1),
-        "content/zwgk/_column.yaml": column("政务公开", 2),
-        "content/loose/a.md": "---\ntitle: 无栏目文件\ndate: 2024-01-01\n---\n",
-    })
+    return make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯", 1),
+            "content/zhxx/yywl/_column.yaml": column("要闻要论", 1),
+            "content/zwgk/_column.yaml": column("政务公开", 2),
+            "content/loose/a.md": "---\ntitle: 无栏目文件\ndate: 2024-01-01\n---\n",
+        }
+    )
 
 
 def read_back(site, path):
@@ -100,8 +102,11 @@ def test_running_number_takes_the_first_free_one_of_the_day(site):
 
 @pytest.mark.parametrize(
     ("given", "written", "has_time"),
-    [("2023-07-09", '"2023-07-09"', False), ("2023-07-09 15:33", '"2023-07-09 15:33"', True),
-     ("2023-7-9 8:05", '"2023-07-09 08:05"', True)],
+    [
+        ("2023-07-09", '"2023-07-09"', False),
+        ("2023-07-09 15:33", '"2023-07-09 15:33"', True),
+        ("2023-7-9 8:05", '"2023-07-09 08:05"', True),
+    ],
 )
 def test_date_option_is_written_as_given(site, given, written, has_time):
     path = create_article(site, "标题", "zwgk", date=given, now=NOW)
@@ -110,8 +115,17 @@ def test_date_option_is_written_as_given(site, given, written, has_time):
     assert read_back(site, path).has_time is has_time
 
 
-@pytest.mark.parametrize("bad", ["2023/07/09", "July 9", "2023-02-30", "1800-01-01",
-                                 "2023-07-09 25:00", "2023-07-09T15:33:00+08:00"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2023/07/09",
+        "July 9",
+        "2023-02-30",
+        "1800-01-01",
+        "2023-07-09 25:00",
+        "2023-07-09T15:33:00+08:00",
+    ],
+)
 def test_bad_dates_are_refused(site, bad):
     with pytest.raises(ProvarchiveError, match="date"):
         create_article(site, "标题", "zwgk", date=bad)
@@ -120,10 +134,38 @@ def test_bad_dates_are_refused(site, bad):
 
 @pytest.mark.parametrize(
     "title",
-    ["标题: 副标题", "第一 # 第二", "#话题", '他说"好"', "'单引号'开头", "“中文引号”",
-     "[图文]春耕", "{专题}", "*重要*", "&符号", "!提示", "%百分", "@某人", "- 列表样",
-     "? 问号", "| 竖线", "> 大于", "yes", "null", "2024", "1.5", "~", "true", "`反引号`",
-     "标题\\反斜杠", "a: b: c", "末尾冒号:", "制表\t符", "  前后空格  ", "换行\n标题"],
+    [
+        "标题: 副标题",
+        "第一 # 第二",
+        "#话题",
+        '他说"好"',
+        "'单引号'开头",
+        "“中文引号”",
+        "[图文]春耕",
+        "{专题}",
+        "*重要*",
+        "&符号",
+        "!提示",
+        "%百分",
+        "@某人",
+        "- 列表样",
+        "? 问号",
+        "| 竖线",
+        "> 大于",
+        "yes",
+        "null",
+        "2024",
+        "1.5",
+        "~",
+        "true",
+        "`反引号`",
+        "标题\\反斜杠",
+        "a: b: c",
+        "末尾冒号:",
+        "制表\t符",
+        "  前后空格  ",
+        "换行\n标题",
+    ],
 )
 def test_titles_with_yaml_characters_read_back_exactly(site, title):
     path = create_article(site, title, "zwgk", now=NOW)
@@ -198,11 +240,13 @@ def test_missing_site_config_is_a_clean_error(tmp_path):
 @needs_cli
 def test_cli_creates_prints_and_the_draft_builds(site, monkeypatch):
     monkeypatch.chdir(site)
-    result = run_cli("new", "标题: 带冒号的 #标题", "--column", "zhxx/yywl",
-                     "--date", "2024-05-08 09:30")
+    result = run_cli(
+        "new", "标题: 带冒号的 #标题", "--column", "zhxx/yywl", "--date", "2024-05-08 09:30"
+    )
     assert result.code == 0, result.err
-    assert result.out == ("created content/zhxx/yywl/t20240508_001.md as a draft; "
-                          "set draft: false to publish it\n")
+    assert result.out == (
+        "created content/zhxx/yywl/t20240508_001.md as a draft; set draft: false to publish it\n"
+    )
     built = run_cli("build", ".", "--drafts")
     assert built.code == 0, built.err
     page = read_page(site / "public/zhxx/yywl/202405/t20240508_001.html")
@@ -221,8 +265,10 @@ def test_cli_errors_exit_1_without_traceback(site, monkeypatch):
     assert run_cli("new", "标题", "--column", "zwgk", "--slug", "x").code == 0
     again = run_cli("new", "标题", "--column", "zwgk", "--slug", "x")
     assert (again.code, again.err) == (
-        1, "content/zwgk/x.md: error: the file exists already and is never overwritten; "
-        "choose another --slug, or edit that file\n")
+        1,
+        "content/zwgk/x.md: error: the file exists already and is never overwritten; "
+        "choose another --slug, or edit that file\n",
+    )
     assert run_cli("new", "标题", "--column", "zwgk", "--date", "昨天").code == 1
     assert run_cli("new", "标题").code == 2  # --column is required
     helped = run_cli("new", "--help")

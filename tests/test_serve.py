@@ -25,7 +25,9 @@ class Server:
     def __init__(self, site: Path):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "provarchive", "serve", str(site), "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read_output, daemon=True).start()
@@ -62,9 +64,9 @@ class Server:
         for raw in response:
             line = raw.decode("utf-8").rstrip("\n")
             if line.startswith("event: "):
-                event = line[len("event: "):]
+                event = line[len("event: ") :]
             elif line.startswith("data: ") and event:
-                self.events.put((event, line[len("data: "):]))
+                self.events.put((event, line[len("data: ") :]))
                 event = None
 
     def wait_event_stream(self):
@@ -86,11 +88,14 @@ class Server:
 
 @pytest.fixture
 def served(make_site):
-    site = make_site({
-        "content/zhxx/_column.yaml": column("综合资讯"),
-        "content/zhxx/a.md": article("第一篇", "2024-05-08", body="最初的正文。"),
-        "content/zhxx/b.md": article("第二篇", "2024-05-09", body="另一篇正文。", draft="true"),
-    }, config=CONFIG)
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/a.md": article("第一篇", "2024-05-08", body="最初的正文。"),
+            "content/zhxx/b.md": article("第二篇", "2024-05-09", body="另一篇正文。", draft="true"),
+        },
+        config=CONFIG,
+    )
     server = Server(site)
     yield site, server
     if server.process.poll() is None:
@@ -103,7 +108,8 @@ def test_serves_pages_under_base_path_with_reload_script(served):
     assert status == 200 and "最初的正文。" in html
     assert "/__provarchive/events" in html
     assert "/__provarchive/events" not in next(
-        (site / ".provarchive-cache/serve").rglob("a.html")).read_text("utf-8")
+        (site / ".provarchive-cache/serve").rglob("a.html")
+    ).read_text("utf-8")
     assert not (site / "public").exists(), "serve must not write the published output"
     assert server.get("/archive/zhxx/202405/b.html")[0] == 404, "drafts only with --drafts"
     status, missing = server.get("/archive/no/such/page.html")
@@ -112,8 +118,9 @@ def test_serves_pages_under_base_path_with_reload_script(served):
 
 def test_editing_a_file_rebuilds_and_reloads(served):
     site, server = served
-    (site / "content/zhxx/a.md").write_text(article("第一篇", "2024-05-08", body="改过的正文。"),
-                                            "utf-8")
+    (site / "content/zhxx/a.md").write_text(
+        article("第一篇", "2024-05-08", body="改过的正文。"), "utf-8"
+    )
     assert server.next_event()[0] == "reload"
     assert "改过的正文。" in server.get("/archive/zhxx/202405/a.html")[1]
 

@@ -51,7 +51,6 @@ class SourceArticle:
     """The Markdown body."""
 
 
-
 def read_article_source(data: bytes, rel: str, shown: str, config: SiteConfig) -> SourceArticle:
     """Return the article in file ``rel`` (under ``content/``) with its body not yet rendered.
 

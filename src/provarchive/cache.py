@@ -149,9 +149,13 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
     return True
 
 
-def save_articles(cache_dir: Path, output_dir: Path, articles: dict[str, CachedArticle],
-                  previous: BuildState | None = None,
-                  changed: set[str] | None = None) -> tuple[str, ...]:
+def save_articles(
+    cache_dir: Path,
+    output_dir: Path,
+    articles: dict[str, CachedArticle],
+    previous: BuildState | None = None,
+    changed: set[str] | None = None,
+) -> tuple[str, ...]:
     """Write the article shards that differ from ``previous`` (the state loaded at the
     start of the build) as new files; return the token of every shard, for the state.
 
@@ -189,8 +193,9 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     base = state_file(cache_dir, output_dir)
     _dump(base, BuildState(**{**vars(state), "articles": {}}))
-    named = {_shard_file(base, number, token).name
-             for number, token in enumerate(state.shard_tokens)}
+    named = {
+        _shard_file(base, number, token).name for number, token in enumerate(state.shard_tokens)
+    }
     for path in base.parent.glob(f"{base.stem}.articles-*.pickle"):
         if path.name not in named:
             path.unlink(missing_ok=True)
@@ -224,8 +229,9 @@ def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | No
     return saved[1], keys, saved[3]
 
 
-def save_plan(cache_dir: Path, output_dir: Path, structure: bytes, graph: object,
-              pages: list, docs: list) -> None:
+def save_plan(
+    cache_dir: Path, output_dir: Path, structure: bytes, graph: object, pages: list, docs: list
+) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
     for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format
     (see :meth:`plan.PageSpec.from_key`)."""
@@ -254,8 +260,17 @@ def _encode_shard(shard: dict[str, CachedArticle]) -> tuple[str, object]:
         zone = getattr(date.tzinfo, "key", None)
         if not isinstance(zone, str):
             return ("pickle", shard)
-        values[_DATE] = (date.year, date.month, date.day, date.hour, date.minute,
-                         date.second, date.microsecond, date.fold, zone)
+        values[_DATE] = (
+            date.year,
+            date.month,
+            date.day,
+            date.hour,
+            date.minute,
+            date.second,
+            date.microsecond,
+            date.fold,
+            zone,
+        )
         rows[article_id] = (entry.signature, entry.content_hash, tuple(values))  # _ENTRY_FIELDS
     try:
         return ("marshal", marshal.dumps(rows))
@@ -276,8 +291,9 @@ def _decode_shard(stored: object) -> dict[str, CachedArticle]:
             zones[zone] = zoneinfo.ZoneInfo(zone)
         article = restore(Article, _ARTICLE_FIELDS, values)
         article.__dict__["date"] = dt.datetime(*wall, tzinfo=zones[zone], fold=fold)
-        entries[article_id] = restore(CachedArticle, _ENTRY_FIELDS,
-                                      (signature, content_hash, article))
+        entries[article_id] = restore(
+            CachedArticle, _ENTRY_FIELDS, (signature, content_hash, article)
+        )
     return entries
 
 
@@ -294,8 +310,15 @@ def _load(path: Path) -> object:
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         return None
 
 

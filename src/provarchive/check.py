@@ -64,8 +64,10 @@ class CheckReport:
 
     def summary(self) -> str:
         """Return the last line of the report: ``N errors, M warnings in K articles``."""
-        return (f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')} "
-                f"in {_count(self.articles, 'article')}")
+        return (
+            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')} "
+            f"in {_count(self.articles, 'article')}"
+        )
 
     def exit_status(self, strict: bool = False) -> int:
         """Return 1 when there are errors (or, with ``strict``, warnings), else 0."""
@@ -84,10 +86,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "that collide, empty summaries. Writes nothing. Exit status 1 when there are errors "
         "(with --strict: errors or warnings), else 0.",
     )
-    parser.add_argument("site", nargs="?", default=".", metavar="SITE",
-                        help="site folder (default: the current folder)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 for warnings too (for CI)")
+    parser.add_argument(
+        "site",
+        nargs="?",
+        default=".",
+        metavar="SITE",
+        help="site folder (default: the current folder)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 1 for warnings too (for CI)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -150,8 +158,9 @@ class _SiteCheck:
     def check_outputs(self) -> None:
         """Errors for output files two sources would write, aliases with their lines."""
         pages = [page for page in self.pages if page.kind != "redirect"]
-        assets = [(path, display_path(self.site_dir / CONTENT_DIR / path))
-                  for path in self.tree.assets]
+        assets = [
+            (path, display_path(self.site_dir / CONTENT_DIR / path)) for path in self.tree.assets
+        ]
         try:
             check_collisions(pages, assets)
         except ProvarchiveError as exc:
@@ -168,19 +177,27 @@ class _SiteCheck:
                 for other, other_alias in group:
                     if (other, other_alias) == (article, alias):
                         continue
-                    whose = ("this article" if other.id == article.id
-                             else other.source_path)
-                    self.problems.append(ContentError(
-                        f"alias '{alias}' and alias '{other_alias}' of {whose} are one address: "
-                        "an old address can lead to one article only; remove one of them",
-                        article.source_path, line))
+                    whose = "this article" if other.id == article.id else other.source_path
+                    self.problems.append(
+                        ContentError(
+                            f"alias '{alias}' and alias '{other_alias}' of {whose} "
+                            "are one address: an old address can lead to one article only; "
+                            "remove one of them",
+                            article.source_path,
+                            line,
+                        )
+                    )
                 if key in owners:
                     owner = owners[key]
                     if owner == f"the page of {article.source_path}":
                         owner = "this article's own page"
-                    self.problems.append(ContentError(
-                        f"alias '{alias}' is the address of {owner}; remove the alias",
-                        article.source_path, line))
+                    self.problems.append(
+                        ContentError(
+                            f"alias '{alias}' is the address of {owner}; remove the alias",
+                            article.source_path,
+                            line,
+                        )
+                    )
 
     def check_titles(self) -> None:
         """Warnings for articles with the same title on the same day."""
@@ -193,28 +210,44 @@ class _SiteCheck:
                 if not others:
                     continue
                 line = _key_line(_lines(self.site_dir / CONTENT_DIR / article.id), "title")
-                self.warn(article, line,
-                          f"{others} has the same title on the same day "
-                          f"({article.date.date().isoformat()}); if it is the same article, "
-                          "remove one of them, else make the titles differ")
+                self.warn(
+                    article,
+                    line,
+                    f"{others} has the same title on the same day "
+                    f"({article.date.date().isoformat()}); if it is the same article, "
+                    "remove one of them, else make the titles differ",
+                )
 
     def check_article(self, article: Article, lines: list[str]) -> None:
         """Warnings for one article's source, summary, placeholder, links and images."""
         if not article.source:
-            self.warn(article, 1, "no 来源: add a line such as 'source: 岚山日报' to the front "
-                      "matter, naming the publication or body the article comes from")
+            self.warn(
+                article,
+                1,
+                "no 来源: add a line such as 'source: 岚山日报' to the front "
+                "matter, naming the publication or body the article comes from",
+            )
         if not article.summary or (not article.summary_given and _only_alt_text(article)):
             what = "empty" if not article.summary else "only the images' descriptions"
-            self.warn(article, article.body_line,
-                      f"the summary is {what} (the body has no paragraph text, only images, "
-                      "headings or tables); add a paragraph, or a line 'summary: ...' to the "
-                      "front matter")
+            self.warn(
+                article,
+                article.body_line,
+                f"the summary is {what} (the body has no paragraph text, only images, "
+                "headings or tables); add a paragraph, or a line 'summary: ...' to the "
+                "front matter",
+            )
         if PLACEHOLDER in article.text:
-            self.warn(article, _find_lines(lines, article.body_line, PLACEHOLDER)[0],
-                      f"the body still holds the placeholder '{PLACEHOLDER}' written by "
-                      "provarchive new; replace it with the article text")
-        images = {html.unescape(m[3]) for m in _HTML_TARGET.finditer(article.body_html)
-                  if m[1].lower() == "img"}
+            self.warn(
+                article,
+                _find_lines(lines, article.body_line, PLACEHOLDER)[0],
+                f"the body still holds the placeholder '{PLACEHOLDER}' written by "
+                "provarchive new; replace it with the article text",
+            )
+        images = {
+            html.unescape(m[3])
+            for m in _HTML_TARGET.finditer(article.body_html)
+            if m[1].lower() == "img"
+        }
         seen: dict[str, int] = defaultdict(int)
         for target, resolved in article.links:
             found = _find_lines(lines, article.body_line, target)
@@ -231,9 +264,9 @@ class _SiteCheck:
     def site_path(self, target: str) -> str | None:
         """The site path an absolute link into the site leads to (None: not such a link)."""
         if target.startswith(self.config.base_url):
-            path = target[len(self.config.base_url):]
+            path = target[len(self.config.base_url) :]
         elif target.startswith("/") and not target.startswith("//"):
-            path = target[len(self.base_path):] if target.startswith(self.base_path) else target
+            path = target[len(self.base_path) :] if target.startswith(self.base_path) else target
         else:
             return None
         path = unquote(re.split(r"[?#]", path, maxsplit=1)[0]).lstrip("/")
@@ -250,10 +283,13 @@ class _SiteCheck:
         if resolved is not None:
             other = self.articles.get(content_path)
             if other is not None and other.draft and not article.draft:
-                self.warn(article, line,
-                          f"link '{shown}' leads to {other.source_path}, which is a draft "
-                          "(draft: true): the link is broken on the published site until "
-                          "that article is published")
+                self.warn(
+                    article,
+                    line,
+                    f"link '{shown}' leads to {other.source_path}, which is a draft "
+                    "(draft: true): the link is broken on the published site until "
+                    "that article is published",
+                )
             return
         if not path:
             return
@@ -264,15 +300,21 @@ class _SiteCheck:
         missing = os.path.normpath(self.site_dir / CONTENT_DIR / content_path)
         missing = display_path(Path(missing))
         if image:
-            message = (f"image '{shown}' not found: there is no {missing}; put the image there, "
-                       "or correct the path")
+            message = (
+                f"image '{shown}' not found: there is no {missing}; put the image there, "
+                "or correct the path"
+            )
         elif path.endswith(".md"):
-            message = (f"link '{shown}' leads to no article: there is no {missing}; correct "
-                       "the path, or remove the link")
+            message = (
+                f"link '{shown}' leads to no article: there is no {missing}; correct "
+                "the path, or remove the link"
+            )
         else:
-            message = (f"link '{shown}' leads to no page or file of the site; link to the "
-                       "article's Markdown file instead (such as ../yywl/t20240508_001.md), "
-                       "or correct the address")
+            message = (
+                f"link '{shown}' leads to no page or file of the site; link to the "
+                "article's Markdown file instead (such as ../yywl/t20240508_001.md), "
+                "or correct the address"
+            )
         self.warn(article, line, message)
 
     def check_absolute(
@@ -285,25 +327,37 @@ class _SiteCheck:
             name = posixpath.basename(path) or "image.jpg"
             beside = display_path(self.site_dir / CONTENT_DIR / source_dir / name)
             if not exists:
-                self.warn(article, line,
-                          f"image '{target}' is not in the site: imported images must be "
-                          f"copied into content/ beside the article (as {beside}) and the "
-                          f"link made relative (![图]({name}))")
+                self.warn(
+                    article,
+                    line,
+                    f"image '{target}' is not in the site: imported images must be "
+                    f"copied into content/ beside the article (as {beside}) and the "
+                    f"link made relative (![图]({name}))",
+                )
             elif not target.startswith(self.config.base_url):
                 relative = posixpath.relpath(path, source_dir or ".")
-                self.warn(article, line,
-                          f"image '{target}' is written from the site root, which breaks when "
-                          f"the site is opened from disk or a subfolder; write it relative to "
-                          f"the Markdown file: ![图]({relative})")
+                self.warn(
+                    article,
+                    line,
+                    f"image '{target}' is written from the site root, which breaks when "
+                    f"the site is opened from disk or a subfolder; write it relative to "
+                    f"the Markdown file: ![图]({relative})",
+                )
         elif not exists and (path.endswith(_PAGE_SUFFIXES) or path.endswith("index.html")):
-            self.warn(article, line,
-                      f"link '{target}' is an address on this site that leads to no page; "
-                      "link to the article's Markdown file instead (such as "
-                      "../yywl/t20240508_001.md), or correct the address")
+            self.warn(
+                article,
+                line,
+                f"link '{target}' is an address on this site that leads to no page; "
+                "link to the article's Markdown file instead (such as "
+                "../yywl/t20240508_001.md), or correct the address",
+            )
         elif not exists:
-            self.warn(article, line,
-                      f"link '{target}' leads to no file of the site: copy the file into "
-                      "content/ beside the article and make the link relative")
+            self.warn(
+                article,
+                line,
+                f"link '{target}' leads to no file of the site: copy the file into "
+                "content/ beside the article and make the link relative",
+            )
 
 
 def _describe(page: PageSpec) -> str:
@@ -335,8 +389,11 @@ def _find_lines(lines: list[str], start: int, target: str) -> list[int]:
     Never empty: ``[start]`` when the target is not found.
     """
     forms = {target, unquote(target), html.escape(target, quote=False)}
-    found = [number for number, text in enumerate(lines[start - 1:], start)
-             if any(form in text for form in forms)]
+    found = [
+        number
+        for number, text in enumerate(lines[start - 1 :], start)
+        if any(form in text for form in forms)
+    ]
     return found or [start]
 
 

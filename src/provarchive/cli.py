@@ -57,15 +57,26 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an output folder that provarchive did not write",
     )
-    build.add_argument("--keep-going", action="store_true",
-                       help="build everything that has no error, list what was left out, "
-                       "and exit with status 1")
-    build.add_argument("-j", "--jobs", type=_positive, metavar="N",
-                       help="worker processes (default: the number of CPUs)")
-    build.add_argument("--no-cache", action="store_true",
-                       help="ignore the build cache and build everything from scratch")
-    build.add_argument("--timings", action="store_true",
-                       help="print the seconds spent in each stage of the build")
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="build everything that has no error, list what was left out, and exit with status 1",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="worker processes (default: the number of CPUs)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore the build cache and build everything from scratch",
+    )
+    build.add_argument(
+        "--timings", action="store_true", help="print the seconds spent in each stage of the build"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
 
@@ -90,20 +101,29 @@ def make_parser() -> argparse.ArgumentParser:
         "article edited since it was imported is never overwritten without --force. Nothing is "
         "written when any page cannot be imported (unless --keep-going).",
     )
-    imports.add_argument("sources", nargs="+", metavar="FILE_OR_DIR",
-                         help="saved pages, or folders of them")
-    imports.add_argument("--site", default=".", metavar="SITE",
-                         help="site folder (default: the current folder)")
-    imports.add_argument("--column", metavar="PATH",
-                         help="put every article in this column folder (e.g. zhxx/yywl)")
-    imports.add_argument("--url", metavar="URL",
-                         help="the page's address on the legacy site (for one page)")
-    imports.add_argument("--dry-run", action="store_true",
-                         help="print what would be written, write nothing")
-    imports.add_argument("--force", action="store_true",
-                         help="replace articles edited since they were imported")
-    imports.add_argument("--keep-going", action="store_true",
-                         help="import the pages that can be imported, report the others")
+    imports.add_argument(
+        "sources", nargs="+", metavar="FILE_OR_DIR", help="saved pages, or folders of them"
+    )
+    imports.add_argument(
+        "--site", default=".", metavar="SITE", help="site folder (default: the current folder)"
+    )
+    imports.add_argument(
+        "--column", metavar="PATH", help="put every article in this column folder (e.g. zhxx/yywl)"
+    )
+    imports.add_argument(
+        "--url", metavar="URL", help="the page's address on the legacy site (for one page)"
+    )
+    imports.add_argument(
+        "--dry-run", action="store_true", help="print what would be written, write nothing"
+    )
+    imports.add_argument(
+        "--force", action="store_true", help="replace articles edited since they were imported"
+    )
+    imports.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="import the pages that can be imported, report the others",
+    )
     imports.set_defaults(run=_run_import)
 
     serve = commands.add_parser(
@@ -115,11 +135,19 @@ def make_parser() -> argparse.ArgumentParser:
         "shown over the page until fixed. The site is built into .provarchive-cache/serve/, "
         "never into the output folder you publish. Ctrl-C stops the server.",
     )
-    serve.add_argument("site", nargs="?", default=".", metavar="SITE",
-                       help="site folder (default: the current folder)")
+    serve.add_argument(
+        "site",
+        nargs="?",
+        default=".",
+        metavar="SITE",
+        help="site folder (default: the current folder)",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only)",
+    )
     serve.add_argument("--drafts", action="store_true", help="also show articles with draft: true")
     serve.set_defaults(run=_run_serve)
     newarticle.add_parser(commands)
@@ -239,8 +267,10 @@ class ProgressBar:
 def summary_line(report: BuildReport) -> str:
     """Return the one-line account of a build that ``build`` prints."""
     if report.nothing_changed:
-        return (f"nothing changed: {report.articles} articles, {report.pages} pages in "
-                f"{report.output_dir} are up to date ({report.seconds:.2f} s)")
+        return (
+            f"nothing changed: {report.articles} articles, {report.pages} pages in "
+            f"{report.output_dir} are up to date ({report.seconds:.2f} s)"
+        )
     return (
         f"built {report.articles} articles into {report.output_dir}: {report.pages} pages "
         f"({report.written} written, {report.unchanged} unchanged), {report.files} other files, "

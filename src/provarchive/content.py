@@ -194,11 +194,13 @@ def _walk(
         here, prefix = pending.pop()
         real = here.resolve()
         if real != root and root not in real.parents:
-            errors.append(ContentError(
-                f"this folder is a link to {real}, outside {CONTENT_DIR}/; "
-                "move the folder into content/ instead of linking it",
-                display_path(here),
-            ))
+            errors.append(
+                ContentError(
+                    f"this folder is a link to {real}, outside {CONTENT_DIR}/; "
+                    "move the folder into content/ instead of linking it",
+                    display_path(here),
+                )
+            )
             continue
         if real in seen:
             continue
@@ -218,10 +220,12 @@ def _walk(
                     subfolders.append((Path(entry.path), prefix + name + "/"))
                     continue
                 if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
-                    errors.append(ContentError(
-                        "this file is a link to a file outside content/; copy the file instead",
-                        display_path(Path(entry.path)),
-                    ))
+                    errors.append(
+                        ContentError(
+                            "this file is a link to a file outside content/; copy the file instead",
+                            display_path(Path(entry.path)),
+                        )
+                    )
                     continue
                 found = markdown if name.endswith(".md") else assets
                 found[prefix + name] = signature(entry.stat())
@@ -315,5 +319,3 @@ def _column_from_mapping(
         parent=parent,
         source_path=shown,
     )
-
-

@@ -40,17 +40,36 @@ def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> b
     """Return the digest of an article: file hash, paths, resolved links, term slugs."""
     slugs = tuple(
         term_slugs.get(taxonomy, {}).get(name, "")
-        for taxonomy, names in (("tags", article.tags), ("authors", article.authors),
-                                ("sources", (article.source,) if article.source else ()))
+        for taxonomy, names in (
+            ("tags", article.tags),
+            ("authors", article.authors),
+            ("sources", (article.source,) if article.source else ()),
+        )
         for name in names
     )
-    facts = (article.id, article.source_path, article.url, article.content_hash,
-             article.links, slugs)
+    facts = (
+        article.id,
+        article.source_path,
+        article.url,
+        article.content_hash,
+        article.links,
+        slugs,
+    )
     return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()
 
 
-STRUCTURE_FIELDS = ("id", "column", "date", "url", "title", "tags", "authors", "source",
-                    "aliases", "source_path")
+STRUCTURE_FIELDS = (
+    "id",
+    "column",
+    "date",
+    "url",
+    "title",
+    "tags",
+    "authors",
+    "source",
+    "aliases",
+    "source_path",
+)
 """The article fields the site graph and the page plan are made from (besides the
 columns and the config): when none changed, the previous graph and plan still hold."""
 
@@ -67,8 +86,18 @@ def site_structure(config: object, columns: dict[str, Column]) -> bytes:
 def structure_facts(article: Article) -> tuple:
     """The :data:`STRUCTURE_FIELDS` of ``article``, in order, as plain values."""
     a = article
-    return (a.id, a.column, a.date.isoformat(), a.url, a.title, a.tags, a.authors, a.source,
-            a.aliases, a.source_path)
+    return (
+        a.id,
+        a.column,
+        a.date.isoformat(),
+        a.url,
+        a.title,
+        a.tags,
+        a.authors,
+        a.source,
+        a.aliases,
+        a.source_path,
+    )
 
 
 def structure_digest(site: bytes, articles: Iterable[Article]) -> bytes:
@@ -81,12 +110,22 @@ def structure_digest(site: bytes, articles: Iterable[Article]) -> bytes:
 
 
 def site_salt(
-    version: str, render_key: str, config: object, templates: Iterable[tuple[str, str]],
-    columns: dict[str, Column], top_columns: tuple[str, ...],
+    version: str,
+    render_key: str,
+    config: object,
+    templates: Iterable[tuple[str, str]],
+    columns: dict[str, Column],
+    top_columns: tuple[str, ...],
 ) -> bytes:
     """Return the digest of what every page depends on: version, config, templates, columns."""
-    parts = (version, render_key, repr(config), sorted(templates),
-             [repr(column) for _, column in sorted(columns.items())], top_columns)
+    parts = (
+        version,
+        render_key,
+        repr(config),
+        sorted(templates),
+        [repr(column) for _, column in sorted(columns.items())],
+        top_columns,
+    )
     # ``columns`` must be the columns as templates see them (render.visible_columns)
     return _blake(repr(parts).encode("utf-8"))
 

@@ -191,8 +191,9 @@ def render_prose(body: str) -> RenderedBody | None:
         else:
             lines.append(line)
     close_paragraph()
-    return RenderedBody(html="".join(html), text="\n".join(paragraphs), text_length=length,
-                        toc=tuple(toc), links=())
+    return RenderedBody(
+        html="".join(html), text="\n".join(paragraphs), text_length=length, toc=tuple(toc), links=()
+    )
 
 
 def _plain_start(line: str) -> bool:

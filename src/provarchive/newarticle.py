@@ -77,9 +77,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``provarchive new``: create the file and print where it is."""
-    path = create_article(
-        Path(args.site), args.title, args.column, date=args.date, slug=args.slug
-    )
+    path = create_article(Path(args.site), args.title, args.column, date=args.date, slug=args.slug)
     print(f"created {display_path(path)} as a draft; set draft: false to publish it")
     return 0
 

@@ -160,9 +160,15 @@ def remove_in_background(folder: Path, trash: Path) -> None:
     os.rename(folder, trash)
     try:
         subprocess.Popen(
-            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-             str(trash)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                str(trash),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
     except OSError:
@@ -222,7 +228,7 @@ class StagedOutput:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(descriptor, view):]
+                view = view[os.write(descriptor, view) :]
         finally:
             os.close(descriptor)
 
@@ -285,8 +291,7 @@ class StagedOutput:
         removed by a detached process.
         """
         (self.root / MARKER).write_text(
-            "This folder was written by provarchive; a build replaces it whole.\n"
-            f"build {token}\n",
+            f"This folder was written by provarchive; a build replaces it whole.\nbuild {token}\n",
             encoding="utf-8",
         )
         out = self.output_dir

@@ -259,7 +259,8 @@ def _collect(
                     process = open_receivers[receiver]
                     process.join()
                     message = RuntimeError(
-                        f"a worker process died (exit status {process.exitcode})")
+                        f"a worker process died (exit status {process.exitcode})"
+                    )
                 if message is None:
                     del open_receivers[receiver]
                 elif isinstance(message, BaseException):

@@ -146,11 +146,28 @@ class PageSpec:
         """Return every field as plain values (tuples, strings, numbers), field order kept:
         what :mod:`provarchive.digest` hashes."""
         pager = self.pager
-        return (self.path, self.template, self.kind, self.title, self.column, self.article,
-                self.listing, (pager.number, pager.count, pager.folder) if pager else None,
-                self.taxonomy, self.term, self.year, self.month, self.links, self.earlier,
-                self.later, self.related, self.sections, self.years,
-                tuple((term.name, term.slug, term.count) for term in self.terms), self.origin)
+        return (
+            self.path,
+            self.template,
+            self.kind,
+            self.title,
+            self.column,
+            self.article,
+            self.listing,
+            (pager.number, pager.count, pager.folder) if pager else None,
+            self.taxonomy,
+            self.term,
+            self.year,
+            self.month,
+            self.links,
+            self.earlier,
+            self.later,
+            self.related,
+            self.sections,
+            self.years,
+            tuple((term.name, term.slug, term.count) for term in self.terms),
+            self.origin,
+        )
 
     @classmethod
     def from_key(cls, key: tuple) -> PageSpec:
@@ -177,8 +194,11 @@ class PageSpec:
         """Whether the page shows one of the articles ``ids``: whether
         :meth:`article_ids` meets ``ids``, without building it."""
         return not (
-            ids.isdisjoint(self.listing) and ids.isdisjoint(self.related)
-            and self.article not in ids and self.earlier not in ids and self.later not in ids
+            ids.isdisjoint(self.listing)
+            and ids.isdisjoint(self.related)
+            and self.article not in ids
+            and self.earlier not in ids
+            and self.later not in ids
             and all(ids.isdisjoint(section) for _, section in self.sections)
         )
 
@@ -230,67 +250,111 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             template="index.html",
             kind="home",
             listing=graph.order[:HOME_LATEST],
-            sections=tuple((path, graph.listings[path][:HOME_PER_COLUMN])
-                           for path in graph.top_columns),
+            sections=tuple(
+                (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
+            ),
             origin="home page",
         ),
-        PageSpec(path="404.html", template="404.html", kind="notfound", title="页面未找到",
-                 origin="404 page"),
+        PageSpec(
+            path="404.html",
+            template="404.html",
+            kind="notfound",
+            title="页面未找到",
+            origin="404 page",
+        ),
     ]
     if config.search:
-        pages.append(PageSpec(path="search.html", template="search.html", kind="search",
-                              title="站内搜索", origin="search page"))
+        pages.append(
+            PageSpec(
+                path="search.html",
+                template="search.html",
+                kind="search",
+                title="站内搜索",
+                origin="search page",
+            )
+        )
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
-        pages += paginated(path, graph.listings[path], config.per_page, template="column.html",
-                           kind="column", title=column.title, column=path, origin=origin)
-        pages += _archive_pages(graph.column_months[path], config, column=path,
-                                title=f"{column.title}归档", origin=origin)
-    pages += _archive_pages(graph.months, config, column="", title="日期归档",
-                            origin="date archives")
+        pages += paginated(
+            path,
+            graph.listings[path],
+            config.per_page,
+            template="column.html",
+            kind="column",
+            title=column.title,
+            column=path,
+            origin=origin,
+        )
+        pages += _archive_pages(
+            graph.column_months[path],
+            config,
+            column=path,
+            title=f"{column.title}归档",
+            origin=origin,
+        )
+    pages += _archive_pages(
+        graph.months, config, column="", title="日期归档", origin="date archives"
+    )
     for taxonomy, name in TAXONOMIES.items():
-        pages.append(PageSpec(
-            path=index_path(taxonomy), template="terms.html", kind="terms",
-            title=f"{name}索引", taxonomy=taxonomy, origin=f"{name} index",
-            terms=tuple(TermLink(t.name, t.slug, len(t.article_ids))
-                        for t in graph.terms[taxonomy]),
-        ))
+        pages.append(
+            PageSpec(
+                path=index_path(taxonomy),
+                template="terms.html",
+                kind="terms",
+                title=f"{name}索引",
+                taxonomy=taxonomy,
+                origin=f"{name} index",
+                terms=tuple(
+                    TermLink(t.name, t.slug, len(t.article_ids)) for t in graph.terms[taxonomy]
+                ),
+            )
+        )
         for term in graph.terms[taxonomy]:
             pages += paginated(
-                f"{taxonomy}/{term.slug}", term.article_ids, config.per_page,
-                template="list.html", kind="term", title=f"{name}：{term.name}",
-                taxonomy=taxonomy, term=term.name, origin=f"{name} {term.name}",
+                f"{taxonomy}/{term.slug}",
+                term.article_ids,
+                config.per_page,
+                template="list.html",
+                kind="term",
+                title=f"{name}：{term.name}",
+                taxonomy=taxonomy,
+                term=term.name,
+                origin=f"{name} {term.name}",
             )
     for article_id in graph.order:
         article = graph.articles[article_id]
         earlier, later = graph.neighbours.get(article_id, (None, None))
-        pages.append(PageSpec(
-            path=article.url,
-            template="article.html",
-            kind="article",
-            title=article.title,
-            column=article.column or None,
-            article=article_id,
-            earlier=earlier,
-            later=later,
-            related=graph.related.get(article_id, ()),
-            origin=article.source_path,
-        ))
+        pages.append(
+            PageSpec(
+                path=article.url,
+                template="article.html",
+                kind="article",
+                title=article.title,
+                column=article.column or None,
+                article=article_id,
+                earlier=earlier,
+                later=later,
+                related=graph.related.get(article_id, ()),
+                origin=article.source_path,
+            )
+        )
     redirects: list[tuple[str, str]] = []
     for article_id in graph.order:
         article = graph.articles[article_id]
         for alias in article.aliases:
             target = alias_path(alias)
             redirects.append((target, article.url))
-            pages.append(PageSpec(
-                path=target,
-                template="redirect.html",
-                kind="redirect",
-                title=article.title,
-                article=article_id,
-                origin=f"{article.source_path} (alias {alias})",
-            ))
+            pages.append(
+                PageSpec(
+                    path=target,
+                    template="redirect.html",
+                    kind="redirect",
+                    title=article.title,
+                    article=article_id,
+                    origin=f"{article.source_path} (alias {alias})",
+                )
+            )
     pages += _machine_files(graph, pages, tuple(sorted(redirects)))
     return pages
 
@@ -306,26 +370,55 @@ def _archive_pages(
     """Return the date archive of a column (or of the site, for ``column=""``)."""
     base = f"{column}/archives" if column else "archives"
     years = tuple(
-        (year, sum(len(ids) for ids in by_month.values()),
-         tuple((month, len(ids)) for month, ids in by_month.items()))
+        (
+            year,
+            sum(len(ids) for ids in by_month.values()),
+            tuple((month, len(ids)) for month, ids in by_month.items()),
+        )
         for year, by_month in months.items()
     )
-    pages = [PageSpec(path=index_path(base), template="archives.html", kind="archives",
-                      title=title, column=column or None, years=years, origin=origin)]
+    pages = [
+        PageSpec(
+            path=index_path(base),
+            template="archives.html",
+            kind="archives",
+            title=title,
+            column=column or None,
+            years=years,
+            origin=origin,
+        )
+    ]
     for (year, by_month), (_, _, month_counts) in zip(months.items(), years, strict=True):
         year_ids = tuple(i for ids in by_month.values() for i in ids)
         # per-column year pages and month pages show no month list: a month page must not
         # change when articles of other months arrive
         counts = () if column else ((year, len(year_ids), month_counts),)
-        pages += paginated(archive_folder(year, column=column), year_ids, config.per_page,
-                           template="list.html", kind="archive", title=f"{year}年", year=year,
-                           column=column or None, years=counts, origin=origin)
+        pages += paginated(
+            archive_folder(year, column=column),
+            year_ids,
+            config.per_page,
+            template="list.html",
+            kind="archive",
+            title=f"{year}年",
+            year=year,
+            column=column or None,
+            years=counts,
+            origin=origin,
+        )
         if column:
             continue  # per-column archives stop at years; the site's go down to months
         for month, ids in by_month.items():
-            pages += paginated(archive_folder(year, month), ids, config.per_page,
-                               template="list.html", kind="archive", title=f"{year}年{month}月",
-                               year=year, month=month, origin=origin)
+            pages += paginated(
+                archive_folder(year, month),
+                ids,
+                config.per_page,
+                template="list.html",
+                kind="archive",
+                title=f"{year}年{month}月",
+                year=year,
+                month=month,
+                origin=origin,
+            )
     return pages
 
 
@@ -333,25 +426,56 @@ def _machine_files(
     graph: SiteGraph, pages: list[PageSpec], redirects: tuple[tuple[str, str], ...]
 ) -> list[PageSpec]:
     """Return the feeds, sitemap, robots.txt and server redirect maps."""
-    files = [PageSpec(path="atom.xml", template="atom.xml", kind="feed", title="",
-                      listing=graph.order[:FEED_LENGTH], origin="site feed")]
+    files = [
+        PageSpec(
+            path="atom.xml",
+            template="atom.xml",
+            kind="feed",
+            title="",
+            listing=graph.order[:FEED_LENGTH],
+            origin="site feed",
+        )
+    ]
     for path in _columns_in_tree_order(graph):
-        files.append(PageSpec(path=f"{path}/atom.xml", template="atom.xml", kind="feed",
-                              title=graph.columns[path].title, column=path,
-                              listing=graph.listings[path][:FEED_LENGTH], origin=path))
+        files.append(
+            PageSpec(
+                path=f"{path}/atom.xml",
+                template="atom.xml",
+                kind="feed",
+                title=graph.columns[path].title,
+                column=path,
+                listing=graph.listings[path][:FEED_LENGTH],
+                origin=path,
+            )
+        )
     entries = tuple(
         (page.path, _last_change(graph, page))
         for page in pages
         if page.kind not in ("redirect", "notfound", "search")
     )
     files += [
-        PageSpec(path="sitemap.xml", template="sitemap.xml", kind="sitemap", links=entries,
-                 origin="sitemap"),
+        PageSpec(
+            path="sitemap.xml",
+            template="sitemap.xml",
+            kind="sitemap",
+            links=entries,
+            origin="sitemap",
+        ),
         PageSpec(path="robots.txt", template="robots.txt", kind="robots", origin="robots.txt"),
-        PageSpec(path="_redirects", template="_redirects", kind="redirects", links=redirects,
-                 origin="redirect map"),
-        PageSpec(path="nginx-redirects.conf", template="nginx-redirects.conf",
-                 kind="redirects", links=redirects, origin="nginx redirect map"),
+        PageSpec(
+            path="_redirects",
+            template="_redirects",
+            kind="redirects",
+            links=redirects,
+            origin="redirect map",
+        ),
+        PageSpec(
+            path="nginx-redirects.conf",
+            template="nginx-redirects.conf",
+            kind="redirects",
+            links=redirects,
+            origin="nginx redirect map",
+        ),
     ]
     return files
 

@@ -30,6 +30,7 @@ def trusted(signature: tuple[int, int, int], scanned_ns: int) -> bool:
     certainly unchanged (its modification time is well before the scan)."""
     return signature[0] < scanned_ns - RACY_NS
 
+
 def read_articles(
     site_dir: Path,
     config: SiteConfig,
@@ -63,9 +64,13 @@ def read_articles(
     # a build without cached articles will spell every term in pinyin next: import
     # pypinyin (0.15 s) here while the workers read
     results, _ = map_in_workers_meanwhile(
-        _read_and_render, to_read, (site_dir, config, shown_dir, renderer, assets, cached),
-        jobs, (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
-        progress=stage_progress(progress, "读取文章"))
+        _read_and_render,
+        to_read,
+        (site_dir, config, shown_dir, renderer, assets, cached),
+        jobs,
+        (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
+        progress=stage_progress(progress, "读取文章"),
+    )
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
             errors.append(result)
@@ -95,16 +100,22 @@ def read_articles(
             else:
                 sources[rel] = result
                 del reused[rel]
-    rendered = map_in_workers(render_source, list(sources.values()), (renderer, urls, assets),
-                              jobs, progress=stage_progress(progress, "渲染正文"))
+    rendered = map_in_workers(
+        render_source,
+        list(sources.values()),
+        (renderer, urls, assets),
+        jobs,
+        progress=stage_progress(progress, "渲染正文"),
+    )
     fresh = {**done, **{article.id: article for article in rendered}}
     articles = {**reused, **fresh}
     return dict(sorted(articles.items())), fresh, errors, skipped
 
 
 def _read_and_render(
-    context: tuple[Path, SiteConfig, str, MarkdownRenderer, frozenset[str],
-                   dict[str, CachedArticle]],
+    context: tuple[
+        Path, SiteConfig, str, MarkdownRenderer, frozenset[str], dict[str, CachedArticle]
+    ],
     rel: str,
 ) -> Article | SourceArticle | ProvarchiveError | None:
     """Read ``rel``; return None if its content is the cached one, the finished article

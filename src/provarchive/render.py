@@ -165,8 +165,11 @@ class PageRenderer:
         use puts in the root of the page at hand. So the macro's output must depend on
         nothing but its arguments and ``url()``.
         """
-        key = (getattr(getattr(macro, "_func", macro), "__code__", macro),
-               tuple(a.id if isinstance(a, Article) else a for a in args), tuple(kwargs.items()))
+        key = (
+            getattr(getattr(macro, "_func", macro), "__code__", macro),
+            tuple(a.id if isinstance(a, Article) else a for a in args),
+            tuple(kwargs.items()),
+        )
         found = self._memo.get(key)
         if found is None:
             outer, self._rootless = self._rootless, True
@@ -224,7 +227,8 @@ class PageRenderer:
         context: dict[str, Any] = {
             "site": self.config,
             "page": page,
-            "root": urlsplit(self.config.base_url).path if page.kind == "notfound"
+            "root": urlsplit(self.config.base_url).path
+            if page.kind == "notfound"
             else root_prefix(page.path),
             "nav": [self.columns[path] for path in graph.top_columns],
             "columns": self.columns,
@@ -281,31 +285,43 @@ class PageRenderer:
         year = page.year or 0
         context["months"] = list(page.years[0][2]) if page.years and not page.month else []
         trail = self._crumbs(column, current=False)
-        trail.append(Crumb(f"{self.columns[column].title}归档" if column else "日期归档",
-                           index_path(f"{column}/archives" if column else "archives")))
+        trail.append(
+            Crumb(
+                f"{self.columns[column].title}归档" if column else "日期归档",
+                index_path(f"{column}/archives" if column else "archives"),
+            )
+        )
         if page.month:
             trail.append(Crumb(f"{year}年", index_path(archive_folder(year))))
-        trail.append(Crumb(f"{page.month}月" if page.month else f"{year}年",
-                           page.pager.first if page.pager else page.path, current=True))
+        trail.append(
+            Crumb(
+                f"{page.month}月" if page.month else f"{year}年",
+                page.pager.first if page.pager else page.path,
+                current=True,
+            )
+        )
         context["crumbs"] = trail
 
     def _context_terms(self, page: PageSpec, context: dict[str, Any]) -> None:
         context["terms"] = list(page.terms)
-        context["crumbs"] = [*self._crumbs("", current=False),
-                             Crumb(page.title, page.path, current=True)]
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
 
     def _context_term(self, page: PageSpec, context: dict[str, Any]) -> None:
         taxonomy = page.taxonomy or ""
         context["crumbs"] = [
             *self._crumbs("", current=False),
             Crumb(f"{TAXONOMIES[taxonomy]}索引", index_path(taxonomy)),
-            Crumb(page.term or "", page.pager.first if page.pager else page.path,
-                  current=True),
+            Crumb(page.term or "", page.pager.first if page.pager else page.path, current=True),
         ]
 
     def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["crumbs"] = [*self._crumbs("", current=False),
-                             Crumb(page.title, page.path, current=True)]
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
 
     def _context_feed(self, page: PageSpec, context: dict[str, Any]) -> None:
         articles = context["articles"]

@@ -46,14 +46,20 @@ FORMAT_VERSION = 1
 DOCS_PER_CHUNK = 100
 """Documents per ``docs-N.json`` file."""
 
-_RUN = re.compile(
-    r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+_RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+_COMPATIBLE = (
+    ("\uff0c", ","),
+    ("\uff1b", ";"),
+    ("\uff1a", ":"),
+    ("\uff08", "("),
+    ("\uff09", ")"),
+    ("\uff01", "!"),
+    ("\uff1f", "?"),
+    ("\u3000", " "),
+    ("\u2026", "..."),
 )
-
-
-_COMPATIBLE = (("\uff0c", ","), ("\uff1b", ";"), ("\uff1a", ":"), ("\uff08", "("),
-               ("\uff09", ")"), ("\uff01", "!"), ("\uff1f", "?"), ("\u3000", " "),
-               ("\u2026", "..."))
 """Full-width punctuation and spaces common in Chinese text, with their NFKC forms."""
 
 
@@ -158,20 +164,23 @@ def search_docs(graph: SiteGraph, render_key: str) -> list[SearchDoc]:
     docs = []
     for article in graph.articles.values():
         column = graph.columns[article.column].title if article.column in graph.columns else ""
-        docs.append(SearchDoc(
-            id=article.id,
-            url=article.url,
-            title=article.title,
-            date=article.date.strftime("%Y-%m-%d"),
-            column=column,
-            key=f"{article.content_hash}:{render_key}",
-            order=(article.date.isoformat(), article.id),
-        ))
+        docs.append(
+            SearchDoc(
+                id=article.id,
+                url=article.url,
+                title=article.title,
+                date=article.date.strftime("%Y-%m-%d"),
+                column=column,
+                key=f"{article.content_hash}:{render_key}",
+                order=(article.date.isoformat(), article.id),
+            )
+        )
     return sorted(docs, key=lambda doc: doc.order)
 
 
-def refresh_docs(docs: list[SearchDoc], articles: dict[str, Article],
-                 render_key: str) -> list[SearchDoc]:
+def refresh_docs(
+    docs: list[SearchDoc], articles: dict[str, Article], render_key: str
+) -> list[SearchDoc]:
     """Return ``docs`` (made by :func:`search_docs` for a graph of the same structure)
     with the key of each article whose text changed since brought up to date."""
     fresh = []
@@ -245,8 +254,7 @@ def _update_index(
 ) -> dict[str, bytes | None] | None:
     """Patch the previous index for changed and appended documents; None if it cannot."""
     kept = len(previous.ids)
-    if (state.shards != previous.shards or len(docs) < kept
-            or state.ids[:kept] != previous.ids):
+    if state.shards != previous.shards or len(docs) < kept or state.ids[:kept] != previous.ids:
         return None  # documents were removed or reordered: numbers shift
     changed = [n for n in range(kept) if state.digests[n] != previous.digests[n]]
     changed += list(range(kept, len(docs)))
@@ -271,8 +279,10 @@ def _update_index(
         offset = number % DOCS_PER_CHUNK
         old = rows[offset] if offset < len(rows) else None
         new = _row(docs[number], texts.get(docs[number].id, ""))
-        for which, old_text, new_text in ((0, old[1] if old else "", new[1]),
-                                          (1, old[4] if old else "", new[4])):
+        for which, old_text, new_text in (
+            (0, old[1] if old else "", new[1]),
+            (1, old[4] if old else "", new[4]),
+        ):
             old_tokens = set(tokens(normalize(old_text)))
             new_tokens = set(tokens(normalize(new_text)))
             for token in old_tokens - new_tokens:
@@ -322,8 +332,12 @@ def _row(doc: SearchDoc, text: str) -> list[str]:
 
 
 def _meta(state: SearchState) -> dict[str, int]:
-    return {"version": FORMAT_VERSION, "docs": len(state.ids), "chunk": DOCS_PER_CHUNK,
-            "shards": state.shards}
+    return {
+        "version": FORMAT_VERSION,
+        "docs": len(state.ids),
+        "chunk": DOCS_PER_CHUNK,
+        "shards": state.shards,
+    }
 
 
 def _delta(numbers: list[int]) -> list[int]:

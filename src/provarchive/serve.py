@@ -107,8 +107,15 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
         hub.publish("reload", str(hub.generation))
 
     try:
-        report = build_site(BuildOptions(site_dir=site_dir, output_dir=serve_dir(site_dir),
-                                         drafts=drafts, force=True, on_commit=swapped))
+        report = build_site(
+            BuildOptions(
+                site_dir=site_dir,
+                output_dir=serve_dir(site_dir),
+                drafts=drafts,
+                force=True,
+                on_commit=swapped,
+            )
+        )
     except ProvarchiveError as exc:
         messages = [str(e) for e in (exc if isinstance(exc, ErrorGroup) else [exc])]
         for message in messages:
@@ -123,8 +130,10 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
         if was_broken:  # fixed back to the last good state: nothing was swapped in
             swapped()
         return True
-    say(f"rebuilt: {report.written} pages written, {report.unchanged} unchanged, "
-        f"{time.perf_counter() - started:.2f} s")
+    say(
+        f"rebuilt: {report.written} pages written, {report.unchanged} unchanged, "
+        f"{time.perf_counter() - started:.2f} s"
+    )
     return True
 
 
@@ -145,7 +154,7 @@ def make_handler(root: Path, prefix: str, hub: Hub) -> type[http.server.BaseHTTP
             if not path.startswith(prefix):
                 self._redirect(prefix)
                 return
-            relative = path[len(prefix):]
+            relative = path[len(prefix) :]
             target = (root / relative).resolve()
             if root.resolve() not in (target, *target.parents):
                 self._send(403, b"forbidden", "text/plain; charset=utf-8")
@@ -211,13 +220,23 @@ def make_handler(root: Path, prefix: str, hub: Hub) -> type[http.server.BaseHTTP
 
 
 def _content_type(path: Path) -> str:
-    types = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-             ".shtml": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-             ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
-             ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-             ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
-             ".txt": "text/plain; charset=utf-8", ".json": "application/json",
-             ".pdf": "application/pdf"}
+    types = {
+        ".html": "text/html; charset=utf-8",
+        ".htm": "text/html; charset=utf-8",
+        ".shtml": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+        ".webp": "image/webp",
+        ".txt": "text/plain; charset=utf-8",
+        ".json": "application/json",
+        ".pdf": "application/pdf",
+    }
     return types.get(path.suffix.lower(), "application/octet-stream")
 
 
@@ -237,8 +256,7 @@ def _relevant(site_dir: Path) -> Callable[[object, str], bool]:
     return relevant
 
 
-def serve(site_dir: Path, host: str, port: int, drafts: bool,
-          say: Callable[[str], None]) -> int:
+def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str], None]) -> int:
     """Build, serve and watch until interrupted; return the exit status."""
     from watchfiles import watch  # only the dev server needs it
 
@@ -259,12 +277,20 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool,
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     shown_host = f"[{host}]" if ":" in host else host
-    say(f"serving {site_dir} at http://{shown_host}:{server.server_address[1]}{prefix} "
-        "(Ctrl-C to stop)")
+    say(
+        f"serving {site_dir} at http://{shown_host}:{server.server_address[1]}{prefix} "
+        "(Ctrl-C to stop)"
+    )
     stop = threading.Event()
     try:
-        for _changes in watch(site_dir, watch_filter=_relevant(site_dir), stop_event=stop,
-                              debounce=50, step=20, raise_interrupt=True):
+        for _changes in watch(
+            site_dir,
+            watch_filter=_relevant(site_dir),
+            stop_event=stop,
+            debounce=50,
+            step=20,
+            raise_interrupt=True,
+        ):
             rebuild(site_dir, drafts, hub, say)
     except KeyboardInterrupt:
         pass

@@ -68,9 +68,7 @@ def build_terms(
     )
 
 
-def unique_slugs(
-    names: Sequence[str], spelled: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def unique_slugs(names: Sequence[str], spelled: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return a distinct, stable slug for each of ``names`` (pinyin, suffixed on a clash).
 
     ``spelled`` maps names to their plain pinyin slugs as computed before (the build
@@ -144,7 +142,8 @@ def related_articles(
                 shared[other] += 1
         # most shared tags, then nearest in time, then id: the first ``count`` of that order
         ranked = heapq.nsmallest(
-            count, [(-n, abs(position[other] - here), other) for other, n in shared.items()])
+            count, [(-n, abs(position[other] - here), other) for other, n in shared.items()]
+        )
         chosen = [other for _, _, other in ranked]
         if len(chosen) < count:
             siblings = by_column[article.column]

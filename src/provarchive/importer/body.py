@@ -11,8 +11,10 @@ _NUMBERED = re.compile(
     r"\d{1,2}\s*[、.．](?!\d)|[(（]\s*\d{1,2}\s*[)）]|第[一二三四五六七八九十]{1,3}[,，、:：\s]|"
     r"[①②③④⑤⑥⑦⑧⑨⑩])"
 )
-_CAPTION_START = re.compile(r"^\s*(?:图为|图片为|上图|下图|左图|右图|图[:：一二三四五六七八九\d]|"
-                            r"[▲△↑↓▼◆]|[(（]\s*图|组图)")
+_CAPTION_START = re.compile(
+    r"^\s*(?:图为|图片为|上图|下图|左图|右图|图[:：一二三四五六七八九\d]|"
+    r"[▲△↑↓▼◆]|[(（]\s*图|组图)"
+)
 _CAPTION_END = re.compile(r"(?:摄影?|供图|资料图片?|图片来源[^)）]*|图源[^)）]*)\s*[)）]?\s*$")
 _SPEECH_LEAD = re.compile(r"(?:说|表示|指出|强调|认为|介绍|如下|称|问|答|告诉记者)\s*[:：]$")
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
@@ -70,7 +72,7 @@ def _subheading_shape(line: str) -> str | None:
         return None if _SPEECH_LEAD.search(folded) else "colon"
     if last == "。":
         return "stop" if length <= 25 else None
-    if last in SENTENCE_END + "”\"』」)）":
+    if last in SENTENCE_END + '”"』」)）':
         return None
     return "plain"
 
@@ -92,8 +94,11 @@ def find_subheadings(lines: list[str]) -> set[int]:
             continue
         following = lines[index + 1]
         # a numbered heading (一、活动主题) may head a short item (人人讲安全。)
-        short_item = shape == "numbered" and _ends_sentence(following) \
+        short_item = (
+            shape == "numbered"
+            and _ends_sentence(following)
             and _subheading_shape(following) != "numbered"
+        )
         if not (is_paragraph(following) or visible_length(following) >= 40 or short_item):
             continue
         if index > 0 and is_image(lines[index - 1]):

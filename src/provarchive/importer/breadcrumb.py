@@ -17,8 +17,18 @@ _SEPARATOR_NO_SLASH = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|&gt;)
 _HOME = re.compile(r"^(?:网站首页|本站首页|首页|主页|返回首页|home|Home|HOME|门户首页)$")
 _BODY_CRUMBS = frozenset(
     [
-        "正文", "内容", "正文内容", "详细内容", "详情", "文章详情", "阅读正文", "阅读文章",
-        "文章内容", "新闻正文", "浏览文章", "详细信息",
+        "正文",
+        "内容",
+        "正文内容",
+        "详细内容",
+        "详情",
+        "文章详情",
+        "阅读正文",
+        "阅读文章",
+        "文章内容",
+        "新闻正文",
+        "浏览文章",
+        "详细信息",
     ]
 )
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+)$")
@@ -33,7 +43,7 @@ def _crumbs(text: str, separator: re.Pattern[str]) -> list[str]:
     parts: list[str] = []
     last = 0
     for match in separator.finditer(folded):
-        parts.append(text[last:match.start()])
+        parts.append(text[last : match.start()])
         last = match.end()
     parts.append(text[last:])
     return [squeeze_han(part.strip()) for part in parts]
@@ -52,7 +62,7 @@ def parse_breadcrumb(line: str) -> tuple[str, ...] | None:
         return None
     marker = _MARKER.match(folded)
     if marker:
-        rest = line[marker.end():]
+        rest = line[marker.end() :]
         crumbs = _crumbs(rest, _SEPARATOR)
         rest = fold(rest)
         has_colon = ":" in folded[: marker.end()] or ">" in folded[: marker.end()]
@@ -88,7 +98,10 @@ def drop_title_crumb(crumbs: tuple[str, ...], title: str) -> tuple[str, ...]:
         return crumbs
     last = compact(_ELLIPSIS.sub("", crumbs[-1]))
     whole = compact(title)
-    if last and (last == whole or (len(last) >= 6 and whole.startswith(last))
-                 or (len(whole) >= 6 and last.startswith(whole))):
+    if last and (
+        last == whole
+        or (len(last) >= 6 and whole.startswith(last))
+        or (len(whole) >= 6 and last.startswith(whole))
+    ):
         return crumbs[:-1]
     return crumbs

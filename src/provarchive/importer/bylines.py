@@ -13,11 +13,47 @@ from provarchive.importer.labels import Field, Kind
 from provarchive.importer.text import HAN, fold
 
 _ROLE_WORDS = (
-    "特约通讯员", "融媒体记者", "全媒体记者", "新媒体记者", "摄影记者", "首席记者", "特约记者",
-    "见习记者", "实习记者", "驻地记者", "本报记者", "本台记者", "本网记者", "本刊记者",
-    "本站记者", "实习生", "通讯员", "撰稿人", "记者", "作者", "撰稿", "撰文", "摄影", "摄像",
-    "文/图", "图/文", "文图", "图文", "文字", "图片", "视频", "采写", "整理", "编译", "口述",
-    "供稿", "报道", "供图", "文", "图", "摄",
+    "特约通讯员",
+    "融媒体记者",
+    "全媒体记者",
+    "新媒体记者",
+    "摄影记者",
+    "首席记者",
+    "特约记者",
+    "见习记者",
+    "实习记者",
+    "驻地记者",
+    "本报记者",
+    "本台记者",
+    "本网记者",
+    "本刊记者",
+    "本站记者",
+    "实习生",
+    "通讯员",
+    "撰稿人",
+    "记者",
+    "作者",
+    "撰稿",
+    "撰文",
+    "摄影",
+    "摄像",
+    "文/图",
+    "图/文",
+    "文图",
+    "图文",
+    "文字",
+    "图片",
+    "视频",
+    "采写",
+    "整理",
+    "编译",
+    "口述",
+    "供稿",
+    "报道",
+    "供图",
+    "文",
+    "图",
+    "摄",
 )
 _ROLE = "|".join(re.escape(w) for w in _ROLE_WORDS)
 # "岚山日报记者" and "新华社记者": an organisation glued before 记者/通讯员 is part of the role.
@@ -27,18 +63,97 @@ _SEPARATORS = re.compile(r"[\s、,，;；/:：|｜]+")
 _NAME = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]{{1,10}}[·•・.][{HAN}]{{1,12}})$")
 _NOT_NAMES = frozenset(
     [
-        "佚名", "本报", "本站", "本网", "本台", "本刊", "记者", "通讯员", "新华社", "新华网",
-        "综合", "编辑", "网络", "未知", "管理员", "系统", "匿名", "报道", "供稿", "供图", "摄影",
-        "整理", "本报讯", "来源", "转载", "原创", "责编", "作者", "中新社", "中新网", "人民网",
-        "央视网", "通讯社", "网友", "读者", "市民", "小编", "本版", "本文", "全文", "图片",
-        "视频", "文字", "组图", "记者站", "综述", "编者", "联合", "原载", "特稿", "来稿", "投稿",
-        "评论员", "本报评论员", "特约", "特约评论员", "通讯", "消息",
+        "佚名",
+        "本报",
+        "本站",
+        "本网",
+        "本台",
+        "本刊",
+        "记者",
+        "通讯员",
+        "新华社",
+        "新华网",
+        "综合",
+        "编辑",
+        "网络",
+        "未知",
+        "管理员",
+        "系统",
+        "匿名",
+        "报道",
+        "供稿",
+        "供图",
+        "摄影",
+        "整理",
+        "本报讯",
+        "来源",
+        "转载",
+        "原创",
+        "责编",
+        "作者",
+        "中新社",
+        "中新网",
+        "人民网",
+        "央视网",
+        "通讯社",
+        "网友",
+        "读者",
+        "市民",
+        "小编",
+        "本版",
+        "本文",
+        "全文",
+        "图片",
+        "视频",
+        "文字",
+        "组图",
+        "记者站",
+        "综述",
+        "编者",
+        "联合",
+        "原载",
+        "特稿",
+        "来稿",
+        "投稿",
+        "评论员",
+        "本报评论员",
+        "特约",
+        "特约评论员",
+        "通讯",
+        "消息",
     ]
 )
 _ORG_SUFFIXES = (
-    "日报", "晚报", "早报", "报社", "新闻", "中心", "政府", "公司", "集团", "大学", "学院",
-    "报", "社", "网", "台", "站", "局", "厅", "委", "办", "部", "院", "所", "处", "会", "馆",
-    "队", "组", "团", "科",
+    "日报",
+    "晚报",
+    "早报",
+    "报社",
+    "新闻",
+    "中心",
+    "政府",
+    "公司",
+    "集团",
+    "大学",
+    "学院",
+    "报",
+    "社",
+    "网",
+    "台",
+    "站",
+    "局",
+    "厅",
+    "委",
+    "办",
+    "部",
+    "院",
+    "所",
+    "处",
+    "会",
+    "馆",
+    "队",
+    "组",
+    "团",
+    "科",
 )
 _NEXT_LABEL = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,6}}\s*:")
 _PARENS = re.compile(r"[(（]([^()（）]{1,80})[)）]")
@@ -52,9 +167,7 @@ _DATELINE = re.compile(
 _CREDIT_BEFORE = re.compile(
     r"(?P<seg>[^。,，;；()（）!?！？\[\]]{2,60}?)\s*/?\s*(?:摄影|摄|供图)\s*(?=$|[)）\]】。;；,，\s])"
 )
-_CREDIT_AFTER = re.compile(
-    r"(?:摄影|摄|图)\s*[/:：]\s*(?P<seg>[^。,，;；()（）!?！？\[\]]{2,30})"
-)
+_CREDIT_AFTER = re.compile(r"(?:摄影|摄|图)\s*[/:：]\s*(?P<seg>[^。,，;；()（）!?！？\[\]]{2,30})")
 
 
 def is_name(token: str) -> bool:
@@ -77,7 +190,7 @@ def _strip_roles(token: str) -> tuple[int, int, bool]:
         match = _ROLE_PREFIX.match(token, start, end)
         if not match or match.end() == start:
             break
-        rest = token[match.end():end]
+        rest = token[match.end() : end]
         # keep a name that merely starts like a role word ("文静" is a name)
         if match.group(0) in ("文", "图", "摄") and rest and not is_name(rest):
             break
@@ -179,7 +292,7 @@ def trailing_byline(paragraph: str) -> tuple[str, list[str]] | None:
     match = _TRAILING_PARENS.search(fold(paragraph))
     if not match:
         return None
-    names, had_role, clean = parse_byline(paragraph[match.start(1):match.end(1)])
+    names, had_role, clean = parse_byline(paragraph[match.start(1) : match.end(1)])
     if not clean or not (names or had_role):
         return None
     return paragraph[: match.start()].rstrip(), names
@@ -192,7 +305,7 @@ def dateline_names(paragraph: str) -> list[str]:
     if not match:
         return []
     group = next(g for g in ("inner", "lead", "bare") if match.group(g) is not None)
-    names, had_role, _ = parse_byline(paragraph[match.start(group):match.end(group)])
+    names, had_role, _ = parse_byline(paragraph[match.start(group) : match.end(group)])
     return names if had_role else []
 
 
@@ -201,9 +314,9 @@ def credit_names(line: str) -> list[str]:
     folded = fold(line)
     found: list[tuple[int, list[str]]] = []
     for match in _CREDIT_BEFORE.finditer(folded):
-        found.append((match.start("seg"), _tail_names(line[match.start("seg"):match.end("seg")])))
+        found.append((match.start("seg"), _tail_names(line[match.start("seg") : match.end("seg")])))
     for match in _CREDIT_AFTER.finditer(folded):
-        found.append((match.start("seg"), head_names(line[match.start("seg"):match.end("seg")])))
+        found.append((match.start("seg"), head_names(line[match.start("seg") : match.end("seg")])))
     return [name for _, names in sorted(found) for name in names]
 
 

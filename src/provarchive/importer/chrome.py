@@ -71,8 +71,10 @@ _HOST_SITE = re.compile(
     rf"^[{HAN}A-Za-z0-9]{{2,20}}(?:门户网站|官方网站|网站|官网|政务网|新闻网|门户网|"
     rf"融媒体中心|融媒中心|人民政府|人民政府网|政府网|数字报|电子报|电子版|数字报刊)$"
 )
-_ISSUE = re.compile(r"第\s*[0-9一二三四五六七八九十零〇]{1,3}\s*版|版\s*次\s*[:：]|版\s*面\s*[:：]|"
-                    r"版\s*名\s*[:：]|第\s*\d+\s*期\s*[:：]")
+_ISSUE = re.compile(
+    r"第\s*[0-9一二三四五六七八九十零〇]{1,3}\s*版|版\s*次\s*[:：]|版\s*面\s*[:：]|"
+    r"版\s*名\s*[:：]|第\s*\d+\s*期\s*[:：]"
+)
 _FOOTER_START = re.compile(
     r"^[\[(]?\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关新闻|相关文章|相关阅读|相关链接|"
     r"相关稿件|相关报道|热点推荐|推荐阅读|热门文章|热门推荐|最新文章|猜你喜欢|网友评论|"
@@ -88,7 +90,7 @@ def strip_chrome(line: str) -> str:
     for match in _FRAGMENT.finditer(folded):
         if match.end() == match.start():
             continue
-        pieces.append(line[last:match.start()])
+        pieces.append(line[last : match.start()])
         last = match.end()
     if not pieces:
         return line.strip()

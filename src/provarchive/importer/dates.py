@@ -59,8 +59,7 @@ def find_dates(line: str, *, compact: bool = False) -> list[DateMatch]:
             year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
             if _valid(year, month, day):
                 found.append(
-                    DateMatch(f"{year:04d}-{month:02d}-{day:02d}", None, match.start(),
-                              match.end())
+                    DateMatch(f"{year:04d}-{month:02d}-{day:02d}", None, match.start(), match.end())
                 )
     return found
 
@@ -77,7 +76,7 @@ def without_dates(text: str) -> str:
     pieces: list[str] = []
     last = 0
     for match in _DATE.finditer(folded):
-        pieces.append(text[last:match.start()])
+        pieces.append(text[last : match.start()])
         last = match.end()
     pieces.append(text[last:])
     return " ".join(" ".join(pieces).split())

@@ -62,7 +62,7 @@ def _meta_charset(data: bytes) -> str | None:
         if at < 0:
             return None
         start = at + 7
-        rest = head[start:start + 40].lstrip()
+        rest = head[start : start + 40].lstrip()
         if not rest.startswith(b"="):
             continue
         rest = rest[1:].lstrip().lstrip(b"\"'")

@@ -17,16 +17,72 @@ from provarchive.importer.breadcrumb import parse_breadcrumb
 from provarchive.importer.text import compact, fold
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas", "template",
-    "select", "option", "button", "input", "textarea", "nav", "header", "footer", "map",
-    "audio", "video", "link", "meta",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "template",
+    "select",
+    "option",
+    "button",
+    "input",
+    "textarea",
+    "nav",
+    "header",
+    "footer",
+    "map",
+    "audio",
+    "video",
+    "link",
+    "meta",
 )
 _BLOCK_TAGS = frozenset(
     [
-        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
-        "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3",
-        "h4", "h5", "h6", "hr", "li", "main", "menu", "ol", "p", "pre", "section", "table", "tbody",
-        "thead", "tfoot", "tr", "td", "th", "ul", "caption", "html"
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "caption",
+        "html",
     ]
 )
 _HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
@@ -34,14 +90,54 @@ _HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
 # left out on purpose: an article's own foot often carries the editor line.
 _CHROME_TOKENS = frozenset(
     [
-        "nav", "navbar", "navigation", "menu", "mainmenu", "topmenu", "submenu", "share", "bdshare",
-        "bdsharebuttonbox", "sharebox", "toolbar", "sidebar", "search", "searchbox", "login",
-        "topbar", "topnav", "friendlink", "links", "tools", "print", "font", "fontsize", "related",
-        "relate", "hot", "recommend", "comment", "comments", "qrcode", "ewm", "erweima"
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "mainmenu",
+        "topmenu",
+        "submenu",
+        "share",
+        "bdshare",
+        "bdsharebuttonbox",
+        "sharebox",
+        "toolbar",
+        "sidebar",
+        "search",
+        "searchbox",
+        "login",
+        "topbar",
+        "topnav",
+        "friendlink",
+        "links",
+        "tools",
+        "print",
+        "font",
+        "fontsize",
+        "related",
+        "relate",
+        "hot",
+        "recommend",
+        "comment",
+        "comments",
+        "qrcode",
+        "ewm",
+        "erweima",
     ]
 )
-_CRUMB_TOKENS = ("crumb", "bread", "position", "location", "weizhi", "dqwz", "curpos",
-                 "currentpath", "path", "place", "wz")
+_CRUMB_TOKENS = (
+    "crumb",
+    "bread",
+    "position",
+    "location",
+    "weizhi",
+    "dqwz",
+    "curpos",
+    "currentpath",
+    "path",
+    "place",
+    "wz",
+)
 _TITLE_TOKENS = ("title", "tit", "biaoti", "headline", "bt")
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
@@ -326,8 +422,15 @@ def html_to_text(html: str) -> HtmlPage:
     tree = LexborHTMLParser(html)
     canonical = _canonical(tree)
     title_hint = _title_hint(tree)
-    date_hint = _meta(tree, "PubDate", "article:published_time", "publishdate", "pubdate",
-                      "datePublished", "firstpublishedtime")
+    date_hint = _meta(
+        tree,
+        "PubDate",
+        "article:published_time",
+        "publishdate",
+        "pubdate",
+        "datePublished",
+        "firstpublishedtime",
+    )
     source_hint = _meta(tree, "ContentSource", "source", "og:site_name")
     body = tree.body
     if body is None:

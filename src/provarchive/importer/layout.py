@@ -156,7 +156,7 @@ def classify(number: int, line: str) -> PageLine:
 def url_of(line: PageLine) -> str | None:
     """Return the URL a ``URL`` line states."""
     match = _URL_LINE.match(fold(line.text))
-    return line.text[match.start("url"):match.end("url")] if match else None
+    return line.text[match.start("url") : match.end("url")] if match else None
 
 
 def classify_page(text: str) -> list[PageLine]:

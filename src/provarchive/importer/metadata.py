@@ -45,9 +45,13 @@ def date_candidates(lines: list[PageLine], region: int) -> list[DateCandidate]:
     return found
 
 
-def pick_date(header: list[PageLine], footer: list[PageLine], body_meta: list[PageLine],
-              hint: str | None, issue_lines: list[PageLine] | None = None,
-              ) -> tuple[DateMatch | None, list[str]]:
+def pick_date(
+    header: list[PageLine],
+    footer: list[PageLine],
+    body_meta: list[PageLine],
+    hint: str | None,
+    issue_lines: list[PageLine] | None = None,
+) -> tuple[DateMatch | None, list[str]]:
     """Return the publish date and warnings; body meta lines count only with a publish label.
 
     An e-paper issue line's date is used only when the page has no other date.
@@ -63,8 +67,10 @@ def pick_date(header: list[PageLine], footer: list[PageLine], body_meta: list[Pa
         for line in issue_lines or []:
             dates = find_dates(line.text)
             if dates:
-                return dates[0], [f"publish date {dates[0].date} taken from the e-paper issue "
-                                  "line, the only date on the page"]
+                return dates[0], [
+                    f"publish date {dates[0].date} taken from the e-paper issue "
+                    "line, the only date on the page"
+                ]
     return choose_date(candidates)
 
 
@@ -93,8 +99,9 @@ def pick_editor(lines: list[PageLine]) -> str | None:
     return choose_editor(fields)
 
 
-def collect_authors(header: list[PageLine], body: list[PageLine], footer: list[PageLine],
-                    trailing: list[str]) -> tuple[str, ...]:
+def collect_authors(
+    header: list[PageLine], body: list[PageLine], footer: list[PageLine], trailing: list[str]
+) -> tuple[str, ...]:
     """Return authors in order of appearance: header bylines, dateline, captions, end byline."""
     names: list[str] = []
 

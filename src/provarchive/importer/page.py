@@ -42,8 +42,19 @@ class ParsedPage:
 
 
 JSON_KEYS = (
-    "file", "breadcrumb", "column", "title", "kicker", "subtitle", "date", "time", "source",
-    "authors", "editor", "body", "warnings",
+    "file",
+    "breadcrumb",
+    "column",
+    "title",
+    "kicker",
+    "subtitle",
+    "date",
+    "time",
+    "source",
+    "authors",
+    "editor",
+    "body",
+    "warnings",
 )
 """The keys of :func:`page_to_json`, in order."""
 

@@ -106,11 +106,13 @@ def _column(header: list[PageLine], crumbs: tuple[str, ...]) -> PageLine | None:
     return None
 
 
-def _headline_lines(header: list[PageLine], before_crumb: list[PageLine]
-                    ) -> tuple[list[PageLine], list[PageLine]]:
+def _headline_lines(
+    header: list[PageLine], before_crumb: list[PageLine]
+) -> tuple[list[PageLine], list[PageLine]]:
     """Return the headline lines, and header text lines that belong to the body instead."""
-    texts = [line for line in header
-             if line.kind is LineKind.TEXT and not is_document_number(line.text)]
+    texts = [
+        line for line in header if line.kind is LineKind.TEXT and not is_document_number(line.text)
+    ]
     anchor = next((line.number for line in header if line.kind is LineKind.META), None)
     if anchor is None:
         return texts[-3:], []
@@ -136,8 +138,9 @@ def _is_column_label(headline: list[PageLine]) -> bool:
     )
 
 
-def _fallback_headline(body: list[PageLine], hints: _Hints, path: str
-                       ) -> tuple[Headline, PageLine | None]:
+def _fallback_headline(
+    body: list[PageLine], hints: _Hints, path: str
+) -> tuple[Headline, PageLine | None]:
     """Return a headline when the page shows no headline lines, or raise ParseError."""
     if hints.title and visible_length(hints.title) >= 2:
         title = strip_title_tags(hints.title)
@@ -180,12 +183,13 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         header = [lines[crumb_at], *header]
     column_line = _column(header, crumbs)
     candidates = [line for line in header if line is not column_line]
-    headline_lines, leftover = _headline_lines(candidates, lines[:crumb_at or 0])
+    headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
     if column_line is None and _is_column_label(headline_lines):
         column_line, headline_lines = headline_lines[0], headline_lines[1:]
     rest = leftover + [line for line in lines[body_at:]]
-    footer_at = next((i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START
-                      and i > 0), None)
+    footer_at = next(
+        (i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START and i > 0), None
+    )
     if footer_at is not None:
         rest = rest[:footer_at] + [
             line for line in rest[footer_at:] if line.kind in (LineKind.META, LineKind.BYLINE)
@@ -206,8 +210,11 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
 
     outlet_line = _outlet_after_date(lines, body_lines)
     kept = [
-        line for line in body_lines
-        if line is not used and line is not outlet_line and line.kind in _BODY_KINDS
+        line
+        for line in body_lines
+        if line is not used
+        and line is not outlet_line
+        and line.kind in _BODY_KINDS
         and not (line.number <= body_lines[0].number + 3 and _is_repeat(line, headline))
     ]
     texts, trailing = strip_trailing_byline([line.text for line in kept])
@@ -226,8 +233,10 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         subtitle=headline.subtitle,
         date=date.date if date else None,
         time=date.time if date else None,
-        source=pick_source(header_meta + footer + body_meta) or hints.source
-        or _unlabelled_source(header_meta) or (outlet_line.text.strip() if outlet_line else None)
+        source=pick_source(header_meta + footer + body_meta)
+        or hints.source
+        or _unlabelled_source(header_meta)
+        or (outlet_line.text.strip() if outlet_line else None)
         or _paper_of(issue_lines),
         authors=collect_authors(header, body_lines, footer, trailing),
         editor=pick_editor(all_meta),
@@ -259,10 +268,21 @@ def _outlet_after_date(lines: list[PageLine], body_lines: list[PageLine]) -> Pag
     if not body_lines:
         return None
     first = body_lines[0]
-    before = next((line for line in reversed(lines) if line.number < first.number
-                   and line.kind is not LineKind.CHROME), None)
-    if (before is not None and before.kind is LineKind.META and before.dates
-            and not before.fields and _ORGANISATION.match(first.text.strip())):
+    before = next(
+        (
+            line
+            for line in reversed(lines)
+            if line.number < first.number and line.kind is not LineKind.CHROME
+        ),
+        None,
+    )
+    if (
+        before is not None
+        and before.kind is LineKind.META
+        and before.dates
+        and not before.fields
+        and _ORGANISATION.match(first.text.strip())
+    ):
         return first
     return None
 
@@ -300,9 +320,13 @@ def _signature_date(lines: list[PageLine], index: int) -> bool:
     """Return True for a bare date right under a short signature line (a notice's 落款)."""
     line, above = lines[index], lines[index - 1] if index else None
     return (
-        line.kind is LineKind.META and not line.fields and above is not None
-        and above.kind is LineKind.TEXT and visible_length(above.text) <= 25
-        and not is_paragraph(above.text) and not above.text.endswith(("。", ":", "："))
+        line.kind is LineKind.META
+        and not line.fields
+        and above is not None
+        and above.kind is LineKind.TEXT
+        and visible_length(above.text) <= 25
+        and not is_paragraph(above.text)
+        and not above.text.endswith(("。", ":", "："))
     )
 
 
@@ -321,9 +345,11 @@ def _split_body(rest: list[PageLine]) -> tuple[list[PageLine], list[PageLine], l
             body.append(PageLine(line.number, line.text, LineKind.TEXT))
         elif index > last_text:
             footer.append(line)
-        elif line.kind is LineKind.META and line.fields and {
-            f.kind for f in line.fields
-        } <= _GENERIC_ONLY:
+        elif (
+            line.kind is LineKind.META
+            and line.fields
+            and {f.kind for f in line.fields} <= _GENERIC_ONLY
+        ):
             body.append(PageLine(line.number, line.text, LineKind.TEXT))
         elif line.kind is LineKind.META:
             body_meta.append(line)

@@ -62,9 +62,7 @@ def import_pages(
     plan = plan_import(sources, site_dir, column=column, url=url, force=force)
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
-    entries = tuple(
-        ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files
-    )
+    entries = tuple(ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files)
     if not dry_run:
         try:
             write_files(site_dir / CONTENT_DIR, plan.files)

@@ -22,8 +22,23 @@ COLUMN_FILE = "_column.yaml"
 IMPORTED_COLUMN = ("imported", "导入文章")
 """Folder and title of the column for pages that name no column at all."""
 HOME_CRUMBS = frozenset(
-    ["首页", "本站首页", "网站首页", "门户首页", "主页", "返回首页", "首頁", "本站首頁", "網站首頁",
-     "門戶首頁", "主頁", "返回首頁", "home", "homepage", "index"]
+    [
+        "首页",
+        "本站首页",
+        "网站首页",
+        "门户首页",
+        "主页",
+        "返回首页",
+        "首頁",
+        "本站首頁",
+        "網站首頁",
+        "門戶首頁",
+        "主頁",
+        "返回首頁",
+        "home",
+        "homepage",
+        "index",
+    ]
 )
 """First crumbs that stand for the legacy site's home page (compared case-folded)."""
 RESERVED_NAMES = frozenset(["archives"])
@@ -31,8 +46,18 @@ RESERVED_NAMES = frozenset(["archives"])
 RESERVED_TOP_NAMES = frozenset(["archives", "authors", "search", "sources", "static", "tags"])
 """Top-level folder names the site's own pages use."""
 GENERIC_SEGMENTS = frozenset(
-    ["art", "article", "articles", "content", "contents", "detail", "details", "htm", "html",
-     "shtml"]
+    [
+        "art",
+        "article",
+        "articles",
+        "content",
+        "contents",
+        "detail",
+        "details",
+        "htm",
+        "html",
+        "shtml",
+    ]
 )
 """Legacy URL folders that hold articles of every column, so never name one."""
 
@@ -68,7 +93,8 @@ def column_crumbs(breadcrumb: tuple[str, ...], column: str | None) -> list[str]:
 def legacy_segments(folders: tuple[str, ...]) -> list[str]:
     """Return the legacy URL folders that may name columns: date-like and generic ones dropped."""
     return [
-        folder for folder in folders
+        folder
+        for folder in folders
         if not _DATE_SEGMENT.match(folder) and folder.casefold() not in GENERIC_SEGMENTS
     ]
 
@@ -153,8 +179,10 @@ class ColumnTree:
         if titled:
             return prefix + titled[0]
         reserved = RESERVED_TOP_NAMES if not parent else RESERVED_NAMES
-        if segment is not None and _SEGMENT_NAME.match(segment) and segment.casefold() not in (
-            reserved
+        if (
+            segment is not None
+            and _SEGMENT_NAME.match(segment)
+            and segment.casefold() not in (reserved)
         ):
             taken = self._taken(parent, segment)
             if taken is None:
@@ -186,9 +214,10 @@ class ColumnTree:
                 rel = self._add(parent, name, name)
                 self.warnings.append(_retitle_warning(rel, name))
                 parent = rel
-            elif prefix + name not in self._planned and not (
-                self._content_dir / (prefix + name)
-            ).is_dir():
+            elif (
+                prefix + name not in self._planned
+                and not (self._content_dir / (prefix + name)).is_dir()
+            ):
                 raise ProvarchiveError(
                     f"--column {path}: content/{prefix}{name} is a file, not a folder"
                 )

@@ -95,25 +95,32 @@ def plan_pages(
     return ImportPlan(tuple(planner.files), tuple(errors), tuple(warnings))
 
 
-def _check_arguments(site_dir: Path, content_dir: Path, column: str | None, url: str | None,
-                     count: int) -> list[ProvarchiveError]:
+def _check_arguments(
+    site_dir: Path, content_dir: Path, column: str | None, url: str | None, count: int
+) -> list[ProvarchiveError]:
     errors: list[ProvarchiveError] = []
     if not site_dir.is_dir():
         errors.append(ProvarchiveError("no such site folder", str(site_dir)))
     elif content_dir.exists() and not content_dir.is_dir():
         errors.append(ProvarchiveError("content is a file; it must be a folder", str(content_dir)))
     elif not content_dir.is_dir() and not (site_dir / "site.yaml").is_file():
-        errors.append(ProvarchiveError(
-            "not a provarchive site: no site.yaml and no content/ folder", str(site_dir)))
+        errors.append(
+            ProvarchiveError(
+                "not a provarchive site: no site.yaml and no content/ folder", str(site_dir)
+            )
+        )
     if column is not None:
         try:
             check_column_path(column)
         except ValueError as exc:
             errors.append(ProvarchiveError(f"--column {column!r}: {exc}"))
     if url is not None and count > 1:
-        errors.append(ProvarchiveError(
-            f"--url names the legacy address of one page, but {count} pages were given; "
-            "import them one at a time"))
+        errors.append(
+            ProvarchiveError(
+                f"--url names the legacy address of one page, but {count} pages were given; "
+                "import them one at a time"
+            )
+        )
     return errors
 
 
@@ -134,8 +141,7 @@ def _candidate(name: str, page: ParsedPage, url: str | None) -> _Page:
     except ValueError:
         day = None
     if day is None or not _YEARS[0] <= day.year <= _YEARS[1]:
-        raise ParseError(f"the publish date {page.date!r} is not a real date; fix it by hand",
-                         name)
+        raise ParseError(f"the publish date {page.date!r} is not a real date; fix it by hand", name)
     legacy = parse_legacy_url(url if url is not None else page.original_url)
     time = page.time if page.time and _TIME.match(page.time) else None
     return _Page(
@@ -159,17 +165,20 @@ def _latest_per_url(candidates: list[_Page], warnings: list[ProvarchiveError]) -
             kept.append(candidate)
         else:
             later = candidates[winner].name  # type: ignore[index]
-            warnings.append(ContentWarning(
-                f"{later} has the same original_url ({candidate.original_url}); "
-                "only that later page is imported", candidate.name))
+            warnings.append(
+                ContentWarning(
+                    f"{later} has the same original_url ({candidate.original_url}); "
+                    "only that later page is imported",
+                    candidate.name,
+                )
+            )
     return kept
 
 
 class _Planner:
     """Plans articles one page at a time, remembering paths and aliases already taken."""
 
-    def __init__(self, site_dir: Path, content_dir: Path, existing: ExistingContent,
-                 force: bool):
+    def __init__(self, site_dir: Path, content_dir: Path, existing: ExistingContent, force: bool):
         self.content_dir = content_dir
         self.existing = existing
         self.force = force
@@ -187,14 +196,17 @@ class _Planner:
             if not rels:
                 continue
             if len(rels) > 1:
-                warnings.append(ContentWarning(
-                    f"{len(rels)} articles have original_url {candidate.original_url} "
-                    f"({', '.join(rels)}); updating the first", candidate.name))
+                warnings.append(
+                    ContentWarning(
+                        f"{len(rels)} articles have original_url {candidate.original_url} "
+                        f"({', '.join(rels)}); updating the first",
+                        candidate.name,
+                    )
+                )
             self.known[id(candidate)] = rels[0]
             self.claimed.add(rels[0].casefold())
 
-    def plan(self, page: _Page, column_path: str | None,
-             warnings: list[ProvarchiveError]) -> None:
+    def plan(self, page: _Page, column_path: str | None, warnings: list[ProvarchiveError]) -> None:
         """Add the files for ``page`` to the plan: new column files, then the article."""
         rel = self.known.get(id(page))
         if rel is None:
@@ -206,17 +218,25 @@ class _Planner:
                 segments = legacy_segments(page.legacy.folders if page.legacy else ())
                 folder = self.tree.for_crumbs(crumbs, segments)
             for new in self.tree.new_columns[before:]:
-                self._add(f"{new.rel}/{COLUMN_FILE}", column_text(new.title), "create",
-                          "column", None)
+                self._add(
+                    f"{new.rel}/{COLUMN_FILE}", column_text(new.title), "create", "column", None
+                )
             rel = self._free_path(folder, article_stem(page.date, page.title, page.legacy), page)
         self.claimed.add(rel.casefold())
         text = article_text(self._fields(page, rel, warnings), escape_body(page.page.body))
         self._add(rel, text, self._action(rel, text, warnings), "article", page.name)
 
     def _add(self, rel: str, text: str, action: Action, kind: Kind, source: str | None) -> None:
-        self.files.append(PlannedFile(
-            path=self.content_dir / rel, content_path=f"{CONTENT_DIR}/{rel}", text=text,
-            action=action, kind=kind, source=source))
+        self.files.append(
+            PlannedFile(
+                path=self.content_dir / rel,
+                content_path=f"{CONTENT_DIR}/{rel}",
+                text=text,
+                action=action,
+                kind=kind,
+                source=source,
+            )
+        )
 
     def _free_path(self, folder: str, stem: str, page: _Page) -> str:
         """Return the article path for ``stem`` in ``folder``: the same article's file, or
@@ -264,9 +284,12 @@ class _Planner:
         owner = self.existing.alias_owners.get(target, rel)
         owner = self.aliases.get(target, owner)
         if owner != rel:
-            warnings.append(ContentWarning(
-                f"alias {legacy.path} is already used by {CONTENT_DIR}/{owner}; left out",
-                page.name))
+            warnings.append(
+                ContentWarning(
+                    f"alias {legacy.path} is already used by {CONTENT_DIR}/{owner}; left out",
+                    page.name,
+                )
+            )
             return []
         self.aliases[target] = rel
         return [legacy.path]
@@ -288,8 +311,9 @@ class _Planner:
             if old is not None and "\nimport_hash:" in old
             else "not written by provarchive import (it has no import_hash)"
         )
-        warnings.append(ContentWarning(
-            f"{reason}; not overwritten (use --force to replace it)", str(path)))
+        warnings.append(
+            ContentWarning(f"{reason}; not overwritten (use --force to replace it)", str(path))
+        )
         return "skip"
 
 

@@ -236,7 +236,7 @@ def without_hash_line(text: str) -> tuple[str, str | None]:
             break
         match = _HASH_LINE.match(line.rstrip("\r\n"))
         if match:
-            return "".join(lines[:index] + lines[index + 1:]), match.group(1)
+            return "".join(lines[:index] + lines[index + 1 :]), match.group(1)
     return text, None
 
 

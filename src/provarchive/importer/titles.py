@@ -19,17 +19,82 @@ _SITE_SUFFIX = re.compile(r"\s+(?:--|-|–|\||｜)\s+[^\s]{2,24}$|_[^_\s]{2,24}$
 _ORIGINAL_TITLE = re.compile(r"^\s*[\[(]?\s*原\s*(?:文)?\s*标?\s*题\s*[:：]")
 
 _SUBTITLE_STARTS = (
-    "记", "访", "专访", "对话", "探访", "走进", "来自", "写在", "看", "一位", "一个", "一群",
-    "关于", "解读", "追记", "回眸", "聚焦", "直击", "探秘", "细数", "盘点", "透视", "从", "致",
+    "记",
+    "访",
+    "专访",
+    "对话",
+    "探访",
+    "走进",
+    "来自",
+    "写在",
+    "看",
+    "一位",
+    "一个",
+    "一群",
+    "关于",
+    "解读",
+    "追记",
+    "回眸",
+    "聚焦",
+    "直击",
+    "探秘",
+    "细数",
+    "盘点",
+    "透视",
+    "从",
+    "致",
 )
 _SUBTITLE_ENDS = (
-    "纪实", "侧记", "综述", "见闻", "采访记", "小记", "扫描", "巡礼", "札记", "故事", "掠影",
-    "观察", "调查", "手记", "实录", "纪事", "速写", "素描", "记事", "启示", "探索", "实践",
-    "之路", "报告", "经验", "做法", "一瞥", "随笔", "印象", "剪影",
+    "纪实",
+    "侧记",
+    "综述",
+    "见闻",
+    "采访记",
+    "小记",
+    "扫描",
+    "巡礼",
+    "札记",
+    "故事",
+    "掠影",
+    "观察",
+    "调查",
+    "手记",
+    "实录",
+    "纪事",
+    "速写",
+    "素描",
+    "记事",
+    "启示",
+    "探索",
+    "实践",
+    "之路",
+    "报告",
+    "经验",
+    "做法",
+    "一瞥",
+    "随笔",
+    "印象",
+    "剪影",
 )
 _KICKER_WORDS = (
-    "讲话", "精神", "指示", "批示", "激励", "鼓舞", "引发", "热议", "反响", "之际", "期间", "以来",
-    "前夕", "贯彻", "学习", "落实", "号召", "部署",
+    "讲话",
+    "精神",
+    "指示",
+    "批示",
+    "激励",
+    "鼓舞",
+    "引发",
+    "热议",
+    "反响",
+    "之际",
+    "期间",
+    "以来",
+    "前夕",
+    "贯彻",
+    "学习",
+    "落实",
+    "号召",
+    "部署",
 )
 _KICKER_ENDS = ("时", "后", "之际", "以来", "期间", "前夕", "当天", "现场", "之中", "之后")
 
@@ -161,12 +226,11 @@ def split_headline(lines: list[str], hints: list[str]) -> Headline:
         parts = [(line.strip(), None) for line in lines if line.strip()][:1] or [("?", None)]
     index = _title_index(parts, hints, warnings)
     kicker = "\n".join(t for t, _ in parts[:index]) or None
-    subtitle = "\n".join(t for t, _ in parts[index + 1:]) or None
+    subtitle = "\n".join(t for t, _ in parts[index + 1 :]) or None
     return Headline(parts[index][0], kicker, subtitle, tuple(warnings))
 
 
-def _title_index(parts: list[tuple[str, str | None]], hints: list[str],
-                 warnings: list[str]) -> int:
+def _title_index(parts: list[tuple[str, str | None]], hints: list[str], warnings: list[str]) -> int:
     """Return the index of the title among headline ``parts``."""
     for number, (_, role) in enumerate(parts):
         if role == "title":
@@ -179,8 +243,11 @@ def _title_index(parts: list[tuple[str, str | None]], hints: list[str],
     if not free:
         # only kickers and subtitles: the last kicker or the first subtitle is the title
         kickers = [n for n, (_, role) in enumerate(parts) if role == "kicker"]
-        return kickers[-1] if kickers and kickers[-1] + 1 == len(parts) else (
-            kickers[-1] + 1 if kickers else 0)
+        return (
+            kickers[-1]
+            if kickers and kickers[-1] + 1 == len(parts)
+            else (kickers[-1] + 1 if kickers else 0)
+        )
     if len(free) == 1:
         return free[0]
     if len(free) == 2 and free[1] == free[0] + 1:

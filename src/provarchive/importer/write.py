@@ -57,8 +57,9 @@ def check_inside(content_dir: Path, files: Sequence[PlannedFile]) -> None:
                 planned.content_path,
             )
         if target.is_symlink() or (target.exists() and not target.is_file()):
-            raise OutputError("refusing to replace something that is not a plain file",
-                              planned.content_path)
+            raise OutputError(
+                "refusing to replace something that is not a plain file", planned.content_path
+            )
 
 
 def write_files(content_dir: Path, files: Sequence[PlannedFile]) -> None:
