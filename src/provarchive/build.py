@@ -22,7 +22,6 @@ from .articles import render_article
 from .cache import (
     BodyStore,
     BuildState,
-    CachedArticle,
     body_key,
     load_articles,
     load_plan,
@@ -35,7 +34,6 @@ from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR, ContentScan, read_columns, scan_content
 from .content import signature as file_signature
 from .digest import (
-    article_digest,
     page_fingerprint,
     site_salt,
     site_structure,
@@ -44,12 +42,13 @@ from .digest import (
 )
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
 from .graph import GraphMemo, SiteGraph, build_graph
+from .incremental import Digests, body_row, cache_entries, write_files
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
 from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
-from .reading import RACY_NS, read_articles, read_source, trusted
+from .reading import RACY_NS, read_articles, read_source
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
 from .search import (
     SearchDoc,
@@ -175,12 +174,20 @@ def _build_site(options: BuildOptions) -> BuildReport:
             and bool(state.output_token)
             and read_token(output_dir) == state.output_token
         )
-        if (same_output and state.inputs == inputs.signature
-                and inputs.newest_ns < state.scanned_ns - RACY_NS):
+        if (
+            same_output
+            and state.inputs == inputs.signature
+            and inputs.newest_ns < state.scanned_ns - RACY_NS
+        ):
             return BuildReport(
-                output_dir=output_dir, articles=state.article_count, pages=len(state.pages),
-                written=0, unchanged=len(state.pages), files=len(state.files),
-                seconds=time.perf_counter() - started, nothing_changed=True,
+                output_dir=output_dir,
+                articles=state.article_count,
+                pages=len(state.pages),
+                written=0,
+                unchanged=len(state.pages),
+                files=len(state.files),
+                seconds=time.perf_counter() - started,
+                nothing_changed=True,
             )
         if not load_articles(cache_dir, output_dir, state):
             state, same_output = BuildState(), False
@@ -201,13 +208,21 @@ def _scan_inputs(
                 templates[name] = (path, file_signature(path.stat()))
     hasher = hashlib.blake2b(digest_size=16)
     config_stat = (site_dir / CONFIG_FILE).stat()
-    for part in (__version__, options.drafts, str(output_dir.resolve()),
-                 file_signature(config_stat), sorted(scan.markdown.items()),
-                 sorted(scan.assets.items()), sorted(scan.column_files.items()),
-                 [(name, sig) for name, (_, sig) in templates.items()]):
+    for part in (
+        __version__,
+        options.drafts,
+        str(output_dir.resolve()),
+        file_signature(config_stat),
+        sorted(scan.markdown.items()),
+        sorted(scan.assets.items()),
+        sorted(scan.column_files.items()),
+        [(name, sig) for name, (_, sig) in templates.items()],
+    ):
         hasher.update(repr(part).encode("utf-8"))
-    mtimes = [sig[0] for sig in (*scan.markdown.values(), *scan.assets.values(),
-                                 *scan.column_files.values())]
+    mtimes = [
+        sig[0]
+        for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
+    ]
     mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
     return _Inputs(config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
 
@@ -230,7 +245,13 @@ def _build(
     errors = [*inputs.scan.errors, *errors]
     cached = state.articles if state.render_key == render_key else {}
     articles, fresh, article_errors, skipped = read_articles(
-        site_dir, config, inputs.scan, cached, state.scanned_ns, jobs, options.drafts,
+        site_dir,
+        config,
+        inputs.scan,
+        cached,
+        state.scanned_ns,
+        jobs,
+        options.drafts,
         options.progress,
     )
     errors += article_errors
@@ -239,15 +260,23 @@ def _build(
 
     clock.lap("read and render articles")
     site_part = site_structure(config, columns)
-    if (state.structure and state.structure_site == site_part
-            and articles.keys() == state.articles.keys()
-            and all(structure_facts(article) == structure_facts(state.articles[i].article)
-                    for i, article in fresh.items())):
+    if (
+        state.structure
+        and state.structure_site == site_part
+        and articles.keys() == state.articles.keys()
+        and all(
+            structure_facts(article) == structure_facts(state.articles[i].article)
+            for i, article in fresh.items()
+        )
+    ):
         structure = state.structure  # the same facts as last time: the same digest
     else:
         structure = structure_digest(site_part, articles.values())
-    saved = (load_plan(cache_dir, output_dir, structure)
-             if state.structure == structure and state.render_key == render_key else None)
+    saved = (
+        load_plan(cache_dir, output_dir, structure)
+        if state.structure == structure and state.render_key == render_key
+        else None
+    )
     if saved is not None and isinstance(saved[0], SiteGraph):
         # nothing the graph and the plan are made from changed: both still hold
         graph = replace(saved[0], articles={i: articles[i] for i in saved[0].order})
@@ -255,28 +284,44 @@ def _build(
         docs: list[SearchDoc] = refresh_docs(saved[2], articles, render_key)
         plan_kept = True
     else:
-        graph = build_graph(columns, articles.values(),
-                            state.graph if isinstance(state.graph, GraphMemo) else None)
+        graph = build_graph(
+            columns, articles.values(), state.graph if isinstance(state.graph, GraphMemo) else None
+        )
         pages = plan_pages(graph, config)
         docs = search_docs(graph, render_key) if config.search else []
         plan_kept = False
     clock.lap("site graph and page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
-    files += [(name, source) for name, (source, _) in inputs.templates.items()
-              if name.startswith(f"{STATIC_DIR}/")]
+    files += [
+        (name, source)
+        for name, (source, _) in inputs.templates.items()
+        if name.startswith(f"{STATIC_DIR}/")
+    ]
     index_paths = index_files(len(docs)) if config.search else []
-    if not (plan_kept and state.files.keys() == {path for path, _ in files}
-            and state.index_paths == tuple(index_paths)):
-        check_collisions(pages, [(path, display_path(source)) for path, source in files]
-                         + [(path, "the search index") for path in index_paths])
+    if not (
+        plan_kept
+        and state.files.keys() == {path for path, _ in files}
+        and state.index_paths == tuple(index_paths)
+    ):
+        check_collisions(
+            pages,
+            [(path, display_path(source)) for path, source in files]
+            + [(path, "the search index") for path in index_paths],
+        )
 
     salt = site_salt(
-        __version__, render_key, config,
-        [(name, _file_hash(path)) for name, (path, _) in inputs.templates.items()
-         if not name.startswith(f"{STATIC_DIR}/")],
-        visible_columns(graph.columns), graph.top_columns,
+        __version__,
+        render_key,
+        config,
+        [
+            (name, _file_hash(path))
+            for name, (path, _) in inputs.templates.items()
+            if not name.startswith(f"{STATIC_DIR}/")
+        ],
+        visible_columns(graph.columns),
+        graph.top_columns,
     )
-    digests = _Digests(graph)
+    digests = Digests(graph)
     shard_tokens: list[str] = []
     fingerprints: dict[str, bytes] = {}
     if same_output and state.pages and plan_kept and state.salt == salt:
@@ -291,7 +336,8 @@ def _build(
         fingerprints.update((page.path, page_fingerprint(salt, page, digests)) for page in pages)
     # else nothing can be reused: side_work fingerprints the pages while workers render them
     reuse = {
-        path for path, fingerprint in fingerprints.items()
+        path
+        for path, fingerprint in fingerprints.items()
         if same_output and state.pages.get(path) == fingerprint
     }
     to_render = [page for page in pages if page.path not in reuse]
@@ -307,8 +353,7 @@ def _build(
             if body is None:
                 lost.append(article_id)
             else:
-                found[article_id] = replace(articles[article_id], body_html=body[0],
-                                            text=body[1])
+                found[article_id] = replace(articles[article_id], body_html=body[0], text=body[1])
         if lost:  # the store lost them (deleted or damaged): render them again
             context = (site_dir, config, display_path(site_dir / CONTENT_DIR))
             renderer = MarkdownRenderer(config.markdown)
@@ -325,7 +370,8 @@ def _build(
     hydrated = with_bodies(_body_ids(to_render))
     graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
     page_renderer = PageRenderer(
-        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config)
+        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config
+    )
 
     def text_of(ids: list[str]) -> dict[str, str]:
         return {i: document_text(article) for i, article in with_bodies(ids).items()}
@@ -333,8 +379,7 @@ def _build(
     new_outputs = {page.path for page in pages}
     new_outputs.update(path for path, _ in files)
     new_outputs.update(index_paths)
-    previous_outputs = ({*state.pages, *state.files, *state.index_paths} if same_output
-                        else set())
+    previous_outputs = {*state.pages, *state.files, *state.index_paths} if same_output else set()
     spare_usable = same_output and state.spare_stale is not None
     staged = StagedOutput(output_dir, state.spare_token if spare_usable else "")
     stale = state.spare_stale if staged.from_spare and state.spare_stale is not None else None
@@ -352,26 +397,32 @@ def _build(
         kept_pages = [page for page in pages if page.path in reuse]
         clock.lap("fingerprints")
 
-        def side_work() -> tuple[list[PageSpec], dict, set[str], SearchState | None,
-                                 dict[str, bytes | None]]:
+        def side_work() -> tuple[
+            list[PageSpec], dict, set[str], SearchState | None, dict[str, bytes | None]
+        ]:
             """What this process does while the workers render pages, ending with the
             cache files that do not wait for the pages (the state names them later)."""
             if not fingerprints:
-                fingerprints.update((page.path, page_fingerprint(salt, page, digests))
-                                    for page in pages)
+                fingerprints.update(
+                    (page.path, page_fingerprint(salt, page, digests)) for page in pages
+                )
             # a body without links is the same for its key: a stored one stays
-            bodies.put([_body_row(a, render_key) for a in fresh.values() if not a.links],
-                       keep_stored=True)
-            bodies.put([_body_row(a, render_key) for a in fresh.values() if a.links])
+            bodies.put(
+                [body_row(a, render_key) for a in fresh.values() if not a.links], keep_stored=True
+            )
+            bodies.put([body_row(a, render_key) for a in fresh.values() if a.links])
             missing = [page for page in kept_pages if not carried(page.path)]
-            kept_files, copied = _write_files(staged, files, state, same_output, carried)
+            kept_files, copied = write_files(staged, files, state, same_output, carried)
             index: dict[str, bytes | None] = {}
             search_state = None
             if config.search:
-                previous = (state.search if isinstance(state.search, SearchState)
-                            and same_output else None)
+                previous = (
+                    state.search if isinstance(state.search, SearchState) and same_output else None
+                )
                 index, search_state = build_search_index(
-                    docs, text_of, previous=previous,
+                    docs,
+                    text_of,
+                    previous=previous,
                     read_previous=lambda path: _read_old(output_dir, path),
                 )
                 if any(data is None and not carried(path) for path, data in index.items()):
@@ -379,17 +430,22 @@ def _build(
                 for path, data in index.items():
                     if data is not None:
                         staged.write(path, data)
-            entries, changed = _cache_entries(state.articles, inputs.scan.markdown, articles,
-                                              fresh)
-            shard_tokens.extend(save_articles(cache_dir, output_dir, entries, previous=state,
-                                              changed=changed))
+            entries, changed = cache_entries(state.articles, inputs.scan.markdown, articles, fresh)
+            shard_tokens.extend(
+                save_articles(cache_dir, output_dir, entries, previous=state, changed=changed)
+            )
             if not plan_kept:  # after the search index: documents keep their digests
-                save_plan(cache_dir, output_dir, structure, replace(graph, articles={}), pages,
-                          docs)
+                save_plan(
+                    cache_dir, output_dir, structure, replace(graph, articles={}), pages, docs
+                )
             return missing, kept_files, copied, search_state, index
 
         results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
-            _render_page, to_render, (page_renderer, staged), jobs, side_work,
+            _render_page,
+            to_render,
+            (page_renderer, staged),
+            jobs,
+            side_work,
             progress=stage_progress(options.progress, "生成页面"),
         )
         # pages removed from the output by hand since the last build are rendered again
@@ -415,25 +471,29 @@ def _build(
     bodies.keep_only({body_key(a.content_hash, render_key) for a in articles.values()})
     bodies.close()
     all_errors = tuple(errors) + tuple(page_errors)
-    save_state(cache_dir, output_dir, BuildState(
-        render_key=render_key,
-        article_count=len(articles),
-        shard_tokens=tuple(shard_tokens),
-        pages={path: fp for path, fp in fingerprints.items() if path not in failed},
-        files=kept_files,
-        search=search_state,
-        graph=graph.memo,
-        output_dir=str(output_dir.resolve()),
-        output_token=token,
-        inputs=None if all_errors else inputs.signature,
-        scanned_ns=inputs.scanned_ns,
-        index_paths=tuple(index_paths),
-        spare_token=state.output_token if same_output else "",
-        spare_stale=frozenset(written) if same_output else None,
-        structure=structure,
-        structure_site=site_part,
-        salt=salt,
-    ))
+    save_state(
+        cache_dir,
+        output_dir,
+        BuildState(
+            render_key=render_key,
+            article_count=len(articles),
+            shard_tokens=tuple(shard_tokens),
+            pages={path: fp for path, fp in fingerprints.items() if path not in failed},
+            files=kept_files,
+            search=search_state,
+            graph=graph.memo,
+            output_dir=str(output_dir.resolve()),
+            output_token=token,
+            inputs=None if all_errors else inputs.signature,
+            scanned_ns=inputs.scanned_ns,
+            index_paths=tuple(index_paths),
+            spare_token=state.output_token if same_output else "",
+            spare_stale=frozenset(written) if same_output else None,
+            structure=structure,
+            structure_site=site_part,
+            salt=salt,
+        ),
+    )
     clock.lap("cache")
     return BuildReport(
         output_dir=output_dir,
@@ -448,19 +508,6 @@ def _build(
         skipped=tuple(skipped) + tuple(sorted(failed)),
         timings=clock.laps,
     )
-
-
-class _Digests(dict):
-    """Article digests of a graph, computed when first asked for."""
-
-    def __init__(self, graph: SiteGraph):
-        super().__init__()
-        self.graph = graph
-
-    def __missing__(self, article_id: str) -> bytes:
-        digest = article_digest(self.graph.articles[article_id], self.graph.term_slugs)
-        self[article_id] = digest
-        return digest
 
 
 class _Clock:
@@ -479,8 +526,7 @@ class _Clock:
 
 def _render_key(config: SiteConfig) -> str:
     """Hash of what a rendered article depends on besides its own file."""
-    parts = (__version__, config.markdown, config.permalink, config.timezone,
-             config.max_file_size)
+    parts = (__version__, config.markdown, config.permalink, config.timezone, config.max_file_size)
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -519,65 +565,6 @@ def _render_page(
     except TemplateError as exc:
         return exc
     return None
-
-
-def _write_files(
-    staged: StagedOutput,
-    files: list[tuple[str, Path]],
-    state: BuildState,
-    same_output: bool,
-    carried: Callable[[str], bool],
-) -> tuple[dict[str, tuple[str, tuple[int, int, int]]], set[str]]:
-    """Copy assets and theme files, or carry them over when their source did not change.
-
-    Returns the file entries for the cache and the paths copied anew.
-    """
-    kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
-    copied: set[str] = set()
-    for path, source in files:
-        entry = (str(source), file_signature(source.stat()))
-        unchanged = state.files.get(path) == entry and trusted(entry[1], state.scanned_ns)
-        if not (same_output and unchanged and carried(path)):
-            staged.copy(source, path)
-            copied.add(path)
-        kept[path] = entry
-    return kept, copied
-
-
-def _cache_entries(
-    old: dict[str, CachedArticle],
-    signatures: dict[str, tuple[int, int, int]],
-    articles: dict[str, Article],
-    fresh: dict[str, Article],
-) -> tuple[dict[str, CachedArticle], set[str]]:
-    """The cache's entries for ``articles`` and the ids whose entry is not the old one.
-
-    An article not read anew whose file kept its signature is the old entry's article
-    itself, so its old entry stands, without a look at its fields.
-    """
-    changed = {
-        article_id for article_id, signature in signatures.items()
-        if article_id in articles and (
-            article_id in fresh or article_id not in old
-            or old[article_id].signature != signature)
-    }
-    entries = {article_id: old[article_id] for article_id in articles.keys() - changed}
-    for article_id in changed:
-        article = articles[article_id]
-        entries[article_id] = CachedArticle(signature=signatures[article_id],
-                                            content_hash=article.content_hash,
-                                            article=_without_body(article))
-    return entries, changed
-
-
-def _body_row(article: Article, render_key: str) -> tuple[str, str, str]:
-    """The body store's row for ``article``: (key, html, text)."""
-    return body_key(article.content_hash, render_key), article.body_html, article.text
-
-
-def _without_body(article: Article) -> Article:
-    """The article as the cache keeps it (bodies live in the body store)."""
-    return replace(article, body_html="", text="") if article.body_html or article.text else article
 
 
 def _file_hash(path: Path) -> str:
