@@ -1,4 +1,5 @@
-"""Golden pages: a few pages of the example archive, compared byte for byte.
+"""Golden pages: one page of every kind of the example archive, the feeds, the sitemap and
+the redirect files, compared byte for byte.
 
 After an intended change to templates or rendering, run ``make golden`` and review
 the difference with ``git diff tests/golden``.
@@ -15,11 +16,29 @@ from conftest import REPO, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [
-    "index.html",
-    "zhxx/index.html",
-    "zhxx/index_2.html",
-    "zhxx/yywl/202307/t20230709_001.html",
-    "kjjy/kjcx/index.html",
+    "index.html",  # home
+    "zhxx/index.html",  # column with sub-columns, first page
+    "zhxx/index_2.html",  # a later page of it
+    "kjjy/kjcx/index.html",  # leaf column
+    "zhxx/yywl/202307/t20230709_001.html",  # article
+    "html/2024/yywl_0227.html",  # redirect page of a legacy address
+    "archives/index.html",  # archives of the site: years
+    "archives/2024/index.html",  # a year
+    "archives/2024/03/index.html",  # a month
+    "mssh/archives/index.html",  # archives of a column
+    "mssh/archives/2024/index.html",  # a column's year
+    "tags/index.html",  # a taxonomy's terms
+    "tags/chan-ye-sheng-ji/index.html",  # a term
+    "sources/lan-shan-ri-bao/index.html",
+    "authors/chen-li-xin/index.html",
+    "search.html",
+    "404.html",
+    "atom.xml",  # the site's feed
+    "zhxx/atom.xml",  # a column's feed
+    "sitemap.xml",
+    "robots.txt",
+    "_redirects",
+    "nginx-redirects.conf",
 ]
 
 
