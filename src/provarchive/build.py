@@ -13,52 +13,27 @@ import contextlib
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .articles import render_article
-from .cache import (
-    BodyStore,
-    BuildState,
-    body_key,
-    load_articles,
-    load_plan,
-    load_state,
-    save_articles,
-    save_plan,
-    save_state,
-)
-from .config import CONFIG_FILE, load_config
-from .content import CONTENT_DIR, ContentScan, read_columns, scan_content
-from .content import signature as file_signature
-from .digest import (
-    page_fingerprint,
-    site_salt,
-    site_structure,
-    structure_digest,
-    structure_facts,
-)
-from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
-from .graph import GraphMemo, SiteGraph, build_graph
-from .incremental import Digests, body_row, cache_entries, write_files
-from .markup import MarkdownRenderer
-from .model import Article, SiteConfig
-from .output import StagedOutput, build_lock, check_output_dir, read_token
-from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
-from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
-from .reading import RACY_NS, read_articles, read_source
-from .render import PageRenderer, make_environment, template_dirs, visible_columns
-from .search import (
-    SearchDoc,
-    SearchState,
-    build_search_index,
-    document_text,
-    index_files,
-    refresh_docs,
-    search_docs,
-)
+from .cache import BodyStore
+from .config import load_config
+from .content import CONTENT_DIR, ContentScan, read_columns
+from .digest import site_salt
+from .errors import ContentError, ErrorGroup, ProvarchiveError, display_path, plural
+from .graph import SiteGraph
+from .incremental import PreviousBuild
+from .inputs import BuildInputs, scan_inputs
+from .model import SiteConfig
+from .output import build_lock, check_output_dir
+from .parallel import Progress, default_jobs
+from .plan import STATIC_DIR, check_collisions
+from .reading import Bodies, SiteContent, read_articles
+from .render import visible_columns
+from .search import index_files
+from .writing import RunOptions, WriteJob, write_output
 
 CACHE_DIR = ".provarchive-cache"
 """The site's own cache folder: build lock, state of the last build, rendered bodies."""
@@ -78,6 +53,8 @@ class BuildOptions:
     """Replace an output folder that provarchive did not write."""
     keep_going: bool = False
     """Build everything that has no error, then report the errors (and exit 1)."""
+    allow_empty: bool = False
+    """Publish a site without articles over one that has some."""
     jobs: int | None = None
     """Worker processes; None for the number of CPUs."""
     use_cache: bool = True
@@ -116,19 +93,8 @@ class BuildReport:
     """No input changed since the last build, so nothing was done."""
     timings: tuple[tuple[str, float], ...] = ()
     """Seconds spent in each stage, in order."""
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """Everything a build reads, found cheaply (signatures, no contents)."""
-
-    config: SiteConfig
-    scan: ContentScan
-    template_dirs: list[Path]
-    templates: dict[str, tuple[Path, tuple[int, int, int]]]
-    signature: bytes
-    newest_ns: int
-    scanned_ns: int
+    removed_articles: int = 0
+    """Articles the previous output had that this build dropped."""
 
 
 def build_site(options: BuildOptions) -> BuildReport:
@@ -167,347 +133,182 @@ def _build_site(options: BuildOptions) -> BuildReport:
     check_output_dir(site_dir, output_dir, force=options.force)
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
-        state = load_state(cache_dir, output_dir) if options.use_cache else BuildState()
-        inputs = _scan_inputs(site_dir, config, output_dir, options)
-        same_output = (
-            state.output_dir == str(output_dir.resolve())
-            and bool(state.output_token)
-            and read_token(output_dir) == state.output_token
-        )
-        if (
-            same_output
-            and state.inputs == inputs.signature
-            and inputs.newest_ns < state.scanned_ns - RACY_NS
-        ):
-            return BuildReport(
-                output_dir=output_dir,
-                articles=state.article_count,
-                pages=len(state.pages),
-                written=0,
-                unchanged=len(state.pages),
-                files=len(state.files),
-                seconds=time.perf_counter() - started,
-                nothing_changed=True,
-            )
-        if not load_articles(cache_dir, output_dir, state):
-            state, same_output = BuildState(), False
-        return _build(options, inputs, state, cache_dir, output_dir, same_output, started)
+        previous = PreviousBuild.load(cache_dir, output_dir, options.use_cache)
+        inputs = scan_inputs(site_dir, config, output_dir, options.drafts)
+        if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
+            return _nothing_changed(previous, output_dir, started)
+        return _build(options, inputs, previous.with_articles(), output_dir, started)
 
 
-def _scan_inputs(
-    site_dir: Path, config: SiteConfig, output_dir: Path, options: BuildOptions
-) -> _Inputs:
-    scanned_ns = time.time_ns()
-    scan = scan_content(site_dir)
-    dirs = template_dirs(site_dir)
-    templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in templates and "__pycache__" not in name:
-                templates[name] = (path, file_signature(path.stat()))
-    hasher = hashlib.blake2b(digest_size=16)
-    config_stat = (site_dir / CONFIG_FILE).stat()
-    for part in (
-        __version__,
-        options.drafts,
-        str(output_dir.resolve()),
-        file_signature(config_stat),
-        sorted(scan.markdown.items()),
-        sorted(scan.assets.items()),
-        sorted(scan.column_files.items()),
-        [(name, sig) for name, (_, sig) in templates.items()],
-    ):
-        hasher.update(repr(part).encode("utf-8"))
-    mtimes = [
-        sig[0]
-        for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
-    ]
-    mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
-    return _Inputs(config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
+def _nothing_changed(previous: PreviousBuild, output_dir: Path, started: float) -> BuildReport:
+    """The report of a build whose inputs are the last build's: what that build said."""
+    state = previous.state
+    return BuildReport(
+        output_dir=output_dir,
+        articles=state.article_count,
+        pages=len(state.pages),
+        written=0,
+        unchanged=len(state.pages),
+        files=len(state.files),
+        seconds=time.perf_counter() - started,
+        warnings=state.warnings,
+        nothing_changed=True,
+    )
 
 
 def _build(
     options: BuildOptions,
-    inputs: _Inputs,
-    state: BuildState,
-    cache_dir: Path,
+    inputs: BuildInputs,
+    previous: PreviousBuild,
     output_dir: Path,
-    same_output: bool,
     started: float,
 ) -> BuildReport:
-    site_dir, config = options.site_dir, inputs.config
-    jobs = options.jobs or default_jobs()
+    """The stages: read, graph and plan, decide, render in workers and swap, remember."""
     clock = _Clock(started)
-    bodies = BodyStore(cache_dir)
+    config = inputs.config
+    content = _read_content(options, inputs, previous)
+    clock.lap("read and render articles")
+    layout = previous.layout(
+        config, content.columns, content.articles, content.fresh, content.render_key
+    )
+    clock.lap("site graph and page plan")
+    files = _copied_files(options.site_dir, inputs)
+    index_paths = index_files(len(layout.docs)) if config.search else []
+    if not previous.same_files(layout, [path for path, _ in files], index_paths):
+        check_collisions(
+            layout.pages,
+            [(path, display_path(source)) for path, source in files]
+            + [(path, "the search index") for path in index_paths],
+        )
+    salt = _site_salt(config, inputs, layout.graph, content.render_key)
+    reuse = previous.decide(layout, content.fresh.keys(), salt)
+    run = RunOptions(
+        options.jobs or default_jobs(),
+        options.keep_going,
+        options.progress,
+        options.on_commit,
+        clock.lap,
+    )
+    job = WriteJob(
+        inputs, previous, output_dir, content, layout, reuse, salt, files, index_paths, run
+    )
+    written = write_output(job)
+    clock.lap("swap")
+    content.bodies.forget_others()
+    previous.remember(layout, written.outcome, inputs.signature, inputs.scanned_ns)
+    clock.lap("cache")
+    return BuildReport(
+        output_dir=output_dir,
+        articles=len(layout.graph.articles),
+        pages=len(layout.pages),
+        written=len(reuse.to_render) - len(written.outcome.failed),
+        unchanged=len(reuse.kept),
+        files=len(files) + written.index_files,
+        seconds=time.perf_counter() - started,
+        warnings=written.outcome.warnings,
+        errors=written.errors,
+        skipped=content.skipped + tuple(sorted(written.outcome.failed)),
+        timings=clock.laps,
+        removed_articles=content.removed,
+    )
+
+
+def _read_content(
+    options: BuildOptions, inputs: BuildInputs, previous: PreviousBuild
+) -> SiteContent:
+    """Read the columns and articles; raise every error found (unless ``keep_going``)."""
+    site_dir, config = options.site_dir, inputs.config
     render_key = _render_key(config)
     columns, errors, warnings = read_columns(site_dir, inputs.scan.folders)
     errors = [*inputs.scan.errors, *errors]
-    cached = state.articles if state.render_key == render_key else {}
     articles, fresh, article_errors, skipped = read_articles(
         site_dir,
         config,
         inputs.scan,
-        cached,
-        state.scanned_ns,
-        jobs,
+        previous.cached_articles(render_key),
+        previous.state.scanned_ns,
+        options.jobs or default_jobs(),
         options.drafts,
         options.progress,
     )
     errors += article_errors
+    if previous.published_articles and not articles and not options.allow_empty:
+        errors.append(_emptying_error(site_dir, previous.published_articles, inputs.scan))
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
-
-    clock.lap("read and render articles")
-    site_part = site_structure(config, columns)
-    if (
-        state.structure
-        and state.structure_site == site_part
-        and articles.keys() == state.articles.keys()
-        and all(
-            structure_facts(article) == structure_facts(state.articles[i].article)
-            for i, article in fresh.items()
-        )
-    ):
-        structure = state.structure  # the same facts as last time: the same digest
-    else:
-        structure = structure_digest(site_part, articles.values())
-    saved = (
-        load_plan(cache_dir, output_dir, structure)
-        if state.structure == structure and state.render_key == render_key
-        else None
+    bodies = Bodies(
+        site_dir,
+        config,
+        articles,
+        fresh,
+        BodyStore(previous.cache_dir),
+        render_key,
+        frozenset(inputs.scan.assets),
     )
-    if saved is not None and isinstance(saved[0], SiteGraph):
-        # nothing the graph and the plan are made from changed: both still hold
-        graph = replace(saved[0], articles={i: articles[i] for i in saved[0].order})
-        pages: list[PageSpec] = [PageSpec.from_key(key) for key in saved[1]]
-        docs: list[SearchDoc] = refresh_docs(saved[2], articles, render_key)
-        plan_kept = True
+    if previous.state.articles:
+        removed = len(previous.state.articles.keys() - articles.keys())
     else:
-        graph = build_graph(
-            columns, articles.values(), state.graph if isinstance(state.graph, GraphMemo) else None
-        )
-        pages = plan_pages(graph, config)
-        docs = search_docs(graph, render_key) if config.search else []
-        plan_kept = False
-    clock.lap("site graph and page plan")
+        removed = max(0, previous.published_articles - len(articles))
+    return SiteContent(
+        columns,
+        articles,
+        fresh,
+        tuple(errors),
+        tuple(warnings),
+        tuple(skipped),
+        render_key,
+        bodies,
+        removed,
+    )
+
+
+def _emptying_error(site_dir: Path, published: int, scan: ContentScan) -> ProvarchiveError:
+    """The error of a build that would replace a site of ``published`` articles with none."""
+    found = "no article files" if not scan.markdown else "no article that can be published"
+    return ContentError(
+        f"{found}; the current site has {plural(published, 'article')} and this build "
+        "would replace it with an empty one (check the content folder, or build with "
+        "--allow-empty to publish an empty site)",
+        display_path(site_dir / CONTENT_DIR),
+    )
+
+
+def _copied_files(site_dir: Path, inputs: BuildInputs) -> list[tuple[str, Path]]:
+    """Files copied into the output as they are: content assets and the theme's static files."""
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
     files += [
         (name, source)
         for name, (source, _) in inputs.templates.items()
         if name.startswith(f"{STATIC_DIR}/")
     ]
-    index_paths = index_files(len(docs)) if config.search else []
-    if not (
-        plan_kept
-        and state.files.keys() == {path for path, _ in files}
-        and state.index_paths == tuple(index_paths)
-    ):
-        check_collisions(
-            pages,
-            [(path, display_path(source)) for path, source in files]
-            + [(path, "the search index") for path in index_paths],
-        )
+    return files
 
-    salt = site_salt(
+
+def _site_salt(config: SiteConfig, inputs: BuildInputs, graph: SiteGraph, render_key: str) -> bytes:
+    """What every page depends on besides its own spec and articles."""
+    templates = [
+        (name, _file_hash(path))
+        for name, (path, _) in inputs.templates.items()
+        if not name.startswith(f"{STATIC_DIR}/")
+    ]
+    return site_salt(
         __version__,
         render_key,
         config,
-        [
-            (name, _file_hash(path))
-            for name, (path, _) in inputs.templates.items()
-            if not name.startswith(f"{STATIC_DIR}/")
-        ],
+        templates,
         visible_columns(graph.columns),
         graph.top_columns,
     )
-    digests = Digests(graph)
-    shard_tokens: list[str] = []
-    fingerprints: dict[str, bytes] = {}
-    if same_output and state.pages and plan_kept and state.salt == salt:
-        # the same pages from the same salt: only pages showing an article read anew
-        # can have changed (an article's digest covers its file, place, links and terms)
-        for page in pages:
-            found = state.pages.get(page.path)
-            if found is None or page.shows_any(fresh.keys()):
-                found = page_fingerprint(salt, page, digests)
-            fingerprints[page.path] = found
-    elif same_output and state.pages:
-        fingerprints.update((page.path, page_fingerprint(salt, page, digests)) for page in pages)
-    # else nothing can be reused: side_work fingerprints the pages while workers render them
-    reuse = {
-        path
-        for path, fingerprint in fingerprints.items()
-        if same_output and state.pages.get(path) == fingerprint
-    }
-    to_render = [page for page in pages if page.path not in reuse]
 
-    def with_bodies(ids: Iterable[str]) -> dict[str, Article]:
-        """The articles ``ids`` with their bodies: rendered now, stored, or rendered again."""
-        found = {i: fresh[i] for i in ids if i in fresh}
-        wanted = [i for i in ids if i not in fresh]
-        stored = bodies.get(body_key(articles[i].content_hash, render_key) for i in wanted)
-        lost = []
-        for article_id in wanted:
-            body = stored.get(body_key(articles[article_id].content_hash, render_key))
-            if body is None:
-                lost.append(article_id)
-            else:
-                found[article_id] = replace(articles[article_id], body_html=body[0], text=body[1])
-        if lost:  # the store lost them (deleted or damaged): render them again
-            context = (site_dir, config, display_path(site_dir / CONTENT_DIR))
-            renderer = MarkdownRenderer(config.markdown)
-            urls = {article_id: article.url for article_id, article in articles.items()}
-            assets = frozenset(inputs.scan.assets)
-            for article_id in lost:
-                source = read_source(context, article_id)
-                if isinstance(source, ProvarchiveError):
-                    raise source
-                found[article_id] = render_article(source, renderer, urls, assets)
-                fresh[article_id] = found[article_id]
-        return found
 
-    hydrated = with_bodies(_body_ids(to_render))
-    graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
-    page_renderer = PageRenderer(
-        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config
-    )
+def _render_key(config: SiteConfig) -> str:
+    """Hash of what a rendered article depends on besides its own file."""
+    parts = (__version__, config.markdown, config.permalink, config.timezone, config.max_file_size)
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
 
-    def text_of(ids: list[str]) -> dict[str, str]:
-        return {i: document_text(article) for i, article in with_bodies(ids).items()}
 
-    new_outputs = {page.path for page in pages}
-    new_outputs.update(path for path, _ in files)
-    new_outputs.update(index_paths)
-    previous_outputs = {*state.pages, *state.files, *state.index_paths} if same_output else set()
-    spare_usable = same_output and state.spare_stale is not None
-    staged = StagedOutput(output_dir, state.spare_token if spare_usable else "")
-    stale = state.spare_stale if staged.from_spare and state.spare_stale is not None else None
-    try:
-        # what this build no longer makes; from the spare, also what the output before
-        # it had (the spare is that output)
-        removed = previous_outputs - new_outputs
-        for path in sorted(removed | (stale - new_outputs) if stale is not None else ()):
-            staged.remove(path)
-
-        def carried(path: str) -> bool:
-            """Make the staged file ``path`` the current output's; False if that is gone."""
-            return (stale is not None and path not in stale) or staged.keep(path)
-
-        kept_pages = [page for page in pages if page.path in reuse]
-        clock.lap("fingerprints")
-
-        def side_work() -> tuple[
-            list[PageSpec], dict, set[str], SearchState | None, dict[str, bytes | None]
-        ]:
-            """What this process does while the workers render pages, ending with the
-            cache files that do not wait for the pages (the state names them later)."""
-            if not fingerprints:
-                fingerprints.update(
-                    (page.path, page_fingerprint(salt, page, digests)) for page in pages
-                )
-            # a body without links is the same for its key: a stored one stays
-            bodies.put(
-                [body_row(a, render_key) for a in fresh.values() if not a.links], keep_stored=True
-            )
-            bodies.put([body_row(a, render_key) for a in fresh.values() if a.links])
-            missing = [page for page in kept_pages if not carried(page.path)]
-            kept_files, copied = write_files(staged, files, state, same_output, carried)
-            index: dict[str, bytes | None] = {}
-            search_state = None
-            if config.search:
-                previous = (
-                    state.search if isinstance(state.search, SearchState) and same_output else None
-                )
-                index, search_state = build_search_index(
-                    docs,
-                    text_of,
-                    previous=previous,
-                    read_previous=lambda path: _read_old(output_dir, path),
-                )
-                if any(data is None and not carried(path) for path, data in index.items()):
-                    index, search_state = build_search_index(docs, text_of)  # old files gone
-                for path, data in index.items():
-                    if data is not None:
-                        staged.write(path, data)
-            entries, changed = cache_entries(state.articles, inputs.scan.markdown, articles, fresh)
-            shard_tokens.extend(
-                save_articles(cache_dir, output_dir, entries, previous=state, changed=changed)
-            )
-            if not plan_kept:  # after the search index: documents keep their digests
-                save_plan(
-                    cache_dir, output_dir, structure, replace(graph, articles={}), pages, docs
-                )
-            return missing, kept_files, copied, search_state, index
-
-        results, (missing, kept_files, copied, search_state, index) = map_in_workers_meanwhile(
-            _render_page,
-            to_render,
-            (page_renderer, staged),
-            jobs,
-            side_work,
-            progress=stage_progress(options.progress, "生成页面"),
-        )
-        # pages removed from the output by hand since the last build are rendered again
-        results += [_render_page((page_renderer, staged), page) for page in missing]
-        page_errors, failed = _page_errors([*to_render, *missing], results)
-        if page_errors and not options.keep_going:
-            raise ErrorGroup(page_errors)
-        for path in sorted(failed):  # left out: not even the spare's old version stays
-            staged.remove(path)
-        written = {page.path for page in to_render} | {page.path for page in missing}
-        written |= copied | removed | failed
-        written.update(path for path, data in index.items() if data is not None)
-        clock.lap("pages, assets, search index")
-        token = hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
-        staged.commit(token, keep_spare=same_output)
-        if options.on_commit is not None:
-            options.on_commit()
-    except BaseException:
-        staged.discard()
-        raise
-
-    clock.lap("swap")
-    bodies.keep_only({body_key(a.content_hash, render_key) for a in articles.values()})
-    bodies.close()
-    all_errors = tuple(errors) + tuple(page_errors)
-    save_state(
-        cache_dir,
-        output_dir,
-        BuildState(
-            render_key=render_key,
-            article_count=len(articles),
-            shard_tokens=tuple(shard_tokens),
-            pages={path: fp for path, fp in fingerprints.items() if path not in failed},
-            files=kept_files,
-            search=search_state,
-            graph=graph.memo,
-            output_dir=str(output_dir.resolve()),
-            output_token=token,
-            inputs=None if all_errors else inputs.signature,
-            scanned_ns=inputs.scanned_ns,
-            index_paths=tuple(index_paths),
-            spare_token=state.output_token if same_output else "",
-            spare_stale=frozenset(written) if same_output else None,
-            structure=structure,
-            structure_site=site_part,
-            salt=salt,
-        ),
-    )
-    clock.lap("cache")
-    return BuildReport(
-        output_dir=output_dir,
-        articles=len(graph.articles),
-        pages=len(pages),
-        written=len(to_render) - len(failed),
-        unchanged=len(reuse),
-        files=len(files) + len(index),
-        seconds=time.perf_counter() - started,
-        warnings=tuple(warnings),
-        errors=all_errors,
-        skipped=tuple(skipped) + tuple(sorted(failed)),
-        timings=clock.laps,
-    )
+def _file_hash(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 class _Clock:
@@ -522,57 +323,3 @@ class _Clock:
         now = time.perf_counter()
         self.laps += ((stage, now - self.last),)
         self.last = now
-
-
-def _render_key(config: SiteConfig) -> str:
-    """Hash of what a rendered article depends on besides its own file."""
-    parts = (__version__, config.markdown, config.permalink, config.timezone, config.max_file_size)
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _body_ids(pages: list[PageSpec]) -> set[str]:
-    """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
-    ids: set[str] = set()
-    for page in pages:
-        if page.kind == "article" and page.article:
-            ids.add(page.article)
-        elif page.kind == "feed":
-            ids.update(page.listing)
-    return ids
-
-
-def _page_errors(
-    pages: list[PageSpec], results: list[TemplateError | None]
-) -> tuple[list[ProvarchiveError], set[str]]:
-    """Return the template errors (each mistake once, however many pages it broke)
-    and the paths of the pages that failed."""
-    errors: dict[tuple, ProvarchiveError] = {}
-    failed: set[str] = set()
-    for page, error in zip(pages, results, strict=True):
-        if error is not None:
-            failed.add(page.path)
-            key = (error.path, error.line, error.message.split(" (while rendering")[0])
-            errors.setdefault(key, error)
-    return list(errors.values()), failed
-
-
-def _render_page(
-    context: tuple[PageRenderer, StagedOutput], page: PageSpec
-) -> TemplateError | None:
-    renderer, staged = context
-    try:
-        staged.write(page.path, renderer.render(page))
-    except TemplateError as exc:
-        return exc
-    return None
-
-
-def _file_hash(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-
-
-def _read_old(output_dir: Path, path: str) -> bytes | None:
-    try:
-        return (output_dir / path).read_bytes()
-    except OSError:
-        return None

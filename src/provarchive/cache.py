@@ -40,10 +40,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import __version__
-from .content import Signature
-from .model import Article, restore
+from .errors import ProvarchiveError
+from .graph import GraphMemo, SiteGraph
+from .model import Article, Signature, restore
+from .plan import PageSpec
+from .search import SearchDoc, SearchState
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -83,9 +86,9 @@ class BuildState:
     """Output path to the fingerprint of what it was rendered from."""
     files: dict[str, tuple[str, Signature]] = field(default_factory=dict)
     """Copied output files (assets, theme files): output path to (source, signature)."""
-    search: object | None = None
+    search: SearchState | None = None
     """The search index's own state (see :mod:`provarchive.search`)."""
-    graph: object | None = None
+    graph: GraphMemo | None = None
     """What the site graph keeps for the next build (see :class:`graph.GraphMemo`)."""
     output_dir: str = ""
     """The output folder the state describes."""
@@ -108,6 +111,22 @@ class BuildState:
     spare_stale: frozenset[str] | None = None
     """Output paths whose file in the spare differs from the output's (written or
     removed by the last build); None when the spare must not be used."""
+    warnings: tuple[ProvarchiveError, ...] = ()
+    """The warnings of the last build: a build that finds nothing changed repeats them."""
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """The graph, plan and search documents a build made, kept for the next one."""
+
+    structure: bytes
+    """The structure digest they were made for."""
+    graph: SiteGraph
+    """The site graph without its articles (the build puts the current ones in)."""
+    page_keys: list[tuple]
+    """The page plan, each spec as its :meth:`plan.PageSpec.key`."""
+    docs: list[SearchDoc]
+    """The search documents."""
 
 
 def body_key(content_hash: str, render_key: str) -> str:
@@ -216,21 +235,27 @@ def _forget_old_outputs(cache_dir: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> tuple | None:
-    """Return what :func:`save_plan` kept for ``structure`` (graph without articles, the
-    keys of the page plan's specs, search documents), or None."""
+def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> SavedPlan | None:
+    """Return what :func:`save_plan` kept for ``structure``, or None."""
     saved = _load(_plan_file(state_file(cache_dir, output_dir)))
     if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == structure):
+        return None
+    if not isinstance(saved[1], SiteGraph):
         return None
     try:
         keys = marshal.loads(saved[2])
     except (EOFError, ValueError, TypeError):
         return None
-    return saved[1], keys, saved[3]
+    return SavedPlan(structure, saved[1], keys, saved[3])
 
 
 def save_plan(
-    cache_dir: Path, output_dir: Path, structure: bytes, graph: object, pages: list, docs: list
+    cache_dir: Path,
+    output_dir: Path,
+    structure: bytes,
+    graph: SiteGraph,
+    pages: list[PageSpec],
+    docs: list[SearchDoc],
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
     for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format

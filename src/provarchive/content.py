@@ -21,7 +21,7 @@ from .errors import (
     display_path,
 )
 from .markup import MarkdownRenderer
-from .model import Article, Column, SiteConfig
+from .model import Article, Column, Signature, SiteConfig
 from .urls import check_slug
 from .yamlfile import LineMap, load_mapping
 
@@ -31,9 +31,6 @@ COLUMN_FILE = "_column.yaml"
 """The file in a column folder that names the column."""
 COLUMN_KEYS = ("title", "weight", "description")
 """Every key a ``_column.yaml`` may use."""
-
-Signature = tuple[int, int, int]
-"""A file's (modification time in ns, size, inode): equal signatures mean an unchanged file."""
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,11 @@ class ErrorGroup(ProvarchiveError):
         return (self.__class__, (self.errors,))
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 article``, ``2 articles``: a count with its noun, in English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def sort_errors(errors: Iterable[ProvarchiveError]) -> list[ProvarchiveError]:
     """Return ``errors`` ordered by file and line, with exact duplicates dropped."""
     unique = {str(error): error for error in errors}

@@ -1,19 +1,289 @@
-"""What the previous build left that this one can reuse: article digests, carried-over
-files, and the cache entries this build leaves for the next."""
+"""What the previous build left, and what this build makes of it.
+
+A :class:`PreviousBuild` is loaded once per build. It answers whether nothing changed
+at all, whether the saved graph and plan still hold (:meth:`PreviousBuild.layout`),
+decides which pages to render and which to carry over (:meth:`PreviousBuild.decide`,
+a :class:`Reuse`), and remembers the new build for the next one
+(:meth:`PreviousBuild.remember`). Whatever it reuses, the result is byte for byte what
+a clean build writes; a hypothesis state machine checks that after random edits.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+import hashlib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import BuildState, CachedArticle, body_key
+from .cache import (
+    BuildState,
+    CachedArticle,
+    body_key,
+    load_articles,
+    load_plan,
+    load_state,
+    save_articles,
+    save_plan,
+    save_state,
+)
 from .content import signature as file_signature
-from .digest import article_digest
-from .graph import SiteGraph
-from .model import Article
-from .output import StagedOutput
-from .reading import trusted
+from .digest import (
+    article_digest,
+    page_fingerprint,
+    site_structure,
+    structure_digest,
+    structure_facts,
+)
+from .errors import ProvarchiveError
+from .graph import SiteGraph, build_graph
+from .model import Article, Column, SiteConfig
+from .output import StagedOutput, read_token
+from .plan import PageSpec, plan_pages
+from .reading import RACY_NS, trusted
+from .search import SearchDoc, SearchState, refresh_docs, search_docs
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The site graph, the page plan and the search documents of one build."""
+
+    graph: SiteGraph
+    pages: list[PageSpec]
+    docs: list[SearchDoc]
+    structure: bytes
+    """The structure digest they were made for."""
+    structure_site: bytes
+    """The part of it that covers the config and the columns."""
+    kept: bool
+    """Reloaded from the previous build (nothing they are made from changed)."""
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Which pages a build renders and which it carries over from the current output."""
+
+    to_render: list[PageSpec]
+    kept: list[PageSpec]
+    """Pages whose fingerprint is the one their current file was rendered from."""
+    fingerprints: dict[str, bytes]
+    """Fingerprint of every page, by path; empty when nothing can be reused (then they
+    are computed while the workers render, see :func:`all_fingerprints`)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a build wrote, for the next build to start from."""
+
+    render_key: str
+    article_count: int
+    shard_tokens: tuple[str, ...]
+    fingerprints: dict[str, bytes]
+    failed: frozenset[str]
+    files: dict[str, tuple[str, tuple[int, int, int]]]
+    search: SearchState | None
+    token: str
+    written: frozenset[str]
+    """Output paths this build wrote or removed."""
+    index_paths: tuple[str, ...]
+    salt: bytes
+    warnings: tuple[ProvarchiveError, ...]
+    clean: bool
+    """The build had no errors (only then may the next one skip itself)."""
+
+
+@dataclass
+class PreviousBuild:
+    """The state the last build into this output folder left (empty for a clean build)."""
+
+    cache_dir: Path
+    output_dir: Path
+    state: BuildState = field(default_factory=BuildState)
+    same_output: bool = False
+    """The output folder is the one the state describes, as that build left it."""
+    published_articles: int = 0
+    """Articles in the current output, as far as the cache knows (also with --no-cache)."""
+
+    @classmethod
+    def load(cls, cache_dir: Path, output_dir: Path, use_cache: bool) -> PreviousBuild:
+        """Load the last build's state without its articles (see :meth:`with_articles`)."""
+        state = load_state(cache_dir, output_dir)
+        same_output = (
+            state.output_dir == str(output_dir.resolve())
+            and bool(state.output_token)
+            and read_token(output_dir) == state.output_token
+        )
+        published = state.article_count if same_output else 0
+        if not use_cache:
+            return cls(cache_dir, output_dir, published_articles=published)
+        return cls(cache_dir, output_dir, state, same_output, published)
+
+    def unchanged(self, signature: bytes, newest_ns: int) -> bool:
+        """Whether the inputs are those of the last build, which had no errors, and none
+        was modified too close to that build's scan to trust its signature."""
+        return (
+            self.same_output
+            and self.state.inputs == signature
+            and newest_ns < self.state.scanned_ns - RACY_NS
+        )
+
+    def with_articles(self) -> PreviousBuild:
+        """This state with its cached articles loaded; an empty one if the shards are gone."""
+        if load_articles(self.cache_dir, self.output_dir, self.state):
+            return self
+        return PreviousBuild(
+            self.cache_dir, self.output_dir, published_articles=self.published_articles
+        )
+
+    def cached_articles(self, render_key: str) -> dict[str, CachedArticle]:
+        """The cached articles that may be reused under ``render_key``."""
+        return self.state.articles if self.state.render_key == render_key else {}
+
+    def layout(
+        self,
+        config: SiteConfig,
+        columns: dict[str, Column],
+        articles: dict[str, Article],
+        fresh: dict[str, Article],
+        render_key: str,
+    ) -> Layout:
+        """The graph, plan and search documents: the saved ones while the structure is
+        the same, else made anew."""
+        state = self.state
+        site_part = site_structure(config, columns)
+        if (
+            state.structure
+            and state.structure_site == site_part
+            and articles.keys() == state.articles.keys()
+            and all(
+                structure_facts(article) == structure_facts(state.articles[i].article)
+                for i, article in fresh.items()
+            )
+        ):
+            structure = state.structure  # the same facts as last time: the same digest
+        else:
+            structure = structure_digest(site_part, articles.values())
+        saved = None
+        if state.structure == structure and state.render_key == render_key:
+            saved = load_plan(self.cache_dir, self.output_dir, structure)
+        if saved is not None:
+            graph = replace(saved.graph, articles={i: articles[i] for i in saved.graph.order})
+            pages = [PageSpec.from_key(key) for key in saved.page_keys]
+            docs = refresh_docs(saved.docs, articles, render_key)
+            return Layout(graph, pages, docs, structure, site_part, kept=True)
+        graph = build_graph(columns, articles.values(), state.graph)
+        pages = plan_pages(graph, config)
+        docs = search_docs(graph, render_key) if config.search else []
+        return Layout(graph, pages, docs, structure, site_part, kept=False)
+
+    def same_files(self, layout: Layout, files: Collection[str], index_paths: list[str]) -> bool:
+        """Whether the output paths are those of the last build (no collision to look for)."""
+        return (
+            layout.kept
+            and self.state.files.keys() == set(files)
+            and self.state.index_paths == tuple(index_paths)
+        )
+
+    def decide(self, layout: Layout, fresh: Collection[str], salt: bytes) -> Reuse:
+        """Which pages must be rendered: those whose fingerprint changed or that the
+        current output lacks."""
+        state, pages = self.state, layout.pages
+        digests = Digests(layout.graph)
+        fingerprints: dict[str, bytes] = {}
+        if self.same_output and state.pages and layout.kept and state.salt == salt:
+            # the same pages from the same salt: only pages showing an article read anew
+            # can have changed (an article's digest covers its file, place, links, terms)
+            fresh_ids = set(fresh)
+            for page in pages:
+                found = state.pages.get(page.path)
+                if found is None or page.shows_any(fresh_ids):
+                    found = page_fingerprint(salt, page, digests)
+                fingerprints[page.path] = found
+        elif self.same_output and state.pages:
+            fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
+        reused = {path for path, found in fingerprints.items() if state.pages.get(path) == found}
+        return Reuse(
+            to_render=[page for page in pages if page.path not in reused],
+            kept=[page for page in pages if page.path in reused],
+            fingerprints=fingerprints,
+        )
+
+    def previous_outputs(self) -> set[str]:
+        """Every output path the current output holds, as the last build left it."""
+        state = self.state
+        return {*state.pages, *state.files, *state.index_paths} if self.same_output else set()
+
+    def spare(self) -> tuple[str, frozenset[str] | None]:
+        """The spare output's token and the paths in which it differs from the output."""
+        if self.same_output and self.state.spare_stale is not None:
+            return self.state.spare_token, self.state.spare_stale
+        return "", None
+
+    def previous_search(self) -> SearchState | None:
+        """The search index's state, when the current output holds that index."""
+        return self.state.search if self.same_output else None
+
+    def save_articles(
+        self, scanned: dict[str, tuple[int, int, int]], articles: dict, fresh: dict
+    ) -> tuple[str, ...]:
+        """Write the article shards that changed; return every shard's token."""
+        entries, changed = cache_entries(self.state.articles, scanned, articles, fresh)
+        return save_articles(
+            self.cache_dir, self.output_dir, entries, previous=self.state, changed=changed
+        )
+
+    def save_layout(self, layout: Layout) -> None:
+        """Keep a graph and plan made anew for the next build."""
+        if not layout.kept:
+            graph = replace(layout.graph, articles={})
+            save_plan(
+                self.cache_dir, self.output_dir, layout.structure, graph, layout.pages, layout.docs
+            )
+
+    def remember(
+        self, layout: Layout, outcome: Outcome, inputs_signature: bytes, scanned_ns: int
+    ) -> None:
+        """Save the state of the build that just replaced the output."""
+        save_state(
+            self.cache_dir,
+            self.output_dir,
+            BuildState(
+                render_key=outcome.render_key,
+                article_count=outcome.article_count,
+                shard_tokens=outcome.shard_tokens,
+                pages={p: f for p, f in outcome.fingerprints.items() if p not in outcome.failed},
+                files=outcome.files,
+                search=outcome.search,
+                graph=layout.graph.memo,
+                output_dir=str(self.output_dir.resolve()),
+                output_token=outcome.token,
+                inputs=inputs_signature if outcome.clean else None,
+                scanned_ns=scanned_ns,
+                index_paths=outcome.index_paths,
+                spare_token=self.state.output_token if self.same_output else "",
+                spare_stale=outcome.written if self.same_output else None,
+                structure=layout.structure,
+                structure_site=layout.structure_site,
+                salt=outcome.salt,
+                warnings=outcome.warnings,
+            ),
+        )
+
+
+def output_token(fingerprints: dict[str, bytes]) -> str:
+    """The marker token of an output made of pages with these fingerprints."""
+    return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
+
+
+def all_fingerprints(
+    reuse: Reuse, pages: list[PageSpec], graph: SiteGraph, salt: bytes
+) -> dict[str, bytes]:
+    """The fingerprint of every page: those :meth:`PreviousBuild.decide` computed, or,
+    when it computed none (nothing could be reused), all of them now (the build does
+    it while the workers render)."""
+    if reuse.fingerprints or not pages:
+        return reuse.fingerprints
+    digests = Digests(graph)
+    return {page.path: page_fingerprint(salt, page, digests) for page in pages}
 
 
 class Digests(dict):

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 
 Record = TypeVar("Record")
 
+Signature = tuple[int, int, int]
+"""A file's (modification time in ns, size, inode): changes whenever its content may have."""
+
 DEFAULT_PERMALINK = "{column}/{year}{month}/{slug}.html"
 """Where articles are written unless ``site.yaml`` says otherwise."""
 

@@ -9,14 +9,16 @@ run in worker processes.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import CachedArticle
+from .cache import BodyStore, CachedArticle, body_key
 from .content import CONTENT_DIR, ContentScan, read_article_file
 from .errors import ProvarchiveError, display_path
 from .markup import MarkdownRenderer
-from .model import Article, SiteConfig
+from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
 
 RACY_NS = 2_000_000_000
@@ -149,3 +151,76 @@ def render_source(
 ) -> Article:
     renderer, urls, assets = context
     return render_article(source, renderer, urls, assets)
+
+
+@dataclass
+class Bodies:
+    """Articles with their bodies, for the pages a build renders: rendered in this build,
+    kept in the body store, or (when the store lost them) rendered again."""
+
+    site_dir: Path
+    config: SiteConfig
+    articles: dict[str, Article]
+    fresh: dict[str, Article]
+    """Articles rendered in this build, by id; those rendered again are added."""
+    store: BodyStore
+    render_key: str
+    assets: frozenset[str]
+
+    def of(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The articles ``ids`` with their bodies."""
+        ids = list(ids)
+        found = {i: self.fresh[i] for i in ids if i in self.fresh}
+        wanted = [i for i in ids if i not in self.fresh]
+        keys = {i: body_key(self.articles[i].content_hash, self.render_key) for i in wanted}
+        stored = self.store.get(keys.values())
+        lost = []
+        for article_id in wanted:
+            body = stored.get(keys[article_id])
+            if body is None:
+                lost.append(article_id)
+            else:
+                article = self.articles[article_id]
+                found[article_id] = replace(article, body_html=body[0], text=body[1])
+        if lost:  # the store lost them (deleted or damaged): render them again
+            found.update(self._render_again(lost))
+        return found
+
+    def forget_others(self) -> None:
+        """Drop stored bodies of articles the site no longer has, and close the store."""
+        self.store.keep_only(
+            {body_key(a.content_hash, self.render_key) for a in self.articles.values()}
+        )
+        self.store.close()
+
+    def _render_again(self, ids: list[str]) -> dict[str, Article]:
+        context = (self.site_dir, self.config, display_path(self.site_dir / CONTENT_DIR))
+        renderer = MarkdownRenderer(self.config.markdown)
+        urls = {article_id: article.url for article_id, article in self.articles.items()}
+        for article_id in ids:
+            source = read_source(context, article_id)
+            if isinstance(source, ProvarchiveError):
+                raise source
+            self.fresh[article_id] = render_article(source, renderer, urls, self.assets)
+        return {article_id: self.fresh[article_id] for article_id in ids}
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """The columns and articles of a build, read (or reused) and checked."""
+
+    columns: dict[str, Column]
+    """Columns by path."""
+    articles: dict[str, Article]
+    """Articles by id (path under content/), without bodies unless read anew."""
+    fresh: dict[str, Article]
+    """Articles read and rendered anew in this build."""
+    errors: tuple[ProvarchiveError, ...]
+    warnings: tuple[ProvarchiveError, ...]
+    skipped: tuple[str, ...]
+    """With keep_going: the files left out."""
+    render_key: str
+    """Hash of the settings bodies were rendered under."""
+    bodies: Bodies
+    removed: int
+    """Articles the current output has that this build drops."""

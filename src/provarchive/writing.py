@@ -1,0 +1,257 @@
+"""The writing stage: pages rendered in worker processes while this process copies files,
+builds the search index and saves the cache files that do not wait for the pages; then
+the staged folder is swapped in whole."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ErrorGroup, ProvarchiveError, TemplateError
+from .incremental import (
+    Layout,
+    Outcome,
+    PreviousBuild,
+    Reuse,
+    all_fingerprints,
+    body_row,
+    output_token,
+    write_files,
+)
+from .inputs import BuildInputs
+from .output import StagedOutput
+from .parallel import Progress, map_in_workers_meanwhile, stage_progress
+from .plan import PageSpec
+from .reading import SiteContent
+from .render import PageRenderer, make_environment
+from .search import SearchState, build_search_index, document_text
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How the writing stage runs."""
+
+    jobs: int
+    keep_going: bool
+    """Leave out pages whose template fails instead of failing the build."""
+    progress: Progress | None
+    on_commit: Callable[[], None] | None
+    """Called as soon as the new output is in place."""
+    lap: Callable[[str], None]
+    """Told when a stage ends, for the build's timings."""
+
+
+@dataclass(frozen=True)
+class WriteJob:
+    """Everything the writing stage works from."""
+
+    inputs: BuildInputs
+    previous: PreviousBuild
+    output_dir: Path
+    content: SiteContent
+    layout: Layout
+    reuse: Reuse
+    salt: bytes
+    files: list[tuple[str, Path]]
+    """Files copied as they are: (output path, source)."""
+    index_paths: list[str]
+    """The search index's files."""
+    run: RunOptions
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the writing stage did."""
+
+    outcome: Outcome
+    errors: tuple[ProvarchiveError, ...]
+    index_files: int
+
+
+@dataclass(frozen=True)
+class SideWork:
+    """What this process did while the workers rendered pages."""
+
+    fingerprints: dict[str, bytes]
+    missing: list[PageSpec]
+    """Pages to carry over whose file the output lost: rendered again."""
+    files: dict[str, tuple[str, tuple[int, int, int]]]
+    copied: set[str]
+    search: SearchState | None
+    index: dict[str, bytes | None]
+    shard_tokens: tuple[str, ...]
+
+
+def write_output(job: WriteJob) -> Written:
+    """Render the pages in workers while this process does the rest, then swap the
+    staged folder in; on any failure the current output stays as it was."""
+    run, previous, layout, reuse = job.run, job.previous, job.layout, job.reuse
+    graph = layout.graph
+    hydrated = job.content.bodies.of(_body_ids(reuse.to_render))
+    if hydrated:
+        graph = replace(graph, articles={**graph.articles, **hydrated})
+    cache_dir = previous.cache_dir
+    renderer = PageRenderer(
+        make_environment(job.inputs.template_dirs, cache_dir / "templates"),
+        graph,
+        job.inputs.config,
+    )
+    spare_token, stale = previous.spare()
+    staged = StagedOutput(job.output_dir, spare_token)
+    stale = stale if staged.from_spare else None
+    try:
+        removed = _remove_outdated(job, staged, stale)
+        run.lap("fingerprints")
+        results, side = map_in_workers_meanwhile(
+            _render_page,
+            reuse.to_render,
+            (renderer, staged),
+            run.jobs,
+            functools.partial(_side_work, job, staged, stale),
+            progress=stage_progress(run.progress, "生成页面"),
+        )
+        # pages removed from the output by hand since the last build are rendered again
+        results += [_render_page((renderer, staged), page) for page in side.missing]
+        page_errors, failed = _page_errors([*reuse.to_render, *side.missing], results)
+        if page_errors and not run.keep_going:
+            raise ErrorGroup(page_errors)
+        for path in sorted(failed):  # left out: not even the spare's old version stays
+            staged.remove(path)
+        written = {page.path for page in [*reuse.to_render, *side.missing]}
+        written |= side.copied | removed | failed
+        written.update(path for path, data in side.index.items() if data is not None)
+        run.lap("pages, assets, search index")
+        token = output_token(side.fingerprints)
+        staged.commit(token, keep_spare=previous.same_output)
+        if run.on_commit is not None:
+            run.on_commit()
+    except BaseException:
+        staged.discard()
+        raise
+    errors = job.content.errors + tuple(page_errors)
+    outcome = Outcome(
+        render_key=job.content.render_key,
+        article_count=len(job.content.articles),
+        shard_tokens=side.shard_tokens,
+        fingerprints=side.fingerprints,
+        failed=frozenset(failed),
+        files=side.files,
+        search=side.search,
+        token=token,
+        written=frozenset(written),
+        index_paths=tuple(job.index_paths),
+        salt=job.salt,
+        warnings=job.content.warnings,
+        clean=not errors,
+    )
+    return Written(outcome, errors, len(side.index))
+
+
+def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None) -> set[str]:
+    """Remove from the staging folder what this build no longer makes; from the spare,
+    also what the output before it had (the spare is that output). Returns the paths
+    the current output has and this build drops."""
+    new_outputs = {page.path for page in job.layout.pages}
+    new_outputs.update(path for path, _ in job.files)
+    new_outputs.update(job.index_paths)
+    removed = job.previous.previous_outputs() - new_outputs
+    for path in sorted(removed | (stale - new_outputs) if stale is not None else ()):
+        staged.remove(path)
+    return removed
+
+
+def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None) -> SideWork:
+    """What this process does while the workers render pages, ending with the cache
+    files that do not wait for the pages (the state names them later)."""
+    content, previous, layout = job.content, job.previous, job.layout
+
+    def carried(path: str) -> bool:
+        """Make the staged file ``path`` the current output's; False if that is gone."""
+        return (stale is not None and path not in stale) or staged.keep(path)
+
+    fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt)
+    store, render_key = content.bodies.store, content.render_key
+    # a body without links is the same for its key: a stored one stays
+    fresh = content.fresh.values()
+    store.put([body_row(a, render_key) for a in fresh if not a.links], keep_stored=True)
+    store.put([body_row(a, render_key) for a in fresh if a.links])
+    missing = [page for page in job.reuse.kept if not carried(page.path)]
+    kept_files, copied = write_files(
+        staged, job.files, previous.state, previous.same_output, carried
+    )
+    index, search = _search_index(job, staged, carried)
+    shard_tokens = previous.save_articles(job.inputs.scan.markdown, content.articles, content.fresh)
+    previous.save_layout(layout)  # after the search index: documents keep their digests
+    return SideWork(fingerprints, missing, kept_files, copied, search, index, shard_tokens)
+
+
+def _search_index(
+    job: WriteJob, staged: StagedOutput, carried: Callable[[str], bool]
+) -> tuple[dict[str, bytes | None], SearchState | None]:
+    """Build (or patch) the search index into the staging folder."""
+    if not job.inputs.config.search:
+        return {}, None
+    docs, bodies = job.layout.docs, job.content.bodies
+
+    def text_of(ids: list[str]) -> dict[str, str]:
+        return {i: document_text(article) for i, article in bodies.of(ids).items()}
+
+    output_dir = job.output_dir
+    index, search = build_search_index(
+        docs,
+        text_of,
+        previous=job.previous.previous_search(),
+        read_previous=lambda path: _read_old(output_dir, path),
+    )
+    if any(data is None and not carried(path) for path, data in index.items()):
+        index, search = build_search_index(docs, text_of)  # the old files are gone
+    for path, data in index.items():
+        if data is not None:
+            staged.write(path, data)
+    return index, search
+
+
+def _body_ids(pages: list[PageSpec]) -> set[str]:
+    """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
+    ids: set[str] = set()
+    for page in pages:
+        if page.kind == "article" and page.article:
+            ids.add(page.article)
+        elif page.kind == "feed":
+            ids.update(page.listing)
+    return ids
+
+
+def _page_errors(
+    pages: list[PageSpec], results: list[TemplateError | None]
+) -> tuple[list[ProvarchiveError], set[str]]:
+    """Return the template errors (each mistake once, however many pages it broke)
+    and the paths of the pages that failed."""
+    errors: dict[tuple, ProvarchiveError] = {}
+    failed: set[str] = set()
+    for page, error in zip(pages, results, strict=True):
+        if error is not None:
+            failed.add(page.path)
+            key = (error.path, error.line, error.message.split(" (while rendering")[0])
+            errors.setdefault(key, error)
+    return list(errors.values()), failed
+
+
+def _render_page(
+    context: tuple[PageRenderer, StagedOutput], page: PageSpec
+) -> TemplateError | None:
+    renderer, staged = context
+    try:
+        staged.write(page.path, renderer.render(page))
+    except TemplateError as exc:
+        return exc
+    return None
+
+
+def _read_old(output_dir: Path, path: str) -> bytes | None:
+    try:
+        return (output_dir / path).read_bytes()
+    except OSError:
+        return None
