@@ -306,19 +306,48 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             f"title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: {per_page}\n", "utf-8"
         )
 
+    @rule(linked=st.booleans())
+    def link_outside(self, linked):
+        """A column folder that is a link to a folder outside content/ (an error)."""
+        link = self.site / "content/evil"
+        if linked and not link.is_symlink():
+            outside = self.root / "outside"
+            outside.mkdir(exist_ok=True)
+            (outside / "x.md").write_text(article("外部", "2024-03-03"), "utf-8")
+            link.symlink_to(outside, target_is_directory=True)
+        elif not linked and link.is_symlink():
+            link.unlink()
+
+    @rule(present=st.booleans())
+    def column_without_file(self, present):
+        """A column folder without _column.yaml (a warning)."""
+        folder = self.site / "content/bare"
+        if present and not folder.exists():
+            folder.mkdir()
+            (folder / "b1.md").write_text(article("无栏目文件", "2024-02-02"), "utf-8")
+        elif not present and folder.exists():
+            shutil.rmtree(folder)
+
     @invariant()
     def incremental_equals_clean(self):
+        """The same files, exit code, errors and warnings as a clean build."""
         if self.root is None:
             return
         result = run_cli("build", self.site, "-q")
-        assert result.code == 0, result.err
+        clean_out = self.root / "clean"
+        if clean_out.exists():
+            shutil.rmtree(clean_out)
+        clean = run_cli("build", self.site, "--no-cache", "-o", clean_out, "-q")
+        assert (result.code, result.err) == (clean.code, clean.err)
+        if result.code != 0:
+            return
         incremental = snapshot(self.site / "public")
-        clean = clean_build(self.site, self.root / "clean")
-        assert incremental.keys() == clean.keys()
+        clean_files = snapshot(clean_out)
+        assert incremental.keys() == clean_files.keys()
         for name in incremental:
-            if incremental[name] != clean[name]:
+            if incremental[name] != clean_files[name]:
                 diff = difflib.unified_diff(
-                    clean[name].decode("utf-8", "replace").splitlines(),
+                    clean_files[name].decode("utf-8", "replace").splitlines(),
                     incremental[name].decode("utf-8", "replace").splitlines(),
                     "clean",
                     "incremental",
@@ -605,3 +634,64 @@ def test_cached_articles_come_back_from_a_shard_file_exactly():
             (e.article.date.tzinfo, e.article.date.fold) for e in shard.values()
         ]
     assert _encode_shard({"a/x.md": CachedArticle((1, 2, 3), "abc", full)})[0] == "marshal"
+
+
+def test_the_no_change_shortcut_reports_what_a_clean_build_reports(make_site, tmp_path):
+    site = make_site(site_files())
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.md").write_text(article("外部", "2024-03-03"), "utf-8")
+    (site / "content/evil").symlink_to(outside, target_is_directory=True)
+    before = snapshot(site / "public")
+    result = run_cli("build", site)
+    clean = run_cli("build", site, "--no-cache", "-o", tmp_path / "clean")
+    assert result.code == clean.code == 1
+    assert "content/evil: error: this folder is a link" in result.err
+    assert result.err == clean.err
+    assert snapshot(site / "public") == before
+
+
+def test_a_build_that_finds_nothing_changed_repeats_the_warnings(make_site):
+    files = site_files()
+    files["content/bare/b1.md"] = article("无栏目文件", "2024-02-02")
+    site = make_site(files)
+    age(site)
+    first = run_cli("build", site)
+    assert first.code == 0 and "content/bare: warning: no _column.yaml" in first.err
+    again = run_cli("build", site)
+    assert again.out.startswith("nothing changed:")
+    assert again.err == first.err
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_an_empty_content_folder_does_not_replace_a_site(make_site, no_cache):
+    site = make_site(site_files(5))
+    first = run_cli("build", site)
+    assert first.code == 0
+    count = len(list((site / "content").rglob("*.md")))
+    assert f"built {count} articles" in first.out
+    before = snapshot(site / "public")
+    for path in (site / "content").rglob("*.md"):
+        path.unlink()
+    flags = ["--no-cache"] if no_cache else []
+    result = run_cli("build", site, *flags)
+    assert result.code == 1
+    assert f"the current site has {count} articles" in result.err
+    assert "--allow-empty" in result.err
+    assert snapshot(site / "public") == before
+    forced = run_cli("build", site, *flags, "--allow-empty")
+    assert forced.code == 0, forced.err
+    assert f"{count} articles removed since the last build" in forced.out
+
+
+def test_a_build_says_how_many_articles_it_dropped(make_site):
+    site = make_site(site_files(5))
+    assert run_cli("build", site, "-q").code == 0
+    (site / "content/zhxx/yywl/a1.md").unlink()
+    result = run_cli("build", site)
+    assert result.code == 0
+    assert "1 article removed since the last build" in result.out
+    again = run_cli("build", site)
+    assert "removed" not in again.out

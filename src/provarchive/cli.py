@@ -16,7 +16,7 @@ from typing import TextIO
 
 from . import __version__, check, newarticle
 from .build import BuildOptions, BuildReport, build_site
-from .errors import ErrorGroup, ProvarchiveError
+from .errors import ErrorGroup, ProvarchiveError, plural
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -61,6 +61,11 @@ def make_parser() -> argparse.ArgumentParser:
         "--keep-going",
         action="store_true",
         help="build everything that has no error, list what was left out, and exit with status 1",
+    )
+    build.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish a site without articles over one that has some",
     )
     build.add_argument(
         "-j",
@@ -213,6 +218,7 @@ def _run_build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         force=args.force,
         keep_going=args.keep_going,
+        allow_empty=args.allow_empty,
         jobs=args.jobs,
         use_cache=not args.no_cache,
         progress=None if args.quiet or not sys.stderr.isatty() else ProgressBar(sys.stderr),
@@ -230,6 +236,8 @@ def _run_build(args: argparse.Namespace) -> int:
         print(f"{len(report.skipped)} file(s) or page(s) left out:", file=sys.stderr)
         for skipped in report.skipped:
             print(f"  {skipped}", file=sys.stderr)
+    if not args.quiet and report.removed_articles:
+        print(f"{plural(report.removed_articles, 'article')} removed since the last build")
     if not args.quiet:
         print(summary_line(report))
     if args.timings:

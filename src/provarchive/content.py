@@ -178,13 +178,11 @@ def _walk(
     folders (``images/``, say) only hold files that are copied as they are. Paths
     are relative to ``content_dir`` with ``/``, in sorted order; hidden files and
     folders are skipped; a folder or file that is a link leading outside
-    ``content/`` is an error.
+    ``content/``, and a folder that cannot be read, is an error.
     """
     root = content_dir.resolve()
     folders: list[str] = []
-    markdown: dict[str, Signature] = {}
-    assets: dict[str, Signature] = {}
-    column_files: dict[str, Signature] = {}
+    found = _Found({}, {}, {})
     seen: set[Path] = set()
     pending = [(content_dir, "")]
     while pending:
@@ -202,35 +200,74 @@ def _walk(
         if real in seen:
             continue
         seen.add(real)
-        subfolders: list[tuple[Path, str]] = []
-        has_column = False
-        with os.scandir(here) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                name = entry.name
-                if name == COLUMN_FILE and entry.is_file():
-                    has_column = True
-                    column_files[prefix + name] = signature(entry.stat())
-                    continue
-                if name.startswith((".", "_")) or name.endswith("~"):
-                    continue
-                if entry.is_dir():
-                    subfolders.append((Path(entry.path), prefix + name + "/"))
-                    continue
-                if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
-                    errors.append(
-                        ContentError(
-                            "this file is a link to a file outside content/; copy the file instead",
-                            display_path(Path(entry.path)),
-                        )
-                    )
-                    continue
-                found = markdown if name.endswith(".md") else assets
-                found[prefix + name] = signature(entry.stat())
-                has_column = has_column or found is markdown
+        try:
+            listed = _listing(here)
+        except OSError as exc:
+            errors.append(
+                ContentError(
+                    f"cannot read this folder ({exc.strerror or exc}); "
+                    "make it readable (chmod) or move it out of content/",
+                    display_path(here),
+                )
+            )
+            continue
+        subfolders, has_column = _scan_folder(listed, prefix, root, found, errors)
         if prefix and has_column:
             folders.append(prefix[:-1])
         pending.extend(reversed(subfolders))
-    return folders, dict(sorted(markdown.items())), dict(sorted(assets.items())), column_files
+    markdown, assets = dict(sorted(found.markdown.items())), dict(sorted(found.assets.items()))
+    return folders, markdown, assets, found.column_files
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The files a walk of content/ found so far, by path under content/."""
+
+    markdown: dict[str, Signature]
+    assets: dict[str, Signature]
+    column_files: dict[str, Signature]
+
+
+def _scan_folder(
+    listed: list[os.DirEntry[str]],
+    prefix: str,
+    root: Path,
+    found: _Found,
+    errors: list[ProvarchiveError],
+) -> tuple[list[tuple[Path, str]], bool]:
+    """Record the files of one folder in ``found``; return its subfolders and whether
+    it is a column (has a column file or articles)."""
+    subfolders: list[tuple[Path, str]] = []
+    has_column = False
+    for entry in listed:
+        name = entry.name
+        if name == COLUMN_FILE and entry.is_file():
+            has_column = True
+            found.column_files[prefix + name] = signature(entry.stat())
+            continue
+        if name.startswith((".", "_")) or name.endswith("~"):
+            continue
+        if entry.is_dir():
+            subfolders.append((Path(entry.path), prefix + name + "/"))
+            continue
+        if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
+            errors.append(
+                ContentError(
+                    "this file is a link to a file outside content/; copy the file instead",
+                    display_path(Path(entry.path)),
+                )
+            )
+            continue
+        into = found.markdown if name.endswith(".md") else found.assets
+        into[prefix + name] = signature(entry.stat())
+        has_column = has_column or into is found.markdown
+    return subfolders, has_column
+
+
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of ``folder``, by name."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda e: e.name)
 
 
 def _read_column(
