@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .cache import BodyStore
 from .config import load_config
-from .content import CONTENT_DIR, ContentScan, read_columns
+from .content import CONTENT_DIR, ContentScan
 from .digest import site_salt
 from .errors import ContentError, ErrorGroup, ProvarchiveError, display_path, plural
 from .graph import SiteGraph
@@ -30,7 +30,7 @@ from .model import SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, default_jobs
 from .plan import STATIC_DIR, check_collisions
-from .reading import Bodies, SiteContent, read_articles
+from .reading import Bodies, SiteContent, read_content
 from .render import visible_columns
 from .search import index_files
 from .writing import RunOptions, WriteJob, write_output
@@ -219,43 +219,36 @@ def _read_content(
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
     render_key = _render_key(config)
-    columns, errors, warnings = read_columns(site_dir, inputs.scan.folders)
-    errors = [*inputs.scan.errors, *errors]
-    articles, fresh, article_errors, skipped = read_articles(
+    tree = read_content(
         site_dir,
         config,
         inputs.scan,
-        previous.cached_articles(render_key),
-        previous.state.scanned_ns,
-        options.jobs or default_jobs(),
-        options.drafts,
-        options.progress,
+        drafts=options.drafts,
+        jobs=options.jobs or default_jobs(),
+        cached=previous.cached_articles(render_key),
+        scanned_ns=previous.state.scanned_ns,
+        progress=options.progress,
     )
-    errors += article_errors
+    errors, articles = list(tree.errors), tree.articles
     if previous.published_articles and not articles and not options.allow_empty:
         errors.append(_emptying_error(site_dir, previous.published_articles, inputs.scan))
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
+    store = BodyStore(previous.cache_dir)
     bodies = Bodies(
-        site_dir,
-        config,
-        articles,
-        fresh,
-        BodyStore(previous.cache_dir),
-        render_key,
-        frozenset(inputs.scan.assets),
+        site_dir, config, articles, tree.fresh, store, render_key, frozenset(tree.assets)
     )
     if previous.state.articles:
         removed = len(previous.state.articles.keys() - articles.keys())
     else:
         removed = max(0, previous.published_articles - len(articles))
     return SiteContent(
-        columns,
+        tree.columns,
         articles,
-        fresh,
+        tree.fresh,
         tuple(errors),
-        tuple(warnings),
-        tuple(skipped),
+        tree.warnings,
+        tree.skipped,
         render_key,
         bodies,
         removed,

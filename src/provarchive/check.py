@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .config import load_config
-from .content import CONTENT_DIR, ContentTree, read_content
+from .content import CONTENT_DIR, scan_content
 from .errors import (
     ContentError,
     ContentWarning,
@@ -30,9 +30,10 @@ from .errors import (
     sort_errors,
 )
 from .graph import build_graph
-from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
+from .parallel import default_jobs
 from .plan import PageSpec, check_collisions, plan_pages
+from .reading import ContentTree, read_content
 from .urls import alias_path, file_path
 
 PLACEHOLDER = "正文从这里开始。"
@@ -114,7 +115,7 @@ def check_site(site_dir: Path) -> CheckReport:
         config = load_config(site_dir)
     except ProvarchiveError as exc:
         return CheckReport(tuple(sort_errors(flatten(exc))), 0)
-    tree = read_content(site_dir, config, MarkdownRenderer(config.markdown), include_drafts=True)
+    tree = read_content(site_dir, config, scan_content(site_dir), drafts=True, jobs=default_jobs())
     problems: list[ProvarchiveError] = [*flatten(*tree.errors), *tree.warnings]
     problems += _SiteCheck(site_dir, config, tree).run()
     return CheckReport(tuple(sort_errors(problems)), len(tree.articles) + len(tree.skipped))
@@ -139,8 +140,8 @@ class _SiteCheck:
         self.site_dir = site_dir
         self.config = config
         self.tree = tree
-        self.articles = {article.id: article for article in tree.articles}
-        self.pages = plan_pages(build_graph(tree.columns, tree.articles), config)
+        self.articles = tree.articles
+        self.pages = plan_pages(build_graph(tree.columns, tree.articles.values()), config)
         self.outputs = {page.path for page in self.pages} | set(tree.assets)
         self.base_path = urlsplit(config.base_url).path
         self.problems: list[ProvarchiveError] = []
@@ -148,7 +149,7 @@ class _SiteCheck:
     def run(self) -> list[ProvarchiveError]:
         self.check_outputs()
         self.check_titles()
-        for article in self.tree.articles:
+        for article in self.tree.articles.values():
             self.check_article(article, _lines(self.site_dir / CONTENT_DIR / article.id))
         return self.problems
 
@@ -168,7 +169,7 @@ class _SiteCheck:
         owners = {page.path.casefold(): _describe(page) for page in pages}
         owners.update((path.casefold(), f"the file {shown}") for path, shown in assets)
         uses: dict[str, list[tuple[Article, str]]] = defaultdict(list)
-        for article in self.tree.articles:
+        for article in self.tree.articles.values():
             for alias in article.aliases:
                 uses[alias_path(alias).casefold()].append((article, alias))
         for key, group in uses.items():
@@ -202,7 +203,7 @@ class _SiteCheck:
     def check_titles(self) -> None:
         """Warnings for articles with the same title on the same day."""
         same: dict[tuple[str, object], list[Article]] = defaultdict(list)
-        for article in self.tree.articles:
+        for article in self.tree.articles.values():
             same[(article.title, article.date.date())].append(article)
         for group in same.values():
             for article in group:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .articles import SourceArticle, read_article_source, render_article
+from .articles import SourceArticle, read_article_source
 from .config import suggest
 from .errors import (
     ConfigError,
@@ -20,8 +20,7 @@ from .errors import (
     ProvarchiveError,
     display_path,
 )
-from .markup import MarkdownRenderer
-from .model import Article, Column, Signature, SiteConfig
+from .model import Column, Signature, SiteConfig
 from .urls import check_slug
 from .yamlfile import LineMap, load_mapping
 
@@ -47,24 +46,6 @@ class ContentScan:
     """``_column.yaml`` files with their signatures."""
     errors: tuple[ProvarchiveError, ...]
     """Problems of the walk itself (links leading outside ``content/``)."""
-
-
-@dataclass(frozen=True)
-class ContentTree:
-    """Everything read from ``content/``: records, static files and the problems found."""
-
-    columns: dict[str, Column]
-    """Columns by path (children and article ids not filled in yet; see the graph stage)."""
-    articles: tuple[Article, ...]
-    """Articles that were read without error, drafts left out unless asked for."""
-    assets: tuple[str, ...]
-    """Paths under ``content/`` of files that are copied to the output as they are."""
-    errors: tuple[ProvarchiveError, ...]
-    """Every error found; a build fails when there is any."""
-    warnings: tuple[ProvarchiveError, ...]
-    """Problems a build can go on with."""
-    skipped: tuple[str, ...]
-    """Content files left out because of errors."""
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -131,42 +112,6 @@ def read_article_file(
     except OSError as exc:
         raise ContentError(f"cannot read the file: {exc.strerror}", shown) from None
     return read_article_source(data, rel, shown, config)
-
-
-def read_content(
-    site_dir: Path,
-    config: SiteConfig,
-    renderer: MarkdownRenderer,
-    *,
-    include_drafts: bool = False,
-) -> ContentTree:
-    """Read every column and article under ``site_dir/content`` in this process, uncached."""
-    scan = scan_content(site_dir)
-    columns, errors, warnings = read_columns(site_dir, scan.folders)
-    errors = [*scan.errors, *errors]
-    skipped: list[str] = []
-    sources: list[SourceArticle] = []
-    shown_dir = display_path(site_dir / CONTENT_DIR)
-    for rel in scan.markdown:
-        try:
-            source = read_article_file(site_dir, rel, config, shown_dir)
-        except ProvarchiveError as exc:
-            errors.append(exc)
-            skipped.append(display_path(site_dir / CONTENT_DIR / rel))
-            continue
-        if include_drafts or not source.article.draft:
-            sources.append(source)
-    urls = {source.article.id: source.article.url for source in sources}
-    assets = frozenset(scan.assets)
-    articles = tuple(render_article(source, renderer, urls, assets) for source in sources)
-    return ContentTree(
-        columns=columns,
-        articles=articles,
-        assets=tuple(scan.assets),
-        errors=tuple(errors),
-        warnings=tuple(warnings),
-        skipped=tuple(skipped),
-    )
 
 
 def _walk(

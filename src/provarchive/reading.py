@@ -15,11 +15,63 @@ from pathlib import Path
 
 from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, CachedArticle, body_key
-from .content import CONTENT_DIR, ContentScan, read_article_file
+from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .markup import MarkdownRenderer
 from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
+
+
+@dataclass(frozen=True)
+class ContentTree:
+    """Everything read from ``content/``: records, static files and the problems found."""
+
+    columns: dict[str, Column]
+    """Columns by path (children and article ids not filled in yet; see the graph stage)."""
+    articles: dict[str, Article]
+    """Articles read without error, by id (path under content/), drafts left out unless
+    asked for; without bodies when reused from the cache."""
+    fresh: dict[str, Article]
+    """The articles read and rendered anew (all of them without a cache)."""
+    assets: tuple[str, ...]
+    """Paths under ``content/`` of files that are copied to the output as they are."""
+    errors: tuple[ProvarchiveError, ...]
+    """Every error found; a build fails when there is any."""
+    warnings: tuple[ProvarchiveError, ...]
+    """Problems a build can go on with."""
+    skipped: tuple[str, ...]
+    """Content files left out because of errors."""
+
+
+def read_content(
+    site_dir: Path,
+    config: SiteConfig,
+    scan: ContentScan,
+    *,
+    drafts: bool,
+    jobs: int,
+    cached: dict[str, CachedArticle] | None = None,
+    scanned_ns: int = 0,
+    progress: Progress | None = None,
+) -> ContentTree:
+    """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
+
+    Articles in ``cached`` whose files did not change are not read again.
+    """
+    columns, errors, warnings = read_columns(site_dir, scan.folders)
+    articles, fresh, article_errors, skipped = read_articles(
+        site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress
+    )
+    return ContentTree(
+        columns=columns,
+        articles=articles,
+        fresh=fresh,
+        assets=tuple(scan.assets),
+        errors=(*scan.errors, *errors, *article_errors),
+        warnings=tuple(warnings),
+        skipped=tuple(skipped),
+    )
+
 
 RACY_NS = 2_000_000_000
 """A file modified this close to the previous build's scan may have changed again within

@@ -94,6 +94,24 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
     return env
 
 
+_MACRO_DEFINITION = re.compile(r"\{%[-+]?\s*macro\s+(\w+)")
+
+
+def memoisable_macros(env: jinja2.Environment) -> frozenset[str]:
+    """Names of the macros defined once in the templates in use.
+
+    ``memo()`` keys a macro by its name (Jinja makes new macro objects for every page),
+    so a name defined more than once is rendered at every call instead.
+    """
+    count: dict[str, int] = {}
+    assert env.loader is not None
+    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))):
+        source, _, _ = env.loader.get_source(env, name)
+        for macro in _MACRO_DEFINITION.findall(source):
+            count[macro] = count.get(macro, 0) + 1
+    return frozenset(name for name, times in count.items() if times == 1)
+
+
 @jinja2.pass_context
 def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
     """Template function: the absolute URL of the site path ``target`` under ``base_url``."""
@@ -129,7 +147,9 @@ def _cn_date(value: dt.datetime) -> str:
 class PageRenderer:
     """Renders :class:`PageSpec` values of one site graph to bytes."""
 
-    def __init__(self, env: jinja2.Environment, graph: SiteGraph, config: SiteConfig):
+    def __init__(
+        self, env: jinja2.Environment, graph: SiteGraph, config: SiteConfig, *, memo: bool = True
+    ):
         self.env = env
         self.graph = graph
         self.config = config
@@ -143,7 +163,9 @@ class PageRenderer:
         env.globals["memo"] = self.memo
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
-        self._memo: dict[tuple, Any] = {}
+        self._memo: dict[tuple, Any] | None = {} if memo else None
+        """Output of each macro (by name) and arguments; None to render every call."""
+        self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
 
@@ -165,8 +187,10 @@ class PageRenderer:
         use puts in the root of the page at hand. So the macro's output must depend on
         nothing but its arguments and ``url()``.
         """
+        if self._memo is None or macro.name not in self._memoisable:
+            return macro(*args, **kwargs)
         key = (
-            getattr(getattr(macro, "_func", macro), "__code__", macro),
+            macro.name,
             tuple(a.id if isinstance(a, Article) else a for a in args),
             tuple(kwargs.items()),
         )

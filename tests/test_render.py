@@ -1,0 +1,64 @@
+"""Page rendering: ``memo()`` is an optimisation only, and macros are memoised by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, article, column, run_cli
+from provarchive.config import load_config
+from provarchive.content import scan_content
+from provarchive.graph import build_graph
+from provarchive.plan import plan_pages
+from provarchive.reading import read_content
+from provarchive.render import PageRenderer, make_environment, memoisable_macros, template_dirs
+
+
+def render_all(site: Path, memo: bool) -> dict[str, bytes]:
+    """Every page of ``site``, rendered in this process with ``memo()`` on or off."""
+    config = load_config(site)
+    tree = read_content(site, config, scan_content(site), drafts=False, jobs=1)
+    graph = build_graph(tree.columns, tree.articles.values())
+    renderer = PageRenderer(make_environment(template_dirs(site)), graph, config, memo=memo)
+    return {page.path: renderer.render(page) for page in plan_pages(graph, config)}
+
+
+def test_memo_changes_no_byte_of_any_page_of_the_example_site():
+    memoised = render_all(REPO, memo=True)
+    plain = render_all(REPO, memo=False)
+    assert memoised.keys() == plain.keys() and len(plain) > 200
+    different = [path for path in plain if memoised[path] != plain[path]]
+    assert different == []
+
+
+def test_the_theme_macros_are_memoised():
+    env = make_environment(template_dirs(REPO))
+    assert {"article_item", "site_header", "site_footer"} <= memoisable_macros(env)
+
+
+@pytest.mark.parametrize("twice", [True, False])
+def test_macros_of_one_name_in_two_templates_are_not_mixed_up(make_site, twice):
+    """memo() keys macros by name: two definitions of one name are rendered at each call."""
+    item = "{% macro item(a) %}<i class='{cls}'>{{ a.title }}</i>{% endmacro %}"
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08"),
+        "templates/article.html": (
+            '{% extends "base.html" %}' + item.replace("{cls}", "art") + "{% block main %}"
+            "{{ memo(item, article) }}{% endblock %}"
+        ),
+        "templates/column.html": (
+            '{% extends "base.html" %}'
+            + item.replace("{cls}", "col" if twice else "art")
+            + "{% block main %}{% for a in articles %}{{ memo(item, a) }}{% endfor %}"
+            "{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    column_page = (site / "public/a/index.html").read_text("utf-8")
+    article_page = (site / "public/a/202405/x.html").read_text("utf-8")
+    assert "<i class='art'>标题一</i>" in article_page
+    expected = "col" if twice else "art"
+    assert f"<i class='{expected}'>标题一</i>" in column_page
