@@ -15,7 +15,7 @@
 * ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
   for the pages that are rendered again.
 
-Shards keep articles as marshal'd field tuples, which load faster than pickled records.
+Shards keep articles as marshal'd :mod:`codec` tuples, which load faster than pickled records.
 States are kept for the :data:`KEPT_OUTPUTS` output folders built last.
 
 The state is written only after a build succeeded, each file atomically, so a failed
@@ -26,7 +26,6 @@ that cannot be read, is ignored: the build is then a clean build.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import marshal
 import os
@@ -36,13 +35,14 @@ import sqlite3
 import zlib
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .codec import decode, encode
 from .errors import ProvarchiveError
 from .graph import GraphMemo, SiteGraph
-from .model import Article, Signature, restore
+from .model import Article, Signature
 from .plan import PageSpec
 from .search import SearchDoc, SearchState
 
@@ -258,10 +258,9 @@ def save_plan(
     docs: list[SearchDoc],
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
-    for ``structure``. Pages are kept as their ``key()`` tuples, in marshal's format
-    (see :meth:`plan.PageSpec.from_key`)."""
+    for ``structure``. Pages are kept as :func:`codec.encode` tuples, in marshal's format."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    keys = marshal.dumps([page.key() for page in pages])
+    keys = marshal.dumps([encode(page) for page in pages])
     _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
 
 
@@ -269,37 +268,14 @@ def _plan_file(base: Path) -> Path:
     return base.with_name(f"{base.stem}.plan.pickle")
 
 
-_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
-_ENTRY_FIELDS = tuple(f.name for f in fields(CachedArticle))
-_DATE = _ARTICLE_FIELDS.index("date")
-
-
 def _encode_shard(shard: dict[str, CachedArticle]) -> tuple[str, object]:
-    """A shard as stored: ``("marshal", bytes)`` of plain tuples (an article's fields in
-    order, its date as wall-clock numbers, fold and zone name), which loads in two
-    thirds of the time of pickled records; pickled when a date has no zone name."""
-    rows = {}
-    for article_id, entry in shard.items():
-        values = [getattr(entry.article, name) for name in _ARTICLE_FIELDS]
-        date: dt.datetime = values[_DATE]
-        zone = getattr(date.tzinfo, "key", None)
-        if not isinstance(zone, str):
-            return ("pickle", shard)
-        values[_DATE] = (
-            date.year,
-            date.month,
-            date.day,
-            date.hour,
-            date.minute,
-            date.second,
-            date.microsecond,
-            date.fold,
-            zone,
-        )
-        rows[article_id] = (entry.signature, entry.content_hash, tuple(values))  # _ENTRY_FIELDS
+    """A shard as stored: ``("marshal", bytes)`` of :func:`codec.encode` tuples, which
+    load in two thirds of the time of pickled records; pickled when a value of an
+    article's ``extra`` is one marshal does not know."""
+    rows = {article_id: encode(entry) for article_id, entry in shard.items()}
     try:
         return ("marshal", marshal.dumps(rows))
-    except ValueError:  # an ``extra`` value marshal does not know
+    except ValueError:
         return ("pickle", shard)
 
 
@@ -308,18 +284,8 @@ def _decode_shard(stored: object) -> dict[str, CachedArticle]:
     kind, data = stored  # type: ignore[misc]
     if kind == "pickle":
         return dict(data)
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
-    entries: dict[str, CachedArticle] = {}
-    for article_id, (signature, content_hash, values) in marshal.loads(data).items():
-        *wall, fold, zone = values[_DATE]
-        if zone not in zones:
-            zones[zone] = zoneinfo.ZoneInfo(zone)
-        article = restore(Article, _ARTICLE_FIELDS, values)
-        article.__dict__["date"] = dt.datetime(*wall, tzinfo=zones[zone], fold=fold)
-        entries[article_id] = restore(
-            CachedArticle, _ENTRY_FIELDS, (signature, content_hash, article)
-        )
-    return entries
+    rows = marshal.loads(data)
+    return {article_id: decode(CachedArticle, row) for article_id, row in rows.items()}
 
 
 def _shard_of(article_id: str) -> int:

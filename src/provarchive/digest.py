@@ -15,6 +15,7 @@ import hashlib
 import marshal
 from collections.abc import Iterable
 
+from .codec import encode
 from .model import Article, Column
 from .plan import PageSpec
 
@@ -133,6 +134,6 @@ def site_salt(
 def page_fingerprint(salt: bytes, page: PageSpec, articles: dict[str, bytes]) -> bytes:
     """Return the fingerprint of ``page`` given the digests of the site's articles."""
     hasher = hashlib.blake2b(salt, digest_size=16)
-    hasher.update(_plain_bytes(page.key()))
+    hasher.update(_plain_bytes(encode(page)))
     hasher.update(b"".join([articles[article_id] for article_id in page.article_ids()]))
     return hasher.digest()

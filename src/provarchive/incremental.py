@@ -26,6 +26,7 @@ from .cache import (
     save_plan,
     save_state,
 )
+from .codec import decode
 from .content import signature as file_signature
 from .digest import (
     article_digest,
@@ -167,7 +168,7 @@ class PreviousBuild:
             saved = load_plan(self.cache_dir, self.output_dir, structure)
         if saved is not None:
             graph = replace(saved.graph, articles={i: articles[i] for i in saved.graph.order})
-            pages = [PageSpec.from_key(key) for key in saved.page_keys]
+            pages = [decode(PageSpec, key) for key in saved.page_keys]
             docs = refresh_docs(saved.docs, articles, render_key)
             return Layout(graph, pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), state.graph)

@@ -8,26 +8,14 @@ be cached, compared and sent to worker processes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-Record = TypeVar("Record")
+from typing import Any
 
 Signature = tuple[int, int, int]
 """A file's (modification time in ns, size, inode): changes whenever its content may have."""
 
 DEFAULT_PERMALINK = "{column}/{year}{month}/{slug}.html"
 """Where articles are written unless ``site.yaml`` says otherwise."""
-
-
-def restore(cls: type[Record], names: Iterable[str], values: Iterable[Any]) -> Record:
-    """Return a ``cls`` record whose fields ``names`` hold ``values``, all set at once as
-    unpickling sets them, not one frozen ``__init__`` step each (for cache files that
-    keep records as plain tuples, which load faster than pickled records)."""
-    record = object.__new__(cls)
-    record.__dict__.update(zip(names, values, strict=True))
-    return record
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
-from .model import SiteConfig, restore
+from .model import SiteConfig
 from .taxonomy import TAXONOMIES
 from .urls import alias_path, archive_folder, index_path
 
@@ -142,46 +142,6 @@ class PageSpec:
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
 
-    def key(self) -> tuple:
-        """Return every field as plain values (tuples, strings, numbers), field order kept:
-        what :mod:`provarchive.digest` hashes."""
-        pager = self.pager
-        return (
-            self.path,
-            self.template,
-            self.kind,
-            self.title,
-            self.column,
-            self.article,
-            self.listing,
-            (pager.number, pager.count, pager.folder) if pager else None,
-            self.taxonomy,
-            self.term,
-            self.year,
-            self.month,
-            self.links,
-            self.earlier,
-            self.later,
-            self.related,
-            self.sections,
-            self.years,
-            tuple((term.name, term.slug, term.count) for term in self.terms),
-            self.origin,
-        )
-
-    @classmethod
-    def from_key(cls, key: tuple) -> PageSpec:
-        """Return the spec whose :meth:`key` is ``key`` (the cache keeps plans as keys:
-        loading them and making specs takes about two thirds of the time of unpickling
-        the specs, measured at 20,000 articles)."""
-        spec = restore(cls, _SPEC_FIELDS, key)
-        values = spec.__dict__
-        if values["pager"] is not None:
-            values["pager"] = restore(Pager, _PAGER_FIELDS, values["pager"])
-        if values["terms"]:
-            values["terms"] = tuple(TermLink(*term) for term in values["terms"])
-        return spec
-
     def article_ids(self) -> tuple[str, ...]:
         """Return every article the page shows: with the spec, all a page is made from
         (besides columns, config and templates)."""
@@ -213,12 +173,6 @@ class TermLink:
     """Its URL name."""
     count: int
     """How many articles carry it."""
-
-
-_SPEC_FIELDS = tuple(field.name for field in fields(PageSpec))
-"""PageSpec's fields in order: the order of :meth:`PageSpec.key`."""
-_PAGER_FIELDS = tuple(field.name for field in fields(Pager))
-"""Pager's fields in order: the order a spec's :meth:`PageSpec.key` gives them in."""
 
 
 def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:

@@ -1,0 +1,141 @@
+"""Records as plain tuples and back: the one codec of the cache files and fingerprints.
+
+:func:`encode` gives a record's field values in field order as a tuple, with nested
+records as tuples and dates as plain numbers; :func:`decode` gives the record back.
+Field lists come from :func:`dataclasses.fields` and nested types from the type hints,
+so a field added to a record is encoded, cached and fingerprinted with no change here.
+
+Plain tuples load several times faster than pickled records (marshal reads them), and
+digest the same every time. Decoding sets all of a record's fields at once, as
+unpickling does (``object.__new__`` and one update of its ``__dict__``), skipping a
+frozen ``__init__``'s one ``object.__setattr__`` per field: that is what makes 20,000
+cached articles load quickly. Nothing writes to a record after it is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import operator
+import types
+import typing
+import zoneinfo
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Record = TypeVar("Record")
+
+_Convert = Callable[[Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Schema:
+    """How the fields of one record class are encoded and decoded."""
+
+    names: tuple[str, ...]
+    values: Callable[[Any], Any]
+    """The record's field values, in order (an ``attrgetter``)."""
+    encoders: tuple[tuple[int, _Convert], ...]
+    """(field index, converter) for the fields that are not plain values."""
+    decoders: tuple[tuple[int, _Convert], ...]
+
+
+def encode(record: Any) -> tuple:
+    """The fields of ``record`` as plain values (tuples, strings, numbers, None, dicts)."""
+    schema = _schema(type(record))
+    values = schema.values(record)
+    if len(schema.names) == 1:
+        values = (values,)
+    if not schema.encoders:
+        return values
+    found = list(values)
+    for index, convert in schema.encoders:
+        found[index] = convert(found[index])
+    return tuple(found)
+
+
+def decode(cls: type[Record], values: tuple | list) -> Record:
+    """The ``cls`` record that :func:`encode` turned into ``values``."""
+    schema = _schema(cls)
+    if schema.decoders:
+        values = list(values)
+        for index, convert in schema.decoders:
+            values[index] = convert(values[index])
+    record = object.__new__(cls)
+    record.__dict__.update(zip(schema.names, values, strict=True))
+    return record
+
+
+@functools.cache
+def _schema(cls: type) -> _Schema:
+    names = tuple(field.name for field in dataclasses.fields(cls))
+    hints = typing.get_type_hints(cls)
+    encoders, decoders = [], []
+    for index, name in enumerate(names):
+        pair = _converters(hints[name])
+        if pair is not None:
+            encoders.append((index, pair[0]))
+            decoders.append((index, pair[1]))
+    return _Schema(names, operator.attrgetter(*names), tuple(encoders), tuple(decoders))
+
+
+def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
+    """(encode, decode) for a field of type ``hint``; None for plain values."""
+    if hint is dt.datetime:
+        return _encode_date, _decode_date
+    if dataclasses.is_dataclass(hint):
+        return encode, functools.partial(decode, hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        inner = [arg for arg in args if arg is not type(None)]
+        pair = _converters(inner[0]) if len(inner) == 1 else None
+        if pair is not None:
+            return _optional(pair[0]), _optional(pair[1])
+    if origin in (tuple, list, frozenset) and args and (origin is not tuple or args[-1] is ...):
+        pair = _converters(args[0])
+        if pair is not None:
+            return _each(pair[0]), _each(pair[1], origin)
+    if origin is dict:
+        pair = _converters(args[1])
+        if pair is not None:
+            return _values(pair[0]), _values(pair[1])
+    return None
+
+
+def _optional(convert: _Convert) -> _Convert:
+    return lambda value: None if value is None else convert(value)
+
+
+def _each(convert: _Convert, kind: type = tuple) -> _Convert:
+    return lambda values: kind(convert(value) for value in values)
+
+
+def _values(convert: _Convert) -> _Convert:
+    return lambda mapping: {key: convert(value) for key, value in mapping.items()}
+
+
+def _encode_date(date: dt.datetime) -> tuple:
+    """A date as wall clock numbers, fold and zone: the zone's name, its offset in
+    seconds (a fixed-offset zone) or None (a naive date)."""
+    zone: str | int | None = None
+    if date.tzinfo is not None:
+        key = getattr(date.tzinfo, "key", None)
+        offset = date.utcoffset()
+        zone = key if isinstance(key, str) else int(offset.total_seconds()) if offset else 0
+    wall = (date.year, date.month, date.day, date.hour, date.minute, date.second)
+    return (*wall, date.microsecond, date.fold, zone)
+
+
+def _decode_date(values: tuple) -> dt.datetime:
+    *wall, fold, zone = values
+    return dt.datetime(*wall, tzinfo=_zone(zone), fold=fold)
+
+
+@functools.cache
+def _zone(zone: str | int | None) -> dt.tzinfo | None:
+    if zone is None:
+        return None
+    if isinstance(zone, int):
+        return dt.timezone(dt.timedelta(seconds=zone))
+    return zoneinfo.ZoneInfo(zone)
