@@ -80,11 +80,11 @@ def _lines(node: LexborNode | None) -> str | None:
 
 
 def apply_marks(
-    headline: Headline, column: str | None, marked: MarkedHeadline
+    headline: Headline, column: str | None, marked: MarkedHeadline | None
 ) -> tuple[Headline, str | None]:
     """Return the headline with the parts the markup names put in, and the column line's
     text (None when it was the marked kicker, taken for a column label)."""
-    if marked.kicker is None and marked.subtitle is None:
+    if marked is None or (marked.kicker is None and marked.subtitle is None):
         return headline, column
     kicker = marked.kicker
     if column is not None and kicker is not None and compact(column) == compact(kicker):

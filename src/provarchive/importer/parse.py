@@ -9,7 +9,7 @@ is the body, whose trailing meta lines (editor, source restated) form the footer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
@@ -54,7 +54,7 @@ class _Hints:
     date: str | None = None
     source: str | None = None
     url: str | None = None
-    marked: MarkedHeadline = field(default_factory=MarkedHeadline)
+    marked: MarkedHeadline | None = None
 
 
 def parse_page(data: bytes, path: str) -> ParsedPage:
