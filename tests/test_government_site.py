@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import article, column, run_cli
+from conftest import REPO, article, column, run_cli
+from provarchive.config import load_config
 from sitecheck import is_html
 from test_config import errors_for
 
@@ -252,3 +253,13 @@ def test_the_site_map_counts_follow_new_articles(make_site):
     assert run_cli("build", site, "--no-cache", "-o", site / "clean").code == 0
     assert incremental == (site / "clean/sitemap.html").read_text("utf-8")
     assert "2 篇" in sub_column_item(LexborHTMLParser(incremental)).text()
+
+
+def test_the_example_archive_sets_every_identity_key():
+    config = load_config(REPO)
+    assert all(
+        (config.organization, config.organizer, config.site_id_code, config.icp),
+    )
+    assert config.police_record_code == "99010002000001"
+    assert config.party_government_badge is not None and config.domain
+    assert config.contact.phone and config.contact.email and config.contact.address
