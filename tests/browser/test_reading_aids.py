@@ -8,7 +8,8 @@
 - The print button opens the print dialog.
 - axe finds nothing on the home, column, article and site-map pages in the large-text
   mode (the normal mode is covered by test_accessibility, the site map here), at 1280
-  and 375 px; screenshots of both modes at both widths are saved.
+  and 375 px; screenshots of both modes at both widths are saved, and no page scrolls
+  sideways.
 """
 
 from __future__ import annotations
@@ -157,8 +158,10 @@ def test_axe_finds_no_violation_in_either_mode(open_tab, sub_server, site, name,
     assert tab.problems == [], "\n".join(tab.problems)
 
 
-def test_screenshots_of_both_modes(open_tab, root_server, site, screenshot_dir):
-    written = []
+def test_screenshots_of_both_modes_and_no_sideways_scroll(
+    open_tab, root_server, site, screenshot_dir
+):
+    written, wide = [], []
     for width in (1280, 375):
         tab = open_tab(width=width, height=900 if width > 375 else PHONE["height"])
         for mode in ("normal", "large"):
@@ -172,6 +175,12 @@ def test_screenshots_of_both_modes(open_tab, root_server, site, screenshot_dir):
                 target = screenshot_dir / f"{name}-{mode}-{width}.png"
                 tab.page.screenshot(path=str(target), full_page=True)
                 written.append(target)
+                scroll, inner = tab.page.evaluate(
+                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
+                )
+                if scroll > inner:
+                    wide.append(f"{name} ({mode}) is {scroll} px wide at {width} px")
         assert tab.problems == [], "\n".join(tab.problems)
     for target in written:
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{target} is not a PNG"
+    assert wide == [], "\n".join(wide)
