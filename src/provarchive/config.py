@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import fields
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, ErrorGroup, ProvarchiveError, display_path
-from .model import MarkdownOptions, SiteConfig
-from .urls import check_permalink
+from .model import Badge, Contact, MarkdownOptions, SiteConfig
+from .urls import check_permalink, check_site_path
 from .yamlfile import LineMap, load_mapping
 
 CONFIG_FILE = "site.yaml"
@@ -89,6 +90,92 @@ def _markdown(value: Any) -> MarkdownOptions:
     return MarkdownOptions(html=html)
 
 
+# Government site identity (政府网站): the forms the keys must have.
+_SITE_ID_CODE = re.compile(r"\d{10}|bm\d{8}")
+_ICP = re.compile(r"\S{1,4}ICP[备证]\d{6,10}号(-\d{1,3})?")
+_POLICE_RECORD = re.compile(r"\S{1,4}公网安备\s?\d{14}号")
+_DOMAIN = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?::\d{1,5})?"
+)
+
+
+def _site_id_code(value: Any) -> str:
+    code = _nonempty_text(value).lower()
+    if not _SITE_ID_CODE.fullmatch(code):
+        raise ValueError(
+            "must be the 10-character 政府网站标识码: ten digits (1304000009) "
+            f"or bm and eight digits (bm17000009), not {value!r}"
+        )
+    return code
+
+
+def _icp(value: Any) -> str:
+    number = _nonempty_text(value)
+    if not _ICP.fullmatch(number):
+        raise ValueError(f"must be an ICP备案号 such as 京ICP备12345678号-1, not {number!r}")
+    return number
+
+
+def _police_record(value: Any) -> str:
+    number = _nonempty_text(value)
+    if not _POLICE_RECORD.fullmatch(number):
+        raise ValueError(
+            "must be a 公安机关备案号 with its 14-digit record code, "
+            f"such as 京公网安备 11010502000001号, not {number!r}"
+        )
+    return number
+
+
+def _domain(value: Any) -> str:
+    domain = _nonempty_text(value).lower()
+    if not _DOMAIN.fullmatch(domain):
+        raise ValueError(
+            f"must be a host name such as www.example.gov.cn (no http://), not {value!r}"
+        )
+    return domain
+
+
+def _absolute_link(value: Any, what: str) -> str:
+    link = _nonempty_text(value)
+    if not re.fullmatch(r"https?://[^\s<>\"']+", link):
+        raise ValueError(f"{what} must be an absolute http:// or https:// address, not {link!r}")
+    return link
+
+
+def _mapping(value: Any, record: type, example: str) -> dict[str, Any]:
+    """Check that ``value`` is a mapping of ``record``'s fields; return it."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping such as {example}")
+    known = [f.name for f in fields(record)]
+    for key in value:
+        if key not in known:
+            raise ValueError(f"has unknown key '{key}'{suggest(key, known)}")
+    return value
+
+
+def _badge(value: Any) -> Badge:
+    given = _mapping(value, Badge, "{link: https://..., image: static/badge.png}")
+    if "link" not in given:
+        raise ValueError("needs a link: the address of the site's registration page")
+    image = _nonempty_text(given.get("image", Badge.image))
+    if not image.startswith(("http://", "https://")):
+        check_site_path(image, "image")
+    else:
+        _absolute_link(image, "image")
+    return Badge(
+        _absolute_link(given["link"], "link"), image, _nonempty_text(given.get("alt", Badge.alt))
+    )
+
+
+def _contact(value: Any) -> Contact:
+    given = _mapping(value, Contact, "{phone: 0000-12345678, email: ..., address: ...}")
+    parts = {key: _text(text).strip() for key, text in given.items()}
+    email = parts.get("email", "")
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise ValueError(f"email must be an address such as office@example.gov.cn, not {email!r}")
+    return Contact(**parts)
+
+
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "title": _nonempty_text,
     "base_url": _base_url,
@@ -103,6 +190,14 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "markdown": _markdown,
     "max_file_size": _positive_int,
     "search": _boolean,
+    "organization": _nonempty_text,
+    "organizer": _nonempty_text,
+    "site_id_code": _site_id_code,
+    "icp": _icp,
+    "police_record": _police_record,
+    "party_government_badge": _badge,
+    "contact": _contact,
+    "domain": _domain,
 }
 _REQUIRED = ("title", "base_url")
 

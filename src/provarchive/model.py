@@ -27,6 +27,30 @@ class MarkdownOptions:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """联系我们: how readers reach the site's office; each part optional."""
+
+    phone: str = ""
+    """电话."""
+    email: str = ""
+    """邮箱."""
+    address: str = ""
+    """地址."""
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The 党政机关网站 badge: an image linking to the site's registration page."""
+
+    link: str
+    """Absolute URL the badge leads to (the registration certificate page)."""
+    image: str = "static/dzjg.svg"
+    """Site path of the image, or its absolute URL (default: the theme's own badge)."""
+    alt: str = "党政机关"
+    """Text of the image for readers who cannot see it."""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated contents of ``site.yaml``."""
 
@@ -57,6 +81,32 @@ class SiteConfig:
     """Content files larger than this many bytes are refused."""
     search: bool = True
     """Build the search index, the search page and the search box."""
+    organization: str = ""
+    """主办单位: the body that runs the site (government site identity, shown in the footer)."""
+    organizer: str = ""
+    """承办单位: the office that operates it."""
+    site_id_code: str = ""
+    """政府网站标识码: ten digits, or ``bm`` and eight digits (``SiteIDCode`` meta tag)."""
+    icp: str = ""
+    """ICP备案号 (e.g. ``岚ICP备12345678号-1``), linked to the MIIT filing query page."""
+    police_record: str = ""
+    """公安机关备案号 (e.g. ``岚公网安备 99010202000001号``), linked to its filing page."""
+    party_government_badge: Badge | None = None
+    """The 党政机关网站 badge, if the site carries one."""
+    contact: Contact = field(default_factory=Contact)
+    """联系我们: phone, email and address."""
+    domain: str = ""
+    """Host name of the site (``SiteDomain`` meta tag); default: the host of ``base_url``."""
+
+    @property
+    def site_domain(self) -> str:
+        """The host name pages state as ``SiteDomain``: ``domain``, else ``base_url``'s host."""
+        return self.domain or self.base_url.split("://", 1)[-1].split("/", 1)[0]
+
+    @property
+    def police_record_code(self) -> str:
+        """The digits of ``police_record`` (the record code its filing page is looked up by)."""
+        return "".join(char for char in self.police_record if char.isascii() and char.isdigit())
 
 
 @dataclass(frozen=True)

@@ -104,8 +104,8 @@ class PageSpec:
     """Template name (e.g. ``column.html``)."""
     kind: str
     """What the page is: ``home``, ``column``, ``article``, ``redirect``, ``archives``,
-    ``archive``, ``terms``, ``term``, ``search``, ``notfound``, ``feed``, ``sitemap``,
-    ``robots`` or ``redirects``."""
+    ``archive``, ``terms``, ``term``, ``search``, ``sitemap_page`` (网站地图), ``notfound``,
+    ``feed``, ``sitemap``, ``robots`` or ``redirects``."""
     title: str = ""
     """The page's own title (empty for the home page)."""
     column: str | None = None
@@ -227,6 +227,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 origin="search page",
             )
         )
+    pages.append(_site_map(graph))
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
@@ -311,6 +312,26 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             )
     pages += _machine_files(graph, pages, tuple(sorted(redirects)))
     return pages
+
+
+def _site_map(graph: SiteGraph) -> PageSpec:
+    """The 网站地图 readers browse: every column with its articles (sub-columns' included),
+    as terms (title, path, count) in tree order, and the years of the date archive."""
+    return PageSpec(
+        path="sitemap.html",
+        template="sitemap.html",
+        kind="sitemap_page",
+        title="网站地图",
+        terms=tuple(
+            TermLink(graph.columns[path].title, path, len(graph.listings[path]))
+            for path in _columns_in_tree_order(graph)
+        ),
+        years=tuple(
+            (year, sum(len(ids) for ids in by_month.values()), ())
+            for year, by_month in graph.months.items()
+        ),
+        origin="site map",
+    )
 
 
 def _archive_pages(

@@ -25,7 +25,14 @@ from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
 from .plan import Pager, PageSpec
 from .taxonomy import TAXONOMIES
-from .urls import absolute_url, archive_folder, index_path, root_prefix
+from .urls import (
+    ICP_FILING_URL,
+    absolute_url,
+    archive_folder,
+    index_path,
+    police_filing_url,
+    root_prefix,
+)
 
 _ROOT_MARK = "\x1a"
 """Stands for the page's root in output that :meth:`PageRenderer.memo` keeps."""
@@ -90,6 +97,8 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
     env.filters["cn_date"] = _cn_date
     env.filters["uri"] = _uri
     env.filters["xmlsafe"] = _xmlsafe
+    env.globals["icp_filing_url"] = ICP_FILING_URL
+    env.globals["police_filing_url"] = police_filing_url
     env.globals["site_epoch"] = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     return env
 
@@ -342,6 +351,13 @@ class PageRenderer:
         ]
 
     def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
+
+    def _context_sitemap_page(self, page: PageSpec, context: dict[str, Any]) -> None:
+        context["column_counts"] = {term.slug: term.count for term in page.terms}
         context["crumbs"] = [
             *self._crumbs("", current=False),
             Crumb(page.title, page.path, current=True),

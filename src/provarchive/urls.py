@@ -173,3 +173,12 @@ def absolute_url(base_url: str, path: str) -> str:
     if path.endswith("index.html") and (path == "index.html" or path.endswith("/index.html")):
         path = path[: -len("index.html")]
     return base_url + path
+
+
+ICP_FILING_URL = "https://beian.miit.gov.cn/"
+"""The MIIT filing query page an ICP备案号 links to."""
+
+
+def police_filing_url(record_code: str) -> str:
+    """Return the public-security filing page of the record code (digits of 公网安备 …号)."""
+    return f"http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={record_code}"

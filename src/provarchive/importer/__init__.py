@@ -12,6 +12,7 @@ Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_
 - ``bylines``: reporters, photographers and the editor.
 - ``breadcrumb``: breadcrumb lines.
 - ``titles``: kicker, title and subtitle; title tags.
+- ``marks``: kicker and subtitle elements an HTML page marks by class beside its headline.
 - ``body``: body lines to Markdown with subheadings.
 - ``layout``: classification of a page's lines.
 - ``metadata``: date, source, authors and editor chosen from classified lines.

@@ -9,11 +9,12 @@ article, headings become ``## `` lines and images ``![alt](src)`` lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from provarchive.importer.breadcrumb import parse_breadcrumb
+from provarchive.importer.marks import MarkedHeadline, marked_headline
 from provarchive.importer.text import compact, fold
 
 _DROP_TAGS = (
@@ -157,6 +158,8 @@ class HtmlPage:
     """A publish date stated in the head (``PubDate``, ``article:published_time``)."""
     source_hint: str | None
     """A source stated in the head (``ContentSource``)."""
+    marked: MarkedHeadline = field(default_factory=MarkedHeadline)
+    """The kicker and subtitle the markup names beside the headline element."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -442,6 +445,7 @@ def html_to_text(html: str) -> HtmlPage:
     crumb_line = _crumb_text(crumb) if crumb is not None else None
     content = _content_node(body)
     title = _title_node(body, title_hint, content)
+    marked = marked_headline(title)
     for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
         n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
     ]:
@@ -461,4 +465,4 @@ def html_to_text(html: str) -> HtmlPage:
     if crumb_line:
         lines = [crumb_line, *lines]
     source = source_hint if source_hint and len(source_hint) <= 30 else None
-    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source)
+    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source, marked)

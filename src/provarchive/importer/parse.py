@@ -20,6 +20,7 @@ from provarchive.importer.decode import decode_page
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
+from provarchive.importer.marks import MarkedHeadline, apply_marks
 from provarchive.importer.metadata import (
     collect_authors,
     pick_date,
@@ -53,6 +54,7 @@ class _Hints:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    marked: MarkedHeadline | None = None
 
 
 def parse_page(data: bytes, path: str) -> ParsedPage:
@@ -68,7 +70,9 @@ def parse_page(data: bytes, path: str) -> ParsedPage:
 def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of an HTML page given as text."""
     page: HtmlPage = html_to_text(html)
-    hints = _Hints(page.title_hint, page.date_hint, page.source_hint, page.canonical_url)
+    hints = _Hints(
+        page.title_hint, page.date_hint, page.source_hint, page.canonical_url, page.marked
+    )
     return _parse(page.text, path, encoding, hints)
 
 
@@ -223,6 +227,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date, issue_lines)
     warnings += date_warnings
     column = column_line.text if column_line is not None else _column_field(header)
+    headline, column = apply_marks(headline, column, hints.marked)
     all_meta = header_meta + body_meta + footer
     url = hints.url or next((url_of(line) for line in lines if line.kind is LineKind.URL), None)
     return ParsedPage(
