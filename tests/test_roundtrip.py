@@ -10,9 +10,9 @@ import pytest
 
 from conftest import REPO, run_cli
 from provarchive.config import load_config
-from provarchive.content import read_content
-from provarchive.markup import MarkdownRenderer
+from provarchive.content import scan_content
 from provarchive.model import Article, Column
+from provarchive.reading import read_content
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +46,9 @@ def expected(article: Article, columns: dict[str, Column], home: str) -> dict:
 
 def test_every_article_of_the_example_parses_back_exactly(example):
     config = load_config(REPO)
-    tree = read_content(REPO, config, MarkdownRenderer(config.markdown))
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
     assert not tree.errors
-    articles = sorted(tree.articles, key=lambda a: a.url)
+    articles = sorted(tree.articles.values(), key=lambda a: a.url)
     assert len(articles) >= 60
     pages = [example / article.url for article in articles]
     result = run_cli("parse", "--json", *pages)
