@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "provarchive"
 # module -> the provarchive modules it may import (the table in docs/architecture.md)
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "faults": {"errors"},
     "model": set(),
     "yamlfile": {"errors"},
     "urls": set(),
@@ -24,9 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "graph": {"model", "taxonomy", "urls"},
     "plan": {"errors", "graph", "model", "taxonomy", "urls"},
     "render": {"errors", "graph", "model", "plan", "taxonomy", "urls"},
-    "output": {"errors"},
+    "output": {"errors", "faults"},
     "search": {"graph", "model"},
-    "cache": {"__init__", "content", "model"},
+    "cache": {"__init__", "content", "errors", "faults", "model"},
     "digest": {"model", "plan"},
     "parallel": set(),
     "reading": {"articles", "cache", "content", "errors", "markup", "model", "parallel"},
@@ -50,12 +51,13 @@ ALLOWED: dict[str, set[str]] = {
         "render",
         "search",
     },
-    "serve": {"build", "config", "content", "errors", "render"},
+    "serve": {"build", "config", "content", "errors", "faults", "render"},
     "newarticle": {
         "articles",
         "config",
         "content",
         "errors",
+        "faults",
         "markup",
         "model",
         "urls",
@@ -74,10 +76,10 @@ ALLOWED: dict[str, set[str]] = {
         "taxonomy",
         "yamlfile",
     },
-    "cli": {"__init__", "build", "check", "errors", "importer", "newarticle", "serve"},
+    "cli": {"__init__", "build", "check", "errors", "faults", "importer", "newarticle", "serve"},
     "__init__": set(),
     "__main__": {"cli"},
-    "importer": {"errors", "model", "urls", "yamlfile", "frontmatter", "importer"},
+    "importer": {"errors", "faults", "model", "urls", "yamlfile", "frontmatter", "importer"},
 }
 # third-party packages each module may use; the rest use only the standard library
 THIRD_PARTY: dict[str, set[str]] = {

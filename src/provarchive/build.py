@@ -45,7 +45,7 @@ from .graph import GraphMemo, SiteGraph, build_graph
 from .incremental import Digests, body_row, cache_entries, write_files
 from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
-from .output import StagedOutput, build_lock, check_output_dir, read_token
+from .output import StagedOutput, build_lock, check_output_dir, clear_leftovers, read_token
 from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
 from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
 from .reading import RACY_NS, read_articles, read_source
@@ -187,6 +187,7 @@ def _build_site(options: BuildOptions) -> BuildReport:
                 unchanged=len(state.pages),
                 files=len(state.files),
                 seconds=time.perf_counter() - started,
+                warnings=tuple(clear_leftovers(output_dir)),
                 nothing_changed=True,
             )
         if not load_articles(cache_dir, output_dir, state):
@@ -503,7 +504,7 @@ def _build(
         unchanged=len(reuse),
         files=len(files) + len(index),
         seconds=time.perf_counter() - started,
-        warnings=tuple(warnings),
+        warnings=(*warnings, *staged.warnings),
         errors=all_errors,
         skipped=tuple(skipped) + tuple(sorted(failed)),
         timings=clock.laps,

@@ -17,6 +17,7 @@ from typing import TextIO
 from . import __version__, check, newarticle
 from .build import BuildOptions, BuildReport, build_site
 from .errors import ErrorGroup, ProvarchiveError, counted
+from .faults import fault
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -166,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except ProvarchiveError as exc:
         print_errors(exc)
+        return EXIT_ERRORS
+    except OSError as exc:  # a refusal of the machine that no command worded: still one line
+        print(fault(exc, exc.filename or ".", f"running {args.command}"), file=sys.stderr)
         return EXIT_ERRORS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
