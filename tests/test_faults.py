@@ -333,3 +333,28 @@ def test_an_old_copy_that_cannot_be_removed_is_reported_and_removed_later(tmp_pa
         assert last.returncode == 0 and last.stderr == "", last.stderr
         assert not list(site.glob(".public.trash-*"))
         assert (site / "public/zhxx/index.html").is_file()
+
+
+def test_a_read_only_output_folder_is_replaced_and_its_copy_reported(tmp_path):
+    with nobodys_folder() as folder:
+        site = nobodys_site(folder)
+        assert as_nobody("build", "site", "-q", cwd=folder).returncode == 0
+        os.chmod(site / "public", 0o555)  # nobody may not delete its files
+        for n in (1, 2):
+            page = site / "content/zhxx/a000.md"
+            page.write_text(article(f"第{n}次改动", "2024-01-01"), "utf-8")
+            built = as_nobody("build", "site", cwd=folder)
+            assert built.returncode == 0, built.stderr
+            assert f"第{n}次改动" in (site / "public/zhxx/202401/a000.html").read_text("utf-8")
+        # the read-only copy was the spare after build 1; build 2 could not start from it
+        trash = [path.name for path in site.glob(".public.trash-*")]
+        assert len(trash) == 1, list(site.iterdir())
+        assert built.stderr.splitlines() == [
+            f"site/{trash[0]}: warning: no permission to write in site/{trash[0]} while "
+            "removing an old copy of the site; make it writable for this user, or delete "
+            "the folder; the next build tries again"
+        ]
+        os.chmod(site / trash[0], 0o755)
+        last = as_nobody("build", "site", "--no-cache", cwd=folder)
+        assert last.returncode == 0 and last.stderr == "", last.stderr
+        assert not list(site.glob(".public.trash-*"))

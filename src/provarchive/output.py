@@ -254,7 +254,11 @@ class StagedOutput:
         try:
             self.warnings += clear_leftovers(output_dir)
             spare = spare_dir(output_dir)
-            self.from_spare = bool(spare_token) and read_token(spare) == spare_token
+            self.from_spare = (
+                bool(spare_token)
+                and read_token(spare) == spare_token
+                and os.access(spare, os.W_OK | os.X_OK)  # not a read-only copy of the output
+            )
             """Whether the staging folder started as the spare (the output of two builds ago)."""
             if self.from_spare:
                 os.rename(spare, self.root)
