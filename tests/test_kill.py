@@ -124,7 +124,8 @@ def test_workers_end_with_their_build(make_site, ending):
         return len(workers) == 2 and any(staging.glob("zhxx/*/*.html"))
 
     try:
-        assert _wait_until(rendering, 120), "the build never reached its render stage"
+        assert _wait_until(lambda: rendering() or build.poll() is not None, 120)
+        assert build.poll() is None, "the build ended before it was seen rendering"
     finally:
         build.send_signal(ending)
         build.wait()
