@@ -48,7 +48,7 @@ def fault(
     code = exc.errno if exc.errno is not None else 0
     what, advice = _KINDS.get(code, ((exc.strerror or str(exc)).lower(), "then try again"))
     file = Path(os.fsdecode(exc.filename)) if exc.filename is not None else Path(where)
-    what = what.format(folder=display_path(file.parent))
+    what = what.replace("{folder}", display_path(file.parent))
     if code not in _KINDS and exc.filename is not None:
         what = f"{what} ({display_path(file)})"
     if instead:

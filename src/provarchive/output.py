@@ -11,6 +11,11 @@ next build starts its staging folder from the spare and touches only the files
 that differ (those the previous build wrote or removed, and its own), so an
 incremental build costs in proportion to what changed, not to the site's size.
 The spare is used only when its marker token is the one the build cache expects.
+
+A refusal of the machine (disk full, no permission, read-only file system) is raised
+as one :class:`OutputError` naming the output folder (see :mod:`provarchive.faults`);
+folders on their way out that cannot be removed become warnings, retried by the next
+build.
 """
 
 from __future__ import annotations
