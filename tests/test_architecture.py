@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "provarchive"
 # module -> the provarchive modules it may import (the table in docs/architecture.md)
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "faults": {"errors"},
     "model": set(),
     "codec": set(),
     "yamlfile": {"errors"},
@@ -25,9 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     "graph": {"model", "taxonomy", "urls"},
     "plan": {"errors", "graph", "model", "taxonomy", "urls"},
     "render": {"errors", "graph", "model", "plan", "taxonomy", "urls"},
-    "output": {"errors"},
+    "output": {"errors", "faults"},
     "search": {"graph", "model"},
-    "cache": {"__init__", "codec", "errors", "graph", "model", "plan", "search"},
+    "cache": {"__init__", "codec", "errors", "faults", "graph", "model", "plan", "search"},
     "digest": {"codec", "model", "plan"},
     "parallel": set(),
     "reading": {"articles", "cache", "content", "errors", "markup", "model", "parallel"},
@@ -75,12 +76,13 @@ ALLOWED: dict[str, set[str]] = {
         "search",
         "writing",
     },
-    "serve": {"build", "config", "content", "errors", "render"},
+    "serve": {"build", "config", "content", "errors", "faults", "render"},
     "newarticle": {
         "articles",
         "config",
         "content",
         "errors",
+        "faults",
         "markup",
         "model",
         "urls",
@@ -97,10 +99,10 @@ ALLOWED: dict[str, set[str]] = {
         "reading",
         "urls",
     },
-    "cli": {"__init__", "build", "check", "errors", "importer", "newarticle", "serve"},
+    "cli": {"__init__", "build", "check", "errors", "faults", "importer", "newarticle", "serve"},
     "__init__": set(),
     "__main__": {"cli"},
-    "importer": {"errors", "model", "urls", "yamlfile", "frontmatter", "importer"},
+    "importer": {"errors", "faults", "model", "urls", "yamlfile", "frontmatter", "importer"},
 }
 # third-party packages each module may use; the rest use only the standard library
 THIRD_PARTY: dict[str, set[str]] = {

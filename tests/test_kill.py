@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import article, column, run_cli, snapshot
 
 ARTICLES = 240
@@ -74,3 +76,66 @@ def test_killed_builds_leave_old_or_new_output(make_site, tmp_path):
     assert run_cli("build", site, "-q").code == 0
     final = 2 if 11 % 2 == 0 else 1
     assert snapshot(site / "public") == references[final]
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process: its parent's id and its state letter (R, S, Z...), from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # ended meanwhile
+                continue
+            state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
+            found[int(entry.name)] = (int(parent), state)
+    return found
+
+
+def _wait_until(condition, limit: float, step: float = 0.005) -> bool:
+    """Whether ``condition()`` became true within ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_workers_end_with_their_build(make_site, ending):
+    files = {"content/zhxx/_column.yaml": column("综合资讯")}
+    for n in range(2000):
+        files[f"content/zhxx/a{n:04d}.md"] = article(
+            f"第{n}篇", f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}", body="正文。" * 60
+        )
+    site = make_site(files)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "provarchive", "build", str(site), "-q", "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    staging = site / f".public.staging-{build.pid}"
+    workers: list[int] = []
+
+    def rendering() -> bool:
+        workers[:] = [pid for pid, (parent, _) in _processes().items() if parent == build.pid]
+        return len(workers) == 2 and any(staging.glob("zhxx/*/*.html"))
+
+    try:
+        assert _wait_until(lambda: rendering() or build.poll() is not None, 120)
+        assert build.poll() is None, "the build ended before it was seen rendering"
+    finally:
+        build.send_signal(ending)
+        build.wait()
+    died = time.monotonic()
+
+    def running() -> list[int]:  # a zombie is dead; whoever adopted it reaps it
+        states = _processes()
+        return [pid for pid in workers if pid in states and states[pid][1] != "Z"]
+
+    if ending == signal.SIGTERM:  # the build ends its workers and waits for them first
+        assert not [pid for pid in workers if pid in _processes()], "workers outlived a SIGTERM"
+    assert _wait_until(lambda: not running(), 5), f"workers {running()} still run"
+    assert time.monotonic() - died < 1.0, "workers outlived their build by over a second"

@@ -17,6 +17,9 @@ import pytest
 from conftest import article, column
 
 CONFIG = "title: 预览站\nbase_url: https://p.example.gov.cn/archive/\nper_page: 5\n"
+LIMIT = 120
+"""Seconds any wait may take: generous, for a busy machine; a wait ends as soon as its
+condition holds, so a healthy run never comes near it."""
 
 
 class Server:
@@ -41,22 +44,22 @@ class Server:
         for line in self.process.stdout:
             self.lines.put(line.rstrip("\n"))
 
-    def wait_for(self, pattern: str, timeout: float = 30) -> re.Match:
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
+    def wait_for(self, pattern: str, seen: list[str] | None = None) -> re.Match:
+        """Wait for a printed line matching ``pattern``; lines before it go to ``seen``."""
+        deadline = time.monotonic() + LIMIT
+        seen = [] if seen is None else seen
+        while True:
             try:
-                line = self.lines.get(timeout=0.2)
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                continue
-            seen.append(line)
+                raise AssertionError(f"no line matching {pattern!r}; saw {seen}") from None
             match = re.search(pattern, line)
             if match:
                 return match
-        raise AssertionError(f"no line matching {pattern!r}; saw {seen}")
+            seen.append(line)
 
     def _listen(self):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=LIMIT)
         connection.request("GET", "/__provarchive/events")
         response = connection.getresponse()
         event = None
@@ -70,20 +73,20 @@ class Server:
                 event = None
 
     def wait_event_stream(self):
-        assert self.events.get(timeout=10) == ("connected", "")
+        assert self.events.get(timeout=LIMIT) == ("connected", "")
 
-    def next_event(self, timeout: float = 30) -> tuple[str, str]:
-        return self.events.get(timeout=timeout)
+    def next_event(self) -> tuple[str, str]:
+        return self.events.get(timeout=LIMIT)
 
     def get(self, path: str) -> tuple[int, str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=LIMIT)
         connection.request("GET", path)
         response = connection.getresponse()
         return response.status, response.read().decode("utf-8")
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=20)
+        return self.process.wait(timeout=LIMIT)
 
 
 @pytest.fixture
@@ -144,3 +147,11 @@ def test_ctrl_c_stops_cleanly(served):
     _, server = served
     assert server.stop() == 0
     server.wait_for("stopped")
+
+
+def test_a_failed_rebuild_counts_the_errors_it_printed(served):
+    site, server = served
+    (site / "content/zhxx/a.md").write_text("---\ntitle: [1]\ndate: 明天\n---\n正文。\n", "utf-8")
+    printed: list[str] = []
+    server.wait_for(r"^build failed \(2 errors\); the server shows the last good build$", printed)
+    assert len([line for line in printed if ": error: " in line]) == 2, printed

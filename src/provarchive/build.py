@@ -22,12 +22,12 @@ from .cache import BodyStore
 from .config import load_config
 from .content import CONTENT_DIR, ContentScan
 from .digest import site_salt
-from .errors import ContentError, ErrorGroup, ProvarchiveError, display_path, plural
+from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
 from .graph import SiteGraph
 from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
-from .output import build_lock, check_output_dir
+from .output import build_lock, check_output_dir, clear_leftovers
 from .parallel import Progress, default_jobs
 from .plan import STATIC_DIR, check_collisions
 from .reading import Bodies, SiteContent, read_content
@@ -151,7 +151,7 @@ def _nothing_changed(previous: PreviousBuild, output_dir: Path, started: float) 
         unchanged=len(state.pages),
         files=len(state.files),
         seconds=time.perf_counter() - started,
-        warnings=state.warnings,
+        warnings=(*state.warnings, *clear_leftovers(output_dir)),
         nothing_changed=True,
     )
 
@@ -205,7 +205,7 @@ def _build(
         unchanged=len(reuse.kept),
         files=len(files) + written.index_files,
         seconds=time.perf_counter() - started,
-        warnings=written.outcome.warnings,
+        warnings=(*written.outcome.warnings, *written.warnings),
         errors=written.errors,
         skipped=content.skipped + tuple(sorted(written.outcome.failed)),
         timings=clock.laps,
@@ -259,7 +259,7 @@ def _emptying_error(site_dir: Path, published: int, scan: ContentScan) -> Provar
     """The error of a build that would replace a site of ``published`` articles with none."""
     found = "no article files" if not scan.markdown else "no article that can be published"
     return ContentError(
-        f"{found}; the current site has {plural(published, 'article')} and this build "
+        f"{found}; the current site has {counted(published, 'article')} and this build "
         "would replace it with an empty one (check the content folder, or build with "
         "--allow-empty to publish an empty site)",
         display_path(site_dir / CONTENT_DIR),

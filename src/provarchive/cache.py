@@ -34,13 +34,14 @@ import secrets
 import sqlite3
 import zlib
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .codec import decode, encode
 from .errors import ProvarchiveError
+from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature
 from .plan import PageSpec
@@ -183,7 +184,6 @@ def save_articles(
     files the previous state names stay until :func:`save_state` replaces it, so a
     build that fails after this leaves the cache as it was.
     """
-    cache_dir.mkdir(parents=True, exist_ok=True)
     base = state_file(cache_dir, output_dir)
     old_tokens = previous.shard_tokens if previous is not None else ()
     if changed is None or previous is None or len(old_tokens) != ARTICLE_SHARDS:
@@ -209,7 +209,6 @@ def save_articles(
 def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
     """Write ``state`` (whose ``shard_tokens`` name shards :func:`save_articles` wrote)
     atomically, then remove the shard files it does not name."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
     base = state_file(cache_dir, output_dir)
     _dump(base, BuildState(**{**vars(state), "articles": {}}))
     named = {
@@ -259,7 +258,6 @@ def save_plan(
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
     for ``structure``. Pages are kept as :func:`codec.encode` tuples, in marshal's format."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
     keys = marshal.dumps([encode(page) for page in pages])
     _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
 
@@ -314,11 +312,26 @@ def _load(path: Path) -> object:
 
 
 def _dump(path: Path, value: object) -> None:
-    """Write ``value`` to ``path`` atomically (a temporary file renamed over the old one)."""
+    """Write ``value`` to ``path`` atomically (a temporary file renamed over the old one).
+
+    Raises :class:`OutputError` when the machine refuses (disk full, say), leaving
+    no temporary file behind.
+    """
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise cache_fault(with_file(exc, temporary), path.parent) from None
+
+
+def cache_fault(exc: OSError, cache_dir: Path) -> ProvarchiveError:
+    """The error for a refusal of the machine while writing the build cache."""
+    return fault(exc, cache_dir, "saving the build cache")
 
 
 class BodyStore:
@@ -331,7 +344,8 @@ class BodyStore:
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._faults():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._connection = sqlite3.connect(self.path, timeout=30)
             # a cache: losing it to a power cut only costs a re-render, so trade
             # durability for fewer writes
@@ -368,7 +382,8 @@ class BodyStore:
         it: only for bodies that depend on nothing but the key (no relative links,
         which resolve against the other files of the site).
         """
-        db = self._db()
+        with self._faults():
+            db = self._db()
         rows = {row[0]: row for row in bodies}
         if keep_stored:
             keys = list(rows)
@@ -377,8 +392,18 @@ class BodyStore:
                 marks = ",".join("?" * len(chunk))
                 for (key,) in db.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", chunk):
                     del rows[key]
-        with db:
+        with self._faults(), db:
             db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows.values())
+
+    @contextlib.contextmanager
+    def _faults(self) -> Iterator[None]:
+        """Raise a refusal of the machine (disk full, read-only) as one :class:`OutputError`."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise cache_fault(database_fault(exc, self.path), self.path.parent) from None
+        except OSError as exc:
+            raise cache_fault(exc, self.path.parent) from None
 
     def keys(self) -> list[str]:
         """Return the keys of every stored body."""
@@ -386,10 +411,11 @@ class BodyStore:
 
     def keep_only(self, keys: set[str]) -> None:
         """Delete every body whose key is not in ``keys`` (bodies of old file versions)."""
-        db = self._db()
+        with self._faults():
+            db = self._db()
         stale = [(key,) for key in self.keys() if key not in keys]
         if stale:
-            with db:
+            with self._faults(), db:
                 db.executemany("DELETE FROM bodies WHERE key = ?", stale)
 
     def close(self) -> None:

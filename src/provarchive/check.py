@@ -26,6 +26,7 @@ from .errors import (
     ContentWarning,
     ErrorGroup,
     ProvarchiveError,
+    counted,
     display_path,
     sort_errors,
 )
@@ -66,8 +67,8 @@ class CheckReport:
     def summary(self) -> str:
         """Return the last line of the report: ``N errors, M warnings in K articles``."""
         return (
-            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')} "
-            f"in {_count(self.articles, 'article')}"
+            f"{counted(len(self.errors), 'error')}, {counted(len(self.warnings), 'warning')} "
+            f"in {counted(self.articles, 'article')}"
         )
 
     def exit_status(self, strict: bool = False) -> int:
@@ -127,10 +128,6 @@ def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
     for error in errors:
         flat.extend(flatten(*error.errors) if isinstance(error, ErrorGroup) else [error])
     return flat
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _SiteCheck:

@@ -16,7 +16,8 @@ from typing import TextIO
 
 from . import __version__, check, newarticle
 from .build import BuildOptions, BuildReport, build_site
-from .errors import ErrorGroup, ProvarchiveError, plural
+from .errors import ErrorGroup, ProvarchiveError, counted
+from .faults import fault
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -172,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProvarchiveError as exc:
         print_errors(exc)
         return EXIT_ERRORS
+    except OSError as exc:  # a refusal of the machine that no command worded: still one line
+        print(fault(exc, exc.filename or ".", f"running {args.command}"), file=sys.stderr)
+        return EXIT_ERRORS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -197,7 +201,7 @@ def print_errors(exc: ProvarchiveError) -> None:
     for error in errors:
         print(error, file=sys.stderr)
     if len(errors) > 1:
-        print(f"{len(errors)} errors; nothing was written", file=sys.stderr)
+        print(f"{counted(len(errors), 'error')}; nothing was written", file=sys.stderr)
 
 
 def _positive(text: str) -> int:
@@ -233,11 +237,12 @@ def _run_build(args: argparse.Namespace) -> int:
     if report.errors:
         for error in report.errors:
             print(error, file=sys.stderr)
-        print(f"{len(report.skipped)} file(s) or page(s) left out:", file=sys.stderr)
+        left_out = counted(len(report.skipped), "file or page", "files or pages")
+        print(f"{left_out} left out:", file=sys.stderr)
         for skipped in report.skipped:
             print(f"  {skipped}", file=sys.stderr)
     if not args.quiet and report.removed_articles:
-        print(f"{plural(report.removed_articles, 'article')} removed since the last build")
+        print(f"{counted(report.removed_articles, 'article')} removed since the last build")
     if not args.quiet:
         print(summary_line(report))
     if args.timings:
@@ -276,13 +281,15 @@ def summary_line(report: BuildReport) -> str:
     """Return the one-line account of a build that ``build`` prints."""
     if report.nothing_changed:
         return (
-            f"nothing changed: {report.articles} articles, {report.pages} pages in "
-            f"{report.output_dir} are up to date ({report.seconds:.2f} s)"
+            f"nothing changed: {counted(report.articles, 'article')}, "
+            f"{counted(report.pages, 'page')} in {report.output_dir} "
+            f"{'is' if report.pages == 1 else 'are'} up to date ({report.seconds:.2f} s)"
         )
     return (
-        f"built {report.articles} articles into {report.output_dir}: {report.pages} pages "
-        f"({report.written} written, {report.unchanged} unchanged), {report.files} other files, "
-        f"{len(report.warnings)} warnings, {report.seconds:.2f} s"
+        f"built {counted(report.articles, 'article')} into {report.output_dir}: "
+        f"{counted(report.pages, 'page')} ({report.written} written, {report.unchanged} "
+        f"unchanged), {counted(report.files, 'other file')}, "
+        f"{counted(len(report.warnings), 'warning')}, {report.seconds:.2f} s"
     )
 
 

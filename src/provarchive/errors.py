@@ -74,13 +74,19 @@ class ContentWarning(ProvarchiveError):
         return f"{where}: warning: {self.message}" if where else f"warning: {self.message}"
 
 
+class OutputWarning(ContentWarning):
+    """Something about the output folder that did not stop the build (an old copy of
+    the site that cannot be removed, say): printed as ``warning:``."""
+
+
 class ErrorGroup(ProvarchiveError):
     """Every error found in one run, reported together."""
 
     def __init__(self, errors: Iterable[ProvarchiveError]):
         self.errors: tuple[ProvarchiveError, ...] = tuple(sort_errors(errors))
-        """The collected errors, sorted by path and line."""
-        super().__init__(f"{len(self.errors)} error(s)")
+        """The collected errors, sorted by path and line; a group among them is
+        replaced by its members, so that each error prints as one line of its own."""
+        super().__init__(counted(len(self.errors), "error"))
 
     def __iter__(self) -> Iterator[ProvarchiveError]:
         return iter(self.errors)
@@ -92,12 +98,22 @@ class ErrorGroup(ProvarchiveError):
         return (self.__class__, (self.errors,))
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 article``, ``2 articles``: a count with its noun, in English."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def sort_errors(errors: Iterable[ProvarchiveError]) -> list[ProvarchiveError]:
-    """Return ``errors`` ordered by file and line, with exact duplicates dropped."""
-    unique = {str(error): error for error in errors}
+    """Return ``errors`` ordered by file and line, with groups replaced by their members
+    and exact duplicates dropped."""
+    unique = {str(error): error for error in _members(errors)}
     return sorted(unique.values(), key=lambda e: (e.path or "", e.line or 0, e.message))
+
+
+def _members(errors: Iterable[ProvarchiveError]) -> Iterator[ProvarchiveError]:
+    """Every single error in ``errors``, groups (however nested) opened."""
+    for error in errors:
+        if isinstance(error, ErrorGroup):
+            yield from _members(error.errors)
+        else:
+            yield error
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """Return ``number`` with ``noun`` in the right number: ``1 article``, ``2 articles``."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

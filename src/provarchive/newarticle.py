@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import unicodedata
 import zoneinfo
@@ -20,6 +21,7 @@ from .articles import parse_date
 from .config import load_config
 from .content import COLUMN_FILE, CONTENT_DIR, read_columns, scan_content
 from .errors import ContentError, ProvarchiveError, display_path
+from .faults import fault, with_file
 from .markup import join_lines
 from .model import Column
 from .urls import check_site_path, check_slug
@@ -114,8 +116,7 @@ def create_article(
         stem = clean_slug(slug)
     path = content_folder / f"{stem}.md"
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as file:
-            file.write(article_text(headline, date_text))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         raise ContentError(
             "the file exists already and is never overwritten; choose another --slug, "
@@ -123,7 +124,13 @@ def create_article(
             display_path(path),
         ) from None
     except OSError as exc:
-        raise ContentError(f"cannot write the file: {exc.strerror}", display_path(path)) from None
+        raise fault(exc, display_path(path), "creating the article") from None
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as file:
+            file.write(article_text(headline, date_text))
+    except OSError as exc:  # the disk filled up: no half-written article stays behind
+        path.unlink(missing_ok=True)
+        raise fault(with_file(exc, path), display_path(path), "writing the article") from None
     return path
 
 

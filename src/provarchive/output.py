@@ -11,6 +11,11 @@ next build starts its staging folder from the spare and touches only the files
 that differ (those the previous build wrote or removed, and its own), so an
 incremental build costs in proportion to what changed, not to the site's size.
 The spare is used only when its marker token is the one the build cache expects.
+
+A refusal of the machine (disk full, no permission, read-only file system) is raised
+as one :class:`OutputError` naming the output folder (see :mod:`provarchive.faults`);
+folders on their way out that cannot be removed become warnings, retried by the next
+build.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, OutputWarning, ProvarchiveError
+from .faults import fault, read_only, with_file
 
 MARKER = ".provarchive-output"
 """File in the output folder that says provarchive wrote it (and may replace it)."""
@@ -71,10 +77,15 @@ def check_output_dir(site_dir: Path, output_dir: Path, *, force: bool = False) -
 
 @contextlib.contextmanager
 def build_lock(cache_dir: Path) -> Iterator[None]:
-    """Hold the site's build lock; raise :class:`OutputError` if another build holds it."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """Hold the site's build lock; raise :class:`OutputError` if another build holds it,
+    or if the cache folder cannot be written."""
     lock_path = cache_dir / "build.lock"
-    with open(lock_path, "a+", encoding="utf-8") as handle:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _cache_fault(exc, cache_dir) from None
+    with open(descriptor, "r+", encoding="utf-8") as handle:
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock, as other generators
@@ -90,14 +101,19 @@ def build_lock(cache_dir: Path) -> Iterator[None]:
                 "wait for it to finish and build again",
                 str(lock_path),
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+        try:  # unbuffered: a write the disk refused must not come back when the file closes
+            os.ftruncate(handle.fileno(), 0)
+            os.write(handle.fileno(), str(os.getpid()).encode("ascii"))
+        except OSError as exc:
+            raise _cache_fault(with_file(exc, lock_path), cache_dir) from None
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _cache_fault(exc: OSError, cache_dir: Path) -> ProvarchiveError:
+    return fault(exc, cache_dir, "taking the build lock", "nothing was built")
 
 
 def staging_dir(output_dir: Path) -> Path:
@@ -123,11 +139,12 @@ def _trash_dir(output_dir: Path) -> Path:
     return output_dir.parent / f".{output_dir.name}.trash-{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def recover(output_dir: Path) -> None:
+def clear_leftovers(output_dir: Path) -> list[ProvarchiveError]:
     """Undo what a build killed mid-swap left behind: restore the old output if it is missing.
 
     Also removes leftover staging folders, and old outputs that a background
-    removal did not finish.
+    removal did not finish. Returns a warning for each folder that cannot be removed
+    (a folder in it is not writable, say), which the next build tries again.
     """
     old = _old_dir(output_dir)
     if old.is_dir() and not output_dir.exists():
@@ -135,9 +152,48 @@ def recover(output_dir: Path) -> None:
     leftovers = [old]
     leftovers += output_dir.parent.glob(f".{output_dir.name}.staging-*")
     leftovers += output_dir.parent.glob(f".{output_dir.name}.trash-*")
+    warnings: list[ProvarchiveError] = []
     for leftover in leftovers:
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
+        problem = _remove_tree(leftover) if leftover.is_dir() else None
+        if problem is not None and leftover.exists():
+            warnings.append(_stuck(problem, leftover))
+    return warnings
+
+
+def _remove_tree(folder: Path) -> OSError | None:
+    """Remove ``folder`` and everything in it, as far as possible; return the first refusal."""
+    problems: list[OSError] = []
+
+    def failed(_function: object, path: str, exc: object) -> None:
+        error = exc if isinstance(exc, OSError) else exc[1]  # type: ignore[index]
+        problems.append(OSError(error.errno, error.strerror, path))  # the whole path
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=failed)
+    else:
+        shutil.rmtree(folder, onerror=failed)
+    return problems[0] if problems else None
+
+
+def _stuck(exc: OSError, folder: Path) -> ProvarchiveError:
+    """The warning that ``folder``, a copy of the site on its way out, cannot be removed."""
+    return fault(
+        exc,
+        folder,
+        "removing an old copy of the site",
+        instead="delete the folder; the next build tries again",
+        kind=OutputWarning,
+    )
+
+
+def _blocker(folder: Path) -> OSError | None:
+    """Return why ``folder`` cannot be removed whole (a non-empty folder in it that this
+    user may not change), or None. Looks at folders only, not at files."""
+    for root, folders, files in os.walk(folder):
+        if (folders or files) and not os.access(root, os.W_OK | os.X_OK):
+            code = errno.EROFS if read_only(Path(root)) else errno.EACCES
+            return OSError(code, os.strerror(code), os.path.join(root, (folders or files)[0]))
+    return None
 
 
 def read_token(output_dir: Path) -> str:
@@ -152,11 +208,13 @@ def read_token(output_dir: Path) -> str:
     return ""
 
 
-def remove_in_background(folder: Path, trash: Path) -> None:
+def remove_in_background(folder: Path, trash: Path) -> ProvarchiveError | None:
     """Remove ``folder`` in a detached process, so that a build can end at once.
 
     The folder is first renamed to ``trash``, a name the next build also cleans up.
+    Returns a warning when part of it cannot be removed (see :func:`clear_leftovers`).
     """
+    blocker = _blocker(folder)
     os.rename(folder, trash)
     try:
         subprocess.Popen(
@@ -173,6 +231,10 @@ def remove_in_background(folder: Path, trash: Path) -> None:
         )
     except OSError:
         shutil.rmtree(trash, ignore_errors=True)
+    if blocker is None:
+        return None
+    inside = os.path.relpath(os.fsdecode(blocker.filename), folder)
+    return _stuck(OSError(blocker.errno, blocker.strerror, str(trash / inside)), trash)
 
 
 class StagedOutput:
@@ -181,6 +243,9 @@ class StagedOutput:
     With ``spare_token``, the spare folder is taken as the staging folder when its
     marker holds that token (:attr:`from_spare` tells whether it was); otherwise the
     staging folder starts empty and the spare, if any, is removed.
+
+    Every refusal of the machine (disk full, no permission, read-only file system)
+    is raised as one :class:`OutputError` naming the output folder.
     """
 
     def __init__(self, output_dir: Path, spare_token: str = ""):
@@ -189,17 +254,36 @@ class StagedOutput:
         self._root = str(self.root)
         self._output = str(output_dir)
         self._made: set[str] = set()
-        recover(output_dir)
-        spare = spare_dir(output_dir)
-        self.from_spare = bool(spare_token) and read_token(spare) == spare_token
-        """Whether the staging folder started as the spare (the output of two builds ago)."""
-        if self.from_spare:
-            os.rename(spare, self.root)
-        else:
-            if spare.is_dir():
-                remove_in_background(spare, _trash_dir(output_dir))
-            self.root.mkdir(parents=True)
-        (self.root / MARKER).unlink(missing_ok=True)  # the spare's: written at commit
+        self.warnings: list[ProvarchiveError] = []
+        """Old copies of the site that cannot be removed (the next build tries again)."""
+        try:
+            self.warnings += clear_leftovers(output_dir)
+            spare = spare_dir(output_dir)
+            self.from_spare = (
+                bool(spare_token)
+                and read_token(spare) == spare_token
+                and os.access(spare, os.W_OK | os.X_OK)  # not a read-only copy of the output
+            )
+            """Whether the staging folder started as the spare (the output of two builds ago)."""
+            if self.from_spare:
+                os.rename(spare, self.root)
+            else:
+                if spare.is_dir():
+                    self._note(remove_in_background(spare, _trash_dir(output_dir)))
+                self.root.mkdir(parents=True)
+            (self.root / MARKER).unlink(missing_ok=True)  # the spare's: written at commit
+        except OSError as exc:
+            raise self._fault(exc) from None
+
+    def _fault(self, exc: OSError, site_path: str = "") -> ProvarchiveError:
+        """The error for a refusal of the machine while writing ``site_path`` (or the
+        staging folder)."""
+        exc = with_file(exc, os.path.join(self._root, site_path) if site_path else self._root)
+        return fault(exc, self.output_dir, "writing the new site", "the previous site is unchanged")
+
+    def _note(self, warning: ProvarchiveError | None) -> None:
+        if warning is not None:
+            self.warnings.append(warning)
 
     def _target(self, site_path: str) -> str:
         # plain strings, not Path objects: this runs for every file of every build
@@ -218,26 +302,32 @@ class StagedOutput:
         A file already there may be a hard link into the live output (see
         :meth:`keep`), so it is unlinked first, never written through.
         """
-        target = self._target(site_path)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
-            descriptor = os.open(target, flags, 0o644)
-        except FileExistsError:
-            os.unlink(target)
-            descriptor = os.open(target, flags, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
+            target = self._target(site_path)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            try:
+                descriptor = os.open(target, flags, 0o644)
+            except FileExistsError:
+                os.unlink(target)
+                descriptor = os.open(target, flags, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(descriptor, view) :]
+            finally:
+                os.close(descriptor)
+        except OSError as exc:
+            raise self._fault(exc, site_path) from None
 
     def copy(self, source: Path, site_path: str) -> None:
         """Copy the file ``source`` to ``site_path`` in the staging folder, as a new file."""
-        target = self._target(site_path)
-        if os.path.lexists(target):
-            os.unlink(target)
-        shutil.copyfile(source, target)
+        try:
+            target = self._target(site_path)
+            if os.path.lexists(target):
+                os.unlink(target)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise self._fault(exc, site_path) from None
 
     def keep(self, site_path: str) -> bool:
         """Carry the file ``site_path`` of the current output over unchanged (a hard link).
@@ -246,19 +336,21 @@ class StagedOutput:
         it by hand), so that the caller writes it anew.
         """
         source = os.path.join(self._output, site_path)
-        target = self._target(site_path)
         try:
-            os.link(source, target)
-        except FileNotFoundError:
-            return False
-        except FileExistsError:  # the spare's own, older version
-            os.unlink(target)
-            return self.keep(site_path)
-        except OSError:  # a file system without hard links
+            target = self._target(site_path)
             try:
-                shutil.copyfile(source, target)
+                os.link(source, target)
             except FileNotFoundError:
                 return False
+            except FileExistsError:  # the spare's own, older version
+                os.unlink(target)
+                os.link(source, target)
+            except OSError:  # a file system without hard links (or a refusal copying meets too)
+                shutil.copyfile(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise self._fault(exc, site_path) from None
         return True
 
     def remove(self, site_path: str) -> None:
@@ -274,6 +366,8 @@ class StagedOutput:
                 os.unlink(target)
         except FileNotFoundError:
             return
+        except OSError as exc:
+            raise self._fault(exc, site_path) from None
         folder = site_path.rpartition("/")[0]
         while folder:
             try:
@@ -290,22 +384,30 @@ class StagedOutput:
         With ``keep_spare`` the old output becomes the spare folder; otherwise it is
         removed by a detached process.
         """
-        (self.root / MARKER).write_text(
-            f"This folder was written by provarchive; a build replaces it whole.\nbuild {token}\n",
-            encoding="utf-8",
-        )
         out = self.output_dir
-        if not out.exists():
-            os.rename(self.root, out)
-            return
-        if not _exchange(self.root, out):
-            os.rename(out, _old_dir(out))
-            os.rename(self.root, out)
-            os.rename(_old_dir(out), self.root)
-        if keep_spare:
-            os.rename(self.root, spare_dir(out))
-        else:
-            remove_in_background(self.root, _trash_dir(out))
+        try:
+            (self.root / MARKER).write_text(
+                "This folder was written by provarchive; a build replaces it whole.\n"
+                f"build {token}\n",
+                encoding="utf-8",
+            )
+            if not out.exists():
+                os.rename(self.root, out)
+                return
+            if not _exchange(self.root, out):
+                os.rename(out, _old_dir(out))
+                os.rename(self.root, out)
+                os.rename(_old_dir(out), self.root)
+        except OSError as exc:
+            raise self._fault(with_file(exc, self.root / MARKER)) from None
+        # the new site is in place: what remains is tidying up, which the next build retries
+        try:
+            if keep_spare:
+                os.rename(self.root, spare_dir(out))
+            else:
+                self._note(remove_in_background(self.root, _trash_dir(out)))
+        except OSError as exc:
+            self._note(_stuck(exc, self.root))
 
     def discard(self) -> None:
         """Remove the staging folder, leaving the output folder untouched."""

@@ -36,6 +36,10 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a build runs."""
 
 _PR_SET_PDEATHSIG = 1
+_ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""Signals whose default action ends a build; its workers end first (see _workers_die_first)."""
 
 
 def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
@@ -133,34 +137,14 @@ def map_in_workers_meanwhile(
                 if progress is not None:
                     progress(len(results), total)
         return results, meanwhile()
-    context = multiprocessing.get_context("fork")
     jobs = min(jobs, total)
-    bounds = context.RawArray("q", _segments(total, jobs))
-    lock = context.Lock()
     # objects that exist now are shared with the workers; keep the collector from
     # writing to them (each write copies a memory page into the worker)
     gc.freeze()
     workers: list[tuple[Any, Any]] = []
     try:
-        for index in range(jobs):
-            receiver, sender = context.Pipe(duplex=False)
-            _widen(sender)
-            process = context.Process(
-                target=_work,
-                args=(index, function, items, state, bounds, lock, size, sender, os.getpid()),
-                daemon=True,
-            )
-            process.start()
-            sender.close()
-            workers.append((process, receiver))
-        collected: list[Any] = [None] * total
-        failures: list[BaseException] = []
-        collector = threading.Thread(
-            target=_collect, args=(workers, collected, failures, total, progress), daemon=True
-        )
-        collector.start()
-        other = meanwhile()
-        collector.join()
+        with _workers_die_first(workers):
+            return _run_workers(function, items, state, jobs, size, meanwhile, progress, workers)
     finally:
         for process, receiver in workers:
             if process.is_alive():
@@ -168,9 +152,81 @@ def map_in_workers_meanwhile(
             process.join()
             receiver.close()
         gc.unfreeze()
+
+
+def _run_workers(
+    function: Callable[[Any, Item], Result],
+    items: Sequence[Item],
+    state: Any,
+    jobs: int,
+    size: int,
+    meanwhile: Callable[[], Other],
+    progress: Callable[[int, int], None] | None,
+    workers: list[tuple[Any, Any]],
+) -> tuple[list[Result], Other]:
+    """Start ``jobs`` workers (adding each to ``workers`` as it starts), run ``meanwhile``
+    in this process, and return both results once the workers are done."""
+    context = multiprocessing.get_context("fork")
+    total = len(items)
+    bounds = context.RawArray("q", _segments(total, jobs))
+    lock = context.Lock()
+    for index in range(jobs):
+        receiver, sender = context.Pipe(duplex=False)
+        _widen(sender)
+        process = context.Process(
+            target=_work,
+            args=(index, function, items, state, bounds, lock, size, sender, os.getpid()),
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        workers.append((process, receiver))
+    collected: list[Any] = [None] * total
+    failures: list[BaseException] = []
+    collector = threading.Thread(
+        target=_collect, args=(workers, collected, failures, total, progress), daemon=True
+    )
+    collector.start()
+    other = meanwhile()
+    collector.join()
     if failures:
         raise failures[0]
     return collected, other
+
+
+@contextlib.contextmanager
+def _workers_die_first(workers: list[tuple[Any, Any]]) -> Iterator[None]:
+    """While ``workers`` run, let SIGTERM and SIGHUP end them, and wait for them, before
+    this process dies of the signal as it would have: none outlives it, not even as
+    a zombie. (SIGKILL cannot be caught: then ``PR_SET_PDEATHSIG`` ends them.)
+
+    Only in the main thread, and only for signals nobody else handles.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+    taken = [number for number in _ENDING_SIGNALS if signal.getsignal(number) == signal.SIG_DFL]
+
+    def end(number: int, _frame: object) -> None:
+        if os.getpid() == owner:  # not in a worker just forked, which has this handler too
+            for process, _ in workers:
+                with contextlib.suppress(Exception):
+                    process.kill()
+            for process, _ in workers:
+                with contextlib.suppress(Exception):
+                    process.join(5)
+        for taken_number in taken:
+            signal.signal(taken_number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)  # now with its default action: the end of this process
+
+    for number in taken:
+        signal.signal(number, end)
+    try:
+        yield
+    finally:
+        for number in taken:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _widen(connection: Any) -> None:
@@ -219,8 +275,10 @@ def _work(
     parent: int,
 ) -> None:
     """A worker process: claim chunks and send ``(start, results)`` until none are left."""
-    gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
     _die_with_parent(parent)
+    for number in _ENDING_SIGNALS:  # the parent's handler (see _workers_die_first) is not ours
+        signal.signal(number, signal.SIG_DFL)
+    gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
     try:
         while True:
             with lock:

@@ -25,13 +25,16 @@ from urllib.parse import unquote, urlsplit
 from .build import CACHE_DIR, BuildOptions, build_site
 from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR
-from .errors import ErrorGroup, ProvarchiveError
+from .errors import ErrorGroup, ProvarchiveError, counted
+from .faults import fault
 from .render import TEMPLATES_DIR
 
 EVENTS_PATH = "/__provarchive/events"
 """Where served pages listen for reload and problem events."""
 SERVE_DIR = "serve"
 """Folder inside the site's cache that ``serve`` builds into."""
+WATCH_TIMEOUT_MS = 100
+"""How long the watcher waits for a change before it says it is watching (and again)."""
 
 _CLIENT_SCRIPT = """<script>
 (function () {
@@ -116,11 +119,16 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
                 on_commit=swapped,
             )
         )
-    except ProvarchiveError as exc:
+    except (ProvarchiveError, OSError) as exc:
+        if isinstance(exc, OSError):  # a refusal of the machine that the build did not word
+            exc = fault(exc, exc.filename or site_dir, "building the site")
         messages = [str(e) for e in (exc if isinstance(exc, ErrorGroup) else [exc])]
         for message in messages:
             say(message)
-        say(f"build failed ({len(messages)} error(s)); the server shows the last good build")
+        say(
+            f"build failed ({counted(len(messages), 'error')}); "
+            "the server shows the last good build"
+        )
         hub.problems = messages
         hub.publish("problem", json.dumps(messages, ensure_ascii=False))
         return False
@@ -131,7 +139,7 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
             swapped()
         return True
     say(
-        f"rebuilt: {report.written} pages written, {report.unchanged} unchanged, "
+        f"rebuilt: {counted(report.written, 'page')} written, {report.unchanged} unchanged, "
         f"{time.perf_counter() - started:.2f} s"
     )
     return True
@@ -256,6 +264,21 @@ def _relevant(site_dir: Path) -> Callable[[object, str], bool]:
     return relevant
 
 
+def _start_server(
+    root: Path, prefix: str, hub: Hub, host: str, port: int
+) -> http.server.ThreadingHTTPServer:
+    """Start serving ``root`` under ``prefix`` in a thread of its own."""
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(root, prefix, hub))
+    except OSError as exc:
+        raise ProvarchiveError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
+        ) from None
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str], None]) -> int:
     """Build, serve and watch until interrupted; return the exit status."""
     from watchfiles import watch  # only the dev server needs it
@@ -264,39 +287,41 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str
     site_dir = site_dir.resolve()
     prefix = urlsplit(config.base_url).path or "/"
     hub = Hub()
-    rebuild(site_dir, drafts, hub, say)
     root = serve_dir(site_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), make_handler(root, prefix, hub))
+    try:  # the folder it serves, and the build cache around it: without them, nothing to do
+        root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ProvarchiveError(
-            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
-        ) from None
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    shown_host = f"[{host}]" if ":" in host else host
-    say(
-        f"serving {site_dir} at http://{shown_host}:{server.server_address[1]}{prefix} "
-        "(Ctrl-C to stop)"
-    )
+        raise fault(exc, root, "preparing the folder the site is served from") from None
     stop = threading.Event()
+    changes = watch(
+        site_dir,
+        watch_filter=_relevant(site_dir),
+        stop_event=stop,
+        debounce=50,
+        step=20,
+        rust_timeout=WATCH_TIMEOUT_MS,
+        yield_on_timeout=True,
+        raise_interrupt=True,
+    )
+    server = None
     try:
-        for _changes in watch(
-            site_dir,
-            watch_filter=_relevant(site_dir),
-            stop_event=stop,
-            debounce=50,
-            step=20,
-            raise_interrupt=True,
-        ):
-            rebuild(site_dir, drafts, hub, say)
+        next(changes)  # the watcher is in place: a save from now on is never missed
+        rebuild(site_dir, drafts, hub, say)
+        server = _start_server(root, prefix, hub, host, port)
+        shown_host = f"[{host}]" if ":" in host else host
+        say(
+            f"serving {site_dir} at http://{shown_host}:{server.server_address[1]}{prefix} "
+            "(Ctrl-C to stop)"
+        )
+        for changed in changes:
+            if changed:
+                rebuild(site_dir, drafts, hub, say)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
     say("stopped")
     return 0

@@ -68,6 +68,9 @@ class Written:
     outcome: Outcome
     errors: tuple[ProvarchiveError, ...]
     index_files: int
+    warnings: tuple[ProvarchiveError, ...]
+    """Problems of this build's output (an old copy that could not be removed), which a
+    build that finds nothing changed looks for again rather than repeats."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def write_output(job: WriteJob) -> Written:
         warnings=job.content.warnings,
         clean=not errors,
     )
-    return Written(outcome, errors, len(side.index))
+    return Written(outcome, errors, len(side.index), tuple(staged.warnings))
 
 
 def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None) -> set[str]:

@@ -562,7 +562,9 @@ def test_write_failure_midway_is_undone(make_site, tmp_path, monkeypatch):
     assert report.blocked and len(calls) == 3
     (error,) = report.errors
     assert isinstance(error, OutputError)
-    assert "No space left on device; nothing was imported" in str(error)
+    assert "no space left on the device while writing into content/; nothing was imported" in str(
+        error
+    )
     assert snapshot(site / "content") == before  # the updated article is restored
     assert sorted(p.name for p in (site / "content").iterdir()) == ["zhxx"]  # new folders removed
     assert not list((site / "content").rglob(".*.tmp"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provarchive.errors import OutputError
+from provarchive.faults import fault
 from provarchive.importer.store_records import PlannedFile
 
 _replace = os.replace
@@ -81,7 +82,7 @@ def write_files(content_dir: Path, files: Sequence[PlannedFile]) -> None:
         if not isinstance(exc, OSError):
             raise
         where = current.content_path if current is not None else str(content_dir)
-        message = f"cannot write the file: {exc.strerror or exc}; nothing was imported"
+        message = fault(exc, where, "writing into content/", "nothing was imported").message
         if problems:
             message += "; could not undo everything: " + "; ".join(problems)
         raise OutputError(message, where) from None
