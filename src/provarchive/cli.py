@@ -86,7 +86,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="Parse pages saved from a legacy site (text or HTML; UTF-8, GB18030 or "
         "Big5) and print the article found in each.",
     )
-    parse.add_argument("files", nargs="+", metavar="FILE", help="saved pages")
+    parse.add_argument(
+        "files", nargs="+", metavar="FILE_OR_DIR", help="saved pages, or folders of them"
+    )
     parse.add_argument(
         "--json", action="store_true", help="print one JSON object per page (JSON Lines)"
     )
@@ -309,12 +311,16 @@ def _run_parse(args: argparse.Namespace) -> int:
     import json
 
     from .importer.parse import format_summary, page_to_json, parse_page
+    from .importer.store import page_paths
 
-    status = EXIT_OK
-    for name in args.files:
+    paths, missing = page_paths([Path(name) for name in args.files])
+    for error in missing:
+        print(error, file=sys.stderr)
+    status = EXIT_ERRORS if missing else EXIT_OK
+    for path in paths:
+        name = str(path)
         try:
-            data = Path(name).read_bytes()
-            page = parse_page(data, name)
+            page = parse_page(path.read_bytes(), name)
         except OSError as exc:
             print(f"{name}: error: cannot read the file: {exc.strerror}", file=sys.stderr)
             status = EXIT_ERRORS

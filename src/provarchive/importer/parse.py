@@ -16,7 +16,7 @@ from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
 from provarchive.importer.dates import without_dates
-from provarchive.importer.decode import decode_page
+from provarchive.importer.decode import binary_reason, decode_page
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
@@ -60,6 +60,9 @@ def parse_page(data: bytes, path: str) -> ParsedPage:
     if not data or not data.strip():
         raise ParseError("empty page", path)
     text, encoding = decode_page(data)
+    reason = binary_reason(data, text)
+    if reason:
+        raise ParseError(f"not a text file ({reason}): give the page saved as HTML or text", path)
     if looks_like_html(text):
         return parse_html(text, path, encoding=encoding)
     return parse_text(text, path, encoding=encoding)

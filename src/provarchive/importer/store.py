@@ -31,6 +31,7 @@ __all__ = [
     "PlannedFile",
     "format_report",
     "import_pages",
+    "page_paths",
     "plan_import",
     "plan_pages",
     "read_sources",
@@ -88,10 +89,25 @@ def plan_import(
 def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:
     """Return (name, bytes) of every page among ``sources``, and the files that failed.
 
+    The pages are those of :func:`page_paths`.
+    """
+    paths, errors = page_paths(sources)
+    pages: list[tuple[str, bytes]] = []
+    for path in paths:
+        try:
+            pages.append((str(path), path.read_bytes()))
+        except OSError as exc:
+            errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
+    return pages, errors
+
+
+def page_paths(sources: Sequence[Path]) -> tuple[list[Path], list[ProvarchiveError]]:
+    """Return the page files among ``sources``, each once, and the sources that do not exist.
+
     A folder gives its files ending in :data:`PAGE_SUFFIXES` or without suffix,
     recursively and sorted, hidden ones left out; a file named itself is always taken.
     """
-    pages: list[tuple[str, bytes]] = []
+    paths: list[Path] = []
     errors: list[ProvarchiveError] = []
     seen: set[Path] = set()
     for source in map(Path, sources):
@@ -104,14 +120,10 @@ def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list
             continue
         for path in files:
             real = path.resolve()
-            if real in seen:
-                continue
-            seen.add(real)
-            try:
-                pages.append((str(path), path.read_bytes()))
-            except OSError as exc:
-                errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
-    return pages, errors
+            if real not in seen:
+                seen.add(real)
+                paths.append(path)
+    return paths, errors
 
 
 def _is_page(path: Path, root: Path) -> bool:
