@@ -221,7 +221,9 @@ class _Planner:
                 self._add(
                     f"{new.rel}/{COLUMN_FILE}", column_text(new.title), "create", "column", None
                 )
-            rel = self._free_path(folder, article_stem(page.date, page.title, page.legacy), page)
+            rel = self._free_path(
+                folder, article_stem(page.date, page.title, page.legacy, page.name), page
+            )
         self.claimed.add(rel.casefold())
         text = article_text(self._fields(page, rel, warnings), escape_body(page.page.body))
         self._add(rel, text, self._action(rel, text, warnings), "article", page.name)
