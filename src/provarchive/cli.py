@@ -126,6 +126,12 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import the pages that can be imported, report the others",
     )
+    imports.add_argument(
+        "--keep-punctuation",
+        action="store_true",
+        help="keep ASCII punctuation a crawl folded from Chinese full-width marks "
+        "(by default ',:;()!?' next to Han characters become '，：；（）！？')",
+    )
     imports.set_defaults(run=_run_import)
 
     serve = commands.add_parser(
@@ -300,6 +306,7 @@ def _run_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         keep_going=args.keep_going,
+        punctuation=not args.keep_punctuation,
     )
     for problem in [*report.warnings, *report.errors]:
         print(problem, file=sys.stderr)

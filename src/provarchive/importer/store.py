@@ -50,6 +50,7 @@ def import_pages(
     dry_run: bool = False,
     force: bool = False,
     keep_going: bool = False,
+    punctuation: bool = True,
 ) -> ImportReport:
     """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
 
@@ -57,10 +58,13 @@ def import_pages(
     under ``content/`` for every page instead of the one its breadcrumb names; ``url``
     is the legacy address of the (single) page. With errors and no ``keep_going``
     nothing is written; a write that fails midway is undone. ``dry_run`` writes
-    nothing and reports what a real run would do. Never raises for bad input: errors
-    are in the report.
+    nothing and reports what a real run would do. ``punctuation`` restores full-width
+    punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.punctuation`).
+    Never raises for bad input: errors are in the report.
     """
-    plan = plan_import(sources, site_dir, column=column, url=url, force=force)
+    plan = plan_import(
+        sources, site_dir, column=column, url=url, force=force, punctuation=punctuation
+    )
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
     entries = tuple(ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files)
@@ -69,7 +73,7 @@ def import_pages(
             write_files(site_dir / CONTENT_DIR, plan.files)
         except OutputError as exc:
             return ImportReport((), (*plan.errors, exc), plan.warnings, blocked=True)
-    return ImportReport(entries, plan.errors, plan.warnings)
+    return ImportReport(entries, plan.errors, plan.warnings, restored=plan.restored)
 
 
 def plan_import(
@@ -79,11 +83,12 @@ def plan_import(
     column: str | None = None,
     url: str | None = None,
     force: bool = False,
+    punctuation: bool = True,
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
     pages, errors = read_sources(sources)
-    plan = plan_pages(pages, site_dir, column=column, url=url, force=force)
-    return ImportPlan(plan.files, (*errors, *plan.errors), plan.warnings)
+    plan = plan_pages(pages, site_dir, column=column, url=url, force=force, punctuation=punctuation)
+    return ImportPlan(plan.files, (*errors, *plan.errors), plan.warnings, plan.restored)
 
 
 def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:
@@ -163,6 +168,12 @@ def format_report(report: ImportReport, dry_run: bool = False) -> str:
         f"{counts['unchanged']} unchanged, {counts['skip']} skipped as edited; "
         f"{columns} new column{'s' if columns != 1 else ''}"
     )
+    if report.restored:
+        count = len(report.restored)
+        summary += (
+            f"; full-width punctuation restored on {count} page{'s' if count != 1 else ''}"
+            " (--keep-punctuation keeps it as crawled)"
+        )
     if report.errors:
         summary += f"; {problems}"
     return "\n".join([*lines, summary])

@@ -17,6 +17,7 @@ from pathlib import Path
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
 from provarchive.importer.page import ParsedPage
 from provarchive.importer.parse import parse_page
+from provarchive.importer.punctuation import restore_page
 from provarchive.importer.store_columns import (
     COLUMN_FILE,
     ColumnTree,
@@ -69,6 +70,7 @@ def plan_pages(
     column: str | None = None,
     url: str | None = None,
     force: bool = False,
+    punctuation: bool = True,
 ) -> ImportPlan:
     """Return the plan for pages given as (name, bytes); see :func:`import_pages`."""
     content_dir = site_dir / CONTENT_DIR
@@ -78,11 +80,19 @@ def plan_pages(
     column_path = check_column_path(column) if column is not None else None
     warnings: list[ProvarchiveError] = []
     candidates: list[_Page] = []
+    restored: list[str] = []
     for name, data in pages:
         try:
-            candidates.append(_candidate(name, parse_page(data, name), url))
+            parsed = parse_page(data, name)
+            changed = False
+            if punctuation:
+                parsed, changed = restore_page(parsed)
+            candidates.append(_candidate(name, parsed, url))
         except ProvarchiveError as exc:
             errors.append(exc)
+            continue
+        if changed:
+            restored.append(name)
     candidates = _latest_per_url(candidates, warnings)
     planner = _Planner(site_dir, content_dir, scan_content(content_dir), force)
     planner.claim_known(candidates, warnings)
@@ -92,7 +102,7 @@ def plan_pages(
         except ProvarchiveError as exc:
             errors.append(exc)
     warnings += planner.tree.warnings
-    return ImportPlan(tuple(planner.files), tuple(errors), tuple(warnings))
+    return ImportPlan(tuple(planner.files), tuple(errors), tuple(warnings), tuple(restored))
 
 
 def _check_arguments(

@@ -48,6 +48,8 @@ class ImportPlan:
     """Pages that cannot be imported, and mistakes in the arguments."""
     warnings: tuple[ProvarchiveError, ...] = ()
     """Things the user should know: edited articles left alone, pages superseded, ..."""
+    restored: tuple[str, ...] = ()
+    """Pages whose folded ASCII punctuation was restored to full width."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class ImportReport:
     blocked: bool = False
     """True when errors stopped the run before anything was written (no ``keep_going``,
     or a write failed and everything written was undone)."""
+    restored: tuple[str, ...] = ()
+    """Pages imported with their folded ASCII punctuation restored to full width."""
 
     def _of(self, action: Action) -> tuple[ImportEntry, ...]:
         return tuple(entry for entry in self.entries if entry.action == action)
