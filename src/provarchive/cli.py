@@ -132,6 +132,14 @@ def make_parser() -> argparse.ArgumentParser:
         help="keep ASCII punctuation a crawl folded from Chinese full-width marks "
         "(by default ',:;()!?' next to Han characters become '，：；（）！？')",
     )
+    imports.add_argument(
+        "--review-below",
+        type=_share,
+        default=None,
+        metavar="C",
+        help="list the fields whose confidence (0 to 1) is below C for review, on the terminal "
+        "and in SITE/import-report.csv (default: 0.5)",
+    )
     imports.set_defaults(run=_run_import)
 
     serve = commands.add_parser(
@@ -295,9 +303,22 @@ def _run_serve(args: argparse.Namespace) -> int:
     return serve(Path(args.site), args.host, args.port, args.drafts, say)
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {text!r}")
+    return value
+
+
 def _run_import(args: argparse.Namespace) -> int:
+    from .importer.confidence import DEFAULT_THRESHOLD
+    from .importer.review import format_review
     from .importer.store import format_report, import_pages
 
+    threshold = DEFAULT_THRESHOLD if args.review_below is None else args.review_below
     report = import_pages(
         [Path(source) for source in args.sources],
         Path(args.site),
@@ -307,10 +328,14 @@ def _run_import(args: argparse.Namespace) -> int:
         force=args.force,
         keep_going=args.keep_going,
         punctuation=not args.keep_punctuation,
+        review_below=threshold,
     )
     for problem in [*report.warnings, *report.errors]:
         print(problem, file=sys.stderr)
     print(format_report(report, args.dry_run))
+    if not report.blocked:
+        pages = sum(1 for entry in report.entries if entry.kind == "article")
+        print(format_review(report.review, threshold, report.report_file, pages))
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 

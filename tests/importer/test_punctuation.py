@@ -170,7 +170,7 @@ def test_import_restores_full_width_punctuation_and_says_so(make_site, tmp_path)
 
 def test_keep_punctuation_imports_the_text_as_crawled(make_site, tmp_path):
     result, text = _import(make_site, tmp_path, "--keep-punctuation")
-    assert "punctuation" not in result.out
+    assert "punctuation restored" not in result.out
     assert "title: 防汛不松劲,岚山县召开专题会议" in text
     assert "7月8日,岚山县召开防汛工作会议.会议强调:要压实责任,确保安全!" in text
 
@@ -180,7 +180,7 @@ def test_pages_with_full_width_marks_are_not_counted(make_site, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text(restore(FOLDED_PAGE), "utf-8")
     result = run_cli("import", source, "--site", site)
-    assert result.code == 0 and "punctuation" not in result.out
+    assert result.code == 0 and "punctuation restored" not in result.out
 
 
 @pytest.mark.skipif(not (SEEDS / "000_139d6f125a4d7ad2.txt").is_file(), reason="no shared seeds")

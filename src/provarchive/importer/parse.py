@@ -15,8 +15,10 @@ from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
+from provarchive.importer.confidence import with_confidence
 from provarchive.importer.dates import without_dates
 from provarchive.importer.decode import binary_reason, decode_page
+from provarchive.importer.evidence import gather_evidence
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
@@ -72,12 +74,14 @@ def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of an HTML page given as text."""
     page: HtmlPage = html_to_text(html)
     hints = _Hints(page.title_hint, page.date_hint, page.source_hint, page.canonical_url)
-    return _parse(page.text, path, encoding, hints)
+    parsed = _parse(page.text, path, encoding, hints)
+    return with_confidence(parsed, gather_evidence(html, path, is_html=True))
 
 
 def parse_text(text: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of a page saved as plain text by a crawler."""
-    return _parse(text, path, encoding, _Hints())
+    parsed = _parse(text, path, encoding, _Hints())
+    return with_confidence(parsed, gather_evidence(text, path, is_html=False))
 
 
 def _first(lines: list[PageLine], kind: LineKind, start: int = 0) -> int | None:

@@ -10,10 +10,13 @@ since is left alone unless ``force``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from provarchive.errors import OutputError, ProvarchiveError
+from provarchive.errors import ContentWarning, OutputError, ProvarchiveError
+from provarchive.importer.confidence import DEFAULT_THRESHOLD
+from provarchive.importer.review import REPORT_FILE, report_csv
 from provarchive.importer.store_plan import CONTENT_DIR, plan_pages
 from provarchive.importer.store_records import (
     ImportEntry,
@@ -21,7 +24,7 @@ from provarchive.importer.store_records import (
     ImportReport,
     PlannedFile,
 )
-from provarchive.importer.write import write_files
+from provarchive.importer.write import replace_file, write_files
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -51,6 +54,7 @@ def import_pages(
     force: bool = False,
     keep_going: bool = False,
     punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportReport:
     """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
 
@@ -60,20 +64,38 @@ def import_pages(
     nothing is written; a write that fails midway is undone. ``dry_run`` writes
     nothing and reports what a real run would do. ``punctuation`` restores full-width
     punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.punctuation`).
-    Never raises for bad input: errors are in the report.
+    Fields whose confidence is below ``review_below`` are listed in the report and, unless
+    ``dry_run``, in ``site_dir/import-report.csv``. Never raises for bad input: errors
+    are in the report.
     """
     plan = plan_import(
-        sources, site_dir, column=column, url=url, force=force, punctuation=punctuation
+        sources,
+        site_dir,
+        column=column,
+        url=url,
+        force=force,
+        punctuation=punctuation,
+        review_below=review_below,
     )
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
     entries = tuple(ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files)
+    warnings = plan.warnings
+    report_file = None
     if not dry_run:
         try:
             write_files(site_dir / CONTENT_DIR, plan.files)
         except OutputError as exc:
             return ImportReport((), (*plan.errors, exc), plan.warnings, blocked=True)
-    return ImportReport(entries, plan.errors, plan.warnings, restored=plan.restored)
+        try:
+            replace_file(site_dir / REPORT_FILE, report_csv(plan.review))
+            report_file = str(site_dir / REPORT_FILE)
+        except OSError as exc:
+            problem = f"cannot write the review list: {exc.strerror or exc}"
+            warnings = (*warnings, ContentWarning(problem, str(site_dir / REPORT_FILE)))
+    return ImportReport(
+        entries, plan.errors, warnings, False, plan.restored, plan.review, report_file
+    )
 
 
 def plan_import(
@@ -84,11 +106,20 @@ def plan_import(
     url: str | None = None,
     force: bool = False,
     punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
     pages, errors = read_sources(sources)
-    plan = plan_pages(pages, site_dir, column=column, url=url, force=force, punctuation=punctuation)
-    return ImportPlan(plan.files, (*errors, *plan.errors), plan.warnings, plan.restored)
+    plan = plan_pages(
+        pages,
+        site_dir,
+        column=column,
+        url=url,
+        force=force,
+        punctuation=punctuation,
+        review_below=review_below,
+    )
+    return dataclasses.replace(plan, errors=(*errors, *plan.errors))
 
 
 def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:

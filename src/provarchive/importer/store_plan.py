@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
+from provarchive.importer.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.page import ParsedPage
 from provarchive.importer.parse import parse_page
 from provarchive.importer.punctuation import restore_page
+from provarchive.importer.review import ReviewItem, review_items
 from provarchive.importer.store_columns import (
     COLUMN_FILE,
     ColumnTree,
@@ -71,6 +73,7 @@ def plan_pages(
     url: str | None = None,
     force: bool = False,
     punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportPlan:
     """Return the plan for pages given as (name, bytes); see :func:`import_pages`."""
     content_dir = site_dir / CONTENT_DIR
@@ -102,7 +105,20 @@ def plan_pages(
         except ProvarchiveError as exc:
             errors.append(exc)
     warnings += planner.tree.warnings
-    return ImportPlan(tuple(planner.files), tuple(errors), tuple(warnings), tuple(restored))
+    review = _review(planner.files, candidates, review_below)
+    return ImportPlan(
+        tuple(planner.files), tuple(errors), tuple(warnings), tuple(restored), tuple(review)
+    )
+
+
+def _review(files: list[PlannedFile], pages: list[_Page], threshold: float) -> list[ReviewItem]:
+    """Return the fields to review of every article the plan writes or leaves as imported."""
+    by_name = {page.name: page.page for page in pages}
+    items: list[ReviewItem] = []
+    for planned in files:
+        if planned.kind == "article" and planned.action != "skip" and planned.source in by_name:
+            items += review_items(planned.content_path, by_name[planned.source], threshold)
+    return items
 
 
 def _check_arguments(
