@@ -124,7 +124,7 @@ def _shown_authors(page: ParsedPage, evidence: PageEvidence) -> str | None:
 def _combine(field: str, prior: float, steps: list[_Step]) -> FieldConfidence:
     """Return the confidence from ``prior`` moved by each step's log-odds."""
     odds = math.log(prior / (1 - prior)) + sum(weight for weight, _ in steps)
-    confidence = round(1 / (1 + math.exp(-odds)), 2)
+    confidence = min(0.99, max(0.01, round(1 / (1 + math.exp(-odds)), 2)))  # never certain
     ordered = sorted(steps, key=lambda step: -abs(step[0]))
     reasons = [reason for weight, reason in ordered if weight < 0] or [
         reason for _, reason in ordered
@@ -180,10 +180,10 @@ def _title(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
 def _holds_more(value: str, others: tuple[str, ...]) -> bool:
     """Return True when one of ``others`` is ``value`` with something cut off its ends."""
     key = _key(value)
+    cut = [_key(other) for other in others]
     return any(
-        (len(_key(other)) >= 4 and _key(other) != key and key.startswith(_key(other)))
-        or (len(_key(other)) >= 4 and _key(other) != key and key.endswith(_key(other)))
-        for other in others
+        len(other) >= 4 and other != key and (key.startswith(other) or key.endswith(other))
+        for other in cut
     )
 
 

@@ -13,7 +13,7 @@ class FieldConfidence:
     field: str
     """The field's name, as in :data:`JSON_KEYS`."""
     confidence: float
-    """From 0 (surely wrong) to 1 (surely right), two decimals."""
+    """From 0.01 (surely wrong) to 0.99 (surely right), two decimals."""
     reason: str
     """The evidence that weighed most, in a few words."""
 
