@@ -57,10 +57,20 @@ def test_head_agreement_raises_and_disagreement_lowers_confidence():
 
 
 def test_the_date_in_the_file_name_is_evidence():
-    data = (PAGES / "yywl_full.txt").read_bytes()
-    same = confidences(parse_page(data, "pages/t20230709_123456.txt"))["date"]
+    data = (PAGES / "bare.txt").read_bytes()
+    same = confidences(parse_page(data, "pages/t20231203_123456.txt"))["date"]
     other = confidences(parse_page(data, "pages/t20220101_123456.txt"))["date"]
     assert same > other
+
+
+def test_the_date_in_a_stated_address_is_evidence():
+    line = "原文链接：http://www.example.gov.cn/xw/202307/t{}_88.shtml 发布时间：2023-07-09"
+    same = gather_evidence(line.format("20230709"), "a.txt", is_html=False)
+    other = gather_evidence(line.format("20190101"), "a.txt", is_html=False)
+    assert same.url_dates == ("2023-07-09",) and other.url_dates == ("2019-01-01",)
+    sure = {c.field: c.confidence for c in score_fields(page_with(), same)}
+    unsure = {c.field: c.confidence for c in score_fields(page_with(), other)}
+    assert sure["date"] > unsure["date"]
 
 
 def page_with(**fields) -> ParsedPage:

@@ -45,6 +45,9 @@ _EDITOR_LABEL = re.compile(
     r"(?:(?:责任编辑|責任編輯|责编|責編)\s*[:：]?|(?:^|(?<=[\s(（]))(?:编辑|編輯)\s*[:：]?|"
     r"(?:编辑|編輯)\s*[:：])\s*(\w[^\s|│:：()（）【】\[\]]{1,19}(?:\s[A-Z]{1,4}\d{2,})?)"
 )
+_URL_LINE = re.compile(
+    r"(?:原文链接|原文地址|原文网址|本文链接|网址|链接|URL)\s*[:：]\s*(\S+)", re.I
+)
 _SPACES = re.compile(r"\s+")
 _LETTER_SPACED = re.compile(rf"(?<![{HAN}])[{HAN}](?: [{HAN}])+(?![{HAN}])")
 
@@ -62,7 +65,8 @@ class PageEvidence:
     meta_dates: tuple[tuple[str, str | None], ...] = ()
     """(``YYYY-MM-DD``, ``HH:MM`` or None) from publish-date metas."""
     url_dates: tuple[str, ...] = ()
-    """``YYYY-MM-DD`` from the page's URL or saved file name (``t20240412_...``)."""
+    """``YYYY-MM-DD`` from the page's URL (canonical, ``og:url`` or a 原文链接 line) or
+    saved file name (``t20240412_...``)."""
     meta_sources: tuple[str, ...] = ()
     """Sources the head states (``ContentSource``)."""
     labelled_dates: tuple[tuple[str, str | None], ...] = ()
@@ -80,7 +84,8 @@ def gather_evidence(page_text: str, path: str, *, is_html: bool) -> PageEvidence
     """Return what the page (HTML or crawler text) and its file name say about its fields."""
     file_dates = _url_dates(PurePath(path).name)
     if not is_html:
-        return _from_text(page_text, file_dates)
+        stated = [m.group(1) for m in _URL_LINE.finditer(page_text)]
+        return _from_text(page_text, file_dates + tuple(d for u in stated for d in _url_dates(u)))
     tree = LexborHTMLParser(page_text)
     metas = _metas(tree)
     node = tree.css_first("title")

@@ -33,11 +33,6 @@ _PROTECTED = re.compile(
 _URL_TAIL = ",.:;!?"
 
 
-def has_folded_marks(text: str) -> bool:
-    """Return True when ``text`` has a folded mark that :func:`restore` would change."""
-    return restore(text) != text
-
-
 def restore(text: str) -> str:
     """Return ``text`` with folded marks next to Han characters made full-width."""
     if not _RUN.search(text) or not _HAN.search(text):
