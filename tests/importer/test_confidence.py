@@ -9,18 +9,35 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
+from conftest import REPO, examples, run_cli
 from provarchive.errors import ProvarchiveError
 from provarchive.importer.confidence import DEFAULT_THRESHOLD, score_fields
 from provarchive.importer.evidence import PageEvidence, gather_evidence
 from provarchive.importer.page import ParsedPage
-from provarchive.importer.parse import parse_page
+from provarchive.importer.parse import parse_page, parse_text
 
 PAGES = REPO / "tests" / "fixtures" / "import_sites"
 REAL = REPO.parent / "shared" / "importer-real"
 FIELDS = ("breadcrumb", "column", "title", "kicker", "subtitle", "date", "time")
 FIELDS += ("source", "authors", "editor")
+PIECES = [
+    "当前位置：首页 > 新闻 > ",
+    "\n",
+    "岚山县召开会议",
+    "发布时间：2023-07-09 10:04 ",
+    "来源：",
+    "岚山日报 ",
+    "记者 林晓岚 ",
+    "责任编辑：",
+    "宋清和",
+    "　　岚山县各地认真落实各项部署，持续推动重点工作取得新进展。",
+    "<title>岚山县召开会议_岚山网</title>",
+    "校对",
+    "2023年7月9日",
+]
 
 HTML = """\
 <!DOCTYPE html>
@@ -149,6 +166,20 @@ def test_parse_json_has_a_confidence_for_each_field_present():
         assert all(0 <= value <= 1 for value in record["confidence"].values())
 
 
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=30).map("".join))
+def test_confidences_are_shares_for_fields_the_page_has(text):
+    try:
+        page = parse_text(text, "t20230709_1.txt")
+    except ProvarchiveError:
+        return
+    for scored in page.confidence:
+        assert 0.01 <= scored.confidence <= 0.99 and scored.reason
+        value = getattr(page, scored.field)
+        assert value or scored.confidence < DEFAULT_THRESHOLD
+    assert [c.field for c in page.confidence] == [f for f in FIELDS if f in confidences(page)]
+
+
 # --- the review list of import ----------------------------------------------------------
 
 
@@ -162,7 +193,8 @@ def import_county(make_site, *options):
 
 
 def report_rows(site: Path) -> list[dict[str, str]]:
-    with (site / "import-report.csv").open(encoding="utf-8", newline="") as handle:
+    assert (site / "import-report.csv").read_bytes().startswith(b"\xef\xbb\xbffile,")
+    with (site / "import-report.csv").open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

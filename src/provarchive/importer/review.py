@@ -56,8 +56,10 @@ def _shown(field: str, value: object) -> str:
 
 
 def report_csv(items: list[ReviewItem] | tuple[ReviewItem, ...]) -> str:
-    """Return the text of :data:`REPORT_FILE`: a header row, then one row per item."""
+    """Return the text of :data:`REPORT_FILE`: a byte-order mark (so that spreadsheet
+    programs read the Chinese text as UTF-8), a header row, then one row per item."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REPORT_COLUMNS)
     for item in items:
