@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, examples, run_cli
+from conftest import REPO, SEEDS, examples, run_cli
 from provarchive.errors import ProvarchiveError
 from provarchive.importer.confidence import DEFAULT_THRESHOLD, score_fields
 from provarchive.importer.evidence import PageEvidence, gather_evidence
@@ -144,6 +144,32 @@ def test_labelled_plausible_values_are_above_the_threshold(fields, field):
     evidence = gather_evidence(text, "a.txt", is_html=False)
     scored = {c.field: c for c in score_fields(page_with(**fields), evidence)}
     assert scored[field].confidence >= DEFAULT_THRESHOLD, scored[field]
+
+
+def test_a_long_byline_of_reporters_is_not_doubted_for_its_length():
+    names = ("林晓岚", "周子墨", "宋清和", "吴若溪", "唐一苇", "何青山", "许安然")
+    evidence = gather_evidence(f"全文完。（记者{' '.join(names)}）", "a.txt", is_html=False)
+    scored = {c.field: c for c in score_fields(page_with(authors=names), evidence)}
+    assert scored["authors"].confidence >= DEFAULT_THRESHOLD, scored["authors"]
+    unsigned = gather_evidence("全文完。" + "、".join(names), "a.txt", is_html=False)
+    scored = {c.field: c for c in score_fields(page_with(authors=names), unsigned)}
+    assert scored["authors"].confidence < DEFAULT_THRESHOLD, scored["authors"]
+
+
+def test_a_kicker_leading_to_the_headline_by_a_dash_is_believed():
+    text = "全省干部群众热议全会精神—— 岚山县召开防汛工作会议"
+    evidence = gather_evidence(text, "a.txt", is_html=False)
+    page = page_with(kicker="全省干部群众热议全会精神")
+    sure = {c.field: c.confidence for c in score_fields(page, evidence)}["kicker"]
+    bare = {c.field: c.confidence for c in score_fields(page, PageEvidence())}["kicker"]
+    assert sure > bare
+
+
+@pytest.mark.skipif(not (SEEDS / "000_139d6f125a4d7ad2.txt").is_file(), reason="no shared seeds")
+def test_no_field_of_the_seed_page_is_doubted():
+    page = parse_page((SEEDS / "000_139d6f125a4d7ad2.txt").read_bytes(), "seed.txt")
+    doubted = [c for c in page.confidence if c.confidence < DEFAULT_THRESHOLD]
+    assert not doubted
 
 
 def test_an_empty_field_the_page_shows_a_label_for_is_listed():

@@ -48,7 +48,7 @@ _LABEL_WORDS = re.compile(
 _NAME_NOISE = re.compile(r"记者|编辑|校对|审核|来源|整合|正文|资料|通讯员|新华社|日报|报社|中心|网")
 _ROLE_BEFORE = re.compile(
     r"(?:记者|記者|作者|通讯员|通訊員|撰稿|采写|採寫|执笔|執筆|摄影|攝影|实习生|實習生|"
-    r"文\s*[/／]|图\s*[/／]|圖\s*[/／]|文图|图文|圖文)\s*[:：]?\s*(?:[\w·]{1,8}\s*[,、/／]?\s*){0,5}$"
+    r"文\s*[/／]|图\s*[/／]|圖\s*[/／]|文图|图文|圖文)\s*[:：]?\s*(?:[\w·]{1,8}\s*[,、/／]?\s*){0,8}$"
 )
 _DATE_SHAPE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}")
 _TAGGED = re.compile(r"^\s*(?:【[^】]{1,20}】|\[[^\]]{1,20}\])|[-_|｜][^-_|｜]{1,12}$")
@@ -132,6 +132,11 @@ def _combine(field: str, prior: float, steps: list[_Step]) -> FieldConfidence:
     return FieldConfidence(field, confidence, "; ".join(reasons[:2]) or "no other evidence")
 
 
+def _flat(text: str) -> str:
+    """Return ``text`` as the evidence's text spells it: NFKC, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
 def _key(text: str) -> str:
     return compact(unicodedata.normalize("NFKC", text))
 
@@ -209,15 +214,19 @@ def _kicker(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     steps = _headline_shape(value, 4, 50)
     if evidence.head_title and _key(value) and _key(value) in _key(evidence.head_title):
         steps.append((1.5, "<title> shows it with the headline"))
-    if value.rstrip().endswith(("——", "—", "：", ":")):
-        steps.append((1.0, "ends as a kicker does"))
+    if value.rstrip().endswith(("——", "—", "：", ":")) or re.search(
+        re.escape(_flat(value)) + r"\s*(?:——|—|--)", evidence.text
+    ):
+        steps.append((1.0, "a dash or colon leads from it to the headline"))
     return steps
 
 
 def _subtitle(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     value = page.subtitle or ""
     steps = _headline_shape(value, 4, 60)
-    if value.lstrip().startswith(("——", "—", "-")):
+    if value.lstrip().startswith(("——", "—", "-")) or re.search(
+        r"(?:——|—|--)\s*" + re.escape(_flat(value)), evidence.text
+    ):
         steps.append((1.5, "starts with a dash, as a subtitle does"))
     heads = evidence.stated_titles + evidence.head_title_parts
     if _agreement(value, heads) >= 0.75 and _agreement(page.title, heads) < 0.75:
@@ -357,7 +366,8 @@ def _name_shape(value: str, shortest: int, longest: int, what: str) -> list[_Ste
 def _authors(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     steps: list[_Step] = []
     names = page.authors
-    if len(names) > 5:
+    cued = [n for n in names if _has_role_cue(n, evidence.text)]
+    if len(names) > 5 and len(cued) < len(names):
         steps.append((-1.5, f"{len(names)} names"))
     noisy = [n for n in names if _NAME_NOISE.search(n)]
     if noisy:
@@ -365,7 +375,6 @@ def _authors(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     odd = [n for n in names if han_count(n) and not _looks_like_a_name(n)]
     if odd:
         steps.append((-1.5, f"{odd[0]!r} does not look like a Chinese name"))
-    cued = [n for n in names if _has_role_cue(n, evidence.text)]
     if len(cued) == len(names):
         steps.append((1.2, "each name follows a role word (记者, 作者, 文/) or precedes 摄"))
     elif not cued:
@@ -386,7 +395,7 @@ def _looks_like_a_name(name: str) -> bool:
 def _has_role_cue(name: str, text: str) -> bool:
     """Return True when ``name`` follows a role word or precedes 摄 somewhere in ``text``."""
     for match in re.finditer(re.escape(name), text):
-        before = text[max(0, match.start() - 16) : match.start()]
+        before = text[max(0, match.start() - 64) : match.start()]
         after = text[match.end() : match.end() + 3]
         if _ROLE_BEFORE.search(before) or after.lstrip().startswith(("摄", "攝")):
             return True
