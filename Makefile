@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test test-deep lint golden bench clean
+.PHONY: site test test-deep lint golden bench import-score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ golden: $(STAMP)
 bench: $(STAMP)
 	test -x bench/.venv/bin/pelican || ($(PYTHON) -m venv bench/.venv && bench/.venv/bin/pip install --quiet pelican markdown) || true
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Field accuracy of the importer on the real pages of ../shared/importer-real/ (beside the
+# checkout in the development workplace only; third-party pages, never copied here).
+IMPORT_REAL := ../shared/importer-real
+import-score: $(STAMP)
+	@if [ -f $(IMPORT_REAL)/score.py ]; then $(PYTHON) $(IMPORT_REAL)/score.py --pa $(BIN)/provarchive $(SCORE_ARGS); else echo "$(IMPORT_REAL)/ is absent: no real pages to score against"; fi
 
 clean:
 	rm -rf public .provarchive-cache .pytest_cache .ruff_cache

@@ -92,7 +92,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="Parse pages saved from a legacy site (text or HTML; UTF-8, GB18030 or "
         "Big5) and print the article found in each.",
     )
-    parse.add_argument("files", nargs="+", metavar="FILE", help="saved pages")
+    parse.add_argument(
+        "files", nargs="+", metavar="FILE_OR_DIR", help="saved pages, or folders of them"
+    )
     parse.add_argument(
         "--json", action="store_true", help="print one JSON object per page (JSON Lines)"
     )
@@ -129,6 +131,20 @@ def make_parser() -> argparse.ArgumentParser:
         "--keep-going",
         action="store_true",
         help="import the pages that can be imported, report the others",
+    )
+    imports.add_argument(
+        "--keep-punctuation",
+        action="store_true",
+        help="keep ASCII punctuation a crawl folded from Chinese full-width marks "
+        "(by default ',:;()!?' next to Han characters become '，：；（）！？')",
+    )
+    imports.add_argument(
+        "--review-below",
+        type=_share,
+        default=None,
+        metavar="C",
+        help="list the fields whose confidence (0 to 1) is below C for review, on the terminal "
+        "and in SITE/import-report.csv (default: 0.5)",
     )
     imports.set_defaults(run=_run_import)
 
@@ -302,9 +318,22 @@ def _run_serve(args: argparse.Namespace) -> int:
     return serve(Path(args.site), args.host, args.port, args.drafts, say)
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {text!r}")
+    return value
+
+
 def _run_import(args: argparse.Namespace) -> int:
+    from .importer.confidence import DEFAULT_THRESHOLD
+    from .importer.review import format_review
     from .importer.store import format_report, import_pages
 
+    threshold = DEFAULT_THRESHOLD if args.review_below is None else args.review_below
     report = import_pages(
         [Path(source) for source in args.sources],
         Path(args.site),
@@ -313,10 +342,15 @@ def _run_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         keep_going=args.keep_going,
+        punctuation=not args.keep_punctuation,
+        review_below=threshold,
     )
     for problem in [*report.warnings, *report.errors]:
         print(problem, file=sys.stderr)
     print(format_report(report, args.dry_run))
+    if not report.blocked:
+        pages = sum(1 for entry in report.entries if entry.kind == "article")
+        print(format_review(report.review, threshold, report.report_file, pages))
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
@@ -324,12 +358,16 @@ def _run_parse(args: argparse.Namespace) -> int:
     import json
 
     from .importer.parse import format_summary, page_to_json, parse_page
+    from .importer.store import page_paths
 
-    status = EXIT_OK
-    for name in args.files:
+    paths, missing = page_paths([Path(name) for name in args.files])
+    for error in missing:
+        print(error, file=sys.stderr)
+    status = EXIT_ERRORS if missing else EXIT_OK
+    for path in paths:
+        name = str(path)
         try:
-            data = Path(name).read_bytes()
-            page = parse_page(data, name)
+            page = parse_page(path.read_bytes(), name)
         except OSError as exc:
             print(f"{name}: error: cannot read the file: {exc.strerror}", file=sys.stderr)
             status = EXIT_ERRORS

@@ -266,6 +266,32 @@ def test_file_names(make_site, tmp_path, url, name):
     assert plan.files[-1].content_path == f"content/x/{expected}"
 
 
+@pytest.mark.parametrize(
+    ("saved", "name"),
+    [
+        ("t20240412_5566.html", "t20240412_5566.md"),
+        ("content_98765.htm", "t20230709_98765.md"),
+        ("art_12_3456.shtml", "t20230709_3456.md"),
+        ("000_139d6f125a4d7ad2.txt", None),  # a crawler's hash, not a legacy id
+        ("page1.txt", None),
+    ],
+)
+def test_file_names_from_the_saved_file_without_url(make_site, tmp_path, saved, name):
+    site = make_site({})
+    (source,) = write_pages(tmp_path / "in", {saved: page()})
+    plan = plan_import([source], site, column="x")
+    expected = name or f"t20230709_{short_hash('岚山省召开秋季农业生产工作会议', '2023-07-09')}.md"
+    assert plan.files[-1].content_path == f"content/x/{expected}"
+
+
+def test_a_legacy_url_id_wins_over_the_saved_file_name(make_site, tmp_path):
+    site = make_site({})
+    (source,) = write_pages(tmp_path / "in", {"t20240412_5566.html": page()})
+    url = "http://a.example.gov.cn/x/202307/t20230701_555.shtml"
+    plan = plan_import([source], site, column="x", url=url)
+    assert plan.files[-1].content_path == "content/x/t20230701_555.md"
+
+
 def test_every_front_matter_field(make_site):
     site = make_site({})
     expect_ok(import_pages([FULL], site))

@@ -17,5 +17,10 @@ Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_
 - ``layout``: classification of a page's lines.
 - ``metadata``: date, source, authors and editor chosen from classified lines.
 - ``page``: the ``ParsedPage`` record, its JSON form and terminal summary.
+- ``evidence``: what a page says about its fields apart from the parse (head metas,
+  ``<title>``, the date in its address or file name, labelled values in its text).
+- ``confidence``: how sure the parse is of each field, from that evidence.
 - ``parse``: the pipeline from bytes or text to ``ParsedPage``.
+- ``punctuation``: full-width Chinese punctuation restored where a crawl folded it.
+- ``review``: the fields an import lists for an editor to check (``import-report.csv``).
 """

@@ -141,3 +141,28 @@ def decode_page(data: bytes) -> tuple[str, str]:
     name = detected or "gb18030"
     text = data.decode(_CODECS.get(name, name), errors="replace")
     return normalise_newlines(text), name
+
+
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+_SAMPLE = 20_000
+
+
+def binary_reason(data: bytes, text: str) -> str | None:
+    """Return why ``data`` is a binary file (an image, archive or program), not a saved page.
+
+    ``text`` is ``data`` as :func:`decode_page` decoded it. NUL bytes outside UTF-16 and
+    UTF-32 text, or control and undecodable characters in more than one character of
+    fifty, mark a binary file; None means the bytes read as text.
+    """
+    wide = any(data.startswith(bom) for bom, name, _ in _BOMS if name in ("utf-16", "utf-32"))
+    if b"\x00" in data[:8192] and not wide:
+        return "it holds NUL bytes"
+    sample = text[:_SAMPLE]
+    odd = sum(
+        1
+        for char in sample
+        if char == "\ufffd" or (ord(char) < 32 and char not in _TEXT_CONTROLS) or char == "\x7f"
+    )
+    if odd >= 8 and odd * 50 > len(sample):
+        return f"{odd} of its first {len(sample)} characters are control or undecodable ones"
+    return None

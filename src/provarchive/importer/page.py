@@ -7,6 +7,18 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class FieldConfidence:
+    """How sure the parse of one field is, and the evidence that weighed most."""
+
+    field: str
+    """The field's name, as in :data:`JSON_KEYS`."""
+    confidence: float
+    """From 0.01 (surely wrong) to 0.99 (surely right), two decimals."""
+    reason: str
+    """The evidence that weighed most, in a few words."""
+
+
+@dataclass(frozen=True)
 class ParsedPage:
     """One legacy news page as typed fields."""
 
@@ -39,6 +51,9 @@ class ParsedPage:
     """The page's canonical URL when the page states one."""
     encoding: str
     """The encoding the page's bytes were decoded with."""
+    confidence: tuple[FieldConfidence, ...] = ()
+    """How sure each field with a value is, and for an empty field that the page suggests
+    has a value, how sure its absence is (see :mod:`provarchive.importer.confidence`)."""
 
 
 JSON_KEYS = (
@@ -55,6 +70,7 @@ JSON_KEYS = (
     "editor",
     "body",
     "warnings",
+    "confidence",
 )
 """The keys of :func:`page_to_json`, in order."""
 
@@ -75,6 +91,7 @@ def page_to_json(page: ParsedPage, file: str) -> dict[str, Any]:
         "editor": page.editor,
         "body": page.body,
         "warnings": list(page.warnings),
+        "confidence": {c.field: c.confidence for c in page.confidence if getattr(page, c.field)},
     }
 
 

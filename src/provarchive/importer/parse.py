@@ -15,8 +15,10 @@ from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
+from provarchive.importer.confidence import with_confidence
 from provarchive.importer.dates import without_dates
-from provarchive.importer.decode import decode_page
+from provarchive.importer.decode import binary_reason, decode_page
+from provarchive.importer.evidence import gather_evidence
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
@@ -62,6 +64,9 @@ def parse_page(data: bytes, path: str) -> ParsedPage:
     if not data or not data.strip():
         raise ParseError("empty page", path)
     text, encoding = decode_page(data)
+    reason = binary_reason(data, text)
+    if reason:
+        raise ParseError(f"not a text file ({reason}): give the page saved as HTML or text", path)
     if looks_like_html(text):
         return parse_html(text, path, encoding=encoding)
     return parse_text(text, path, encoding=encoding)
@@ -73,12 +78,14 @@ def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     hints = _Hints(
         page.title_hint, page.date_hint, page.source_hint, page.canonical_url, page.marked
     )
-    return _parse(page.text, path, encoding, hints)
+    parsed = _parse(page.text, path, encoding, hints)
+    return with_confidence(parsed, gather_evidence(html, path, is_html=True))
 
 
 def parse_text(text: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of a page saved as plain text by a crawler."""
-    return _parse(text, path, encoding, _Hints())
+    parsed = _parse(text, path, encoding, _Hints())
+    return with_confidence(parsed, gather_evidence(text, path, is_html=False))
 
 
 def _first(lines: list[PageLine], kind: LineKind, start: int = 0) -> int | None:

@@ -10,10 +10,13 @@ since is left alone unless ``force``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from provarchive.errors import OutputError, ProvarchiveError
+from provarchive.errors import ContentWarning, OutputError, ProvarchiveError
+from provarchive.importer.confidence import DEFAULT_THRESHOLD
+from provarchive.importer.review import REPORT_FILE, report_csv
 from provarchive.importer.store_plan import CONTENT_DIR, plan_pages
 from provarchive.importer.store_records import (
     ImportEntry,
@@ -21,7 +24,7 @@ from provarchive.importer.store_records import (
     ImportReport,
     PlannedFile,
 )
-from provarchive.importer.write import write_files
+from provarchive.importer.write import replace_file, write_files
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -31,6 +34,7 @@ __all__ = [
     "PlannedFile",
     "format_report",
     "import_pages",
+    "page_paths",
     "plan_import",
     "plan_pages",
     "read_sources",
@@ -49,6 +53,8 @@ def import_pages(
     dry_run: bool = False,
     force: bool = False,
     keep_going: bool = False,
+    punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportReport:
     """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
 
@@ -56,19 +62,40 @@ def import_pages(
     under ``content/`` for every page instead of the one its breadcrumb names; ``url``
     is the legacy address of the (single) page. With errors and no ``keep_going``
     nothing is written; a write that fails midway is undone. ``dry_run`` writes
-    nothing and reports what a real run would do. Never raises for bad input: errors
+    nothing and reports what a real run would do. ``punctuation`` restores full-width
+    punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.punctuation`).
+    Fields whose confidence is below ``review_below`` are listed in the report and, unless
+    ``dry_run``, in ``site_dir/import-report.csv``. Never raises for bad input: errors
     are in the report.
     """
-    plan = plan_import(sources, site_dir, column=column, url=url, force=force)
+    plan = plan_import(
+        sources,
+        site_dir,
+        column=column,
+        url=url,
+        force=force,
+        punctuation=punctuation,
+        review_below=review_below,
+    )
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
     entries = tuple(ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files)
+    warnings = plan.warnings
+    report_file = None
     if not dry_run:
         try:
             write_files(site_dir / CONTENT_DIR, plan.files)
         except OutputError as exc:
             return ImportReport((), (*plan.errors, exc), plan.warnings, blocked=True)
-    return ImportReport(entries, plan.errors, plan.warnings)
+        try:
+            replace_file(site_dir / REPORT_FILE, report_csv(plan.review))
+            report_file = str(site_dir / REPORT_FILE)
+        except OSError as exc:
+            problem = f"cannot write the review list: {exc.strerror or exc}"
+            warnings = (*warnings, ContentWarning(problem, str(site_dir / REPORT_FILE)))
+    return ImportReport(
+        entries, plan.errors, warnings, False, plan.restored, plan.review, report_file
+    )
 
 
 def plan_import(
@@ -78,20 +105,45 @@ def plan_import(
     column: str | None = None,
     url: str | None = None,
     force: bool = False,
+    punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
     pages, errors = read_sources(sources)
-    plan = plan_pages(pages, site_dir, column=column, url=url, force=force)
-    return ImportPlan(plan.files, (*errors, *plan.errors), plan.warnings)
+    plan = plan_pages(
+        pages,
+        site_dir,
+        column=column,
+        url=url,
+        force=force,
+        punctuation=punctuation,
+        review_below=review_below,
+    )
+    return dataclasses.replace(plan, errors=(*errors, *plan.errors))
 
 
 def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:
     """Return (name, bytes) of every page among ``sources``, and the files that failed.
 
+    The pages are those of :func:`page_paths`.
+    """
+    paths, errors = page_paths(sources)
+    pages: list[tuple[str, bytes]] = []
+    for path in paths:
+        try:
+            pages.append((str(path), path.read_bytes()))
+        except OSError as exc:
+            errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
+    return pages, errors
+
+
+def page_paths(sources: Sequence[Path]) -> tuple[list[Path], list[ProvarchiveError]]:
+    """Return the page files among ``sources``, each once, and the sources that do not exist.
+
     A folder gives its files ending in :data:`PAGE_SUFFIXES` or without suffix,
     recursively and sorted, hidden ones left out; a file named itself is always taken.
     """
-    pages: list[tuple[str, bytes]] = []
+    paths: list[Path] = []
     errors: list[ProvarchiveError] = []
     seen: set[Path] = set()
     for source in map(Path, sources):
@@ -104,14 +156,10 @@ def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list
             continue
         for path in files:
             real = path.resolve()
-            if real in seen:
-                continue
-            seen.add(real)
-            try:
-                pages.append((str(path), path.read_bytes()))
-            except OSError as exc:
-                errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
-    return pages, errors
+            if real not in seen:
+                seen.add(real)
+                paths.append(path)
+    return paths, errors
 
 
 def _is_page(path: Path, root: Path) -> bool:
@@ -151,6 +199,12 @@ def format_report(report: ImportReport, dry_run: bool = False) -> str:
         f"{counts['unchanged']} unchanged, {counts['skip']} skipped as edited; "
         f"{columns} new column{'s' if columns != 1 else ''}"
     )
+    if report.restored:
+        count = len(report.restored)
+        summary += (
+            f"; full-width punctuation restored on {count} page{'s' if count != 1 else ''}"
+            " (--keep-punctuation keeps it as crawled)"
+        )
     if report.errors:
         summary += f"; {problems}"
     return "\n".join([*lines, summary])

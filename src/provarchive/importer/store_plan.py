@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
+from provarchive.importer.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.page import ParsedPage
 from provarchive.importer.parse import parse_page
+from provarchive.importer.punctuation import restore_page
+from provarchive.importer.review import ReviewItem, review_items
 from provarchive.importer.store_columns import (
     COLUMN_FILE,
     ColumnTree,
@@ -69,6 +72,8 @@ def plan_pages(
     column: str | None = None,
     url: str | None = None,
     force: bool = False,
+    punctuation: bool = True,
+    review_below: float = DEFAULT_THRESHOLD,
 ) -> ImportPlan:
     """Return the plan for pages given as (name, bytes); see :func:`import_pages`."""
     content_dir = site_dir / CONTENT_DIR
@@ -78,11 +83,19 @@ def plan_pages(
     column_path = check_column_path(column) if column is not None else None
     warnings: list[ProvarchiveError] = []
     candidates: list[_Page] = []
+    restored: list[str] = []
     for name, data in pages:
         try:
-            candidates.append(_candidate(name, parse_page(data, name), url))
+            parsed = parse_page(data, name)
+            changed = False
+            if punctuation:
+                parsed, changed = restore_page(parsed)
+            candidates.append(_candidate(name, parsed, url))
         except ProvarchiveError as exc:
             errors.append(exc)
+            continue
+        if changed:
+            restored.append(name)
     candidates = _latest_per_url(candidates, warnings)
     planner = _Planner(site_dir, content_dir, scan_content(content_dir), force)
     planner.claim_known(candidates, warnings)
@@ -92,7 +105,20 @@ def plan_pages(
         except ProvarchiveError as exc:
             errors.append(exc)
     warnings += planner.tree.warnings
-    return ImportPlan(tuple(planner.files), tuple(errors), tuple(warnings))
+    review = _review(planner.files, candidates, review_below)
+    return ImportPlan(
+        tuple(planner.files), tuple(errors), tuple(warnings), tuple(restored), tuple(review)
+    )
+
+
+def _review(files: list[PlannedFile], pages: list[_Page], threshold: float) -> list[ReviewItem]:
+    """Return the fields to review of every article the plan writes or leaves as imported."""
+    by_name = {page.name: page.page for page in pages}
+    items: list[ReviewItem] = []
+    for planned in files:
+        if planned.kind == "article" and planned.action != "skip" and planned.source in by_name:
+            items += review_items(planned.content_path, by_name[planned.source], threshold)
+    return items
 
 
 def _check_arguments(
@@ -221,7 +247,9 @@ class _Planner:
                 self._add(
                     f"{new.rel}/{COLUMN_FILE}", column_text(new.title), "create", "column", None
                 )
-            rel = self._free_path(folder, article_stem(page.date, page.title, page.legacy), page)
+            rel = self._free_path(
+                folder, article_stem(page.date, page.title, page.legacy, page.name), page
+            )
         self.claimed.add(rel.casefold())
         text = article_text(self._fields(page, rel, warnings), escape_body(page.page.body))
         self._add(rel, text, self._action(rel, text, warnings), "article", page.name)

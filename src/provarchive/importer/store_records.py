@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from provarchive.errors import ProvarchiveError
+from provarchive.importer.review import ReviewItem
 
 Action = Literal["create", "update", "unchanged", "skip"]
 """What an import does with one file: write a new one, replace an unmodified one, leave
@@ -48,6 +49,10 @@ class ImportPlan:
     """Pages that cannot be imported, and mistakes in the arguments."""
     warnings: tuple[ProvarchiveError, ...] = ()
     """Things the user should know: edited articles left alone, pages superseded, ..."""
+    restored: tuple[str, ...] = ()
+    """Pages whose folded ASCII punctuation was restored to full width."""
+    review: tuple[ReviewItem, ...] = ()
+    """Fields of the planned articles whose confidence is below the review threshold."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,12 @@ class ImportReport:
     blocked: bool = False
     """True when errors stopped the run before anything was written (no ``keep_going``,
     or a write failed and everything written was undone)."""
+    restored: tuple[str, ...] = ()
+    """Pages imported with their folded ASCII punctuation restored to full width."""
+    review: tuple[ReviewItem, ...] = ()
+    """Fields of the imported articles whose confidence is below the review threshold."""
+    report_file: str | None = None
+    """The review list written (``SITE/import-report.csv``); None when none was written."""
 
     def _of(self, action: Action) -> tuple[ImportEntry, ...]:
         return tuple(entry for entry in self.entries if entry.action == action)

@@ -13,6 +13,7 @@ import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +32,8 @@ FRONT_MATTER_KEYS = (
 _HTTP_URL = re.compile(r"^https?://\S+$")
 _STEM_WITH_DATE = re.compile(r"^t\d{8}_\d+$")
 _TRAILING_DIGITS = re.compile(r"(\d{1,32})$")
+_SAVED_ID = re.compile(r"^(?:[A-Za-z]+[_-]?)?(?:\d+[_-])*(\d{3,32})$")
+"""A saved file's stem that is a legacy id: ``content_98765``, ``art_12_3456``, ``98765``."""
 _HASH_LINE = re.compile(r"^import_hash:[ \t]*['\"]?([0-9a-f]{40})['\"]?[ \t]*$")
 _BODY_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
@@ -76,21 +79,27 @@ def parse_legacy_url(url: str | None) -> LegacyUrl | None:
     )
 
 
-def article_stem(date: str, title: str, legacy: LegacyUrl | None) -> str:
+def article_stem(
+    date: str, title: str, legacy: LegacyUrl | None, saved_name: str | None = None
+) -> str:
     """Return the file name (without ``.md``) of an imported article.
 
     ``t{YYYYMMDD}_{id}``: the legacy file stem itself when it already has that shape,
-    else ``id`` is the stem's trailing digits, else the first 6 hex digits of
-    sha1(title + date).
+    else ``id`` is the stem's trailing digits. Without a legacy id, the name of the
+    saved file gives it when it looks like one (``t20240412_5566.html``,
+    ``content_98765.htm``); else ``id`` is the first 6 hex digits of sha1(title + date).
     """
     stem = legacy.stem if legacy is not None else ""
     if _STEM_WITH_DATE.match(stem):
         return stem
     digits = _TRAILING_DIGITS.search(stem)
     if digits:
-        ident = digits.group(1)
-    else:
-        ident = hashlib.sha1((title + date).encode("utf-8")).hexdigest()[:6]
+        return f"t{date.replace('-', '')}_{digits.group(1)}"
+    saved = PurePath(saved_name or "").name.rsplit(".", 1)[0]
+    if _STEM_WITH_DATE.match(saved):
+        return saved
+    named = _SAVED_ID.match(saved)
+    ident = named.group(1) if named else hashlib.sha1((title + date).encode()).hexdigest()[:6]
     return f"t{date.replace('-', '')}_{ident}"
 
 

@@ -88,6 +88,16 @@ def write_files(content_dir: Path, files: Sequence[PlannedFile]) -> None:
         raise OutputError(message, where) from None
 
 
+def replace_file(target: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``target`` whole: a reader sees the old file or the new one."""
+    temp = _write_temp(target, text.encode("utf-8"), None)
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
 def _make_folder(folder: Path, undo: _Undo) -> None:
     """Create ``folder`` and its missing parents, remembering each one created."""
     missing: list[Path] = []
