@@ -33,6 +33,17 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
+    _add_build(commands)
+    _add_parse(commands)
+    _add_import(commands)
+    _add_serve(commands)
+    newarticle.add_parser(commands)
+    check.add_parser(commands)
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    """The ``build`` command."""
     build = commands.add_parser(
         "build",
         help="build the site into its output folder",
@@ -86,6 +97,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
 
+
+def _add_parse(commands: argparse._SubParsersAction) -> None:
+    """The ``parse`` command."""
     parse = commands.add_parser(
         "parse",
         help="parse scraped pages and print what was found",
@@ -100,6 +114,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parse.set_defaults(run=_run_parse)
 
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    """The ``import`` command."""
     imports = commands.add_parser(
         "import",
         help="turn scraped pages into Markdown articles in content/",
@@ -148,6 +165,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     imports.set_defaults(run=_run_import)
 
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    """The ``serve`` command."""
     serve = commands.add_parser(
         "serve",
         help="serve the site while you edit, rebuilding and reloading pages on every save",
@@ -172,9 +192,6 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--drafts", action="store_true", help="also show articles with draft: true")
     serve.set_defaults(run=_run_serve)
-    newarticle.add_parser(commands)
-    check.add_parser(commands)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
