@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .config import load_config
-from .content import CONTENT_DIR, scan_content
+from .content import CONTENT_DIR, PLACEHOLDER, scan_content
 from .errors import (
     ContentError,
     ContentWarning,
@@ -37,9 +37,6 @@ from .plan import PageSpec, check_collisions, plan_pages
 from .reading import ContentTree, read_content
 from .urls import alias_path, file_path
 
-PLACEHOLDER = "正文从这里开始。"
-"""The body placeholder of ``provarchive new`` (``newarticle.PLACEHOLDER``; kept apart so
-that the two commands do not import each other)."""
 _HTML_TARGET = re.compile(r'<(a|img)\b[^>]*?\s(href|src)="([^"]*)"', re.IGNORECASE)
 _IMG_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"', re.IGNORECASE)
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml")

@@ -30,6 +30,8 @@ COLUMN_FILE = "_column.yaml"
 """The file in a column folder that names the column."""
 COLUMN_KEYS = ("title", "weight", "description")
 """Every key a ``_column.yaml`` may use."""
+PLACEHOLDER = "正文从这里开始。"
+"""The body a new article starts with (``provarchive new``); ``check`` warns while it is there."""
 
 
 @dataclass(frozen=True)

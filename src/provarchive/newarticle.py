@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .articles import parse_date
 from .config import load_config
-from .content import COLUMN_FILE, CONTENT_DIR, read_columns, scan_content
+from .content import COLUMN_FILE, CONTENT_DIR, PLACEHOLDER, read_columns, scan_content
 from .errors import ContentError, ProvarchiveError, display_path
 from .faults import fault, with_file
 from .markup import join_lines
@@ -27,8 +27,6 @@ from .model import Column
 from .urls import check_site_path, check_slug
 from .yamlfile import load_mapping
 
-PLACEHOLDER = "正文从这里开始。"
-"""The first line of a new article's body, to be replaced by the article text."""
 EMPTY_FIELDS = ("kicker", "subtitle", "source", "authors", "editor", "tags")
 """Front-matter keys written empty for the editor to fill in, in this order."""
 LIST_FIELDS = frozenset(["authors", "tags"])

@@ -898,3 +898,24 @@ def test_import_command_line_reports_and_exits(make_site):
     result = run_cli("import", str(bad), str(FULL), "--site", site)
     assert result.code == 1
     assert "empty.txt: error:" in result.err
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("title: 站\nbase_url: https://a.example/\npermalinks: x\n", "site.yaml:3: error:"),
+        ("title: [站\n", "site.yaml:"),
+        ("title: 站\nbase_url: https://a.example/\npermalink: '{nope}.html'\n", "site.yaml:3:"),
+    ],
+)
+def test_a_broken_site_yaml_stops_the_import_as_it_stops_a_build(
+    make_site, tmp_path, config, message
+):
+    site = make_site({"content/zhxx/_column.yaml": column("综合资讯")})
+    (site / "site.yaml").write_text(config, "utf-8")
+    before = snapshot(site / "content")
+    result = run_cli("import", FULL, "--site", site)
+    assert result.code == 1
+    assert message in result.err and "Traceback" not in result.err
+    assert run_cli("build", site).err.splitlines()[0] in result.err
+    assert snapshot(site / "content") == before

@@ -14,10 +14,11 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from provarchive.content import CONTENT_DIR
 from provarchive.errors import ContentWarning, OutputError, ProvarchiveError
 from provarchive.importer.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.review import REPORT_FILE, report_csv
-from provarchive.importer.store_plan import CONTENT_DIR, plan_pages
+from provarchive.importer.store_plan import plan_pages
 from provarchive.importer.store_records import (
     ImportEntry,
     ImportPlan,

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from provarchive.config import CONFIG_FILE, load_config
+from provarchive.content import CONTENT_DIR
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
 from provarchive.importer.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.page import ParsedPage
@@ -42,11 +44,7 @@ from provarchive.importer.store_text import (
     parse_legacy_url,
 )
 from provarchive.model import DEFAULT_PERMALINK
-from provarchive.urls import alias_path, article_path, check_permalink
-from provarchive.yamlfile import load_mapping
-
-CONTENT_DIR = "content"
-"""The folder of a site that holds columns and articles."""
+from provarchive.urls import alias_path, article_path
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _YEARS = (1900, 2100)
@@ -129,7 +127,7 @@ def _check_arguments(
         errors.append(ProvarchiveError("no such site folder", str(site_dir)))
     elif content_dir.exists() and not content_dir.is_dir():
         errors.append(ProvarchiveError("content is a file; it must be a folder", str(content_dir)))
-    elif not content_dir.is_dir() and not (site_dir / "site.yaml").is_file():
+    elif not content_dir.is_dir() and not (site_dir / CONFIG_FILE).is_file():
         errors.append(
             ProvarchiveError(
                 "not a provarchive site: no site.yaml and no content/ folder", str(site_dir)
@@ -346,10 +344,8 @@ class _Planner:
 
 
 def _site_permalink(site_dir: Path) -> str:
-    """Return the site's ``permalink`` pattern, or the default one when it cannot be read."""
-    try:
-        text = (site_dir / "site.yaml").read_text(encoding="utf-8-sig")
-        value = load_mapping(text, "site.yaml").get("permalink", DEFAULT_PERMALINK)
-        return check_permalink(value) if isinstance(value, str) else DEFAULT_PERMALINK
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError, ProvarchiveError):
+    """Return the site's ``permalink`` pattern, read by :func:`config.load_config` (a broken
+    ``site.yaml`` is an error, as in a build); the default one when there is no site.yaml."""
+    if not (site_dir / CONFIG_FILE).is_file():
         return DEFAULT_PERMALINK
+    return load_config(site_dir).permalink
