@@ -127,14 +127,18 @@ def test_aliases_of_every_kind_lead_to_their_article(make_site):
         )
         assert "迁移的文章" in read_page(public / path).text
     redirects = (public / "_redirects").read_text("utf-8").splitlines()
-    assert "/archive/old/folder/ /archive/zhxx/202307/x.html 301" in redirects
+    assert "/archive/old/folder/ /archive/zhxx/202307/x.html 301!" in redirects
     assert (
-        "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301"
+        "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301!"
         in redirects
     )
     nginx = (public / "nginx-redirects.conf").read_text("utf-8")
-    assert "map $uri $provarchive_redirect {" in nginx
-    assert '"/archive/old/news/2023/0709/1.htm" "/archive/zhxx/202307/x.html";' in nginx
+    assert (
+        'location = "/archive/old/news/2023/0709/1.htm" '
+        '{ return 301 "/archive/zhxx/202307/x.html"; }' in nginx
+    )
+    apache = (public / ".htaccess").read_text("utf-8")
+    assert 'RewriteCond %{REQUEST_URI} "=/archive/old/news/2023/0709/1.htm"' in apache
 
 
 def test_alias_colliding_with_a_page_names_both_files(make_site):
@@ -149,3 +153,4 @@ def test_alias_colliding_with_a_page_names_both_files(make_site):
     assert (
         "content/a/x.md" in result.err and "content/b/y.md (alias /a/202405/x.html)" in result.err
     )
+

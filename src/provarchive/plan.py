@@ -425,7 +425,9 @@ def _archive_pages(
 def _machine_files(
     graph: SiteGraph, pages: list[PageSpec], redirects: tuple[tuple[str, str], ...]
 ) -> list[PageSpec]:
-    """Return the feeds, sitemap, robots.txt and server redirect maps."""
+    """Return the feeds, sitemap, robots.txt and the redirects of old paths for servers
+    and hosts: ``_redirects`` (Netlify, Cloudflare Pages), ``nginx-redirects.conf`` and
+    ``.htaccess`` (Apache)."""
     files = [
         PageSpec(
             path="atom.xml",
@@ -475,6 +477,13 @@ def _machine_files(
             kind="redirects",
             links=redirects,
             origin="nginx redirect map",
+        ),
+        PageSpec(
+            path=".htaccess",
+            template="apache-redirects.conf",
+            kind="redirects",
+            links=redirects,
+            origin="Apache redirect rules",
         ),
     ]
     return files
