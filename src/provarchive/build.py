@@ -47,7 +47,7 @@ from .markup import MarkdownRenderer
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
 from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
-from .plan import STATIC_DIR, PageSpec, check_collisions, plan_pages
+from .plan import STATIC_DIR, PageSpec, check_collisions, machine_file_notes, plan_pages
 from .reading import RACY_NS, read_articles, read_source
 from .render import PageRenderer, make_environment, template_dirs, visible_columns
 from .search import (
@@ -116,6 +116,8 @@ class BuildReport:
     """No input changed since the last build, so nothing was done."""
     timings: tuple[tuple[str, float], ...] = ()
     """Seconds spent in each stage, in order."""
+    notes: tuple[str, ...] = ()
+    """What the user must do by hand (``site.yaml: note: ...`` lines); not warnings."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def _build_site(options: BuildOptions) -> BuildReport:
                 files=len(state.files),
                 seconds=time.perf_counter() - started,
                 nothing_changed=True,
+                notes=machine_file_notes(config),
             )
         if not load_articles(cache_dir, output_dir, state):
             state, same_output = BuildState(), False
@@ -507,6 +510,7 @@ def _build(
         errors=all_errors,
         skipped=tuple(skipped) + tuple(sorted(failed)),
         timings=clock.laps,
+        notes=machine_file_notes(inputs.config),
     )
 
 

@@ -231,6 +231,8 @@ def _run_build(args: argparse.Namespace) -> int:
         for skipped in report.skipped:
             print(f"  {skipped}", file=sys.stderr)
     if not args.quiet:
+        for note in report.notes:
+            print(note, file=sys.stderr)
         print(summary_line(report))
     if args.timings:
         for stage, seconds in report.timings:

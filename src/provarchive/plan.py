@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
@@ -487,6 +488,20 @@ def _machine_files(
         ),
     ]
     return files
+
+
+def machine_file_notes(config: SiteConfig) -> tuple[str, ...]:
+    """Return what the user must do by hand for the machine files to work: with a
+    ``base_url`` that has a path, robots.txt must be copied to the host's root."""
+    parts = urlsplit(config.base_url)
+    if parts.path in ("", "/"):
+        return ()
+    root = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    return (
+        f"site.yaml: note: base_url has a path ({parts.path}), but crawlers read "
+        f"robots.txt only at the root of a host ({root}): add the lines of the robots.txt "
+        "this build wrote to that file",
+    )
 
 
 def _last_change(graph: SiteGraph, page: PageSpec) -> str:
