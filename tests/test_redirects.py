@@ -21,6 +21,7 @@ import socket
 import subprocess
 import tempfile
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,18 +169,16 @@ class Server:
 
     def wait_listening(self, port: int) -> None:
         """Return once the server accepts connections; fail if it exits or takes too long."""
-        deadline = START_LIMIT
-        while deadline > 0:
+        deadline = time.monotonic() + START_LIMIT
+        while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 pytest.fail(f"the server exited with {self.process.returncode}:\n{self.logs()}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 return
             except OSError:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     self.process.wait(timeout=0.1)  # returns at once should it exit
-                except subprocess.TimeoutExpired:
-                    deadline -= 0.1
         pytest.fail(f"the server did not listen on port {port} in {START_LIMIT} s:\n{self.logs()}")
 
     def stop(self) -> None:
@@ -193,7 +192,8 @@ class Server:
                 self.process.wait(timeout=30)
 
     def logs(self) -> str:
-        out = self.process.stdout.read() if self.process.stdout and self.process.poll() else ""
+        exited = self.process.poll() is not None
+        out = self.process.stdout.read() if self.process.stdout and exited else ""
         text = self.log.read_text("utf-8", "replace") if self.log.exists() else ""
         return f"{out}\n{text}"
 

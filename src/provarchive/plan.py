@@ -470,21 +470,21 @@ def _machine_files(
             template="_redirects",
             kind="redirects",
             links=redirects,
-            origin="redirect map",
+            origin="redirect rules (_redirects)",
         ),
         PageSpec(
             path="nginx-redirects.conf",
             template="nginx-redirects.conf",
             kind="redirects",
             links=redirects,
-            origin="nginx redirect map",
+            origin="redirect rules (nginx)",
         ),
         PageSpec(
             path=".htaccess",
             template="apache-redirects.conf",
             kind="redirects",
             links=redirects,
-            origin="Apache redirect rules",
+            origin="redirect rules (Apache)",
         ),
     ]
     return files
