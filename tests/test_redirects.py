@@ -35,6 +35,8 @@ from provarchive.urls import alias_path
 
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 """Where Debian and Ubuntu keep Apache's modules."""
+APACHE_NEEDS = ("mpm_event", "authz_core", "dir", "rewrite")
+"""The Apache modules the .htaccess of a site needs (and serving files)."""
 START_LIMIT = 60.0
 """Seconds a server may take to listen (generous: the machine may be busy)."""
 
@@ -264,9 +266,10 @@ def start_nginx(served: Served, folder: Path) -> tuple[Server, int]:
     ), port
 
 
-def apache_config(folder: Path, served: Served, port: int) -> Path:
+def apache_config(
+    folder: Path, served: Served, port: int, modules: tuple[str, ...] = APACHE_NEEDS
+) -> Path:
     """A minimal httpd.conf: the site's folder allows the .htaccess it holds."""
-    modules = ["mpm_event", "authz_core", "dir", "rewrite"]
     missing = [m for m in modules if not (APACHE_MODULES / f"mod_{m}.so").exists()]
     if missing:
         message = f"Apache modules {missing} are not in {APACHE_MODULES}"
@@ -299,10 +302,12 @@ DirectoryIndex index.html
     return config
 
 
-def start_apache(served: Served, folder: Path) -> tuple[Server, int]:
+def start_apache(
+    served: Served, folder: Path, modules: tuple[str, ...] = APACHE_NEEDS
+) -> tuple[Server, int]:
     apache = need("apache2", "httpd")
     port = free_port()
-    config = apache_config(folder, served, port)
+    config = apache_config(folder, served, port, modules)
     command = [apache, "-d", str(folder), "-f", str(config), "-DFOREGROUND"]
     return run_server(command, folder / "error.log", port), port
 
@@ -341,6 +346,20 @@ def test_awkward_legacy_paths_redirect(server_kind, base_path, tmp_path):
         server, port = SERVERS[server_kind](served, root)
         try:
             check_redirects(port, served)
+        finally:
+            server.stop()
+
+
+def test_apache_without_mod_rewrite_still_serves_every_page(tmp_path):
+    site = tmp_path / "site"
+    awkward_site(site, "/dangan/")
+    with served_folder() as root:
+        served = serve_build(site, root / "www", "/dangan/")
+        server, port = start_apache(served, root, modules=APACHE_NEEDS[:-1])
+        try:
+            for path, target in served.redirects:  # the pages at the old paths answer
+                assert get(port, path)[0] == 200, path
+                assert get(port, target)[0] == 200, target
         finally:
             server.stop()
 
