@@ -47,7 +47,7 @@ AWKWARD_ALIASES = [
     "/old site/news item (1).html",
     "/legacy/100%25 done/a%20b.htm",
     "/cms/view.jsp;jsessionid=AB12&id=7+8=15,x'y!$z{1}.html",
-    "/~editor/page@2.html",
+    "/old/~editor/page@2.html",
     "/专题/春季植树/",
 ]
 """Old paths a real archive has: longer than 100 bytes, Chinese, spaces, percent signs
@@ -348,6 +348,18 @@ def test_awkward_legacy_paths_redirect(server_kind, base_path, tmp_path):
             check_redirects(port, served)
         finally:
             server.stop()
+
+
+def test_nginx_locations_come_in_the_order_nginx_sorts_them(tmp_path):
+    """nginx sorts locations by insertion: in its order, 20,000 took 0.16 s to load, not 13.7 s."""
+    site = tmp_path / "site"
+    awkward_site(site, "/dangan/")
+    served = serve_build(site, tmp_path / "www", "/dangan/")
+    conf = (served.public / "nginx-redirects.conf").read_text("utf-8")
+    paths = re.findall(r'^location = "([^"]+)"', conf, re.MULTILINE)
+    assert len(paths) == len(served.redirects)
+    files = [path.encode().replace(b"/", b"\0") for path in paths if not path.endswith("/")]
+    assert files == sorted(files)
 
 
 def test_apache_without_mod_rewrite_still_serves_every_page(tmp_path):
