@@ -267,9 +267,10 @@ def start_nginx(served: Served, folder: Path) -> tuple[Server, int]:
 
 
 def apache_config(
-    folder: Path, served: Served, port: int, modules: tuple[str, ...] = APACHE_NEEDS
+    folder: Path, served: Served, port: int, modules: tuple[str, ...], in_server: bool
 ) -> Path:
-    """A minimal httpd.conf: the site's folder allows the .htaccess it holds."""
+    """A minimal httpd.conf: the site's folder allows the .htaccess it holds, or (with
+    ``in_server``) allows none and the server configuration includes its lines."""
     missing = [m for m in modules if not (APACHE_MODULES / f"mod_{m}.so").exists()]
     if missing:
         message = f"Apache modules {missing} are not in {APACHE_MODULES}"
@@ -292,10 +293,11 @@ ServerName 127.0.0.1
 DocumentRoot "{served.root}"
 DirectoryIndex index.html
 <Directory "{served.root}">
-    AllowOverride FileInfo
+    AllowOverride {"None" if in_server else "FileInfo"}
     Options FollowSymLinks
     Require all granted
 </Directory>
+{f'Include "{served.public / ".htaccess"}"' if in_server else ""}
 """,
         encoding="utf-8",
     )
@@ -303,11 +305,14 @@ DirectoryIndex index.html
 
 
 def start_apache(
-    served: Served, folder: Path, modules: tuple[str, ...] = APACHE_NEEDS
+    served: Served,
+    folder: Path,
+    modules: tuple[str, ...] = APACHE_NEEDS,
+    in_server: bool = False,
 ) -> tuple[Server, int]:
     apache = need("apache2", "httpd")
     port = free_port()
-    config = apache_config(folder, served, port, modules)
+    config = apache_config(folder, served, port, modules, in_server)
     command = [apache, "-d", str(folder), "-f", str(config), "-DFOREGROUND"]
     return run_server(command, folder / "error.log", port), port
 
@@ -360,6 +365,20 @@ def test_nginx_locations_come_in_the_order_nginx_sorts_them(tmp_path):
     assert len(paths) == len(served.redirects)
     files = [path.encode().replace(b"/", b"\0") for path in paths if not path.endswith("/")]
     assert files == sorted(files)
+
+
+def test_apache_with_the_rules_in_its_server_configuration(tmp_path):
+    """The README's advice for large archives: the lines of .htaccess in the server's
+    configuration, .htaccess files not read."""
+    site = tmp_path / "site"
+    awkward_site(site, "/dangan/")
+    with served_folder() as root:
+        served = serve_build(site, root / "www", "/dangan/")
+        server, port = start_apache(served, root, in_server=True)
+        try:
+            check_redirects(port, served)
+        finally:
+            server.stop()
 
 
 def test_apache_without_mod_rewrite_still_serves_every_page(tmp_path):
