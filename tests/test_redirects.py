@@ -104,14 +104,20 @@ def serve_build(site: Path, root: Path, base_path: str) -> Served:
     for alias in site_aliases(site):
         stub = alias_path(alias)
         page = (public / stub).read_text("utf-8")
-        canonical = re.search(r'<link rel="canonical" href="([^"]+)">', page)
-        assert canonical and 'http-equiv="refresh"' in page, stub
-        target = unquote(urlsplit(html.unescape(canonical.group(1))).path)
+        assert 'http-equiv="refresh"' in page, stub
+        target = canonical_path(page)
+        assert target.startswith(base_path), target
         redirects.append((base_path + stub, target))
         if stub.endswith("/index.html"):
             redirects.append((base_path + stub[: -len("index.html")], target))
     assert redirects, "the site has aliases"
     return Served(root, public, tuple(redirects))
+
+
+def canonical_path(page: str) -> str:
+    """The decoded path of a page's canonical URL (the article's, on a redirect page)."""
+    found = re.search(r'<link rel="canonical" href="([^"]+)">', page)
+    return unquote(urlsplit(html.unescape(found.group(1))).path) if found else ""
 
 
 def site_aliases(site: Path) -> list[str]:
@@ -145,8 +151,8 @@ def check_redirects(port: int, served: Served) -> None:
             wrong.append(f"{path}: {status} {location!r}, expected 301 to {target}")
             continue
         status, _, body = get(port, unquote(urlsplit(location).path))
-        if status != 200 or 'http-equiv="refresh"' in body:
-            wrong.append(f"{path}: the redirect to {location} answered {status}")
+        if status != 200 or 'http-equiv="refresh"' in body or canonical_path(body) != target:
+            wrong.append(f"{path}: the redirect to {location} answered {status}, not the article")
     assert wrong == [], "\n".join(wrong)
 
 
