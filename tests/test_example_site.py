@@ -18,7 +18,8 @@ def example(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example") / "public"
     result = run_cli("build", REPO, "-o", out)
     assert result.code == 0, result.err
-    assert result.err == "", "the example archive must build without warnings"
+    said = [line for line in result.err.splitlines() if ": note: " not in line]
+    assert said == [], "the example archive must build without warnings"
     return out
 
 

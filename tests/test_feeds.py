@@ -127,14 +127,18 @@ def test_aliases_of_every_kind_lead_to_their_article(make_site):
         )
         assert "迁移的文章" in read_page(public / path).text
     redirects = (public / "_redirects").read_text("utf-8").splitlines()
-    assert "/archive/old/folder/ /archive/zhxx/202307/x.html 301" in redirects
+    assert "/archive/old/folder/ /archive/zhxx/202307/x.html 301!" in redirects
     assert (
-        "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301"
+        "/archive/zhxx/yywl/202307/t20230709_123456.shtml /archive/zhxx/202307/x.html 301!"
         in redirects
     )
     nginx = (public / "nginx-redirects.conf").read_text("utf-8")
-    assert "map $uri $provarchive_redirect {" in nginx
-    assert '"/archive/old/news/2023/0709/1.htm" "/archive/zhxx/202307/x.html";' in nginx
+    assert (
+        'location = "/archive/old/news/2023/0709/1.htm" '
+        '{ return 301 "/archive/zhxx/202307/x.html"; }' in nginx
+    )
+    apache = (public / ".htaccess").read_text("utf-8")
+    assert 'RewriteCond %{REQUEST_URI} "=/archive/old/news/2023/0709/1.htm"' in apache
 
 
 def test_alias_colliding_with_a_page_names_both_files(make_site):
@@ -149,3 +153,25 @@ def test_alias_colliding_with_a_page_names_both_files(make_site):
     assert (
         "content/a/x.md" in result.err and "content/b/y.md (alias /a/202405/x.html)" in result.err
     )
+
+
+def test_robots_txt_of_a_site_in_a_subfolder_gets_one_note(make_site):
+    files = {
+        "content/a/_column.yaml": column("甲"),
+        "content/a/x.md": article("一", "2024-05-08", source="本站"),
+    }
+    site = make_site(files)  # base_url https://news.example.gov.cn/archive/
+    for build in ("first", "nothing changed"):
+        result = run_cli("build", site)
+        assert result.code == 0, build
+        notes = [line for line in result.err.splitlines() if "note:" in line]
+        assert notes == [
+            "site.yaml: note: base_url has a path (/archive/), but crawlers read robots.txt "
+            "only at the root of a host (https://news.example.gov.cn/robots.txt): add the "
+            "lines of the robots.txt this build wrote to that file"
+        ], build
+        assert "warning" not in result.err and "0 warnings" in result.out
+    assert run_cli("check", site, "--strict").code == 0
+    assert "note:" not in run_cli("build", site, "-q", "--no-cache").err
+    at_root = make_site(files, config="title: 站\nbase_url: https://news.example.gov.cn\n")
+    assert "note:" not in run_cli("build", at_root, "--no-cache").err

@@ -39,6 +39,8 @@ PAGES = [
     "robots.txt",
     "_redirects",
     "nginx-redirects.conf",
+    ".htaccess",
+    "sitemap.html",  # the human-readable site map
 ]
 
 

@@ -210,3 +210,27 @@ _NORMALIZE_PIECES = st.sampled_from(
 @given(st.lists(_NORMALIZE_PIECES, max_size=30).map("".join))
 def test_normalize_is_nfkc_then_lower_case(text):
     assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+def test_excerpts_show_body_text_not_kicker_or_subtitle(make_site):
+    site = make_site(
+        {
+            "content/a/x.md": article(
+                "春季植树活动启动",
+                "2024-03-12",
+                body="今年3月起，全市各区陆续开展义务植树。\n\n市民可在社区报名参加。",
+                kicker="绿化行动",
+                subtitle="各区设立报名点",
+            ),
+        }
+    )
+    assert run_cli("build", site).code == 0
+    in_title, in_body, in_kicker, in_subtitle = query(
+        site / "public/search", ["植树活动", "报名参加", "绿化行动", "报名点"]
+    )
+    assert in_title[0]["excerpt"].startswith("今年3月起"), in_title
+    assert "[报名参加]" in in_body[0]["excerpt"]
+    for results in (in_title, in_body, in_kicker, in_subtitle):
+        assert [r["url"] for r in results] == ["a/202403/x.html"]  # kicker, subtitle found too
+        assert "绿化行动" not in results[0]["excerpt"], results
+        assert "报名点" not in results[0]["excerpt"], results

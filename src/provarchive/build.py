@@ -29,7 +29,7 @@ from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
 from .output import build_lock, check_output_dir, clear_leftovers
 from .parallel import Progress, default_jobs
-from .plan import STATIC_DIR, check_collisions
+from .plan import STATIC_DIR, check_collisions, machine_file_notes
 from .reading import Bodies, SiteContent, read_content
 from .render import visible_columns
 from .search import index_files
@@ -95,6 +95,8 @@ class BuildReport:
     """Seconds spent in each stage, in order."""
     removed_articles: int = 0
     """Articles the previous output had that this build dropped."""
+    notes: tuple[str, ...] = ()
+    """What the user must do by hand (``site.yaml: note: ...`` lines); not warnings."""
 
 
 def build_site(options: BuildOptions) -> BuildReport:
@@ -136,11 +138,13 @@ def _build_site(options: BuildOptions) -> BuildReport:
         previous = PreviousBuild.load(cache_dir, output_dir, options.use_cache)
         inputs = scan_inputs(site_dir, config, output_dir, options.drafts)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
-            return _nothing_changed(previous, output_dir, started)
+            return _nothing_changed(previous, config, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started)
 
 
-def _nothing_changed(previous: PreviousBuild, output_dir: Path, started: float) -> BuildReport:
+def _nothing_changed(
+    previous: PreviousBuild, config: SiteConfig, output_dir: Path, started: float
+) -> BuildReport:
     """The report of a build whose inputs are the last build's: what that build said."""
     state = previous.state
     return BuildReport(
@@ -153,6 +157,7 @@ def _nothing_changed(previous: PreviousBuild, output_dir: Path, started: float) 
         seconds=time.perf_counter() - started,
         warnings=(*state.warnings, *clear_leftovers(output_dir)),
         nothing_changed=True,
+        notes=machine_file_notes(config),
     )
 
 
@@ -210,6 +215,7 @@ def _build(
         skipped=content.skipped + tuple(sorted(written.outcome.failed)),
         timings=clock.laps,
         removed_articles=content.removed,
+        notes=machine_file_notes(config),
     )
 
 

@@ -277,6 +277,8 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet and report.removed_articles:
         print(f"{counted(report.removed_articles, 'article')} removed since the last build")
     if not args.quiet:
+        for note in report.notes:
+            print(note, file=sys.stderr)
         print(summary_line(report))
     if args.timings:
         for stage, seconds in report.timings:

@@ -140,10 +140,16 @@ class SearchState:
     """Number of index shards."""
 
 
+BODY_END = "\x1f"
+"""Ends the body in a document's text; the kicker and subtitle follow it. search.js makes
+excerpts of the body alone, so they do not run a kicker into the first sentence."""
+
+
 def document_text(article: Article) -> str:
-    """Return the searchable text of an article besides its title: kicker, subtitle, body."""
-    parts = [article.kicker or "", article.subtitle or "", article.text]
-    return "\n".join(part for part in parts if part)
+    """Return the searchable text of an article besides its title: the body, then
+    :data:`BODY_END`, the kicker and the subtitle."""
+    extra = [part for part in (article.kicker, article.subtitle) if part]
+    return article.text + BODY_END + "\n".join(extra) if extra else article.text
 
 
 def shard_count(documents: int) -> int:

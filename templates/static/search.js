@@ -190,8 +190,12 @@
     return { folded: folded, origin: origin };
   }
 
-  /** Up to about 100 characters around the first match, as [{text, hit}] pieces. */
+  /**
+   * Up to about 100 characters of the body around the first match in it (else its start),
+   * as [{text, hit}] pieces. The kicker and subtitle follow the body after "\u001f".
+   */
   function excerpt(text, terms) {
+    text = text.split("\u001f")[0];
     var folded = normalize(text);
     var first = -1;
     terms.forEach(function (t) {
