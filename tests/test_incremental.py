@@ -401,13 +401,13 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     import dataclasses
 
     from provarchive.digest import page_fingerprint
-    from provarchive.plan import Pager, PageSpec, TermLink
+    from provarchive.plan import PageKind, Pager, PageSpec, TermLink
 
-    base = PageSpec(path="a/index.html", template="list.html", kind="term")
+    base = PageSpec(path="a/index.html", template="list.html", kind=PageKind.TERM)
     changed = {
         "path": "b/index.html",
         "template": "column.html",
-        "kind": "column",
+        "kind": PageKind.COLUMN,
         "title": "甲",
         "column": "a",
         "article": "x.md",

@@ -10,9 +10,15 @@ from conftest import REPO, article, column, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
 from provarchive.graph import build_graph
-from provarchive.plan import plan_pages
+from provarchive.plan import PageKind, plan_pages
 from provarchive.reading import read_content
-from provarchive.render import PageRenderer, make_environment, memoisable_macros, template_dirs
+from provarchive.render import (
+    CONTEXT_BUILDERS,
+    PageRenderer,
+    make_environment,
+    memoisable_macros,
+    template_dirs,
+)
 
 
 def render_all(site: Path, memo: bool) -> dict[str, bytes]:
@@ -62,3 +68,16 @@ def test_macros_of_one_name_in_two_templates_are_not_mixed_up(make_site, twice):
     assert "<i class='art'>标题一</i>" in article_page
     expected = "col" if twice else "art"
     assert f"<i class='{expected}'>标题一</i>" in column_page
+
+
+def test_every_kind_of_page_has_a_context_builder():
+    assert set(CONTEXT_BUILDERS) == set(PageKind)
+
+
+def test_the_plan_of_the_example_site_has_every_kind_but_none_unknown():
+    config = load_config(REPO)
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
+    kinds = {
+        page.kind for page in plan_pages(build_graph(tree.columns, tree.articles.values()), config)
+    }
+    assert kinds == set(PageKind)

@@ -33,7 +33,7 @@ from .errors import (
 from .graph import build_graph
 from .model import Article, SiteConfig
 from .parallel import default_jobs
-from .plan import PageSpec, check_collisions, plan_pages
+from .plan import PageKind, PageSpec, check_collisions, plan_pages
 from .reading import ContentTree, read_content
 from .urls import alias_path, file_path
 
@@ -152,7 +152,7 @@ class _SiteCheck:
 
     def check_outputs(self) -> None:
         """Errors for output files two sources would write, aliases with their lines."""
-        pages = [page for page in self.pages if page.kind != "redirect"]
+        pages = [page for page in self.pages if page.kind is not PageKind.REDIRECT]
         assets = [
             (path, display_path(self.site_dir / CONTENT_DIR / path)) for path in self.tree.assets
         ]
@@ -356,7 +356,7 @@ class _SiteCheck:
 
 
 def _describe(page: PageSpec) -> str:
-    if page.kind == "article":
+    if page.kind is PageKind.ARTICLE:
         return f"the page of {page.origin}"
     return f"the site's own page '{page.path}' ({page.origin})"
 

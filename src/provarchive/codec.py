@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import functools
 import operator
 import types
@@ -84,6 +85,8 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
     """(encode, decode) for a field of type ``hint``; None for plain values."""
     if hint is dt.datetime:
         return _encode_date, _decode_date
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return operator.attrgetter("value"), hint
     if dataclasses.is_dataclass(hint):
         return encode, functools.partial(decode, hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)

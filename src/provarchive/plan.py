@@ -8,6 +8,7 @@ are found here.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -31,6 +32,46 @@ STATIC_DIR = "static"
 
 PAGER_REACH = 2
 """A pager links the pages this close to the current one (besides the first and last)."""
+
+
+class PageKind(str, enum.Enum):
+    """What a page is; its template context is made by the builder the renderer keeps
+    for the kind (``render.CONTEXT_BUILDERS``). Equal to its value, so templates may
+    compare ``page.kind == "home"``."""
+
+    HOME = "home"
+    """the home page"""
+    NOTFOUND = "notfound"
+    """the 404 page"""
+    SEARCH = "search"
+    """the search page"""
+    SITE_MAP = "sitemap_page"
+    """the 网站地图 page"""
+    COLUMN = "column"
+    """a page of a column's listing"""
+    ARCHIVES = "archives"
+    """the years of a date archive"""
+    ARCHIVE = "archive"
+    """a page of a year's or a month's listing"""
+    TERMS = "terms"
+    """the index of a taxonomy's terms"""
+    TERM = "term"
+    """a page of a term's listing"""
+    ARTICLE = "article"
+    """an article"""
+    REDIRECT = "redirect"
+    """a page that sends an old address to its article"""
+    FEED = "feed"
+    """an Atom feed"""
+    SITEMAP = "sitemap"
+    """sitemap.xml"""
+    ROBOTS = "robots"
+    """robots.txt"""
+    REDIRECTS = "redirects"
+    """a redirect file for a server or host"""
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -103,10 +144,8 @@ class PageSpec:
     """Site path of the output file (e.g. ``zhxx/index_2.html``)."""
     template: str
     """Template name (e.g. ``column.html``)."""
-    kind: str
-    """What the page is: ``home``, ``column``, ``article``, ``redirect``, ``archives``,
-    ``archive``, ``terms``, ``term``, ``search``, ``sitemap_page`` (网站地图), ``notfound``,
-    ``feed``, ``sitemap``, ``robots`` or ``redirects``."""
+    kind: PageKind
+    """What the page is."""
     title: str = ""
     """The page's own title (empty for the home page)."""
     column: str | None = None
@@ -203,7 +242,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
         PageSpec(
             path="index.html",
             template="index.html",
-            kind="home",
+            kind=PageKind.HOME,
             listing=graph.order[:HOME_LATEST],
             sections=tuple(
                 (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
@@ -213,7 +252,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
         PageSpec(
             path="404.html",
             template="404.html",
-            kind="notfound",
+            kind=PageKind.NOTFOUND,
             title="页面未找到",
             origin="404 page",
         ),
@@ -223,7 +262,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             PageSpec(
                 path="search.html",
                 template="search.html",
-                kind="search",
+                kind=PageKind.SEARCH,
                 title="站内搜索",
                 origin="search page",
             )
@@ -237,7 +276,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             graph.listings[path],
             config.per_page,
             template="column.html",
-            kind="column",
+            kind=PageKind.COLUMN,
             title=column.title,
             column=path,
             origin=origin,
@@ -257,7 +296,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             PageSpec(
                 path=index_path(taxonomy),
                 template="terms.html",
-                kind="terms",
+                kind=PageKind.TERMS,
                 title=f"{name}索引",
                 taxonomy=taxonomy,
                 origin=f"{name} index",
@@ -272,7 +311,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 term.article_ids,
                 config.per_page,
                 template="list.html",
-                kind="term",
+                kind=PageKind.TERM,
                 title=f"{name}：{term.name}",
                 taxonomy=taxonomy,
                 term=term.name,
@@ -285,7 +324,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             PageSpec(
                 path=article.url,
                 template="article.html",
-                kind="article",
+                kind=PageKind.ARTICLE,
                 title=article.title,
                 column=article.column or None,
                 article=article_id,
@@ -305,7 +344,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 PageSpec(
                     path=target,
                     template="redirect.html",
-                    kind="redirect",
+                    kind=PageKind.REDIRECT,
                     title=article.title,
                     article=article_id,
                     origin=f"{article.source_path} (alias {alias})",
@@ -321,7 +360,7 @@ def _site_map(graph: SiteGraph) -> PageSpec:
     return PageSpec(
         path="sitemap.html",
         template="sitemap.html",
-        kind="sitemap_page",
+        kind=PageKind.SITE_MAP,
         title="网站地图",
         terms=tuple(
             TermLink(graph.columns[path].title, path, len(graph.listings[path]))
@@ -357,7 +396,7 @@ def _archive_pages(
         PageSpec(
             path=index_path(base),
             template="archives.html",
-            kind="archives",
+            kind=PageKind.ARCHIVES,
             title=title,
             column=column or None,
             years=years,
@@ -374,7 +413,7 @@ def _archive_pages(
             year_ids,
             config.per_page,
             template="list.html",
-            kind="archive",
+            kind=PageKind.ARCHIVE,
             title=f"{year}年",
             year=year,
             column=column or None,
@@ -389,7 +428,7 @@ def _archive_pages(
                 ids,
                 config.per_page,
                 template="list.html",
-                kind="archive",
+                kind=PageKind.ARCHIVE,
                 title=f"{year}年{month}月",
                 year=year,
                 month=month,
@@ -408,7 +447,7 @@ def _machine_files(
         PageSpec(
             path="atom.xml",
             template="atom.xml",
-            kind="feed",
+            kind=PageKind.FEED,
             title="",
             listing=graph.order[:FEED_LENGTH],
             origin="site feed",
@@ -419,7 +458,7 @@ def _machine_files(
             PageSpec(
                 path=f"{path}/atom.xml",
                 template="atom.xml",
-                kind="feed",
+                kind=PageKind.FEED,
                 title=graph.columns[path].title,
                 column=path,
                 listing=graph.listings[path][:FEED_LENGTH],
@@ -429,35 +468,37 @@ def _machine_files(
     entries = tuple(
         (page.path, _last_change(graph, page))
         for page in pages
-        if page.kind not in ("redirect", "notfound", "search")
+        if page.kind not in (PageKind.REDIRECT, PageKind.NOTFOUND, PageKind.SEARCH)
     )
     files += [
         PageSpec(
             path="sitemap.xml",
             template="sitemap.xml",
-            kind="sitemap",
+            kind=PageKind.SITEMAP,
             links=entries,
             origin="sitemap",
         ),
-        PageSpec(path="robots.txt", template="robots.txt", kind="robots", origin="robots.txt"),
+        PageSpec(
+            path="robots.txt", template="robots.txt", kind=PageKind.ROBOTS, origin="robots.txt"
+        ),
         PageSpec(
             path="_redirects",
             template="_redirects",
-            kind="redirects",
+            kind=PageKind.REDIRECTS,
             links=redirects,
             origin="redirect rules (_redirects)",
         ),
         PageSpec(
             path="nginx-redirects.conf",
             template="nginx-redirects.conf",
-            kind="redirects",
+            kind=PageKind.REDIRECTS,
             links=tuple(sorted(redirects, key=_nginx_order)),
             origin="redirect rules (nginx)",
         ),
         PageSpec(
             path=".htaccess",
             template="apache-redirects.conf",
-            kind="redirects",
+            kind=PageKind.REDIRECTS,
             links=redirects,
             origin="redirect rules (Apache)",
         ),

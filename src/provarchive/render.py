@@ -11,7 +11,7 @@ import importlib.resources
 import re
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import markupsafe
 from .errors import TemplateError
 from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
-from .plan import Pager, PageSpec
+from .plan import PageKind, Pager, PageSpec
 from .taxonomy import TAXONOMIES
 from .urls import (
     ICP_FILING_URL,
@@ -261,7 +261,7 @@ class PageRenderer:
             "site": self.config,
             "page": page,
             "root": urlsplit(self.config.base_url).path
-            if page.kind == "notfound"
+            if page.kind is PageKind.NOTFOUND
             else root_prefix(page.path),
             "nav": [self.columns[path] for path in graph.top_columns],
             "columns": self.columns,
@@ -275,9 +275,9 @@ class PageRenderer:
         if page.column:
             trail = graph.column_trail(page.column)
             context["current_top"] = trail[0].path if trail else None
-        builder = getattr(self, f"_context_{page.kind}", None)
+        builder = CONTEXT_BUILDERS[page.kind]
         if builder is not None:
-            builder(page, context)
+            builder(self, page, context)
         return context
 
     def _context_home(self, page: PageSpec, context: dict[str, Any]) -> None:
@@ -303,8 +303,6 @@ class PageRenderer:
             *self._crumbs(article.column, current=False),
             Crumb("正文", article.url, current=True),
         ]
-
-    _context_redirect = _context_article
 
     def _context_archives(self, page: PageSpec, context: dict[str, Any]) -> None:
         context["years"] = [(year, count, list(months)) for year, count, months in page.years]
@@ -404,3 +402,25 @@ def _frames(tb: Any) -> Iterator[traceback.FrameSummary]:
     if tb is None:
         return iter(())
     return iter(traceback.extract_tb(tb, limit=sys.getrecursionlimit()))
+
+
+CONTEXT_BUILDERS: dict[
+    PageKind, Callable[[PageRenderer, PageSpec, dict[str, Any]], None] | None
+] = {
+    PageKind.HOME: PageRenderer._context_home,
+    PageKind.NOTFOUND: None,
+    PageKind.SEARCH: PageRenderer._context_search,
+    PageKind.SITE_MAP: PageRenderer._context_sitemap_page,
+    PageKind.COLUMN: PageRenderer._context_column,
+    PageKind.ARCHIVES: PageRenderer._context_archives,
+    PageKind.ARCHIVE: PageRenderer._context_archive,
+    PageKind.TERMS: PageRenderer._context_terms,
+    PageKind.TERM: PageRenderer._context_term,
+    PageKind.ARTICLE: PageRenderer._context_article,
+    PageKind.REDIRECT: PageRenderer._context_article,
+    PageKind.FEED: PageRenderer._context_feed,
+    PageKind.SITEMAP: None,
+    PageKind.ROBOTS: None,
+    PageKind.REDIRECTS: None,
+}
+"""What each kind of page adds to the variables every page gets (None: nothing)."""

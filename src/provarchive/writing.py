@@ -23,7 +23,7 @@ from .incremental import (
 from .inputs import BuildInputs
 from .output import StagedOutput
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
-from .plan import PageSpec
+from .plan import PageKind, PageSpec
 from .reading import SiteContent
 from .render import PageRenderer, make_environment
 from .search import SearchState, build_search_index, document_text
@@ -220,9 +220,9 @@ def _body_ids(pages: list[PageSpec]) -> set[str]:
     """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
     ids: set[str] = set()
     for page in pages:
-        if page.kind == "article" and page.article:
+        if page.kind is PageKind.ARTICLE and page.article:
             ids.add(page.article)
-        elif page.kind == "feed":
+        elif page.kind is PageKind.FEED:
             ids.update(page.listing)
     return ids
 
