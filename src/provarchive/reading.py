@@ -9,9 +9,10 @@ run in worker processes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, CachedArticle, body_key
@@ -112,15 +113,15 @@ def read_articles(
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
     done: dict[str, Article] = {}
-    shown_dir = display_path(site_dir / CONTENT_DIR)
+    reader = ReadTask(site_dir, config, display_path(site_dir / CONTENT_DIR))
     assets = frozenset(scan.assets)
     renderer = MarkdownRenderer(config.markdown)
     # a build without cached articles will spell every term in pinyin next: import
     # pypinyin (0.15 s) here while the workers read
     results, _ = map_in_workers_meanwhile(
-        _read_and_render,
+        _call,
         to_read,
-        (site_dir, config, shown_dir, renderer, assets, cached),
+        FirstPass(reader, RenderTask(renderer, {}, assets), cached),
         jobs,
         (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
         progress=stage_progress(progress, "读取文章"),
@@ -147,7 +148,7 @@ def read_articles(
     urls.update((rel, s.article.url) for rel, s in sources.items())
     for rel, article in list(reused.items()):
         if article.links and resolve_links(article, urls, assets) != article.links:
-            result = read_source((site_dir, config, shown_dir), rel)
+            result = reader.read(rel)
             if isinstance(result, ProvarchiveError):  # changed between scan and now
                 errors.append(result)
                 del reused[rel]
@@ -155,9 +156,9 @@ def read_articles(
                 sources[rel] = result
                 del reused[rel]
     rendered = map_in_workers(
-        render_source,
+        _call,
         list(sources.values()),
-        (renderer, urls, assets),
+        RenderTask(renderer, urls, assets).render,
         jobs,
         progress=stage_progress(progress, "渲染正文"),
     )
@@ -166,43 +167,64 @@ def read_articles(
     return dict(sorted(articles.items())), fresh, errors, skipped
 
 
-def _read_and_render(
-    context: tuple[
-        Path, SiteConfig, str, MarkdownRenderer, frozenset[str], dict[str, CachedArticle]
-    ],
-    rel: str,
-) -> Article | SourceArticle | ProvarchiveError | None:
-    """Read ``rel``; return None if its content is the cached one, the finished article
-    if its body links to no other article, else the source for a second pass (which
-    knows every article's URL)."""
-    site_dir, config, shown_dir, renderer, assets, cached = context
-    source = read_source((site_dir, config, shown_dir), rel)
-    if isinstance(source, ProvarchiveError):
-        return source
-    entry = cached.get(rel)
-    if entry is not None and entry.content_hash == source.article.content_hash:
-        return None
-    article = render_article(source, renderer, {}, assets)
-    if any(url is None for _, url in article.links):  # maybe an article's: needs the URLs
-        return source
-    return article
+@dataclass(frozen=True)
+class ReadTask:
+    """What a worker needs to read article files of one site (inherited by fork)."""
+
+    site_dir: Path
+    config: SiteConfig
+    shown_dir: str
+    """The content folder as messages show it."""
+
+    def read(self, rel: str) -> SourceArticle | ProvarchiveError:
+        """The article file ``rel`` (path under content/) read and validated, or its error."""
+        try:
+            return read_article_file(self.site_dir, rel, self.config, self.shown_dir)
+        except ProvarchiveError as exc:
+            return exc
 
 
-def read_source(
-    context: tuple[Path, SiteConfig, str], rel: str
-) -> SourceArticle | ProvarchiveError:
-    site_dir, config, shown_dir = context
-    try:
-        return read_article_file(site_dir, rel, config, shown_dir)
-    except ProvarchiveError as exc:
-        return exc
+@dataclass(frozen=True)
+class RenderTask:
+    """What a worker needs to render article bodies."""
+
+    renderer: MarkdownRenderer
+    urls: dict[str, str]
+    """Every article's URL by id, for links between articles ({} before they are known)."""
+    assets: frozenset[str]
+
+    def render(self, source: SourceArticle) -> Article:
+        """The article of ``source`` with its body rendered."""
+        return render_article(source, self.renderer, self.urls, self.assets)
 
 
-def render_source(
-    context: tuple[MarkdownRenderer, dict[str, str], frozenset[str]], source: SourceArticle
-) -> Article:
-    renderer, urls, assets = context
-    return render_article(source, renderer, urls, assets)
+@dataclass(frozen=True)
+class FirstPass:
+    """The first pass over changed files: read, compare with the cache, render."""
+
+    reader: ReadTask
+    bodies: RenderTask
+    cached: dict[str, CachedArticle]
+
+    def __call__(self, rel: str) -> Article | SourceArticle | ProvarchiveError | None:
+        """Read ``rel``; return None if its content is the cached one, the finished
+        article if its body links to no other article, else the source for a second
+        pass (which knows every article's URL)."""
+        source = self.reader.read(rel)
+        if isinstance(source, ProvarchiveError):
+            return source
+        entry = self.cached.get(rel)
+        if entry is not None and entry.content_hash == source.article.content_hash:
+            return None
+        article = self.bodies.render(source)
+        if any(url is None for _, url in article.links):  # maybe an article's: needs URLs
+            return source
+        return article
+
+
+def _call(task: Callable[[Any], Any], item: Any) -> Any:
+    """Run ``task`` on ``item`` in a worker (the tasks are typed values, forked along)."""
+    return task(item)
 
 
 @dataclass
@@ -246,14 +268,14 @@ class Bodies:
         self.store.close()
 
     def _render_again(self, ids: list[str]) -> dict[str, Article]:
-        context = (self.site_dir, self.config, display_path(self.site_dir / CONTENT_DIR))
-        renderer = MarkdownRenderer(self.config.markdown)
+        reader = ReadTask(self.site_dir, self.config, display_path(self.site_dir / CONTENT_DIR))
         urls = {article_id: article.url for article_id, article in self.articles.items()}
+        bodies = RenderTask(MarkdownRenderer(self.config.markdown), urls, self.assets)
         for article_id in ids:
-            source = read_source(context, article_id)
+            source = reader.read(article_id)
             if isinstance(source, ProvarchiveError):
                 raise source
-            self.fresh[article_id] = render_article(source, renderer, urls, self.assets)
+            self.fresh[article_id] = bodies.render(source)
         return {article_id: self.fresh[article_id] for article_id in ids}
 
 

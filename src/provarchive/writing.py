@@ -104,19 +104,20 @@ def write_output(job: WriteJob) -> Written:
     spare_token, stale = previous.spare()
     staged = StagedOutput(job.output_dir, spare_token)
     stale = stale if staged.from_spare else None
+    writer = PageWriter(renderer, staged)
     try:
         removed = _remove_outdated(job, staged, stale)
         run.lap("fingerprints")
         results, side = map_in_workers_meanwhile(
-            _render_page,
+            _write_page,
             reuse.to_render,
-            (renderer, staged),
+            writer,
             run.jobs,
             functools.partial(_side_work, job, staged, stale),
             progress=stage_progress(run.progress, "生成页面"),
         )
         # pages removed from the output by hand since the last build are rendered again
-        results += [_render_page((renderer, staged), page) for page in side.missing]
+        results += [writer.write(page) for page in side.missing]
         page_errors, failed = _page_errors([*reuse.to_render, *side.missing], results)
         if page_errors and not run.keep_going:
             raise ErrorGroup(page_errors)
@@ -242,15 +243,24 @@ def _page_errors(
     return list(errors.values()), failed
 
 
-def _render_page(
-    context: tuple[PageRenderer, StagedOutput], page: PageSpec
-) -> TemplateError | None:
-    renderer, staged = context
-    try:
-        staged.write(page.path, renderer.render(page))
-    except TemplateError as exc:
-        return exc
-    return None
+@dataclass(frozen=True)
+class PageWriter:
+    """The task of the page workers: render a page into the staging folder."""
+
+    renderer: PageRenderer
+    staged: StagedOutput
+
+    def write(self, page: PageSpec) -> TemplateError | None:
+        """Render and write ``page``; its template error, if any, as a value."""
+        try:
+            self.staged.write(page.path, self.renderer.render(page))
+        except TemplateError as exc:
+            return exc
+        return None
+
+
+def _write_page(writer: PageWriter, page: PageSpec) -> TemplateError | None:
+    return writer.write(page)
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:
