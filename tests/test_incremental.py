@@ -696,3 +696,19 @@ def test_a_build_says_how_many_articles_it_dropped(make_site):
     assert "1 article removed since the last build" in result.out
     again = run_cli("build", site)
     assert "removed" not in again.out
+
+
+def test_an_article_with_errors_is_reported_as_such_not_as_an_empty_site(make_site):
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/a.md": article("甲", "2024-01-01"),
+        }
+    )
+    assert run_cli("build", site, "-q").code == 0
+    (site / "content/zhxx/a.md").write_text("---\ntitle: 甲\ndate: 明天\n---\n", "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 1 and "'date' must look like" in result.err
+    assert "no article to publish" not in result.err
+    kept = run_cli("build", site, "--keep-going")
+    assert kept.code == 1 and "no article to publish; the current site has 1 article" in kept.err

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .cache import BodyStore
 from .config import load_config
-from .content import CONTENT_DIR, ContentScan
+from .content import CONTENT_DIR
 from .digest import site_salt
 from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
 from .graph import SiteGraph
@@ -236,10 +236,11 @@ def _read_content(
         progress=options.progress,
     )
     errors, articles = list(tree.errors), tree.articles
-    if previous.published_articles and not articles and not options.allow_empty:
-        errors.append(_emptying_error(site_dir, previous.published_articles, inputs.scan))
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
+    if previous.published_articles and not articles and not options.allow_empty:
+        # never an empty site over one with articles, not even with keep_going
+        raise ErrorGroup([*errors, _emptying_error(site_dir, previous.published_articles)])
     store = BodyStore(previous.cache_dir)
     bodies = Bodies(
         site_dir, config, articles, tree.fresh, store, render_key, frozenset(tree.assets)
@@ -261,12 +262,11 @@ def _read_content(
     )
 
 
-def _emptying_error(site_dir: Path, published: int, scan: ContentScan) -> ProvarchiveError:
+def _emptying_error(site_dir: Path, published: int) -> ProvarchiveError:
     """The error of a build that would replace a site of ``published`` articles with none."""
-    found = "no article files" if not scan.markdown else "no article that can be published"
     return ContentError(
-        f"{found}; the current site has {counted(published, 'article')} and this build "
-        "would replace it with an empty one (check the content folder, or build with "
+        f"no article to publish; the current site has {counted(published, 'article')} and "
+        "this build would replace it with an empty one (check the content folder, or build with "
         "--allow-empty to publish an empty site)",
         display_path(site_dir / CONTENT_DIR),
     )
