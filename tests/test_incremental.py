@@ -401,7 +401,7 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     import dataclasses
 
     from provarchive.digest import page_fingerprint
-    from provarchive.plan import PageKind, Pager, PageSpec, TermLink
+    from provarchive.pages import PageKind, Pager, PageSpec, TermLink
 
     base = PageSpec(path="a/index.html", template="list.html", kind=PageKind.TERM)
     changed = {

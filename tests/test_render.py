@@ -10,7 +10,8 @@ from conftest import REPO, article, column, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
 from provarchive.graph import build_graph
-from provarchive.plan import PageKind, plan_pages
+from provarchive.pages import PageKind
+from provarchive.plan import plan_pages
 from provarchive.reading import read_content
 from provarchive.render import (
     CONTEXT_BUILDERS,

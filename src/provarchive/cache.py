@@ -44,7 +44,7 @@ from .errors import ProvarchiveError
 from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature
-from .plan import PageSpec
+from .pages import PageSpec
 from .search import SearchDoc, SearchState
 
 CACHE_FORMAT = 8

@@ -32,8 +32,9 @@ from .errors import (
 )
 from .graph import build_graph
 from .model import Article, SiteConfig
+from .pages import PageKind, PageSpec
 from .parallel import default_jobs
-from .plan import PageKind, PageSpec, check_collisions, plan_pages
+from .plan import check_collisions, plan_pages
 from .reading import ContentTree, read_content
 from .urls import alias_path, file_path
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from .codec import encode
 from .model import Article, Column
-from .plan import PageSpec
+from .pages import PageSpec
 
 
 def _blake(*parts: bytes) -> bytes:

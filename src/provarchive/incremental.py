@@ -39,7 +39,8 @@ from .errors import ProvarchiveError
 from .graph import SiteGraph, build_graph
 from .model import Article, Column, SiteConfig
 from .output import StagedOutput, read_token
-from .plan import PageSpec, plan_pages
+from .pages import PageSpec
+from .plan import plan_pages
 from .reading import RACY_NS, trusted
 from .search import SearchDoc, SearchState, refresh_docs, search_docs
 

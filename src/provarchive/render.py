@@ -23,7 +23,7 @@ import markupsafe
 from .errors import TemplateError
 from .graph import SiteGraph
 from .model import Article, Column, SiteConfig
-from .plan import PageKind, Pager, PageSpec
+from .pages import PageKind, Pager, PageSpec
 from .taxonomy import TAXONOMIES
 from .urls import (
     ICP_FILING_URL,

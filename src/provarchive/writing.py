@@ -22,8 +22,8 @@ from .incremental import (
 )
 from .inputs import BuildInputs
 from .output import StagedOutput
+from .pages import PageKind, PageSpec
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
-from .plan import PageKind, PageSpec
 from .reading import SiteContent
 from .render import PageRenderer, make_environment
 from .search import SearchState, build_search_index, document_text
