@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from provarchive import cache, graph, model, plan, search
+from provarchive import cache, graph, model, pages, plan, search
 from provarchive.codec import decode, encode
 
 ZONES = [zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("America/New_York"), None]
@@ -47,7 +47,7 @@ def records_of(module) -> list[type]:
 
 
 RECORDS = sorted(
-    {cls for module in (model, plan, cache, search, graph) for cls in records_of(module)},
+    {cls for module in (model, pages, plan, cache, search, graph) for cls in records_of(module)},
     key=lambda cls: cls.__qualname__,
 )
 
