@@ -241,12 +241,46 @@ def kind_of(label: str) -> Kind | None:
     return _BY_LABEL.get(squeeze_han(label).replace(" ", ""))
 
 
+_SIGNOFF_KINDS = (Kind.EDITOR, Kind.REVIEW, Kind.AUTHOR)
+_SIGNOFF_WORD = re.compile(r"[^\s|｜]+")
+
+
+def _signoff_fields(line: str) -> tuple[Field, ...]:
+    """Return the fields of a sign-off line written without colons (``编辑 王某 校对 李某``,
+    ``责编｜王某``), else (). It opens with an editor or reviewer label, every label has a
+    short value of one or two words, and nothing else stands on the line."""
+    folded = fold(line)
+    if len(folded) > 50 or re.search(r"[。,，;；!?！？:]", folded):
+        return ()
+    words = list(_SIGNOFF_WORD.finditer(folded))
+    if len(words) < 2 or kind_of(words[0].group()) not in (Kind.EDITOR, Kind.REVIEW):
+        return ()
+    fields: list[Field] = []
+    label: re.Match[str] | None = None
+    values: list[re.Match[str]] = []
+    for word in [*words, None]:
+        kind = kind_of(word.group()) if word else None
+        if word is not None and kind is None:
+            values.append(word)
+            continue
+        if label is not None:
+            if not 1 <= len(values) <= 2:
+                return ()
+            value = line[values[0].start() : values[-1].end()]
+            fields.append(Field(_BY_LABEL[label.group()], label.group(), value, label.start()))
+        if word is not None and kind not in _SIGNOFF_KINDS:
+            return ()
+        label, values = word, []
+    return tuple(fields)
+
+
 def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
     """Return the text before the first label and the labelled fields of ``line``."""
     folded = fold(line)
     matches = list(_LABEL.finditer(folded))
     if not matches:
-        return line.strip(), ()
+        signoff = _signoff_fields(line)
+        return ("", signoff) if signoff else (line.strip(), ())
     taken = [(m.start(), m.end()) for m in matches]
     for glued in _GLUED_LABEL.finditer(folded, matches[0].end()):
         if not any(start < glued.end() and glued.start() < end for start, end in taken):
