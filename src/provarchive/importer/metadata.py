@@ -19,8 +19,10 @@ from provarchive.importer.dates import (
     find_dates,
     without_dates,
 )
-from provarchive.importer.labels import Field, Kind
+from provarchive.importer.labels import Field, Kind, kind_of
 from provarchive.importer.layout import LineKind, PageLine
+from provarchive.importer.names import has_surname, is_name
+from provarchive.importer.text import visible_length
 
 _DATE_PRIORITY = {Kind.DATE: 0, Kind.DATE_GENERIC: 1, Kind.DATE_WEAK: 3}
 _NO_DATES = (Kind.BROADCAST, Kind.CRAWL, Kind.REVIEW, Kind.COUNTER)
@@ -33,7 +35,8 @@ def date_candidates(lines: list[PageLine], region: int) -> list[DateCandidate]:
         if line.kind not in (LineKind.META, LineKind.BREADCRUMB):
             continue
         for match in line.dates:
-            found.append(DateCandidate(match, 2, region, line.number))
+            if match.date is not None:  # a time without a year counts only with a label
+                found.append(DateCandidate(match, 2, region, line.number))
         for field in line.fields:
             if field.kind in _NO_DATES:
                 continue
@@ -154,3 +157,78 @@ def strip_trailing_byline(texts: list[str]) -> tuple[list[str], list[str]]:
             del updated[index]
         return updated, names
     return texts, []
+
+
+def _loose_meta(line: PageLine) -> bool:
+    """Return True for a text line that opens with a full date and goes on with a few short
+    words only (``2023年05月06日 某某传媒 要闻 1024 0``): an unlabelled meta line."""
+    if line.kind is not LineKind.TEXT:
+        return False
+    dates = find_dates(line.text)
+    if not dates or dates[0].start > 1 or dates[0].date is None:
+        return False
+    words = without_dates(line.text).split()
+    return (
+        len(words) <= 6
+        and not re.search(r"[。，,!?！？；;]", line.text)
+        and all(visible_length(word) <= 10 for word in words)
+    )
+
+
+def promote_meta(lines: list[PageLine]) -> list[PageLine]:
+    """Return ``lines`` with loose unlabelled meta lines (see :func:`_loose_meta`) as meta."""
+    return [
+        PageLine(line.number, line.text, LineKind.META, dates=tuple(find_dates(line.text)))
+        if _loose_meta(line)
+        else line
+        for line in lines
+    ]
+
+
+_NOT_SOURCE = frozenset(
+    ["收藏", "收藏本文", "举报", "分享", "评论", "打印", "关注", "纠错", "原创", "投稿", "置顶"]
+)
+_TAG = re.compile(r"[\[【(（][^\]】)）]{1,6}[\]】)）]")
+
+
+def _words_after_date(line: PageLine) -> list[str]:
+    """Return the words of an unlabelled date line besides its date and time."""
+    rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", without_dates(line.text))
+    words = [word.strip("·•|｜-—/ ") for word in _TAG.sub(" ", rest).split()]
+    return [word for word in words if word]
+
+
+def _chips(words: list[str]) -> bool:
+    """Return True when ``words`` are people's names shown as chips beside the date."""
+    return bool(words) and all(is_name(w) for w in words) and any(has_surname(w) for w in words)
+
+
+def unlabelled_source(header_meta: list[PageLine]) -> str | None:
+    """The outlet named after the date on an unlabelled meta line (``2023年12月25日 某某日报``,
+    ``2019-09-05 11:10 某某网[整理]``); widget words, counts and people's names are not it."""
+    for line in header_meta:
+        if line.fields or not any(d.date for d in line.dates):
+            continue
+        words = _words_after_date(line)
+        if not words or _chips(words):
+            continue
+        word = words[0]
+        if (
+            word in _NOT_SOURCE
+            or kind_of(word) is not None
+            or re.search(r"\d", word)
+            or not re.search(r"[A-Za-z\u4e00-\u9fff]{2}", word)
+        ):
+            continue
+        return word
+    return None
+
+
+def chip_names(header_meta: list[PageLine]) -> list[str]:
+    """Return the names shown as chips beside an unlabelled date (``2020-06-05 20:35 甲 乙``)."""
+    for line in header_meta:
+        if line.kind is LineKind.META and not line.fields and line.dates:
+            words = _words_after_date(line)
+            if _chips(words):
+                return words
+    return []
