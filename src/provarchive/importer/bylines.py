@@ -46,6 +46,7 @@ _ROLE_WORDS = (
     "图片",
     "视频",
     "采写",
+    "执笔",
     "整理",
     "编译",
     "口述",
@@ -58,7 +59,9 @@ _ROLE_WORDS = (
 )
 _ROLE = "|".join(re.escape(w) for w in _ROLE_WORDS)
 # "岚山日报记者" and "新华社记者": an organisation glued before 记者/通讯员 is part of the role.
-_ROLE_PREFIX = re.compile(rf"(?:[{HAN}]{{0,10}}?(?:记者|通讯员|作者)|{_ROLE})")
+_ROLE_PREFIX = re.compile(
+    rf"(?:(?:《[^》]{{1,12}}》)?[{HAN}]{{0,10}}?(?:记者|通讯员|作者)|{_ROLE})"
+)
 _ROLE_SUFFIX = re.compile(r"(?:摄影|摄|报道|供图|整理|采写|撰稿|编译)$")
 _REPORTER = re.compile(rf"[{HAN}]{{0,10}}(?:记者|通讯员)")
 _PEOPLE_ROLES = ("记者", "通讯员", "实习生", "撰稿人")
@@ -171,7 +174,8 @@ def _people(text: str, *, vouched: bool = False) -> list[tuple[str, str, int, bo
             found.append((name, folded, strength, False))
             vouched = strength == 2
             continue
-        person = is_person(folded, vouched=vouched or strength == 2)
+        glued = strength == 2 and len(folded) <= 3
+        person = is_person(folded, vouched=vouched or glued)
         found.append((name, folded, strength, person))
         vouched = (person and (vouched or strength == 2)) or bool(_REPORTER.fullmatch(folded))
     return found
@@ -271,8 +275,17 @@ def credit_names(line: str) -> list[str]:
 
 
 def field_names(field: Field) -> list[str]:
-    """Return the names at the start of an author field (``作者:本报记者 王某 单位:…``)."""
-    return head_names(field.value, vouched=True)
+    """Return the names at the start of an author field (``作者:本报记者 王某 单位:…``).
+
+    A filled ``作者`` field that names nobody is kept as written, even an organisation
+    (``作者:某某党支部``), unless it is a generic credit (佚名, 本站).
+    """
+    names = head_names(field.value, vouched=True)
+    if names or field.label not in ("作者", "撰稿", "撰稿人"):
+        return names
+    value = field.value.split()[0] if field.value.split() else ""
+    literal = len(value) <= 20 and not re.search(r"[。，,!?！？:：;；]", fold(value))
+    return [value] if literal and value not in NOT_NAMES and not _REPORTER.fullmatch(value) else []
 
 
 def choose_editor(fields: list[Field]) -> str | None:

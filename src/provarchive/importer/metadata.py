@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.body import is_caption, is_image
+from provarchive.importer.body import is_caption, is_image, is_paragraph
 from provarchive.importer.bylines import (
+    byline_line_names,
     choose_editor,
     credit_names,
     dateline_names,
@@ -103,9 +104,14 @@ def pick_editor(lines: list[PageLine]) -> str | None:
 
 
 def collect_authors(
-    header: list[PageLine], body: list[PageLine], footer: list[PageLine], trailing: list[str]
+    header: list[PageLine],
+    body: list[PageLine],
+    footer: list[PageLine],
+    trailing: list[str],
+    body_meta: list[PageLine] | None = None,
 ) -> tuple[str, ...]:
-    """Return authors in order of appearance: header bylines, dateline, captions, end byline."""
+    """Return authors in order of appearance: header bylines and name chips, the dateline or
+    a byline heading, captions, author fields among the body's meta lines, end byline."""
     names: list[str] = []
 
     def take(line: PageLine) -> None:
@@ -117,21 +123,35 @@ def collect_authors(
 
     for line in header:
         take(line)
-    text_seen = 0
-    previous: PageLine | None = None
-    for line in body:
+    names.extend(chip_names(header))
+    names.extend(_body_names(body))
+    for line in body_meta or []:
         take(line)
-        if line.kind is LineKind.TEXT:
-            if text_seen < 2:
-                names.extend(dateline_names(line.text))
-            text_seen += 1
-            if is_caption(line.text, previous.text if previous else None):
-                names.extend(credit_names(line.text))
-        previous = line
     names.extend(trailing)
     for line in footer:
         take(line)
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _body_names(body: list[PageLine]) -> list[str]:
+    """Return the names of the body's bylines, its lead's dateline and photo credits."""
+    names: list[str] = []
+    paragraphs = 0
+    previous: PageLine | None = None
+    for line in body:
+        if line.kind is LineKind.BYLINE:
+            names.extend(line.names)
+        text = line.text.removeprefix("## ") if line.kind is LineKind.HEADING else line.text
+        if line.kind is LineKind.HEADING and paragraphs < 2:
+            names.extend(byline_line_names(text) or [])
+        if line.kind in (LineKind.TEXT, LineKind.HEADING):
+            if paragraphs < 2 and line.kind is LineKind.TEXT:
+                names.extend(dateline_names(text))
+            paragraphs += is_paragraph(text)
+            if is_caption(text, previous.text if previous else None):
+                names.extend(credit_names(text))
+        previous = line
+    return names
 
 
 def strip_trailing_byline(texts: list[str]) -> tuple[list[str], list[str]]:

@@ -181,8 +181,7 @@ def has_surname(token: str) -> bool:
 
 def is_person(token: str, *, vouched: bool = False) -> bool:
     """Return True when ``token`` reads as a person's name; ``vouched`` when a role word
-    stands right before it, so that a name of two or three characters needs no known
-    surname."""
+    stands right before it, so that the name needs no known surname."""
     if not is_name(token):
         return False
-    return has_surname(token) or (vouched and len(token) <= 3)
+    return vouched or has_surname(token)

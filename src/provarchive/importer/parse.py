@@ -221,7 +221,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     ]
     texts, trailing = strip_trailing_byline([line.text for line in kept])
     header_meta = [line for line in header if line.kind in (LineKind.META, LineKind.BREADCRUMB)]
-    header_meta += _meta_above_text(body_lines, body_meta)
+    early_meta = _meta_above_text(body_lines, body_meta)
+    header_meta += early_meta
     issue_lines = [line for line in header if line.kind is LineKind.ISSUE]
     date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date, issue_lines)
     warnings += date_warnings
@@ -241,7 +242,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         or unlabelled_source(header_meta)
         or (outlet_line.text.strip() if outlet_line else None)
         or _paper_of(issue_lines),
-        authors=collect_authors(header, body_lines, footer, trailing),
+        authors=collect_authors(header + early_meta, body_lines, footer, trailing, body_meta),
         editor=pick_editor(all_meta),
         body=to_markdown(texts),
         warnings=tuple(dict.fromkeys(warnings)),
