@@ -64,6 +64,12 @@ _ROLE_PREFIX = re.compile(
 )
 _ROLE_SUFFIX = re.compile(r"(?:摄影|摄|报道|供图|整理|采写|撰稿|编译)$")
 _REPORTER = re.compile(rf"[{HAN}]{{0,10}}(?:记者|通讯员)")
+_STAFF = re.compile(
+    rf"^\s*(?:[{HAN}]{{2,4}}[ _]?[A-Z]{{1,4}}\d{{2,6}}"
+    r"|[A-Za-z][A-Za-z.\-]*(?: [A-Za-z][A-Za-z.\-]*){0,2})(?=\s*$|\s*[)\]】）])"
+)
+"""An editor written with a staff code (``王某 PK155``) or in Latin letters (``Anna Li``):
+kept as written."""
 _PEOPLE_ROLES = ("记者", "通讯员", "实习生", "撰稿人")
 _SEPARATORS = re.compile(r"[\s、,，;；/:：|｜&＆▲△●○■□◆◇★☆►▶]+")
 _NEXT_LABEL = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,6}}\s*:")
@@ -292,6 +298,9 @@ def choose_editor(fields: list[Field]) -> str | None:
     """Return the editor: 责任编辑 over 责编 over 编辑; several names joined with ``、``."""
     editors = [f for f in fields if f.kind is Kind.EDITOR and f.value]
     for field in sorted(editors, key=lambda f: f.rank):
+        as_written = _STAFF.match(fold(field.value))
+        if as_written:
+            return field.value[: as_written.end()].strip()
         names, _, _ = parse_byline(field.value)
         if names:
             return "、".join(dict.fromkeys(names))

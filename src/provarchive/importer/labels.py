@@ -205,10 +205,19 @@ _DATE_ALTERNATION = "|".join(
     if kind in (Kind.DATE, Kind.DATE_GENERIC, Kind.DATE_WEAK, Kind.BROADCAST, Kind.CRAWL)
     and label != "发布"
 )
+_SLASH_LABELS = ("摄影", "记者", "通讯员", "撰稿", "作者", "采写", "执笔")
+_SLASH_ALTERNATION = "|".join(
+    _pattern(label)
+    for label, kind in sorted(_BY_LABEL.items(), key=lambda item: -len(item[0]))
+    if kind in (Kind.EDITOR, Kind.REVIEW) or label in _SLASH_LABELS
+)
 _LABEL = re.compile(
     rf"(?<![{HAN}A-Za-z])(?:(?P<label>{_ALTERNATION})\s*(?:[:]|\](?!\s*$))\s*"
-    rf"|(?P<dlabel>{_DATE_ALTERNATION})\s*(?=[12]\d{{3}}\s*[-/.年]))"
+    rf"|(?P<dlabel>{_DATE_ALTERNATION})\s*(?=[12]\d{{3}}\s*[-/.年])"
+    rf"|(?P<slabel>{_SLASH_ALTERNATION})\s*/\s*(?=[{HAN}]))"
 )
+"""A label and its colon; a date label right before its date; a role label before a slash
+(``编辑/王某``, ``摄影/李某``: 文/ and 图/ stay byline roles)."""
 _GLUED_LABEL = re.compile(rf"(?P<label>{_ALTERNATION})\s*:\s*")
 """A label with its colon glued to the value before it (来源:白河日报作者:马某), as HTML
 pages give when spans are joined: looked for only after a first label on the line."""
@@ -291,7 +300,7 @@ def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
     for number, match in enumerate(matches):
         end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
         groups = match.groupdict()
-        raw_label = groups.get("label") or groups.get("dlabel") or ""
+        raw_label = groups.get("label") or groups.get("dlabel") or groups.get("slabel") or ""
         label = re.sub(r"\s+", "", raw_label)
         value = line[match.end() : end].strip().strip("[]【】()（）|｜ \u3000").strip()
         fields.append(Field(_BY_LABEL[label], label, value, match.start()))
