@@ -221,6 +221,9 @@ _LABEL = re.compile(
 _GLUED_LABEL = re.compile(rf"(?P<label>{_ALTERNATION})\s*:\s*")
 """A label with its colon glued to the value before it (来源:白河日报作者:马某), as HTML
 pages give when spans are joined: looked for only after a first label on the line."""
+_PIPED_LABEL = re.compile(rf"[|｜]\s*(?P<label>{_ALTERNATION})(?=[^\s:|｜\]])")
+"""A label without a colon right after a bar (``发表于2014-08-24| 来源CSDN| 作者王某``), as
+bar-separated meta rows give: looked for only after a first label on the line."""
 _LABEL_ONLY = re.compile(rf"^\[?\s*(?P<label>{_ALTERNATION})\s*[:]?\s*\]?$")
 
 
@@ -291,7 +294,9 @@ def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
         signoff = _signoff_fields(line)
         return ("", signoff) if signoff else (line.strip(), ())
     taken = [(m.start(), m.end()) for m in matches]
-    for glued in _GLUED_LABEL.finditer(folded, matches[0].end()):
+    extra = [*_GLUED_LABEL.finditer(folded, matches[0].end())]
+    extra += _PIPED_LABEL.finditer(folded, matches[0].end())
+    for glued in extra:
         if not any(start < glued.end() and glued.start() < end for start, end in taken):
             matches.append(glued)
             taken.append((glued.start(), glued.end()))

@@ -22,8 +22,8 @@ from provarchive.importer.dates import (
 )
 from provarchive.importer.labels import Field, Kind, kind_of
 from provarchive.importer.layout import LineKind, PageLine
-from provarchive.importer.names import has_surname, is_name
-from provarchive.importer.text import visible_length
+from provarchive.importer.names import has_surname, is_name, is_person
+from provarchive.importer.text import HAN, visible_length
 
 _DATE_PRIORITY = {Kind.DATE: 0, Kind.DATE_GENERIC: 1, Kind.DATE_WEAK: 3}
 _NO_DATES = (Kind.BROADCAST, Kind.CRAWL, Kind.REVIEW, Kind.COUNTER)
@@ -80,7 +80,7 @@ def pick_date(
 
 def clean_source(value: str) -> str | None:
     """Return a source value without dates, brackets and trailing words, or None if empty."""
-    tokens = without_dates(value).split()
+    tokens = re.split(r"[\s|｜]+", without_dates(value).strip())
     if not tokens:
         return None
     return tokens[0].strip("[]【】()（）:：,，;；|｜") or None
@@ -195,14 +195,66 @@ def _loose_meta(line: PageLine) -> bool:
     )
 
 
+_OUTLET_NAME = (
+    rf"[{HAN}A-Za-z]{{1,12}}?(?:日报|晚报|早报|都市报|时报|商报|报|新闻网|新闻|网|电视台|"
+    r"广播电视台|融媒体中心|融媒|通讯社|社|客户端|杂志|周刊)"
+)
+_PAIR = re.compile(
+    rf"^(?:(?P<name>[{HAN}]{{2,4}})\s*/\s*(?P<outlet>{_OUTLET_NAME})"
+    rf"|(?P<outlet2>{_OUTLET_NAME})\s*/\s*(?P<name2>[{HAN}]{{2,4}}))$"
+)
+_LONE_OUTLET = re.compile(rf"^{_OUTLET_NAME}$")
+
+
 def promote_meta(lines: list[PageLine]) -> list[PageLine]:
-    """Return ``lines`` with loose unlabelled meta lines (see :func:`_loose_meta`) as meta."""
-    return [
+    """Return ``lines`` with unlabelled meta lines made meta: loose date lines (see
+    :func:`_loose_meta`), and beside the first dated meta line an ``作者/来源`` pair
+    (``甲/某某报``) or an outlet's name alone (``某某社``)."""
+    promoted = [
         PageLine(line.number, line.text, LineKind.META, dates=tuple(find_dates(line.text)))
         if _loose_meta(line)
         else line
         for line in lines
     ]
+    first = next((i for i, line in enumerate(promoted) if _dated_meta(line)), None)
+    if first is None:
+        return promoted
+    for index in range(max(0, first - 2), min(len(promoted), first + 3)):
+        credit = _credit_line(promoted[index])
+        if credit is not None:
+            promoted[index] = credit
+    return promoted
+
+
+def _dated_meta(line: PageLine) -> bool:
+    """Return True for a meta line that states a full date."""
+    if line.kind is not LineKind.META:
+        return False
+    return any(d.date for d in line.dates) or any(find_dates(f.value) for f in line.fields)
+
+
+def _credit_line(line: PageLine) -> PageLine | None:
+    """Return a short text or byline line as meta when it is an ``作者/来源`` pair or an
+    outlet's name alone, else None."""
+    if line.kind not in (LineKind.TEXT, LineKind.BYLINE) or line.fields:
+        return None
+    text = line.text.strip()
+    pair = _PAIR.match(text)
+    if pair:
+        name = pair.group("name") or pair.group("name2")
+        outlet = pair.group("outlet") or pair.group("outlet2")
+        if not is_person(name):
+            return None
+        fields = (
+            Field(Kind.AUTHOR, "作者", name, text.index(name)),
+            Field(Kind.SOURCE, "来源", outlet, text.index(outlet)),
+        )
+        return PageLine(line.number, line.text, LineKind.META, fields=fields)
+    if _LONE_OUTLET.match(text) and not is_person(text):
+        return PageLine(
+            line.number, line.text, LineKind.META, fields=(Field(Kind.SOURCE, "来源", text, 0),)
+        )
+    return None
 
 
 _NOT_SOURCE = frozenset(
