@@ -154,11 +154,23 @@ def _body_names(body: list[PageLine]) -> list[str]:
     return names
 
 
+def _widget_row(text: str) -> bool:
+    """Return True for a short row of widget words and counts under an article
+    (``赞 0 赏 分享``): no sentence, several short words."""
+    words = text.split()
+    return (
+        len(words) >= 2
+        and visible_length(text) <= 16
+        and all(visible_length(word) <= 4 for word in words)
+        and not re.search(r"[。，,!?！？]", text)
+    )
+
+
 def strip_trailing_byline(texts: list[str]) -> tuple[list[str], list[str]]:
     """Return body texts without a final ``(记者……)`` byline, and the byline's names.
 
     The byline may close the last paragraph or stand after it, before an end mark
-    such as ``(完)``.
+    such as ``(完)`` or a row of widget words (``赞 0 赏 分享``).
     """
     for back in range(1, min(3, len(texts)) + 1):
         index = len(texts) - back
@@ -167,6 +179,8 @@ def strip_trailing_byline(texts: list[str]) -> tuple[list[str], list[str]]:
         found = trailing_byline(texts[index])
         if found is None:
             if re.fullmatch(r"[(（\[【]?\s*(?:完|全文完|结束|END|end)\s*[)）\]】]?", texts[index]):
+                continue
+            if _widget_row(texts[index]):
                 continue
             break
         rest, names = found

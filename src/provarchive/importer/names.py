@@ -158,6 +158,36 @@ _ORG_SUFFIXES = (
     "团",
     "科",
 )
+_TITLE_ENDINGS = (
+    "经理",
+    "主任",
+    "主管",
+    "老师",
+    "同学",
+    "师傅",
+    "书记",
+    "局长",
+    "部长",
+    "校长",
+    "院长",
+    "医生",
+    "护士",
+    "警官",
+    "先生",
+    "女士",
+    "小姐",
+    "妈妈",
+    "爸爸",
+    "母亲",
+    "父亲",
+    "阿姨",
+    "大爷",
+    "爷爷",
+    "奶奶",
+    "网友",
+)
+"""Job titles and kinship words: a word ending in one (``社区主任``, ``小花妈妈``) names a
+role, not a person."""
 _SHAPE = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]{{1,10}}[·•・.][{HAN}]{{1,12}})$")
 
 
@@ -167,7 +197,7 @@ def is_name(token: str) -> bool:
         return False
     if len(token) >= 3 and "·" not in token and token.endswith(_ORG_SUFFIXES):
         return False
-    return not token.endswith(("记者", "通讯员", "编辑"))
+    return not token.endswith(("记者", "通讯员", "编辑", *_TITLE_ENDINGS))
 
 
 def has_surname(token: str) -> bool:
