@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.labels import Field, Kind
+from provarchive.importer.labels import Field, Kind, kind_of
 from provarchive.importer.names import NOT_NAMES, has_surname, is_name, is_person
 from provarchive.importer.text import HAN, fold
 
@@ -193,12 +193,18 @@ def parse_byline(text: str) -> tuple[list[str], bool, bool]:
     had_role = False
     clean = True
     inner = text.strip().strip("()[]（）【】 ")
+    reviewer = False  # names after 初审, 校对 or 编辑 are no authors
     for name, folded, strength, person in _people(inner):
         had_role = had_role or strength > 0
+        if strength:
+            reviewer = False
         if not folded:
             continue
-        if person:
-            names.append(name)
+        if kind_of(folded) in (Kind.EDITOR, Kind.REVIEW):
+            reviewer = True
+        elif person:
+            if not reviewer:
+                names.append(name)
         elif _is_role_word(folded):
             had_role = True
         else:
@@ -265,8 +271,9 @@ def dateline_names(paragraph: str) -> list[str]:
     if not match:
         return []
     group = next(g for g in ("inner", "lead", "bare") if match.group(g) is not None)
-    names, had_role, _ = parse_byline(paragraph[match.start(group) : match.end(group)])
-    return names if had_role else []
+    names, had_role, clean = parse_byline(paragraph[match.start(group) : match.end(group)])
+    # 本报讯(甲 乙): names alone in the dateline's brackets are its reporters
+    return names if had_role or (group == "inner" and clean) else []
 
 
 def credit_names(line: str) -> list[str]:

@@ -284,9 +284,12 @@ def _words_after_date(line: PageLine) -> list[str]:
     return [word for word in words if word]
 
 
-def _chips(words: list[str]) -> bool:
-    """Return True when ``words`` are people's names shown as chips beside the date."""
-    return bool(words) and all(is_name(w) for w in words) and any(has_surname(w) for w in words)
+def _chips(words: list[str]) -> list[str] | None:
+    """Return the people named beside a date: name chips (``甲 乙``) or a byline
+    (``本报记者 甲 乙``); None when ``words`` are something else."""
+    if words and all(is_name(w) for w in words) and any(has_surname(w) for w in words):
+        return words
+    return byline_line_names(" ".join(words)) if words else None
 
 
 def unlabelled_source(header_meta: list[PageLine]) -> str | None:
@@ -296,7 +299,7 @@ def unlabelled_source(header_meta: list[PageLine]) -> str | None:
         if line.fields or not any(d.date for d in line.dates):
             continue
         words = _words_after_date(line)
-        if not words or _chips(words):
+        if not words or _chips(words) is not None:
             continue
         word = words[0]
         if (
@@ -314,7 +317,7 @@ def chip_names(header_meta: list[PageLine]) -> list[str]:
     """Return the names shown as chips beside an unlabelled date (``2020-06-05 20:35 甲 乙``)."""
     for line in header_meta:
         if line.kind is LineKind.META and not line.fields and line.dates:
-            words = _words_after_date(line)
-            if _chips(words):
-                return words
+            names = _chips(_words_after_date(line))
+            if names:
+                return names
     return []
