@@ -221,14 +221,22 @@ _LONE_OUTLET = re.compile(rf"^{_OUTLET_NAME}$")
 
 
 def promote_meta(lines: list[PageLine]) -> list[PageLine]:
-    """Return ``lines`` with unlabelled meta lines made meta: loose date lines (see
-    :func:`_loose_meta`), and beside the first dated meta line an ``作者/来源`` pair
-    (``甲/某某报``) or an outlet's name alone (``某某社``)."""
+    """Return ``lines`` with unlabelled meta lines made meta: loose date lines above the
+    first paragraph (see :func:`_loose_meta`), and beside the first dated meta line an
+    ``作者/来源`` pair (``甲/某某报``) or an outlet's name alone (``某某社``)."""
+    top = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.kind is LineKind.TEXT and is_paragraph(line.text)
+        ),
+        len(lines),
+    )
     promoted = [
         PageLine(line.number, line.text, LineKind.META, dates=tuple(find_dates(line.text)))
-        if _loose_meta(line)
+        if index < top and _loose_meta(line)
         else line
-        for line in lines
+        for index, line in enumerate(lines)
     ]
     first = next((i for i, line in enumerate(promoted) if _dated_meta(line)), None)
     if first is None:
