@@ -69,6 +69,18 @@ def test_credit_needs_a_person() -> None:
             [(Kind.DATE, "2021-03-18 14:05"), (Kind.SOURCE, "DevNews"), (Kind.AUTHOR, "滕远舟")],
         ),
         ("编辑部的故事很长", []),
+        (
+            "发布者:管理员来源:乙报发布时间:2018-06-01浏览次数:301",
+            [
+                (Kind.PUBLISHER, "管理员"),
+                (Kind.SOURCE, "乙报"),
+                (Kind.DATE, "2018-06-01"),
+                (Kind.COUNTER, "301"),
+            ],
+        ),
+        ("来源:发布者:管理员", [(Kind.SOURCE, ""), (Kind.PUBLISHER, "管理员")]),
+        ("来源: 浏览量:12", [(Kind.SOURCE, ""), (Kind.COUNTER, "12")]),
+        ("作者/来源：卜青岚/校团委", [(Kind.AUTHOR, "卜青岚"), (Kind.SOURCE, "校团委")]),
     ],
 )
 def test_label_grammar(line: str, fields: list[tuple[Kind, str]]) -> None:

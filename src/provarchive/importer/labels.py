@@ -10,7 +10,7 @@ gives an empty value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from provarchive.importer.text import HAN, fold, squeeze_han
@@ -30,6 +30,8 @@ class Kind(Enum):
     EDITOR = "editor"
     REVIEW = "review"
     """Review and sign-off roles (``审核``, ``终审``), never the editor."""
+    PUBLISHER = "publisher"
+    """The account that posted the page (``发布者``, ``录入``): no field of the record."""
     COUNTER = "counter"
     COLUMN = "column"
     BROADCAST = "broadcast"
@@ -144,6 +146,19 @@ _VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "总监制",
         "校审",
         "复核",
+    ),
+    Kind.PUBLISHER: (
+        "发布者",
+        "发布人",
+        "发稿人",
+        "录入",
+        "录入者",
+        "录入人",
+        "上传者",
+        "上传人",
+        "发布单位",
+        "发布机构",
+        "发布部门",
     ),
     Kind.COUNTER: (
         "浏览次数",
@@ -310,7 +325,30 @@ def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
         value = line[match.end() : end].strip().strip("[]【】()（）|｜ \u3000").strip()
         fields.append(Field(_BY_LABEL[label], label, value, match.start()))
     prefix = line[: matches[0].start()].strip().strip("[【(（").strip()
-    return prefix, tuple(fields)
+    return prefix, _paired(fields)
+
+
+def _paired(fields: list[Field]) -> tuple[Field, ...]:
+    """Return ``fields`` with a label pair's values shared out: ``作者/来源：甲/某某报`` gives
+    作者 甲 and 来源 某某报 (the first label is empty, the second holds both values)."""
+    shared: list[Field] = []
+    index = 0
+    while index < len(fields):
+        field = fields[index]
+        following = fields[index + 1] if index + 1 < len(fields) else None
+        if (
+            following is not None
+            and not field.value
+            and following.start - field.start <= len(field.label) + 3
+            and fold(following.value).count("/") == 1
+        ):
+            left, right = re.split(r"\s*[/∕／]\s*", following.value, maxsplit=1)
+            shared += [replace(field, value=left.strip()), replace(following, value=right.strip())]
+            index += 2
+            continue
+        shared.append(field)
+        index += 1
+    return tuple(shared)
 
 
 def label_only(line: str) -> Kind | None:
