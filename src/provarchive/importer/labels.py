@@ -30,6 +30,9 @@ class Kind(Enum):
     EDITOR = "editor"
     REVIEW = "review"
     """Review and sign-off roles (``审核``, ``终审``), never the editor."""
+    DOCUMENT = "document"
+    """A field of a government information table (``索引号``, ``主题分类``): no field of the
+    record."""
     PUBLISHER = "publisher"
     """The account that posted the page (``发布者``, ``录入``): no field of the record."""
     COUNTER = "counter"
@@ -70,7 +73,7 @@ _VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "稿件日期",
         "发布",
     ),
-    Kind.DATE_GENERIC: ("时间", "日期", "日 期", "时 间"),
+    Kind.DATE_GENERIC: ("时间", "日期", "日 期", "时 间", "生成日期"),
     Kind.DATE_WEAK: ("更新时间", "更新日期", "修改时间", "修改日期", "成文日期", "印发日期"),
     Kind.SOURCE: (
         "来源",
@@ -146,6 +149,22 @@ _VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "总监制",
         "校审",
         "复核",
+    ),
+    Kind.DOCUMENT: (
+        "索引号",
+        "文号",
+        "发文字号",
+        "发文机关",
+        "主题分类",
+        "主题词",
+        "体裁分类",
+        "组配分类",
+        "信息分类",
+        "公开方式",
+        "公开范围",
+        "公开时限",
+        "有效性",
+        "文件编号",
     ),
     Kind.PUBLISHER: (
         "发布者",
