@@ -156,7 +156,9 @@ def _body_names(body: list[PageLine]) -> list[str]:
 
 def _widget_row(text: str) -> bool:
     """Return True for a short row of widget words and counts under an article
-    (``赞 0 赏 分享``): no sentence, several short words."""
+    (``赞 0 赏 分享``), or an empty label such as ``标签:``."""
+    if visible_length(text) <= 6 and re.fullmatch(r"[^\s:：]{1,5}\s*[:：]", text.strip()):
+        return True
     words = text.split()
     return (
         len(words) >= 2
