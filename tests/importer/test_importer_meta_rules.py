@@ -53,6 +53,18 @@ def test_byline_lines(line: str, names: list[str] | None) -> None:
     assert byline_line_names(line) == names
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("孩子们在上课。 记者 孙 涛 摄", ["孙涛"]),
+        ("工人在检修线路。 本报记者 欧阳 青 摄", ["欧阳青"]),
+        ("（记者 孙 涛 王 梅 摄）", ["孙涛", "王梅"]),
+    ],
+)
+def test_letter_spaced_names(line: str, names: list[str]) -> None:
+    assert credit_names(line) == names
+
+
 def test_credit_needs_a_person() -> None:
     assert credit_names("志愿者在雨中搬运物资。 小禾妈妈供图") == []
     assert credit_names("资料图：村民在安置点休息。清川社记者 阮明川 摄") == ["阮明川"]

@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from provarchive.importer.labels import Field, Kind, kind_of
-from provarchive.importer.names import NOT_NAMES, has_surname, is_name, is_person
+from provarchive.importer.names import (
+    NOT_NAMES,
+    has_surname,
+    is_compound_surname,
+    is_name,
+    is_person,
+)
 from provarchive.importer.text import HAN, fold
 
 _ROLE_WORDS = (
@@ -131,8 +137,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _join_spaced(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Return ``words`` with runs of two or three single Han characters that spell a
-    surnamed name joined (``记者 孙 涛 摄``)."""
+    """Return ``words`` with letter-spaced names joined: runs of single Han characters
+    (``记者 孙 涛 摄``, ``孙 涛 王 梅``) and a compound surname before its given name
+    (``欧阳 青``), when every joined name opens with a surname."""
     single = [
         len(f) == 1 and bool(re.match(rf"[{HAN}]", f)) and f not in ("文", "图", "摄")
         for _, f in words
@@ -140,18 +147,39 @@ def _join_spaced(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     joined: list[tuple[str, str]] = []
     index = 0
     while index < len(words):
-        run = 0
-        while index + run < len(words) and single[index + run] and run < 3:
-            run += 1
-        name = "".join(f for _, f in words[index : index + run])
-        longer = index + run < len(words) and single[index + run]
-        if run >= 2 and not longer and has_surname(name) and is_name(name):
+        folded = words[index][1]
+        if is_compound_surname(folded) and index + 1 < len(words) and single[index + 1]:
+            name = folded + words[index + 1][1]
             joined.append((name, name))
+            index += 2
+            continue
+        run = 0
+        while index + run < len(words) and single[index + run]:
+            run += 1
+        names = _spell_names("".join(f for _, f in words[index : index + run]))
+        if run >= 2 and names:
+            joined += [(name, name) for name in names]
             index += run
             continue
         joined.append(words[index])
         index += 1
     return joined
+
+
+def _spell_names(chars: str) -> list[str]:
+    """Return ``chars`` cut into names of two or three characters, each opening with a
+    surname (a two-character name when a surname follows it), or [] when they are not."""
+    names: list[str] = []
+    start = 0
+    while start < len(chars):
+        left = len(chars) - start
+        size = left if left <= 3 else (2 if has_surname(chars[start + 2]) else 3)
+        name = chars[start : start + size]
+        if len(name) < 2 or not (has_surname(name) and is_name(name)):
+            return []
+        names.append(name)
+        start += size
+    return names
 
 
 def _words(text: str) -> list[tuple[str, str, int]]:

@@ -200,6 +200,11 @@ def is_name(token: str) -> bool:
     return not token.endswith(("记者", "通讯员", "编辑", *_TITLE_ENDINGS))
 
 
+def is_compound_surname(token: str) -> bool:
+    """Return True for a two-character surname (``欧阳``, ``司马``)."""
+    return token in _COMPOUND_SURNAMES
+
+
 def has_surname(token: str) -> bool:
     """Return True when ``token`` opens with a surname (four characters: a compound one)."""
     if re.search(r"[·•・.]", token):
