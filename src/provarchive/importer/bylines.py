@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.labels import Field, Kind
+from provarchive.importer.labels import Field, Kind, kind_of
+from provarchive.importer.names import (
+    NOT_NAMES,
+    has_surname,
+    is_compound_surname,
+    is_name,
+    is_person,
+)
 from provarchive.importer.text import HAN, fold
 
 _ROLE_WORDS = (
@@ -45,6 +52,7 @@ _ROLE_WORDS = (
     "图片",
     "视频",
     "采写",
+    "执笔",
     "整理",
     "编译",
     "口述",
@@ -57,104 +65,19 @@ _ROLE_WORDS = (
 )
 _ROLE = "|".join(re.escape(w) for w in _ROLE_WORDS)
 # "岚山日报记者" and "新华社记者": an organisation glued before 记者/通讯员 is part of the role.
-_ROLE_PREFIX = re.compile(rf"(?:[{HAN}]{{0,10}}?(?:记者|通讯员)|{_ROLE})")
+_ROLE_PREFIX = re.compile(
+    rf"(?:(?:《[^》]{{1,12}}》)?[{HAN}]{{0,10}}?(?:记者|通讯员|作者)|{_ROLE})"
+)
 _ROLE_SUFFIX = re.compile(r"(?:摄影|摄|报道|供图|整理|采写|撰稿|编译)$")
-_SEPARATORS = re.compile(r"[\s、,，;；/:：|｜]+")
-_NAME = re.compile(rf"^(?:[{HAN}]{{2,4}}|[{HAN}]{{1,10}}[·•・.][{HAN}]{{1,12}})$")
-_NOT_NAMES = frozenset(
-    [
-        "佚名",
-        "本报",
-        "本站",
-        "本网",
-        "本台",
-        "本刊",
-        "记者",
-        "通讯员",
-        "新华社",
-        "新华网",
-        "综合",
-        "编辑",
-        "网络",
-        "未知",
-        "管理员",
-        "系统",
-        "匿名",
-        "报道",
-        "供稿",
-        "供图",
-        "摄影",
-        "整理",
-        "本报讯",
-        "来源",
-        "转载",
-        "原创",
-        "责编",
-        "作者",
-        "中新社",
-        "中新网",
-        "人民网",
-        "央视网",
-        "通讯社",
-        "网友",
-        "读者",
-        "市民",
-        "小编",
-        "本版",
-        "本文",
-        "全文",
-        "图片",
-        "视频",
-        "文字",
-        "组图",
-        "记者站",
-        "综述",
-        "编者",
-        "联合",
-        "原载",
-        "特稿",
-        "来稿",
-        "投稿",
-        "评论员",
-        "本报评论员",
-        "特约",
-        "特约评论员",
-        "通讯",
-        "消息",
-    ]
+_REPORTER = re.compile(rf"[{HAN}]{{0,10}}(?:记者|通讯员)")
+_STAFF = re.compile(
+    rf"^\s*(?:[{HAN}]{{2,4}}[ _]?[A-Z]{{1,4}}\d{{2,6}}"
+    r"|[A-Za-z][A-Za-z.\-]*(?: [A-Za-z][A-Za-z.\-]*){0,2})(?=\s*$|\s*[)\]】）])"
 )
-_ORG_SUFFIXES = (
-    "日报",
-    "晚报",
-    "早报",
-    "报社",
-    "新闻",
-    "中心",
-    "政府",
-    "公司",
-    "集团",
-    "大学",
-    "学院",
-    "报",
-    "社",
-    "网",
-    "台",
-    "站",
-    "局",
-    "厅",
-    "委",
-    "办",
-    "部",
-    "院",
-    "所",
-    "处",
-    "会",
-    "馆",
-    "队",
-    "组",
-    "团",
-    "科",
-)
+"""An editor written with a staff code (``王某 PK155``) or in Latin letters (``Anna Li``):
+kept as written."""
+_PEOPLE_ROLES = ("记者", "通讯员", "实习生", "撰稿人")
+_SEPARATORS = re.compile(r"[\s、,，;；/:：|｜&＆▲△●○■□◆◇★☆►▶]+")
 _NEXT_LABEL = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,6}}\s*:")
 _PARENS = re.compile(r"[(（]([^()（）]{1,80})[)）]")
 _TRAILING_PARENS = re.compile(r"[(（]([^()（）]{1,80})[)）]\s*$")
@@ -170,43 +93,37 @@ _CREDIT_BEFORE = re.compile(
 _CREDIT_AFTER = re.compile(r"(?:摄影|摄|图)\s*[/:：]\s*(?P<seg>[^。,，;；()（）!?！？\[\]]{2,30})")
 
 
-def is_name(token: str) -> bool:
-    """Return True when ``token`` reads as a person's name, not a role or organisation."""
-    if not _NAME.match(token) or token in _NOT_NAMES:
-        return False
-    if len(token) >= 3 and "·" not in token and token.endswith(_ORG_SUFFIXES):
-        return False
-    return not token.endswith(("记者", "通讯员", "编辑"))
+def _strip_roles(token: str) -> tuple[int, int, int]:
+    """Return the span of ``token`` left after role words and credit words, and the role's
+    strength: 2 a role word alone or a reporter's role glued to a name (``记者王某``),
+    1 a credit suffix or another glued role (``王某摄``, ``视频新闻``), 0 none.
 
-
-def _strip_roles(token: str) -> tuple[int, int, bool]:
-    """Return the span of ``token`` left after role words and credit words, and whether any.
-
-    ``token`` is folded text; the span applies to the unfolded token too.
+    ``token`` is folded text; the span applies to the unfolded token too. A glued
+    ``文`` or ``图`` is no role (``文章``, ``图网``): bylines write ``文/王某``.
     """
     start, end = 0, len(token)
-    had_role = False
+    strength = 0
     while start < end:
         match = _ROLE_PREFIX.match(token, start, end)
         if not match or match.end() == start:
             break
-        rest = token[match.end() : end]
-        # keep a name that merely starts like a role word ("文静" is a name)
-        if match.group(0) in ("文", "图", "摄") and rest and not is_name(rest):
+        word, rest = match.group(0), token[match.end() : end]
+        if word in ("文", "图") and rest:
             break
-        if match.group(0) in ("文", "图") and is_name(token[start:end]) and end - start <= 3:
+        if word == "摄" and rest and not is_name(rest):
             break
         start = match.end()
-        had_role = True
+        strength = max(strength, 2 if not rest or word.endswith(_PEOPLE_ROLES) else 1)
     suffix = _ROLE_SUFFIX.search(token, start, end)
     if suffix and suffix.start() - start >= 2:
         end = suffix.start()
-        had_role = True
-    return start, end, had_role
+        strength = max(strength, 1)
+    return start, end, strength
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    """Return the ``(original, folded)`` words of ``text`` split at blanks and separators."""
+    """Return the ``(original, folded)`` words of ``text`` split at blanks and separators;
+    a letter-spaced name (``孙 涛``) is one word."""
     folded = fold(text)
     words: list[tuple[str, str]] = []
     last = 0
@@ -216,15 +133,85 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             words.append((text[last:end], folded[last:end]))
         if match:
             last = match.end()
-    return words
+    return _join_spaced(words)
 
 
-def _words(text: str) -> list[tuple[str, str, bool]]:
-    """Return ``(name candidate, folded candidate, had role)`` for each word of ``text``."""
-    found: list[tuple[str, str, bool]] = []
+def _join_spaced(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return ``words`` with letter-spaced names joined: runs of single Han characters
+    (``记者 孙 涛 摄``, ``孙 涛 王 梅``) and a compound surname before its given name
+    (``欧阳 青``), when every joined name opens with a surname."""
+    single = [
+        len(f) == 1 and bool(re.match(rf"[{HAN}]", f)) and f not in ("文", "图", "摄")
+        for _, f in words
+    ]
+    joined: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        folded = words[index][1]
+        if is_compound_surname(folded) and index + 1 < len(words) and single[index + 1]:
+            name = folded + words[index + 1][1]
+            joined.append((name, name))
+            index += 2
+            continue
+        run = 0
+        while index + run < len(words) and single[index + run]:
+            run += 1
+        names = _spell_names("".join(f for _, f in words[index : index + run]))
+        if run >= 2 and names:
+            joined += [(name, name) for name in names]
+            index += run
+            continue
+        joined.append(words[index])
+        index += 1
+    return joined
+
+
+def _spell_names(chars: str) -> list[str]:
+    """Return ``chars`` cut into names of two or three characters, each opening with a
+    surname (a two-character name when a surname follows it), or [] when they are not."""
+    names: list[str] = []
+    start = 0
+    while start < len(chars):
+        left = len(chars) - start
+        size = left if left <= 3 else (2 if has_surname(chars[start + 2]) else 3)
+        name = chars[start : start + size]
+        if len(name) < 2 or not (has_surname(name) and is_name(name)):
+            return []
+        names.append(name)
+        start += size
+    return names
+
+
+def _words(text: str) -> list[tuple[str, str, int]]:
+    """Return ``(name candidate, folded candidate, role strength)`` for each word of ``text``."""
+    found: list[tuple[str, str, int]] = []
     for original, folded in _tokens(text):
-        start, end, role = _strip_roles(folded)
-        found.append((original[start:end], folded[start:end], role))
+        start, end, strength = _strip_roles(folded)
+        found.append((original[start:end], folded[start:end], strength))
+    return found
+
+
+def _is_role_word(folded: str) -> bool:
+    """Return True for a word that is a role or generic credit (``新华社记者``, ``本报``)."""
+    return folded in NOT_NAMES or bool(_REPORTER.fullmatch(folded))
+
+
+def _people(text: str, *, vouched: bool = False) -> list[tuple[str, str, int, bool]]:
+    """Return ``(candidate, folded, role strength, is a person)`` for each word of ``text``.
+
+    A role word vouches for the names that follow it (``记者 甲 乙``), so they need
+    no known surname; other names do. ``vouched``: a label vouches for the first word.
+    """
+    found: list[tuple[str, str, int, bool]] = []
+    for name, folded, strength in _words(text):
+        if not folded:
+            found.append((name, folded, strength, False))
+            vouched = strength == 2
+            continue
+        glued = strength == 2 and len(folded) <= 3
+        person = is_person(folded, vouched=vouched or glued)
+        found.append((name, folded, strength, person))
+        vouched = (person and (vouched or strength == 2)) or bool(_REPORTER.fullmatch(folded))
     return found
 
 
@@ -234,29 +221,36 @@ def parse_byline(text: str) -> tuple[list[str], bool, bool]:
     had_role = False
     clean = True
     inner = text.strip().strip("()[]（）【】 ")
-    for name, folded, role in _words(inner):
-        had_role = had_role or role
+    reviewer = False  # names after 初审, 校对 or 编辑 are no authors
+    for name, folded, strength, person in _people(inner):
+        had_role = had_role or strength > 0
+        if strength:
+            reviewer = False
         if not folded:
             continue
-        if is_name(folded):
-            names.append(name)
-        elif folded in _NOT_NAMES or re.fullmatch(rf"[{HAN}]{{0,10}}(?:记者|通讯员)", folded):
+        if kind_of(folded) in (Kind.EDITOR, Kind.REVIEW):
+            reviewer = True
+        elif person:
+            if not reviewer:
+                names.append(name)
+        elif _is_role_word(folded):
             had_role = True
         else:
             clean = False
     return names, had_role, clean
 
 
-def head_names(text: str) -> list[str]:
-    """Return the names at the start of ``text``, up to the first word that is no name."""
+def head_names(text: str, *, vouched: bool = False) -> list[str]:
+    """Return the names at the start of ``text``, up to the first word that is no name;
+    ``vouched`` when a role label stands before ``text``."""
     label = _NEXT_LABEL.search(fold(text))
     if label:
         text = text[: label.start()]
     names: list[str] = []
-    for name, folded, role in _words(text):
-        if folded and is_name(folded):
+    for name, folded, strength, person in _people(text, vouched=vouched):
+        if person:
             names.append(name)
-        elif folded and not role:
+        elif folded and not strength:
             break
     return names
 
@@ -264,10 +258,10 @@ def head_names(text: str) -> list[str]:
 def _tail_names(text: str) -> list[str]:
     """Return the names at the end of ``text``, walking back over names and role words."""
     names: list[str] = []
-    for name, folded, role in reversed(_words(text)):
-        if folded and is_name(folded):
+    for name, folded, strength, person in reversed(_people(text)):
+        if person:
             names.append(name)
-        elif folded and not role:
+        elif folded and not strength:
             break
     return names[::-1]
 
@@ -305,8 +299,9 @@ def dateline_names(paragraph: str) -> list[str]:
     if not match:
         return []
     group = next(g for g in ("inner", "lead", "bare") if match.group(g) is not None)
-    names, had_role, _ = parse_byline(paragraph[match.start(group) : match.end(group)])
-    return names if had_role else []
+    names, had_role, clean = parse_byline(paragraph[match.start(group) : match.end(group)])
+    # 本报讯(甲 乙): names alone in the dateline's brackets are its reporters
+    return names if had_role or (group == "inner" and clean) else []
 
 
 def credit_names(line: str) -> list[str]:
@@ -321,19 +316,31 @@ def credit_names(line: str) -> list[str]:
 
 
 def field_names(field: Field) -> list[str]:
-    """Return the names at the start of an author field (``作者:本报记者 王某 单位:…``)."""
-    return head_names(field.value)
+    """Return the names at the start of an author field (``作者:本报记者 王某 单位:…``).
+
+    A filled ``作者`` field that names nobody is kept as written, even an organisation
+    (``作者:某某党支部``), unless it is a generic credit (佚名, 本站).
+    """
+    names = head_names(field.value, vouched=True)
+    if names or field.label not in ("作者", "撰稿", "撰稿人"):
+        return names
+    value = field.value.split()[0] if field.value.split() else ""
+    literal = len(value) <= 20 and not re.search(r"[。，,!?！？:：;；]", fold(value))
+    return [value] if literal and value not in NOT_NAMES and not _REPORTER.fullmatch(value) else []
 
 
 def choose_editor(fields: list[Field]) -> str | None:
     """Return the editor: 责任编辑 over 责编 over 编辑; several names joined with ``、``."""
     editors = [f for f in fields if f.kind is Kind.EDITOR and f.value]
     for field in sorted(editors, key=lambda f: f.rank):
+        as_written = _STAFF.match(fold(field.value))
+        if as_written:
+            return field.value[: as_written.end()].strip()
         names, _, _ = parse_byline(field.value)
         if names:
             return "、".join(dict.fromkeys(names))
         value = field.value.split()[0] if field.value.split() else ""
-        if value and len(value) <= 12 and value not in _NOT_NAMES:
+        if value and len(value) <= 12 and value not in NOT_NAMES:
             return value
     return None
 

@@ -10,7 +10,7 @@ gives an empty value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from provarchive.importer.text import HAN, fold, squeeze_han
@@ -30,6 +30,11 @@ class Kind(Enum):
     EDITOR = "editor"
     REVIEW = "review"
     """Review and sign-off roles (``审核``, ``终审``), never the editor."""
+    DOCUMENT = "document"
+    """A field of a government information table (``索引号``, ``主题分类``): no field of the
+    record."""
+    PUBLISHER = "publisher"
+    """The account that posted the page (``发布者``, ``录入``): no field of the record."""
     COUNTER = "counter"
     COLUMN = "column"
     BROADCAST = "broadcast"
@@ -68,7 +73,7 @@ _VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "稿件日期",
         "发布",
     ),
-    Kind.DATE_GENERIC: ("时间", "日期", "日 期", "时 间"),
+    Kind.DATE_GENERIC: ("时间", "日期", "日 期", "时 间", "生成日期"),
     Kind.DATE_WEAK: ("更新时间", "更新日期", "修改时间", "修改日期", "成文日期", "印发日期"),
     Kind.SOURCE: (
         "来源",
@@ -145,6 +150,35 @@ _VOCABULARY: dict[Kind, tuple[str, ...]] = {
         "校审",
         "复核",
     ),
+    Kind.DOCUMENT: (
+        "索引号",
+        "文号",
+        "发文字号",
+        "发文机关",
+        "主题分类",
+        "主题词",
+        "体裁分类",
+        "组配分类",
+        "信息分类",
+        "公开方式",
+        "公开范围",
+        "公开时限",
+        "有效性",
+        "文件编号",
+    ),
+    Kind.PUBLISHER: (
+        "发布者",
+        "发布人",
+        "发稿人",
+        "录入",
+        "录入者",
+        "录入人",
+        "上传者",
+        "上传人",
+        "发布单位",
+        "发布机构",
+        "发布部门",
+    ),
     Kind.COUNTER: (
         "浏览次数",
         "浏览量",
@@ -205,13 +239,25 @@ _DATE_ALTERNATION = "|".join(
     if kind in (Kind.DATE, Kind.DATE_GENERIC, Kind.DATE_WEAK, Kind.BROADCAST, Kind.CRAWL)
     and label != "发布"
 )
+_SLASH_LABELS = ("摄影", "记者", "通讯员", "撰稿", "作者", "采写", "执笔")
+_SLASH_ALTERNATION = "|".join(
+    _pattern(label)
+    for label, kind in sorted(_BY_LABEL.items(), key=lambda item: -len(item[0]))
+    if kind in (Kind.EDITOR, Kind.REVIEW) or label in _SLASH_LABELS
+)
 _LABEL = re.compile(
     rf"(?<![{HAN}A-Za-z])(?:(?P<label>{_ALTERNATION})\s*(?:[:]|\](?!\s*$))\s*"
-    rf"|(?P<dlabel>{_DATE_ALTERNATION})\s*(?=[12]\d{{3}}\s*[-/.年]))"
+    rf"|(?P<dlabel>{_DATE_ALTERNATION})\s*(?=[12]\d{{3}}\s*[-/.年])"
+    rf"|(?P<slabel>{_SLASH_ALTERNATION})\s*/\s*(?=[{HAN}]))"
 )
+"""A label and its colon; a date label right before its date; a role label before a slash
+(``编辑/王某``, ``摄影/李某``: 文/ and 图/ stay byline roles)."""
 _GLUED_LABEL = re.compile(rf"(?P<label>{_ALTERNATION})\s*:\s*")
 """A label with its colon glued to the value before it (来源:白河日报作者:马某), as HTML
 pages give when spans are joined: looked for only after a first label on the line."""
+_PIPED_LABEL = re.compile(rf"[|｜]\s*(?P<label>{_ALTERNATION})(?=[^\s:|｜\]])")
+"""A label without a colon right after a bar (``发表于2014-08-24| 来源CSDN| 作者王某``), as
+bar-separated meta rows give: looked for only after a first label on the line."""
 _LABEL_ONLY = re.compile(rf"^\[?\s*(?P<label>{_ALTERNATION})\s*[:]?\s*\]?$")
 
 
@@ -241,14 +287,50 @@ def kind_of(label: str) -> Kind | None:
     return _BY_LABEL.get(squeeze_han(label).replace(" ", ""))
 
 
+_SIGNOFF_KINDS = (Kind.EDITOR, Kind.REVIEW, Kind.AUTHOR)
+_SIGNOFF_WORD = re.compile(r"[^\s|｜]+")
+
+
+def _signoff_fields(line: str) -> tuple[Field, ...]:
+    """Return the fields of a sign-off line written without colons (``编辑 王某 校对 李某``,
+    ``责编｜王某``), else (). It opens with an editor or reviewer label, every label has a
+    short value of one or two words, and nothing else stands on the line."""
+    folded = fold(line)
+    if len(folded) > 50 or re.search(r"[。,，;；!?！？:]", folded):
+        return ()
+    words = list(_SIGNOFF_WORD.finditer(folded))
+    if len(words) < 2 or kind_of(words[0].group()) not in (Kind.EDITOR, Kind.REVIEW):
+        return ()
+    fields: list[Field] = []
+    label: re.Match[str] | None = None
+    values: list[re.Match[str]] = []
+    for word in [*words, None]:
+        kind = kind_of(word.group()) if word else None
+        if word is not None and kind is None:
+            values.append(word)
+            continue
+        if label is not None:
+            if not 1 <= len(values) <= 2:
+                return ()
+            value = line[values[0].start() : values[-1].end()]
+            fields.append(Field(_BY_LABEL[label.group()], label.group(), value, label.start()))
+        if word is not None and kind not in _SIGNOFF_KINDS:
+            return ()
+        label, values = word, []
+    return tuple(fields)
+
+
 def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
     """Return the text before the first label and the labelled fields of ``line``."""
     folded = fold(line)
     matches = list(_LABEL.finditer(folded))
     if not matches:
-        return line.strip(), ()
+        signoff = _signoff_fields(line)
+        return ("", signoff) if signoff else (line.strip(), ())
     taken = [(m.start(), m.end()) for m in matches]
-    for glued in _GLUED_LABEL.finditer(folded, matches[0].end()):
+    extra = [*_GLUED_LABEL.finditer(folded, matches[0].end())]
+    extra += _PIPED_LABEL.finditer(folded, matches[0].end())
+    for glued in extra:
         if not any(start < glued.end() and glued.start() < end for start, end in taken):
             matches.append(glued)
             taken.append((glued.start(), glued.end()))
@@ -257,12 +339,35 @@ def split_fields(line: str) -> tuple[str, tuple[Field, ...]]:
     for number, match in enumerate(matches):
         end = matches[number + 1].start() if number + 1 < len(matches) else len(line)
         groups = match.groupdict()
-        raw_label = groups.get("label") or groups.get("dlabel") or ""
+        raw_label = groups.get("label") or groups.get("dlabel") or groups.get("slabel") or ""
         label = re.sub(r"\s+", "", raw_label)
         value = line[match.end() : end].strip().strip("[]【】()（）|｜ \u3000").strip()
         fields.append(Field(_BY_LABEL[label], label, value, match.start()))
     prefix = line[: matches[0].start()].strip().strip("[【(（").strip()
-    return prefix, tuple(fields)
+    return prefix, _paired(fields)
+
+
+def _paired(fields: list[Field]) -> tuple[Field, ...]:
+    """Return ``fields`` with a label pair's values shared out: ``作者/来源：甲/某某报`` gives
+    作者 甲 and 来源 某某报 (the first label is empty, the second holds both values)."""
+    shared: list[Field] = []
+    index = 0
+    while index < len(fields):
+        field = fields[index]
+        following = fields[index + 1] if index + 1 < len(fields) else None
+        if (
+            following is not None
+            and not field.value
+            and following.start - field.start <= len(field.label) + 3
+            and fold(following.value).count("/") == 1
+        ):
+            left, right = re.split(r"\s*[/∕／]\s*", following.value, maxsplit=1)
+            shared += [replace(field, value=left.strip()), replace(following, value=right.strip())]
+            index += 2
+            continue
+        shared.append(field)
+        index += 1
+    return tuple(shared)
 
 
 def label_only(line: str) -> Kind | None:

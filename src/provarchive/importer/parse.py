@@ -16,7 +16,7 @@ from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
 from provarchive.importer.confidence import with_confidence
-from provarchive.importer.dates import without_dates
+from provarchive.importer.dates import join_split_dates
 from provarchive.importer.decode import binary_reason, decode_page
 from provarchive.importer.evidence import gather_evidence
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
@@ -28,7 +28,9 @@ from provarchive.importer.metadata import (
     pick_date,
     pick_editor,
     pick_source,
+    promote_meta,
     strip_trailing_byline,
+    unlabelled_source,
 )
 from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
 from provarchive.importer.text import compact, fold, squeeze_han, visible_length
@@ -180,7 +182,7 @@ def _is_repeat(line: PageLine, headline: Headline) -> bool:
 
 def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     """Return the record of a page's text, using ``hints`` from an HTML head when given."""
-    lines = classify_page(text)
+    lines = promote_meta(classify_page(join_split_dates(text)))
     if not any(line.kind is not LineKind.CHROME for line in lines):
         raise ParseError("empty page: no text besides page chrome", path)
     crumb_at = _first(lines, LineKind.BREADCRUMB)
@@ -230,6 +232,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     ]
     texts, trailing = strip_trailing_byline([line.text for line in kept])
     header_meta = [line for line in header if line.kind in (LineKind.META, LineKind.BREADCRUMB)]
+    early_meta = _meta_above_text(body_lines, body_meta)
+    header_meta += early_meta
     issue_lines = [line for line in header if line.kind is LineKind.ISSUE]
     date, date_warnings = pick_date(header_meta, footer, body_meta, hints.date, issue_lines)
     warnings += date_warnings
@@ -247,10 +251,10 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         time=date.time if date else None,
         source=pick_source(header_meta + footer + body_meta)
         or hints.source
-        or _unlabelled_source(header_meta)
+        or unlabelled_source(header_meta)
         or (outlet_line.text.strip() if outlet_line else None)
         or _paper_of(issue_lines),
-        authors=collect_authors(header, body_lines, footer, trailing),
+        authors=collect_authors(header + early_meta, body_lines, footer, trailing, body_meta),
         editor=pick_editor(all_meta),
         body=to_markdown(texts),
         warnings=tuple(dict.fromkeys(warnings)),
@@ -299,15 +303,21 @@ def _outlet_after_date(lines: list[PageLine], body_lines: list[PageLine]) -> Pag
     return None
 
 
-def _unlabelled_source(header_meta: list[PageLine]) -> str | None:
-    """The outlet named after the date on an unlabelled meta line (2023年12月25日 岚山日报)."""
-    for line in header_meta:
-        if line.fields or not line.dates:
-            continue
-        rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", "", without_dates(line.text)).strip()
-        if _OUTLET.match(rest):
-            return rest
-    return None
+def _meta_above_text(body_lines: list[PageLine], body_meta: list[PageLine]) -> list[PageLine]:
+    """Meta lines that the body took but that stand above its running text: when the
+    headline reads like a sentence (it ends with ``……``), the date and source lines under it
+    fall after the body's start, yet they are the header's."""
+    first_text = next(
+        (
+            line.number
+            for line in body_lines
+            if line.kind is LineKind.TEXT and ("。" in line.text or visible_length(line.text) >= 40)
+        ),
+        None,
+    )
+    if first_text is None:
+        return []
+    return [line for line in body_meta if line.number < first_text]
 
 
 def _paper_of(issue_lines: list[PageLine]) -> str | None:
