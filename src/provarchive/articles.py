@@ -15,7 +15,7 @@ import posixpath
 import re
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -167,93 +167,120 @@ def validate_front_matter(meta: LineMap, shown: str, config: SiteConfig) -> dict
 
     The returned mapping has Article field names; ``date`` is ``(datetime, has_time)``.
     """
-    errors: list[ProvarchiveError] = []
-    fields: dict[str, Any] = {}
-
-    def fail(key: str, message: str) -> None:
-        errors.append(ContentError(message, shown, meta.lines.get(key, meta.line)))
-
+    found = _FrontMatter(meta, shown)
     for key in meta:
         if key not in ARTICLE_KEYS:
-            fail(
+            found.fail(
                 key,
                 f"unknown key '{key}'{suggest(key, ARTICLE_KEYS)}; put custom data under 'extra:'",
             )
-    title = meta.get("title")
+    _read_title_and_date(found, config.timezone)
+    _read_texts(found)
+    _read_lists(found)
+    _read_settings(found)
+    if found.errors:
+        raise ErrorGroup(found.errors)
+    return found.fields
+
+
+@dataclass
+class _FrontMatter:
+    """Front matter being validated: the fields read so far and the mistakes found."""
+
+    meta: LineMap
+    shown: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    errors: list[ProvarchiveError] = field(default_factory=list)
+
+    def fail(self, key: str, message: str) -> None:
+        """Record a mistake in the value of ``key``, at its line."""
+        line = self.meta.lines.get(key, self.meta.line)
+        self.errors.append(ContentError(message, self.shown, line))
+
+    def missing(self, message: str) -> None:
+        """Record a required key that is not there."""
+        self.errors.append(ContentError(message, self.shown, 1))
+
+
+def _read_title_and_date(found: _FrontMatter, timezone: str) -> None:
+    meta = found.meta
     if "title" not in meta:
-        errors.append(
-            ContentError("missing 'title': add a line 'title: 标题' to the front matter", shown, 1)
-        )
-    elif _as_text(title) is None or not _as_text(title):
-        fail("title", "'title' must not be empty: give the article's headline")
+        found.missing("missing 'title': add a line 'title: 标题' to the front matter")
+    elif not _as_text(meta["title"]):
+        found.fail("title", "'title' must not be empty: give the article's headline")
     else:
-        fields["title"] = _as_text(title)
-    for key in ("kicker", "subtitle", "source", "editor", "summary"):
-        if key in meta and meta[key] is not None:
-            value = _as_text(meta[key])
-            if value is None:
-                fail(key, f"'{key}' must be text, not {_describe(meta[key])}")
-            elif value:
-                fields[key] = value
+        found.fields["title"] = _as_text(meta["title"])
     if "date" not in meta:
-        errors.append(
-            ContentError(
-                "missing 'date': add a line such as 'date: 2023-07-09' or 'date: 2023-07-09 15:33'",
-                shown,
-                1,
-            )
+        found.missing(
+            "missing 'date': add a line such as 'date: 2023-07-09' or 'date: 2023-07-09 15:33'"
         )
-    else:
-        try:
-            fields["date"] = parse_date(meta["date"], config.timezone)
-        except ValueError as exc:
-            fail("date", str(exc))
+        return
+    try:
+        found.fields["date"] = parse_date(meta["date"], timezone)
+    except ValueError as exc:
+        found.fail("date", str(exc))
+
+
+def _read_texts(found: _FrontMatter) -> None:
+    for key in ("kicker", "subtitle", "source", "editor", "summary"):
+        if key in found.meta and found.meta[key] is not None:
+            value = _as_text(found.meta[key])
+            if value is None:
+                found.fail(key, f"'{key}' must be text, not {_describe(found.meta[key])}")
+            elif value:
+                found.fields[key] = value
+
+
+def _read_lists(found: _FrontMatter) -> None:
     for key in ("authors", "tags", "aliases"):
-        if key in meta and meta[key] is not None:
-            items = _as_text_list(meta[key])
+        if key in found.meta and found.meta[key] is not None:
+            items = _as_text_list(found.meta[key])
             if items is None:
-                fail(
+                found.fail(
                     key,
                     f"'{key}' must be a list of text, such as '{key}: [甲, 乙]', "
-                    f"not {_describe(meta[key])}",
+                    f"not {_describe(found.meta[key])}",
                 )
             else:
-                fields[key] = tuple(dict.fromkeys(items))
-    for alias in fields.get("aliases", ()):
+                found.fields[key] = tuple(dict.fromkeys(items))
+    for alias in found.fields.get("aliases", ()):
         try:
             alias_path(alias)
         except ValueError as exc:
-            fail("aliases", str(exc))
+            found.fail("aliases", str(exc))
+
+
+def _read_settings(found: _FrontMatter) -> None:
+    meta, fields = found.meta, found.fields
     if "slug" in meta:
         slug = _as_text(meta["slug"])
         if not slug:
-            fail("slug", "'slug' must be non-empty text (a file name without .html)")
+            found.fail("slug", "'slug' must be non-empty text (a file name without .html)")
         else:
             fields["slug"] = slug
     if "original_url" in meta and meta["original_url"] is not None:
         url = _as_text(meta["original_url"])
         if not url or not re.match(r"^https?://\S+$", url):
-            fail("original_url", "'original_url' must be a full http:// or https:// address")
+            found.fail("original_url", "'original_url' must be a full http:// or https:// address")
         else:
             fields["original_url"] = url
     if "draft" in meta:
         if not isinstance(meta["draft"], bool):
-            fail("draft", f"'draft' must be true or false, not {_describe(meta['draft'])}")
+            found.fail("draft", f"'draft' must be true or false, not {_describe(meta['draft'])}")
         else:
             fields["draft"] = meta["draft"]
     if "import_hash" in meta and not isinstance(meta["import_hash"], str):
-        fail("import_hash", "'import_hash' is written by provarchive import; leave it as it is")
+        found.fail(
+            "import_hash", "'import_hash' is written by provarchive import; leave it as it is"
+        )
     if "extra" in meta and meta["extra"] is not None:
         if not isinstance(meta["extra"], dict):
-            fail(
+            found.fail(
                 "extra",
                 "'extra' must be a mapping of your own keys, such as 'extra: {版次: 第01版}'",
             )
         else:
             fields["extra"] = _plain(meta["extra"])
-    if errors:
-        raise ErrorGroup(errors)
-    return fields
 
 
 def parse_date(value: Any, timezone: str) -> tuple[dt.datetime, bool]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
 from .output import build_lock, check_output_dir, clear_leftovers
 from .parallel import Progress, default_jobs
-from .plan import STATIC_DIR, check_collisions, machine_file_notes
+from .plan import check_collisions, machine_file_notes
 from .reading import Bodies, SiteContent, read_content
+from .reading import render_key as body_render_key
 from .render import visible_columns
 from .search import index_files
 from .writing import RunOptions, WriteJob, write_output
@@ -177,7 +177,7 @@ def _build(
         config, content.columns, content.articles, content.fresh, content.render_key
     )
     clock.lap("site graph and page plan")
-    files = _copied_files(options.site_dir, inputs)
+    files = inputs.copied_files()
     index_paths = index_files(len(layout.docs)) if config.search else []
     if not previous.same_files(layout, [path for path, _ in files], index_paths):
         check_collisions(
@@ -224,7 +224,7 @@ def _read_content(
 ) -> SiteContent:
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
-    render_key = _render_key(config)
+    render_key = body_render_key(config)
     tree = read_content(
         site_dir,
         config,
@@ -272,42 +272,11 @@ def _emptying_error(site_dir: Path, published: int) -> ProvarchiveError:
     )
 
 
-def _copied_files(site_dir: Path, inputs: BuildInputs) -> list[tuple[str, Path]]:
-    """Files copied into the output as they are: content assets and the theme's static files."""
-    files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
-    files += [
-        (name, source)
-        for name, (source, _) in inputs.templates.items()
-        if name.startswith(f"{STATIC_DIR}/")
-    ]
-    return files
-
-
 def _site_salt(config: SiteConfig, inputs: BuildInputs, graph: SiteGraph, render_key: str) -> bytes:
     """What every page depends on besides its own spec and articles."""
-    templates = [
-        (name, _file_hash(path))
-        for name, (path, _) in inputs.templates.items()
-        if not name.startswith(f"{STATIC_DIR}/")
-    ]
-    return site_salt(
-        __version__,
-        render_key,
-        config,
-        templates,
-        visible_columns(graph.columns),
-        graph.top_columns,
-    )
-
-
-def _render_key(config: SiteConfig) -> str:
-    """Hash of what a rendered article depends on besides its own file."""
-    parts = (__version__, config.markdown, config.permalink, config.timezone, config.max_file_size)
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    columns = visible_columns(graph.columns)
+    templates = inputs.template_hashes()
+    return site_salt(__version__, render_key, config, templates, columns, graph.top_columns)
 
 
 class _Clock:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_FILE
-from .content import ContentScan, scan_content
+from .content import CONTENT_DIR, ContentScan, scan_content
 from .content import signature as file_signature
 from .model import SiteConfig
+from .plan import STATIC_DIR
 from .render import template_dirs
 
 
@@ -31,6 +32,26 @@ class BuildInputs:
     """The newest modification time among the inputs."""
     scanned_ns: int
     """When the scan started."""
+    site_dir: Path
+
+    def copied_files(self) -> list[tuple[str, Path]]:
+        """Files copied into the output as they are: (output path, source) of content
+        assets and of the theme's static files."""
+        files = [(path, self.site_dir / CONTENT_DIR / path) for path in self.scan.assets]
+        files += [
+            (name, source)
+            for name, (source, _) in self.templates.items()
+            if name.startswith(f"{STATIC_DIR}/")
+        ]
+        return files
+
+    def template_hashes(self) -> list[tuple[str, str]]:
+        """(name, content hash) of every template (the static files are not templates)."""
+        return [
+            (name, hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest())
+            for name, (path, _) in self.templates.items()
+            if not name.startswith(f"{STATIC_DIR}/")
+        ]
 
 
 def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bool) -> BuildInputs:
@@ -63,4 +84,6 @@ def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bo
         for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
     ]
     mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
-    return BuildInputs(config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
+    return BuildInputs(
+        config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns, site_dir
+    )

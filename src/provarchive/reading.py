@@ -8,12 +8,14 @@ run in worker processes.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, CachedArticle, body_key
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
@@ -72,6 +74,12 @@ def read_content(
         warnings=tuple(warnings),
         skipped=tuple(skipped),
     )
+
+
+def render_key(config: SiteConfig) -> str:
+    """Hash of what a rendered article depends on besides its own file."""
+    parts = (__version__, config.markdown, config.permalink, config.timezone, config.max_file_size)
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
 RACY_NS = 2_000_000_000
