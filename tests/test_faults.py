@@ -358,3 +358,21 @@ def test_a_read_only_output_folder_is_replaced_and_its_copy_reported(tmp_path):
         last = as_nobody("build", "site", "--no-cache", cwd=folder)
         assert last.returncode == 0 and last.stderr == "", last.stderr
         assert not list(site.glob(".public.trash-*"))
+
+
+def test_an_unreadable_column_folder_is_an_error_on_every_path():
+    """A folder the build cannot list is one error line, on a clean build and after a
+    good build alike (the no-change shortcut never hides it)."""
+    with nobodys_folder() as folder:
+        site = nobodys_site(folder)
+        assert as_nobody("build", "site", "-q", cwd=folder).returncode == 0
+        before = snapshot(site / "public")
+        os.chmod(site / "content/zhxx", 0o300)  # nobody may enter it but not list it
+        expected = (
+            "site/content/zhxx: error: cannot read this folder (Permission denied); "
+            "make it readable (chmod) or move it out of content/\n"
+        )
+        for flags in ([], ["--no-cache"]):
+            failed = as_nobody("build", "site", *flags, cwd=folder)
+            assert (failed.returncode, failed.stderr) == (1, expected)
+        assert snapshot(site / "public") == before
