@@ -42,8 +42,9 @@ from .digest import (
 )
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
 from .graph import GraphMemo, SiteGraph, build_graph
-from .incremental import Digests, body_row, cache_entries, write_files
+from .incremental import Digests, body_row, cache_entries, media_changes, write_files
 from .markup import MarkdownRenderer
+from .media import collect_media
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
 from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
@@ -254,11 +255,19 @@ def _build(
         options.drafts,
         options.progress,
     )
-    errors += article_errors
+    media, media_errors = collect_media(
+        site_dir / CONTENT_DIR,
+        articles,
+        inputs.scan.assets,
+        cache_dir,
+        jobs,
+        stage_progress(options.progress, "处理图片"),
+    )
+    errors += article_errors + media_errors
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
 
-    clock.lap("read and render articles")
+    clock.lap("read articles, measure images")
     site_part = site_structure(config, columns)
     if (
         state.structure
@@ -292,6 +301,7 @@ def _build(
         plan_kept = False
     clock.lap("site graph and page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
+    files += media.files
     files += [
         (name, source)
         for name, (source, _) in inputs.templates.items()
@@ -321,15 +331,18 @@ def _build(
         visible_columns(graph.columns),
         graph.top_columns,
     )
-    digests = Digests(graph)
+    digests = Digests(graph, media)
+    media_digests, media_changed = media_changes(articles, media, state.media)
     shard_tokens: list[str] = []
     fingerprints: dict[str, bytes] = {}
     if same_output and state.pages and plan_kept and state.salt == salt:
-        # the same pages from the same salt: only pages showing an article read anew
-        # can have changed (an article's digest covers its file, place, links and terms)
+        # the same pages from the same salt: only pages showing an article read anew, or
+        # media changed, can have changed (an article's digest covers its file, place,
+        # links, terms and media)
+        touched = fresh.keys() | media_changed
         for page in pages:
             found = state.pages.get(page.path)
-            if found is None or page.shows_any(fresh.keys()):
+            if found is None or page.shows_any(touched):
                 found = page_fingerprint(salt, page, digests)
             fingerprints[page.path] = found
     elif same_output and state.pages:
@@ -370,7 +383,7 @@ def _build(
     hydrated = with_bodies(_body_ids(to_render))
     graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
     page_renderer = PageRenderer(
-        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config
+        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config, media
     )
 
     def text_of(ids: list[str]) -> dict[str, str]:
@@ -492,6 +505,7 @@ def _build(
             structure=structure,
             structure_site=site_part,
             salt=salt,
+            media=media_digests,
         ),
     )
     clock.lap("cache")

@@ -36,8 +36,11 @@ def _plain_bytes(value: object) -> bytes:
     return marshal.dumps(value, 2)
 
 
-def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> bytes:
-    """Return the digest of an article: file hash, paths, resolved links, term slugs."""
+def article_digest(
+    article: Article, term_slugs: dict[str, dict[str, str]], media: bytes = b""
+) -> bytes:
+    """Return the digest of an article: file hash, paths, resolved links, term slugs, and
+    ``media``, the digest of the images and attachments it shows."""
     slugs = tuple(
         term_slugs.get(taxonomy, {}).get(name, "")
         for taxonomy, names in (
@@ -54,6 +57,7 @@ def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> b
         article.content_hash,
         article.links,
         slugs,
+        media,
     )
     return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()
 
@@ -69,6 +73,9 @@ STRUCTURE_FIELDS = (
     "source",
     "aliases",
     "source_path",
+    "image",
+    "pinned",
+    "pinned_home",
 )
 """The article fields the site graph and the page plan are made from (besides the
 columns and the config): when none changed, the previous graph and plan still hold."""
@@ -97,6 +104,9 @@ def structure_facts(article: Article) -> tuple:
         a.source,
         a.aliases,
         a.source_path,
+        a.image,
+        a.pinned,
+        a.pinned_home,
     )
 
 

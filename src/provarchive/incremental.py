@@ -11,6 +11,7 @@ from .cache import BuildState, CachedArticle, body_key
 from .content import signature as file_signature
 from .digest import article_digest
 from .graph import SiteGraph
+from .media import Media
 from .model import Article
 from .output import StagedOutput
 from .reading import trusted
@@ -19,14 +20,28 @@ from .reading import trusted
 class Digests(dict):
     """Article digests of a graph, computed when first asked for."""
 
-    def __init__(self, graph: SiteGraph):
+    def __init__(self, graph: SiteGraph, media: Media | None = None):
         super().__init__()
         self.graph = graph
+        self.media = media or Media()
 
     def __missing__(self, article_id: str) -> bytes:
-        digest = article_digest(self.graph.articles[article_id], self.graph.term_slugs)
+        article = self.graph.articles[article_id]
+        digest = article_digest(article, self.graph.term_slugs, self.media.digest(article))
         self[article_id] = digest
         return digest
+
+
+def media_changes(
+    articles: dict[str, Article], media: Media, previous: dict[str, bytes]
+) -> tuple[dict[str, bytes], set[str]]:
+    """The media digest of each article showing media, and the articles whose digest is
+    not the one the last build kept (their pages must be fingerprinted again)."""
+    digests = {}
+    if media.images or media.attachments:
+        digests = {i: d for i, a in articles.items() if (d := media.digest(a))}
+    changed = {i for i in digests.keys() | previous.keys() if digests.get(i) != previous.get(i)}
+    return digests, changed
 
 
 def write_files(

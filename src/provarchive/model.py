@@ -161,6 +161,19 @@ class Article:
     links: tuple[tuple[str, str | None], ...] = ()
     """Relative links and images of the body as written, each with the URL it was
     rewritten to (None: it leads to nothing on the site)."""
+    image: str | None = None
+    """The cover image: a path under ``content/`` (from ``image:``, else the body's first
+    image), None for an article without one."""
+    image_caption: str | None = None
+    """The cover's caption (``image_caption:``)."""
+    attachments: tuple[str, ...] = ()
+    """附件: paths under ``content/`` of the files the article offers for download (from
+    ``attachments:`` and the body's links to documents), in order."""
+    pinned: int | None = None
+    """置顶: the article's place among the pinned ones of its column (lower first); None
+    for an article that is not pinned."""
+    pinned_home: bool = False
+    """Whether the article is pinned on the home page too (``pinned: home``)."""
     body_line: int = 1
     """Line of the source file on which the body starts, for messages."""
     content_hash: str = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .graph import SiteGraph
@@ -22,6 +22,8 @@ HOME_PER_COLUMN = 6
 """Articles shown for each top-level column on the home page."""
 HOME_LATEST = 10
 """Articles in the home page's list of latest news."""
+PHOTO_NEWS = 5
+"""Articles in a 图片新闻 block."""
 FEED_LENGTH = 20
 """Articles in each Atom feed."""
 STATIC_DIR = "static"
@@ -141,6 +143,10 @@ class PageSpec:
     """Term index pages: every term of the taxonomy."""
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
+    pinned: tuple[str, ...] = ()
+    """Home and first column pages: the pinned articles (置顶), shown before ``listing``."""
+    photos: tuple[str, ...] = ()
+    """Home and first column pages: recent articles with a cover (图片新闻)."""
 
     def key(self) -> tuple:
         """Return every field as plain values (tuples, strings, numbers), field order kept:
@@ -167,6 +173,8 @@ class PageSpec:
             self.years,
             tuple((term.name, term.slug, term.count) for term in self.terms),
             self.origin,
+            self.pinned,
+            self.photos,
         )
 
     @classmethod
@@ -185,7 +193,7 @@ class PageSpec:
     def article_ids(self) -> tuple[str, ...]:
         """Return every article the page shows: with the spec, all a page is made from
         (besides columns, config and templates)."""
-        ids = [*self.listing, *self.related]
+        ids = [*self.listing, *self.related, *self.pinned, *self.photos]
         ids += [i for i in (self.article, self.earlier, self.later) if i]
         ids += [i for _, section in self.sections for i in section]
         return tuple(ids)
@@ -196,6 +204,8 @@ class PageSpec:
         return not (
             ids.isdisjoint(self.listing)
             and ids.isdisjoint(self.related)
+            and ids.isdisjoint(self.pinned)
+            and ids.isdisjoint(self.photos)
             and self.article not in ids
             and self.earlier not in ids
             and self.later not in ids
@@ -244,12 +254,15 @@ def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> lis
 
 def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
     """Return every output file of the site but static files, in a fixed order."""
+    home_pins = pinned_ids(graph, graph.order, home=True)
     pages = [
         PageSpec(
             path="index.html",
             template="index.html",
             kind="home",
-            listing=graph.order[:HOME_LATEST],
+            pinned=home_pins,
+            photos=photo_ids(graph, graph.order),
+            listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
             sections=tuple(
                 (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
             ),
@@ -276,7 +289,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
-        pages += paginated(
+        listing = paginated(
             path,
             graph.listings[path],
             config.per_page,
@@ -286,6 +299,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             column=path,
             origin=origin,
         )
+        pages += [_first_page(graph, listing[0]), *listing[1:]]
         pages += _archive_pages(
             graph.column_months[path],
             config,
@@ -357,6 +371,38 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             )
     pages += _machine_files(graph, pages, tuple(sorted(redirects)))
     return pages
+
+
+def pinned_ids(graph: SiteGraph, ids: tuple[str, ...], *, home: bool = False) -> tuple[str, ...]:
+    """The articles of ``ids`` pinned (on the home page: ``pinned: home``), by their
+    ``pinned`` number, then in the order of ``ids``."""
+    articles = graph.articles
+    found = [
+        (articles[i].pinned or 0, n, i)
+        for n, i in enumerate(ids)
+        if articles[i].pinned is not None and (articles[i].pinned_home or not home)
+    ]
+    return tuple(i for _, _, i in sorted(found))
+
+
+def photo_ids(graph: SiteGraph, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The newest :data:`PHOTO_NEWS` articles of ``ids`` that have a cover (图片新闻)."""
+    found = []
+    for i in ids:
+        if graph.articles[i].image:
+            found.append(i)
+            if len(found) == PHOTO_NEWS:
+                break
+    return tuple(found)
+
+
+def _first_page(graph: SiteGraph, page: PageSpec) -> PageSpec:
+    """The first page of a column: its pinned articles first, then the rest of the page
+    (so that later pages list what they would without pins), and its 图片新闻."""
+    ids = graph.listings[page.column or ""]
+    pins = pinned_ids(graph, ids)
+    listing = tuple(i for i in page.listing if i not in pins)
+    return replace(page, pinned=pins, listing=listing, photos=photo_ids(graph, ids))
 
 
 def _archive_pages(
