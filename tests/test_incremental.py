@@ -254,6 +254,7 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         )
         self.counter = 100
         self.edit_image(300)
+        self.edit_topic("专题")
         self.edit_attachment(2000)
         assert run_cli("build", self.site, "-q").code == 0
 
@@ -293,11 +294,12 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         image=st.sampled_from(["", "image: /zhxx/yywl/photo.png"]),
         attachments=st.sampled_from(["", "attachments: [/zhxx/yywl/doc.pdf]"]),
         pinned=st.sampled_from(["", "pinned: true", "pinned: home", "pinned: 2"]),
+        topics=st.sampled_from(["", "topics: [zt]"]),
     )
-    def set_media(self, data, image, attachments, pinned):
-        """Give an article a cover, an attachment, a pin, or take them away."""
+    def set_media(self, data, image, attachments, pinned, topics):
+        """Give an article a cover, an attachment, a pin, a topic, or take them away."""
         target = data.draw(st.sampled_from(self.articles()))
-        meta = "\n".join(line for line in (image, attachments, pinned) if line)
+        meta = "\n".join(line for line in (image, attachments, pinned, topics) if line)
         target.write_text(
             f"---\ntitle: 媒体{self.counter}\ndate: 2024-03-03\n{meta}\n---\n\n正文。\n", "utf-8"
         )
@@ -308,6 +310,12 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         path = self.site / "content/zhxx/yywl/photo.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         image.save(path, "PNG")
+
+    @rule(title=st.sampled_from(["专题", "新的专题"]))
+    def edit_topic(self, title):
+        folder = self.site / "topics/zt"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "_topic.yaml").write_text(f"title: {title}\n", "utf-8")
 
     @rule(size=st.sampled_from([2000, 300_000]))
     def edit_attachment(self, size):
@@ -545,6 +553,7 @@ def test_the_structure_digest_covers_its_fields():
         "image": "a/images/x.png",
         "pinned": 1,
         "pinned_home": True,
+        "topics": ("zt",),
     }
     assert set(changed) == set(STRUCTURE_FIELDS)
     seen = {structure_digest(b"", [base])}

@@ -318,3 +318,101 @@ def test_media_edits_rebuild_what_a_clean_build_writes(make_site, tmp_path, edit
     clean = tmp_path / "clean"
     assert run_cli("build", site, "--no-cache", "-o", clean, "-q").code == 0
     assert snapshot(site / "public") == snapshot(clean)
+
+
+TOPIC = "title: 专题甲\ndescription: 说明文字。\nbanner: banner.png\nweight: 2\n"
+
+
+def topic_site(**extra: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "content/zhxx/_column.yaml": column("综合资讯"),
+        "content/kjjy/_column.yaml": column("科技教育"),
+        "topics/zhuanti-a/_topic.yaml": TOPIC,
+        "topics/zhuanti-a/banner.png": png(1600, 400),
+        "topics/zhuanti-b/_topic.yaml": "title: 专题乙\nweight: 1\n",
+    }
+    for n in range(5):
+        folder = "zhxx" if n % 2 else "kjjy"
+        files[f"content/{folder}/a{n}.md"] = article(
+            f"文章{n}",
+            f"2024-05-1{n}",
+            topics="[zhuanti-a]" if n != 2 else "[zhuanti-a, zhuanti-b]",
+        )
+    files.update(extra)
+    return files
+
+
+def test_topics_have_pages_feeds_an_index_and_links_from_articles(make_site):
+    site = make_site(topic_site())
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    out = site / "public/topics"
+    first = (out / "zhuanti-a/index.html").read_text("utf-8")
+    assert "专题甲" in first and "说明文字。" in first and 'class="topic-banner"' in first
+    assert re.findall(r'class="item-title"><a[^>]*>([^<]+)', first) == ["文章4", "文章3", "文章2"]
+    second = (out / "zhuanti-a/index_2.html").read_text("utf-8")
+    assert re.findall(r'class="item-title"><a[^>]*>([^<]+)', second) == ["文章1", "文章0"]
+    assert "topic-banner" not in second
+    assert (out / "zhuanti-a/banner.png").is_file() and (
+        out / "zhuanti-a/banner.960w.webp"
+    ).is_file()
+    index = (out / "index.html").read_text("utf-8")
+    assert index.index("专题乙") < index.index("专题甲"), "ordered by weight"
+    assert "5 篇文章" in index and "1 篇文章" in index
+    feed = (out / "zhuanti-a/atom.xml").read_text("utf-8")
+    assert feed.count("<entry>") == 5 and "专题：专题甲" in feed
+    assert 'href="https://news.example.gov.cn/archive/topics/zhuanti-a/"' in feed
+    page = (site / "public/kjjy/202405/a2.html").read_text("utf-8")
+    assert 'href="../../topics/zhuanti-a/index.html">专题甲</a>' in page
+    assert 'href="../../topics/zhuanti-b/index.html">专题乙</a>' in page
+    assert "archive/topics/zhuanti-a/</loc>" in (site / "public/sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "extra,expected",
+    [
+        ({"content/zhxx/x.md": article(topics="[wu]")}, "x.md: error: 'topics' names 'wu', which has no topics/wu/_topic.yaml"),
+        ({"content/zhxx/x.md": article(topics="甲")}, "x.md:4: error: 'topics' must be a list of text"),
+        ({"topics/zhuanti-b/_topic.yaml": "description: 无标题\n"}, "zhuanti-b/_topic.yaml:1: error: a topic needs a 'title'"),
+        ({"topics/zhuanti-b/_topic.yaml": "title: 乙\nbanner: none.png\n"}, "zhuanti-b/_topic.yaml:2: error: 'banner' names topics/zhuanti-b/none.png, which does not exist"),
+        ({"topics/zhuanti-b/_topic.yaml": "title: 乙\ncolour: red\n"}, "zhuanti-b/_topic.yaml:2: error: unknown key 'colour'"),
+        ({"topics/zhuanti-a/banner.png": b"not a picture"}, "topics/zhuanti-a/banner.png: error: the image used by "),
+    ],
+)  # fmt: skip
+def test_bad_topics_give_one_line_errors(make_site, extra, expected):
+    site = make_site(topic_site(**extra))
+    result = run_cli("build", site)
+    assert result.code == 1 and expected in result.err, result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("edit", ["topic title", "banner", "article joins", "topic removed"])
+def test_topic_edits_rebuild_what_a_clean_build_writes(make_site, tmp_path, edit):
+    site = make_site(topic_site())
+    assert run_cli("build", site, "-q").code == 0
+    aged(site)
+    assert run_cli("build", site, "-q").code == 0
+    aged(site, 1800)
+    if edit == "topic title":
+        (site / "topics/zhuanti-a/_topic.yaml").write_text(
+            TOPIC.replace("专题甲", "新专题"), "utf-8"
+        )
+    elif edit == "banner":
+        (site / "topics/zhuanti-a/banner.png").write_bytes(png(900, 300, "#1e8449"))
+    elif edit == "article joins":
+        (site / "content/zhxx/a1.md").write_text(
+            article("文章1", "2024-05-11", topics="[zhuanti-b]"), "utf-8"
+        )
+    else:
+        for path in (site / "topics/zhuanti-b").iterdir():
+            path.unlink()
+        (site / "topics/zhuanti-b").rmdir()
+        (site / "content/kjjy/a2.md").write_text(
+            article("文章2", "2024-05-12", topics="[zhuanti-a]"), "utf-8"
+        )
+    aged(site, 600)
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    clean = tmp_path / "clean"
+    assert run_cli("build", site, "--no-cache", "-o", clean, "-q").code == 0
+    assert snapshot(site / "public") == snapshot(clean)

@@ -32,7 +32,7 @@ from .yamlfile import LineMap
 ARTICLE_KEYS = (
     "title", "kicker", "subtitle", "date", "source", "authors", "editor", "tags", "slug",
     "summary", "original_url", "aliases", "draft", "extra", "import_hash", "image",
-    "image_caption", "attachments", "pinned",
+    "image_caption", "attachments", "pinned", "topics",
 )  # fmt: skip
 """Every front-matter key an article may use."""
 
@@ -225,7 +225,7 @@ def validate_front_matter(meta: LineMap, shown: str, config: SiteConfig) -> dict
             fields["date"] = parse_date(meta["date"], config.timezone)
         except ValueError as exc:
             fail("date", str(exc))
-    for key in ("authors", "tags", "aliases"):
+    for key in ("authors", "tags", "aliases", "topics"):
         if key in meta and meta[key] is not None:
             items = _as_text_list(meta[key])
             if items is None:
@@ -236,6 +236,11 @@ def validate_front_matter(meta: LineMap, shown: str, config: SiteConfig) -> dict
                 )
             else:
                 fields[key] = tuple(dict.fromkeys(items))
+    for slug in fields.get("topics", ()):
+        try:
+            check_slug(slug)
+        except ValueError as exc:
+            fail("topics", f"'topics' names {slug!r}, not a topic folder name: {exc}")
     for alias in fields.get("aliases", ()):
         try:
             alias_path(alias)

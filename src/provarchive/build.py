@@ -41,10 +41,10 @@ from .digest import (
     structure_facts,
 )
 from .errors import ErrorGroup, ProvarchiveError, TemplateError, display_path
+from .extras import read_extras
 from .graph import GraphMemo, SiteGraph, build_graph
 from .incremental import Digests, body_row, cache_entries, media_changes, write_files
 from .markup import MarkdownRenderer
-from .media import collect_media
 from .model import Article, SiteConfig
 from .output import StagedOutput, build_lock, check_output_dir, read_token
 from .parallel import Progress, default_jobs, map_in_workers_meanwhile, stage_progress
@@ -60,6 +60,8 @@ from .search import (
     refresh_docs,
     search_docs,
 )
+from .topicplan import plan_topics
+from .topics import TopicScan, scan_topics
 
 CACHE_DIR = ".provarchive-cache"
 """The site's own cache folder: build lock, state of the last build, rendered bodies."""
@@ -125,6 +127,7 @@ class _Inputs:
 
     config: SiteConfig
     scan: ContentScan
+    topics: TopicScan
     template_dirs: list[Path]
     templates: dict[str, tuple[Path, tuple[int, int, int]]]
     signature: bytes
@@ -200,6 +203,7 @@ def _scan_inputs(
 ) -> _Inputs:
     scanned_ns = time.time_ns()
     scan = scan_content(site_dir)
+    topics = scan_topics(site_dir)
     dirs = template_dirs(site_dir)
     templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}
     for folder in dirs:
@@ -217,6 +221,7 @@ def _scan_inputs(
         sorted(scan.markdown.items()),
         sorted(scan.assets.items()),
         sorted(scan.column_files.items()),
+        sorted(topics.files.items()),
         [(name, sig) for name, (_, sig) in templates.items()],
     ):
         hasher.update(repr(part).encode("utf-8"))
@@ -224,8 +229,9 @@ def _scan_inputs(
         sig[0]
         for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
     ]
+    mtimes += [sig[0] for sig in topics.files.values()]
     mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
-    return _Inputs(config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
+    return _Inputs(config, scan, topics, dirs, templates, hasher.digest(), max(mtimes), scanned_ns)
 
 
 def _build(
@@ -255,20 +261,16 @@ def _build(
         options.drafts,
         options.progress,
     )
-    media, media_errors = collect_media(
-        site_dir / CONTENT_DIR,
-        articles,
-        inputs.scan.assets,
-        cache_dir,
-        jobs,
-        stage_progress(options.progress, "处理图片"),
+    extras, extra_errors = read_extras(
+        site_dir, inputs.topics, articles, inputs.scan.assets, cache_dir, jobs, options.progress
     )
-    errors += article_errors + media_errors
+    topics, media = extras.topics, extras.media
+    errors += article_errors + extra_errors
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
 
     clock.lap("read articles, measure images")
-    site_part = site_structure(config, columns)
+    site_part = site_structure(config, columns, topics)
     if (
         state.structure
         and state.structure_site == site_part
@@ -296,12 +298,12 @@ def _build(
         graph = build_graph(
             columns, articles.values(), state.graph if isinstance(state.graph, GraphMemo) else None
         )
-        pages = plan_pages(graph, config)
+        pages = plan_pages(graph, config, plan_topics(graph, config, topics))
         docs = search_docs(graph, render_key) if config.search else []
         plan_kept = False
     clock.lap("site graph and page plan")
     files = [(path, site_dir / CONTENT_DIR / path) for path in inputs.scan.assets]
-    files += media.files
+    files += extras.files
     files += [
         (name, source)
         for name, (source, _) in inputs.templates.items()
@@ -330,6 +332,7 @@ def _build(
         ],
         visible_columns(graph.columns),
         graph.top_columns,
+        extras.salt(),
     )
     digests = Digests(graph, media)
     media_digests, media_changed = media_changes(articles, media, state.media)
@@ -383,7 +386,11 @@ def _build(
     hydrated = with_bodies(_body_ids(to_render))
     graph = replace(graph, articles={**graph.articles, **hydrated}) if hydrated else graph
     page_renderer = PageRenderer(
-        make_environment(inputs.template_dirs, cache_dir / "templates"), graph, config, media
+        make_environment(inputs.template_dirs, cache_dir / "templates"),
+        graph,
+        config,
+        media,
+        topics,
     )
 
     def text_of(ids: list[str]) -> dict[str, str]:

@@ -76,16 +76,18 @@ STRUCTURE_FIELDS = (
     "image",
     "pinned",
     "pinned_home",
+    "topics",
 )
 """The article fields the site graph and the page plan are made from (besides the
 columns and the config): when none changed, the previous graph and plan still hold."""
 
 
-def site_structure(config: object, columns: dict[str, Column]) -> bytes:
-    """Return the digest of the config and the columns (the part of the structure that is
-    not articles)."""
+def site_structure(config: object, columns: dict[str, Column], topics: object = ()) -> bytes:
+    """Return the digest of the config, the columns and the topics (the part of the
+    structure that is not articles)."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr(config).encode("utf-8"))
+    hasher.update(repr(topics).encode("utf-8"))
     hasher.update(repr(sorted(columns.items())).encode("utf-8"))
     return hasher.digest()
 
@@ -107,6 +109,7 @@ def structure_facts(article: Article) -> tuple:
         a.image,
         a.pinned,
         a.pinned_home,
+        a.topics,
     )
 
 
@@ -126,9 +129,12 @@ def site_salt(
     templates: Iterable[tuple[str, str]],
     columns: dict[str, Column],
     top_columns: tuple[str, ...],
+    topics: object = (),
 ) -> bytes:
-    """Return the digest of what every page depends on: version, config, templates, columns."""
+    """Return the digest of what every page depends on: version, config, templates,
+    columns, and ``topics`` (their records and banner images)."""
     parts = (
+        repr(topics),
         version,
         render_key,
         repr(config),

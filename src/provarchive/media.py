@@ -87,37 +87,44 @@ def collect_media(
     cache_dir: Path,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    others: dict[str, tuple[Path, Signature, str]] | None = None,
 ) -> tuple[Media, list[ProvarchiveError]]:
-    """Check and measure the media of ``articles``; return them and the mistakes found."""
+    """Check and measure the media of ``articles``; return them and the mistakes found.
+
+    ``others`` are more images, outside ``content/``: site path to (file, signature,
+    the file that uses it).
+    """
     errors: list[ProvarchiveError] = []
-    users: dict[str, list[Article]] = {}
+    users: dict[str, list[str]] = {}
     found: dict[str, Attachment] = {}
+    sources = {p: (content_dir / p, signature) for p, signature in assets.items()}
+    for path, (source, signature, user) in (others or {}).items():
+        sources[path] = (source, signature)
+        users[path] = [user]
     for article in articles.values():
         for path in image_paths(article):
-            users.setdefault(path, []).append(article)
+            users.setdefault(path, []).append(article.source_path)
         for path in article.attachments:
             if path in assets:
                 found[path] = attachment(path, assets[path][1])
         errors += _missing(article, assets)
-    wanted = sorted(p for p in users if p in assets)
+    wanted = sorted(p for p in users if p in sources)
     if not wanted:
         return Media(attachments=found), errors
     folder = cache_dir / IMAGES_DIR
     known = _load_index(folder)
-    work = [ImageJob(p, content_dir / p, _known_key(known, p, assets[p])) for p in wanted]
+    work = [ImageJob(p, sources[p][0], _known_key(known, p, sources[p][1])) for p in wanted]
     results = map_in_workers(process_image, work, folder, jobs, min_items=2, progress=progress)
     images: dict[str, ImageInfo] = {}
     for job, result in zip(work, results, strict=True):
         if isinstance(result, str):
-            names = ", ".join(a.source_path for a in users[job.path][:3])
+            names = ", ".join(users[job.path][:3])
             errors.append(
-                ContentError(
-                    f"the image used by {names} {result}", display_path(content_dir / job.path)
-                )
+                ContentError(f"the image used by {names} {result}", display_path(job.source))
             )
         else:
             images[job.path] = result
-    _save_index(folder, {p: (assets[p], info.key) for p, info in images.items()})
+    _save_index(folder, {p: (sources[p][1], info.key) for p, info in images.items()})
     return Media(images=images, attachments=found, files=_copies(folder, images)), errors
 
 

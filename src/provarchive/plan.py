@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields, replace
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
+from .featured import photo_ids, pinned_ids
 from .graph import SiteGraph
 from .model import SiteConfig, restore
 from .taxonomy import TAXONOMIES
@@ -22,8 +23,6 @@ HOME_PER_COLUMN = 6
 """Articles shown for each top-level column on the home page."""
 HOME_LATEST = 10
 """Articles in the home page's list of latest news."""
-PHOTO_NEWS = 5
-"""Articles in a 图片新闻 block."""
 FEED_LENGTH = 20
 """Articles in each Atom feed."""
 STATIC_DIR = "static"
@@ -252,16 +251,21 @@ def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> lis
     ]
 
 
-def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
-    """Return every output file of the site but static files, in a fixed order."""
-    home_pins = pinned_ids(graph, graph.order, home=True)
+def plan_pages(
+    graph: SiteGraph,
+    config: SiteConfig,
+    topic_pages: tuple[list[PageSpec], list[PageSpec]] = ([], []),
+) -> list[PageSpec]:
+    """Return every output file of the site but static files, in a fixed order;
+    ``topic_pages`` are the topics' pages and feeds (see :mod:`provarchive.topicplan`)."""
+    home_pins = pinned_ids(graph.articles, graph.order, home=True)
     pages = [
         PageSpec(
             path="index.html",
             template="index.html",
             kind="home",
             pinned=home_pins,
-            photos=photo_ids(graph, graph.order),
+            photos=photo_ids(graph.articles, graph.order),
             listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
             sections=tuple(
                 (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
@@ -336,6 +340,7 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 term=term.name,
                 origin=f"{name} {term.name}",
             )
+    pages += topic_pages[0]
     for article_id in graph.order:
         article = graph.articles[article_id]
         earlier, later = graph.neighbours.get(article_id, (None, None))
@@ -370,39 +375,16 @@ def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 )
             )
     pages += _machine_files(graph, pages, tuple(sorted(redirects)))
-    return pages
-
-
-def pinned_ids(graph: SiteGraph, ids: tuple[str, ...], *, home: bool = False) -> tuple[str, ...]:
-    """The articles of ``ids`` pinned (on the home page: ``pinned: home``), by their
-    ``pinned`` number, then in the order of ``ids``."""
-    articles = graph.articles
-    found = [
-        (articles[i].pinned or 0, n, i)
-        for n, i in enumerate(ids)
-        if articles[i].pinned is not None and (articles[i].pinned_home or not home)
-    ]
-    return tuple(i for _, _, i in sorted(found))
-
-
-def photo_ids(graph: SiteGraph, ids: tuple[str, ...]) -> tuple[str, ...]:
-    """The newest :data:`PHOTO_NEWS` articles of ``ids`` that have a cover (图片新闻)."""
-    found = []
-    for i in ids:
-        if graph.articles[i].image:
-            found.append(i)
-            if len(found) == PHOTO_NEWS:
-                break
-    return tuple(found)
+    return pages + topic_pages[1]
 
 
 def _first_page(graph: SiteGraph, page: PageSpec) -> PageSpec:
     """The first page of a column: its pinned articles first, then the rest of the page
     (so that later pages list what they would without pins), and its 图片新闻."""
     ids = graph.listings[page.column or ""]
-    pins = pinned_ids(graph, ids)
+    pins = pinned_ids(graph.articles, ids)
     listing = tuple(i for i in page.listing if i not in pins)
-    return replace(page, pinned=pins, listing=listing, photos=photo_ids(graph, ids))
+    return replace(page, pinned=pins, listing=listing, photos=photo_ids(graph.articles, ids))
 
 
 def _archive_pages(

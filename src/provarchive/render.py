@@ -25,9 +25,10 @@ from .errors import TemplateError
 from .graph import SiteGraph
 from .images import ImageInfo, picture_html, responsive_body
 from .media import Media, body_sources
-from .model import Article, Column, SiteConfig
+from .model import Article, Column, SiteConfig, Topic
 from .plan import Pager, PageSpec
 from .taxonomy import TAXONOMIES
+from .topics import TOPICS_DIR
 from .urls import absolute_url, archive_folder, index_path, root_prefix
 
 _ROOT_MARK = "\x1a"
@@ -138,11 +139,13 @@ class PageRenderer:
         graph: SiteGraph,
         config: SiteConfig,
         media: Media | None = None,
+        topics: dict[str, Topic] | None = None,
     ):
         self.env = env
         self.graph = graph
         self.config = config
         self.media = media or Media()
+        self.topics = topics or {}
         self.columns = visible_columns(graph.columns)
         """Columns as templates see them: without their article lists (pages name the
         articles they show), so that adding an article does not change every page."""
@@ -153,8 +156,10 @@ class PageRenderer:
         env.globals["memo"] = self.memo
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
+        env.globals["topics"] = self.topics
         env.globals["cover"] = self.media.cover
         env.globals["lead_image"] = self.lead_image
+        env.globals["images_by_path"] = self.media.images.get
         env.globals["picture"] = self.picture
         env.filters["attachments"] = self.attachments
         env.filters["responsive"] = self.responsive
@@ -377,6 +382,22 @@ class PageRenderer:
             Crumb(page.term or "", page.pager.first if page.pager else page.path, current=True),
         ]
 
+    def _context_topics(self, page: PageSpec, context: dict[str, Any]) -> None:
+        context["entries"] = [(self.topics[t.slug], t.count) for t in page.terms]
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
+
+    def _context_topic(self, page: PageSpec, context: dict[str, Any]) -> None:
+        topic = self.topics[page.term or ""]
+        context["topic"] = topic
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb("专题", index_path(TOPICS_DIR)),
+            Crumb(topic.title, page.pager.first if page.pager else page.path, current=True),
+        ]
+
     def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
         context["crumbs"] = [
             *self._crumbs("", current=False),
@@ -387,6 +408,7 @@ class PageRenderer:
         articles = context["articles"]
         context["updated"] = max((a.date for a in articles), default=None)
         context["feed_column"] = self.columns[page.column] if page.column else None
+        context["feed_topic"] = self.topics.get(page.term or "") if page.term else None
 
     def _articles(self, ids: tuple[str, ...]) -> list[Article]:
         return [self.graph.articles[article_id] for article_id in ids]
