@@ -416,3 +416,18 @@ def test_topic_edits_rebuild_what_a_clean_build_writes(make_site, tmp_path, edit
     clean = tmp_path / "clean"
     assert run_cli("build", site, "--no-cache", "-o", clean, "-q").code == 0
     assert snapshot(site / "public") == snapshot(clean)
+
+
+def test_keep_going_builds_the_rest_when_a_cover_is_bad(make_site):
+    site = make_site(
+        {
+            **SITE,
+            "content/zhxx/images/bad.png": b"broken",
+            "content/zhxx/a.md": article("坏封面", image="images/bad.png"),
+            "content/zhxx/b.md": article("好封面", "2024-05-07", image="images/cover.png"),
+        }
+    )
+    result = run_cli("build", site, "--keep-going")
+    assert result.code == 1 and "bad.png: error:" in result.err
+    home = (site / "public/index.html").read_text("utf-8")
+    assert "坏封面" in home and "好封面" in home
