@@ -166,6 +166,25 @@ def test_covers_responsive_bodies_and_og_image(make_site):
     assert 'loading="lazy"' in imgs((out / "zhxx/index.html").read_text("utf-8"))[-1]
 
 
+def test_an_svg_keeps_its_tag_and_gains_its_size(make_site):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 400"></svg>'
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合"),
+            "content/zhxx/images/a.svg": svg,
+            "content/zhxx/a.md": article(
+                body="正文。\n\n![图一](images/a.svg)\n\n![图二](images/a.svg)"
+            ),
+        }
+    )
+    assert run_cli("build", site).code == 0
+    found = imgs((site / "public/zhxx/202405/a.html").read_text("utf-8"))
+    assert found == [
+        '<img src="../images/a.svg" alt="图一" width="640" height="400">',
+        '<img src="../images/a.svg" alt="图二" width="640" height="400" loading="lazy">',
+    ]
+
+
 def test_an_archive_without_images_never_imports_pillow(make_site):
     site = make_site({"content/zhxx/_column.yaml": column("综合"), "content/zhxx/a.md": article()})
     code = (

@@ -290,7 +290,7 @@ def responsive_body(
         lazy = not first[0]
         first[0] = False
         if not info.variants:  # as written, with its size
-            rest = match.group(3).replace(' loading="lazy"', "")
+            rest = match.group(3).replace(' loading="lazy"', "").rstrip(" /")
             size = f' width="{info.width}" height="{info.height}"' if info.width else ""
             loading = ' loading="lazy"' if lazy else ""
             return f'<img src="{match.group(1)}" alt="{match.group(2)}"{rest}{size}{loading}>'
