@@ -64,10 +64,15 @@ class Media:
 
 def image_paths(article: Article) -> tuple[str, ...]:
     """The images ``article`` shows (cover first), as paths under ``content/``."""
-    folder = article.id.rpartition("/")[0]
-    linked = (content_file(folder, t) for t, resolved in article.links if resolved is not None)
     paths = [article.image] if article.image else []
-    return tuple(dict.fromkeys([*paths, *(p for p in linked if is_image(p))]))
+    if article.links:
+        folder = article.id.rpartition("/")[0]
+        paths += (
+            content_file(folder, target)
+            for target, resolved in article.links
+            if resolved is not None and is_image(target.partition("#")[0].partition("?")[0])
+        )
+    return tuple(dict.fromkeys(paths))
 
 
 def body_sources(article: Article) -> dict[str, str]:
@@ -102,6 +107,8 @@ def collect_media(
         sources[path] = (source, signature)
         users[path] = [user]
     for article in articles.values():
+        if not (article.image or article.links or article.attachments):
+            continue  # most articles: nothing to look at
         for path in image_paths(article):
             users.setdefault(path, []).append(article.source_path)
         for path in article.attachments:

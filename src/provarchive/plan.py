@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields, replace
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
-from .featured import photo_ids, pinned_ids
+from .featured import Featured
 from .graph import SiteGraph
 from .model import SiteConfig, restore
 from .taxonomy import TAXONOMIES
@@ -258,14 +258,15 @@ def plan_pages(
 ) -> list[PageSpec]:
     """Return every output file of the site but static files, in a fixed order;
     ``topic_pages`` are the topics' pages and feeds (see :mod:`provarchive.topicplan`)."""
-    home_pins = pinned_ids(graph.articles, graph.order, home=True)
+    featured = Featured.of(graph.articles)
+    home_pins = featured.pins(graph.order, home=True)
     pages = [
         PageSpec(
             path="index.html",
             template="index.html",
             kind="home",
             pinned=home_pins,
-            photos=photo_ids(graph.articles, graph.order),
+            photos=featured.photos(graph.order),
             listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
             sections=tuple(
                 (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
@@ -303,7 +304,7 @@ def plan_pages(
             column=path,
             origin=origin,
         )
-        pages += [_first_page(graph, listing[0]), *listing[1:]]
+        pages += [_first_page(graph, listing[0], featured), *listing[1:]]
         pages += _archive_pages(
             graph.column_months[path],
             config,
@@ -378,13 +379,13 @@ def plan_pages(
     return pages + topic_pages[1]
 
 
-def _first_page(graph: SiteGraph, page: PageSpec) -> PageSpec:
+def _first_page(graph: SiteGraph, page: PageSpec, featured: Featured) -> PageSpec:
     """The first page of a column: its pinned articles first, then the rest of the page
     (so that later pages list what they would without pins), and its 图片新闻."""
     ids = graph.listings[page.column or ""]
-    pins = pinned_ids(graph.articles, ids)
+    pins = featured.pins(ids)
     listing = tuple(i for i in page.listing if i not in pins)
-    return replace(page, pinned=pins, listing=listing, photos=photo_ids(graph.articles, ids))
+    return replace(page, pinned=pins, listing=listing, photos=featured.photos(ids))
 
 
 def _archive_pages(
