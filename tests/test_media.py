@@ -450,3 +450,22 @@ def test_keep_going_builds_the_rest_when_a_cover_is_bad(make_site):
     assert result.code == 1 and "bad.png: error:" in result.err
     home = (site / "public/index.html").read_text("utf-8")
     assert "坏封面" in home and "好封面" in home
+
+
+def test_an_unchanged_image_is_processed_once(make_site, tmp_path):
+    import json
+
+    site = make_site({**SITE, "content/zhxx/a.md": article(image="images/cover.png")})
+    assert run_cli("build", site, "-q").code == 0
+    (entry,) = [p for p in (site / ".provarchive-cache/images").iterdir() if p.is_dir()]
+    # mark the entry: a build that reuses it shows the mark, one that made it anew would not
+    info = json.loads((entry / "info.json").read_text("utf-8"))
+    info["variants"][-1][1] = 777  # the largest copy's height
+    (entry / "info.json").write_text(json.dumps(info), "utf-8")
+    assert run_cli("build", site, "-q", "--no-cache", "-o", tmp_path / "other").code == 0
+    page = (tmp_path / "other/zhxx/202405/a.html").read_text("utf-8")
+    assert 'width="1200" height="777"' in page
+    (site / "content/zhxx/images/cover.png").write_bytes(png(640, 480))
+    assert run_cli("build", site, "-q").code == 0
+    (after,) = [p for p in (site / ".provarchive-cache/images").iterdir() if p.is_dir()]
+    assert after.name != entry.name, "a changed image is made anew, the old copies go"
