@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import article, column, run_cli, snapshot
+from conftest import article, column, examples, run_cli, snapshot
 from provarchive.attachments import attachment, format_size, is_attachment
 from provarchive.images import ImageJob, image_key, picture_html, process_image
 
@@ -469,3 +471,60 @@ def test_an_unchanged_image_is_processed_once(make_site, tmp_path):
     assert run_cli("build", site, "-q").code == 0
     (after,) = [p for p in (site / ".provarchive-cache/images").iterdir() if p.is_dir()]
     assert after.name != entry.name, "a changed image is made anew, the old copies go"
+
+
+@settings(max_examples=examples(60, deep=2000), deadline=None)
+@given(
+    count=st.integers(0, 23),
+    per_page=st.integers(1, 5),
+    pins=st.dictionaries(
+        st.integers(0, 22), st.one_of(st.just("home"), st.integers(1, 3)), max_size=6
+    ),
+)
+def test_pins_never_move_older_pages(count, per_page, pins):
+    import datetime as dt
+    from dataclasses import replace
+
+    from provarchive.graph import build_graph
+    from provarchive.model import Article, Column, SiteConfig
+    from provarchive.plan import plan_pages
+
+    columns = {"a": Column("a", "甲"), "a/b": Column("a/b", "乙", parent="a")}
+    plain = [
+        Article(
+            id=f"{'a/b' if n % 3 else 'a'}/x{n:02d}.md",
+            source_path=f"content/x{n}.md",
+            column="a/b" if n % 3 else "a",
+            title=f"题{n}",
+            date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(hours=n % 7),
+            has_time=True,
+            slug=f"x{n:02d}",
+            url=f"x{n:02d}.html",
+        )
+        for n in range(count)
+    ]
+    pinned = [
+        replace(a, pinned=1 if pins[n] == "home" else pins[n], pinned_home=pins[n] == "home")
+        if n in pins
+        else a
+        for n, a in enumerate(plain)
+    ]
+    config = SiteConfig(title="t", base_url="https://x.example/", per_page=per_page)
+    without = {p.path: p for p in plan_pages(build_graph(columns, plain), config)}
+    graph = build_graph(columns, pinned)
+    with_pins = {p.path: p for p in plan_pages(graph, config)}
+    assert with_pins.keys() == without.keys()
+    for path, page in with_pins.items():
+        before = without[path]
+        if page.kind == "column" and page.pager and page.pager.number == 1:
+            ids = graph.listings[page.column or ""]
+            expected = [i for i in ids if graph.articles[i].pinned is not None]
+            assert sorted(page.pinned) == sorted(expected)
+            numbers = [graph.articles[i].pinned for i in page.pinned]
+            assert numbers == sorted(numbers)
+            assert page.listing == tuple(i for i in before.listing if i not in page.pinned)
+        elif page.kind == "home":
+            assert all(graph.articles[i].pinned_home for i in page.pinned)
+            assert set(page.listing) | set(page.pinned) >= set(before.listing)
+        else:
+            assert page.listing == before.listing and not page.pinned, path
