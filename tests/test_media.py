@@ -181,6 +181,7 @@ def test_an_svg_keeps_its_tag_and_gains_its_size(make_site):
     )
     assert run_cli("build", site).code == 0
     found = imgs((site / "public/zhxx/202405/a.html").read_text("utf-8"))
+    assert "og:image" not in (site / "public/zhxx/202405/a.html").read_text("utf-8")
     assert found == [
         '<img src="../images/a.svg" alt="图一" width="640" height="400">',
         '<img src="../images/a.svg" alt="图二" width="640" height="400" loading="lazy">',
