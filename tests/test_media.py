@@ -472,6 +472,9 @@ def test_an_unchanged_image_is_processed_once(make_site, tmp_path):
     assert run_cli("build", site, "-q").code == 0
     (after,) = [p for p in (site / ".provarchive-cache/images").iterdir() if p.is_dir()]
     assert after.name != entry.name, "a changed image is made anew, the old copies go"
+    (site / "content/zhxx/a.md").write_text(article(), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert not [p for p in (site / ".provarchive-cache/images").iterdir() if p.is_dir()]
 
 
 @settings(max_examples=examples(60, deep=2000), deadline=None)

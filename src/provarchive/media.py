@@ -116,9 +116,11 @@ def collect_media(
                 found[path] = attachment(path, assets[path][1])
         errors += _missing(article, assets)
     wanted = sorted(p for p in users if p in sources)
-    if not wanted:
-        return Media(attachments=found), errors
     folder = cache_dir / IMAGES_DIR
+    if not wanted:
+        if folder.is_dir():  # the last images were removed: so go their copies
+            _save_index(folder, {})
+        return Media(attachments=found), errors
     known = _load_index(folder)
     work = [ImageJob(p, sources[p][0], _known_key(known, p, sources[p][1])) for p in wanted]
     results = map_in_workers(process_image, work, folder, jobs, min_items=2, progress=progress)
