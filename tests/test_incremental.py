@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from PIL import Image
 
 from conftest import PROFILE, article, column, examples, run_cli, snapshot
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, state_file
@@ -253,6 +254,9 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             "title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: 2\n", "utf-8"
         )
         self.counter = 100
+        self.edit_image(300)
+        self.edit_topic("专题")
+        self.edit_attachment(2000)
         assert run_cli("build", self.site, "-q").code == 0
 
     def articles(self) -> list[Path]:
@@ -285,6 +289,38 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         target = self.site / "content" / folder / f"m{self.counter}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         source.rename(target)
+
+    @rule(
+        data=st.data(),
+        image=st.sampled_from(["", "image: /zhxx/yywl/photo.png"]),
+        attachments=st.sampled_from(["", "attachments: [/zhxx/yywl/doc.pdf]"]),
+        pinned=st.sampled_from(["", "pinned: true", "pinned: home", "pinned: 2"]),
+        topics=st.sampled_from(["", "topics: [zt]"]),
+    )
+    def set_media(self, data, image, attachments, pinned, topics):
+        """Give an article a cover, an attachment, a pin, a topic, or take them away."""
+        target = data.draw(st.sampled_from(self.articles()))
+        meta = "\n".join(line for line in (image, attachments, pinned, topics) if line)
+        target.write_text(
+            f"---\ntitle: 媒体{self.counter}\ndate: 2024-03-03\n{meta}\n---\n\n正文。\n", "utf-8"
+        )
+
+    @rule(width=st.sampled_from([300, 700, 1100]))
+    def edit_image(self, width):
+        image = Image.new("RGB", (width, 200), (width % 256, 90, 30))
+        path = self.site / "content/zhxx/yywl/photo.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image.save(path, "PNG")
+
+    @rule(title=st.sampled_from(["专题", "新的专题"]))
+    def edit_topic(self, title):
+        folder = self.site / "topics/zt"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "_topic.yaml").write_text(f"title: {title}\n", "utf-8")
+
+    @rule(size=st.sampled_from([2000, 300_000]))
+    def edit_attachment(self, size):
+        (self.site / "content/zhxx/yywl/doc.pdf").write_bytes(b"%PDF" + b"0" * size)
 
     @rule(label=st.sampled_from(["首页", "本站首页"]))
     def change_template(self, label):
@@ -425,6 +461,8 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
         "years": ((2024, 1, ((5, 1),)),),
         "terms": (TermLink("乙", "yi", 1),),
         "origin": "rule",
+        "pinned": ("y.md",),
+        "photos": ("z.md",),
     }
     assert set(changed) == {field.name for field in dataclasses.fields(PageSpec)}
     digests = {name: bytes([n]) * 16 for n, name in enumerate(["x.md", "y.md", "z.md"])}
@@ -448,7 +486,16 @@ def test_a_page_fingerprint_covers_every_field_of_its_spec():
     assert decode(PageSpec, marshal.loads(marshal.dumps(encode(every)))) == every
     assert decode(PageSpec, encode(base)) == base
     # the shortcut that tells which pages an edit reaches sees the same articles
-    for name in ("listing", "related", "article", "earlier", "later", "sections"):
+    for name in (
+        "listing",
+        "related",
+        "article",
+        "earlier",
+        "later",
+        "sections",
+        "pinned",
+        "photos",
+    ):
         page = dataclasses.replace(base, **{name: changed[name]})
         for ids in ({"x.md"}, {"y.md"}, {"z.md"}, {"w.md"}, set()):
             assert page.shows_any(ids) == (not ids.isdisjoint(page.article_ids()))
@@ -533,6 +580,10 @@ def test_the_structure_digest_covers_its_fields():
         "source": "戊",
         "aliases": ("/old.html",),
         "source_path": "content/a/y.md",
+        "image": "a/images/x.png",
+        "pinned": 1,
+        "pinned_home": True,
+        "topics": ("zt",),
     }
     assert set(changed) == set(STRUCTURE_FIELDS)
     seen = {structure_digest(b"", [base])}

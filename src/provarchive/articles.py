@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
+from .attachments import is_attachment
 from .config import suggest
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .frontmatter import split_front_matter
+from .images import is_image
 from .markup import MarkdownRenderer, make_summary
 from .model import Article, SiteConfig
 from .urls import alias_path, article_path, check_slug, relative_url
@@ -29,7 +31,8 @@ from .yamlfile import LineMap
 
 ARTICLE_KEYS = (
     "title", "kicker", "subtitle", "date", "source", "authors", "editor", "tags", "slug",
-    "summary", "original_url", "aliases", "draft", "extra", "import_hash",
+    "summary", "original_url", "aliases", "draft", "extra", "import_hash", "image",
+    "image_caption", "attachments", "pinned", "topics",
 )  # fmt: skip
 """Every front-matter key an article may use."""
 
@@ -82,6 +85,7 @@ def read_article_source(data: bytes, rel: str, shown: str, config: SiteConfig) -
             exc = ValueError(f"the file name makes a bad slug ({exc}); rename the file")
         raise ContentError(str(exc), shown, line) from None
     date = fields.pop("date")
+    fields.update(_file_fields(fields, meta, column, shown))
     url = article_path(config.permalink, column, date[0], slug)
     article = Article(
         id=rel,
@@ -114,8 +118,21 @@ def render_article(
     resolve = link_resolver(article, urls, assets)
     body = renderer.render(source.body, resolve)
     summary = article.summary if article.summary_given else make_summary(body.text)
+    folder = article.id.rpartition("/")[0]
+    found = [content_file(folder, target) for target in body.links]
+    cover = article.image or next(
+        (
+            path
+            for path in (content_file(folder, target) for target in body.images)
+            if path in assets and is_image(path)
+        ),
+        None,
+    )
+    attachments = (*article.attachments, *(p for p in found if p in assets and is_attachment(p)))
     return replace(
         article,
+        image=cover,
+        attachments=tuple(dict.fromkeys(attachments)),
         body_html=body.html,
         text=body.text,
         text_length=body.text_length,
@@ -232,7 +249,7 @@ def _read_texts(found: _FrontMatter) -> None:
 
 
 def _read_lists(found: _FrontMatter) -> None:
-    for key in ("authors", "tags", "aliases"):
+    for key in ("authors", "tags", "aliases", "topics"):
         if key in found.meta and found.meta[key] is not None:
             items = _as_text_list(found.meta[key])
             if items is None:
@@ -243,6 +260,11 @@ def _read_lists(found: _FrontMatter) -> None:
                 )
             else:
                 found.fields[key] = tuple(dict.fromkeys(items))
+    for slug in found.fields.get("topics", ()):
+        try:
+            check_slug(slug)
+        except ValueError as exc:
+            found.fail("topics", f"'topics' names {slug!r}, not a topic folder name: {exc}")
     for alias in found.fields.get("aliases", ()):
         try:
             alias_path(alias)
@@ -273,6 +295,7 @@ def _read_settings(found: _FrontMatter) -> None:
         found.fail(
             "import_hash", "'import_hash' is written by provarchive import; leave it as it is"
         )
+    _validate_media_keys(meta, fields, found.fail)
     if "extra" in meta and meta["extra"] is not None:
         if not isinstance(meta["extra"], dict):
             found.fail(
@@ -281,6 +304,89 @@ def _read_settings(found: _FrontMatter) -> None:
             )
         else:
             fields["extra"] = _plain(meta["extra"])
+
+
+def content_file(folder: str, target: str) -> str:
+    """The path under ``content/`` of a file named ``target`` by an article in ``folder``:
+    relative to the folder, or to ``content/`` when it starts with ``/``; may start with
+    ``..`` when it leads outside ``content/``."""
+    path = unquote(target.partition("#")[0].partition("?")[0])
+    if path.startswith("/"):
+        return posixpath.normpath(path.lstrip("/"))
+    return posixpath.normpath(posixpath.join(folder, path))
+
+
+def _validate_media_keys(meta: LineMap, fields: dict[str, Any], fail: Callable) -> None:
+    """Check ``image``, ``image_caption``, ``attachments`` and ``pinned`` into ``fields``
+    (the files as written; :func:`_file_fields` resolves them)."""
+    for key in ("image", "image_caption"):
+        if key in meta and meta[key] is not None:
+            value = _as_text(meta[key])
+            if value is None:
+                fail(key, f"'{key}' must be text, not {_describe(meta[key])}")
+            elif value:
+                fields[key] = value
+    if "attachments" in meta and meta["attachments"] is not None:
+        items = _as_text_list(meta["attachments"])
+        if items is None:
+            fail(
+                "attachments",
+                "'attachments' must be a list of files, such as 'attachments: [细则.pdf]', "
+                f"not {_describe(meta['attachments'])}",
+            )
+        else:
+            fields["attachments"] = tuple(dict.fromkeys(items))
+    if "pinned" in meta:
+        value = meta["pinned"]
+        if value is False or value is None:
+            return
+        if value is True or value == "home":
+            fields["pinned"], fields["pinned_home"] = 1, value == "home"
+        elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 999:
+            fields["pinned"] = value
+        else:
+            fail(
+                "pinned",
+                "'pinned' must be true, false, home or a number from 1 to 999 (lower first), "
+                f"not {_describe(value)}",
+            )
+
+
+def _file_fields(fields: dict[str, Any], meta: LineMap, folder: str, shown: str) -> dict:
+    """``image`` and ``attachments`` as paths under ``content/``; raise for a file named
+    outside ``content/`` or by a web address, or an image that is not one."""
+    resolved: dict[str, Any] = {}
+    errors: list[ProvarchiveError] = []
+    for key in ("image", "attachments"):
+        values = (fields[key],) if key == "image" and key in fields else fields.get(key, ())
+        paths = []
+        for value in values:
+            path = content_file(folder, value)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", value) or path.startswith(".."):
+                problem = "a web address" if ":" in value or value.startswith("//") else ""
+                errors.append(
+                    ContentError(
+                        f"'{key}' names {problem or 'a file outside content/'} ({value!r}); "
+                        "name a file under content/, relative to the article or from '/'",
+                        shown,
+                        meta.lines.get(key, meta.line),
+                    )
+                )
+            elif key == "image" and not is_image(path):
+                errors.append(
+                    ContentError(
+                        f"'image' {value!r} is not an image file name "
+                        "(.jpg, .jpeg, .png, .gif, .webp or .svg)",
+                        shown,
+                        meta.lines.get(key, meta.line),
+                    )
+                )
+            paths.append(path)
+        if paths:
+            resolved[key] = paths[0] if key == "image" else tuple(paths)
+    if errors:
+        raise ErrorGroup(errors)
+    return resolved
 
 
 def parse_date(value: Any, timezone: str) -> tuple[dt.datetime, bool]:

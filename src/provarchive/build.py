@@ -9,10 +9,8 @@ what a clean build (``--no-cache``) writes. Slow steps run in worker processes.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +19,14 @@ from .cache import BodyStore
 from .config import load_config
 from .content import CONTENT_DIR
 from .digest import site_salt
-from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
+from .errors import ErrorGroup, ProvarchiveError, display_path
+from .extras import read_extras
 from .graph import SiteGraph
 from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
 from .output import build_lock, check_output_dir, clear_leftovers
-from .parallel import Progress, default_jobs
+from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_collisions, machine_file_notes
 from .reading import Bodies, SiteContent, read_content
 from .reading import render_key as body_render_key
@@ -105,26 +104,8 @@ def build_site(options: BuildOptions) -> BuildReport:
     On any error the previous output folder is left exactly as it was (unless
     ``keep_going``, which writes what could be built and reports the rest).
     """
-    with _cycle_collector_paused():
+    with collector_paused():
         return _build_site(options)
-
-
-@contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector in this process while a build runs.
-
-    A build allocates millions of long-lived objects that form no garbage cycles,
-    and every full collection walks them all: at 20,000 articles that was a sixth of
-    a rebuild. Work that makes garbage cycles (rendering pages) runs with the
-    collector on (see :mod:`provarchive.parallel`).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build_site(options: BuildOptions) -> BuildReport:
@@ -172,12 +153,18 @@ def _build(
     clock = _Clock(started)
     config = inputs.config
     content = _read_content(options, inputs, previous)
-    clock.lap("read and render articles")
+    clock.lap("read articles, measure images")
+    extras = content.extras
     layout = previous.layout(
-        config, content.columns, content.articles, content.fresh, content.render_key
+        config,
+        content.columns,
+        content.articles,
+        content.fresh,
+        content.render_key,
+        extras.topics,
     )
     clock.lap("site graph and page plan")
-    files = inputs.copied_files()
+    files = [*inputs.copied_files(), *extras.files]
     index_paths = index_files(len(layout.docs)) if config.search else []
     if not previous.same_files(layout, [path for path, _ in files], index_paths):
         check_collisions(
@@ -185,8 +172,9 @@ def _build(
             [(path, display_path(source)) for path, source in files]
             + [(path, "the search index") for path in index_paths],
         )
-    salt = _site_salt(config, inputs, layout.graph, content.render_key)
-    reuse = previous.decide(layout, content.fresh.keys(), salt)
+    salt = _site_salt(config, inputs, layout.graph, content)
+    media, changed = previous.media_changes(content.articles, extras.media)
+    reuse = previous.decide(layout, content.fresh.keys() | changed, salt, extras.media)
     run = RunOptions(
         options.jobs or default_jobs(),
         options.keep_going,
@@ -195,7 +183,7 @@ def _build(
         clock.lap,
     )
     job = WriteJob(
-        inputs, previous, output_dir, content, layout, reuse, salt, files, index_paths, run
+        inputs, previous, output_dir, content, layout, reuse, salt, files, index_paths, run, media
     )
     written = write_output(job)
     clock.lap("swap")
@@ -236,19 +224,24 @@ def _read_content(
         progress=options.progress,
     )
     errors, articles = list(tree.errors), tree.articles
+    extras, extra_errors = read_extras(
+        site_dir,
+        inputs.topics,
+        articles,
+        inputs.scan.assets,
+        previous.cache_dir,
+        options.jobs or default_jobs(),
+        options.progress,
+    )
+    errors += extra_errors
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
-    if previous.published_articles and not articles and not options.allow_empty:
-        # never an empty site over one with articles, not even with keep_going
-        raise ErrorGroup([*errors, _emptying_error(site_dir, previous.published_articles)])
+    if not options.allow_empty:  # never an empty site over one with articles
+        previous.refuse_emptying(site_dir / CONTENT_DIR, articles, errors)
     store = BodyStore(previous.cache_dir)
     bodies = Bodies(
         site_dir, config, articles, tree.fresh, store, render_key, frozenset(tree.assets)
     )
-    if previous.state.articles:
-        removed = len(previous.state.articles.keys() - articles.keys())
-    else:
-        removed = max(0, previous.published_articles - len(articles))
     return SiteContent(
         tree.columns,
         articles,
@@ -258,25 +251,26 @@ def _read_content(
         tree.skipped,
         render_key,
         bodies,
-        removed,
+        previous.removed_articles(articles),
+        extras,
     )
 
 
-def _emptying_error(site_dir: Path, published: int) -> ProvarchiveError:
-    """The error of a build that would replace a site of ``published`` articles with none."""
-    return ContentError(
-        f"no article to publish; the current site has {counted(published, 'article')} and "
-        "this build would replace it with an empty one (check the content folder, or build with "
-        "--allow-empty to publish an empty site)",
-        display_path(site_dir / CONTENT_DIR),
-    )
-
-
-def _site_salt(config: SiteConfig, inputs: BuildInputs, graph: SiteGraph, render_key: str) -> bytes:
+def _site_salt(
+    config: SiteConfig, inputs: BuildInputs, graph: SiteGraph, content: SiteContent
+) -> bytes:
     """What every page depends on besides its own spec and articles."""
     columns = visible_columns(graph.columns)
     templates = inputs.template_hashes()
-    return site_salt(__version__, render_key, config, templates, columns, graph.top_columns)
+    return site_salt(
+        __version__,
+        content.render_key,
+        config,
+        templates,
+        columns,
+        graph.top_columns,
+        content.extras.salt(),
+    )
 
 
 class _Clock:

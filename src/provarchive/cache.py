@@ -47,7 +47,7 @@ from .model import Article, Signature
 from .pages import PageSpec
 from .search import SearchDoc, SearchState
 
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -109,6 +109,9 @@ class BuildState:
     """The part of ``structure`` that covers the config and the columns."""
     salt: bytes = b""
     """The site salt the page fingerprints were computed with."""
+    media: dict[str, bytes] = field(default_factory=dict)
+    """Article id to the digest of the media its pages show (see :class:`media.Media`),
+    for the articles that show any."""
     spare_stale: frozenset[str] | None = None
     """Output paths whose file in the spare differs from the output's (written or
     removed by the last build); None when the spare must not be used."""

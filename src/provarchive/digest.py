@@ -37,8 +37,11 @@ def _plain_bytes(value: object) -> bytes:
     return marshal.dumps(value, 2)
 
 
-def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> bytes:
-    """Return the digest of an article: file hash, paths, resolved links, term slugs."""
+def article_digest(
+    article: Article, term_slugs: dict[str, dict[str, str]], media: bytes = b""
+) -> bytes:
+    """Return the digest of an article: file hash, paths, resolved links, term slugs, and
+    ``media``, the digest of the images and attachments it shows."""
     slugs = tuple(
         term_slugs.get(taxonomy, {}).get(name, "")
         for taxonomy, names in (
@@ -55,6 +58,7 @@ def article_digest(article: Article, term_slugs: dict[str, dict[str, str]]) -> b
         article.content_hash,
         article.links,
         slugs,
+        media,
     )
     return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()
 
@@ -70,16 +74,21 @@ STRUCTURE_FIELDS = (
     "source",
     "aliases",
     "source_path",
+    "image",
+    "pinned",
+    "pinned_home",
+    "topics",
 )
 """The article fields the site graph and the page plan are made from (besides the
 columns and the config): when none changed, the previous graph and plan still hold."""
 
 
-def site_structure(config: object, columns: dict[str, Column]) -> bytes:
-    """Return the digest of the config and the columns (the part of the structure that is
-    not articles)."""
+def site_structure(config: object, columns: dict[str, Column], topics: object = ()) -> bytes:
+    """Return the digest of the config, the columns and the topics (the part of the
+    structure that is not articles)."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(repr(config).encode("utf-8"))
+    hasher.update(repr(topics).encode("utf-8"))
     hasher.update(repr(sorted(columns.items())).encode("utf-8"))
     return hasher.digest()
 
@@ -98,6 +107,10 @@ def structure_facts(article: Article) -> tuple:
         a.source,
         a.aliases,
         a.source_path,
+        a.image,
+        a.pinned,
+        a.pinned_home,
+        a.topics,
     )
 
 
@@ -117,9 +130,12 @@ def site_salt(
     templates: Iterable[tuple[str, str]],
     columns: dict[str, Column],
     top_columns: tuple[str, ...],
+    topics: object = (),
 ) -> bytes:
-    """Return the digest of what every page depends on: version, config, templates, columns."""
+    """Return the digest of what every page depends on: version, config, templates,
+    columns, and ``topics`` (their records and banner images)."""
     parts = (
+        repr(topics),
         version,
         render_key,
         repr(config),

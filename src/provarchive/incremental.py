@@ -35,14 +35,16 @@ from .digest import (
     structure_digest,
     structure_facts,
 )
-from .errors import ProvarchiveError
+from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
 from .graph import SiteGraph, build_graph
-from .model import Article, Column, SiteConfig
+from .media import Media
+from .model import Article, Column, SiteConfig, Topic
 from .output import StagedOutput, read_token
 from .pages import PageSpec
 from .plan import plan_pages
 from .reading import RACY_NS, trusted
 from .search import SearchDoc, SearchState, refresh_docs, search_docs
+from .topicplan import plan_topics
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Outcome:
     index_paths: tuple[str, ...]
     salt: bytes
     warnings: tuple[ProvarchiveError, ...]
+    media: dict[str, bytes]
+    """The media digest of every article showing media (see :func:`media_changes`)."""
     clean: bool
     """The build had no errors (only then may the next one skip itself)."""
 
@@ -136,6 +140,31 @@ class PreviousBuild:
             self.cache_dir, self.output_dir, published_articles=self.published_articles
         )
 
+    def refuse_emptying(
+        self, content_dir: Path, articles: dict[str, Article], errors: list[ProvarchiveError]
+    ) -> None:
+        """Raise ``errors`` and one more if a build with ``articles`` (none) would replace
+        a published site that has some."""
+        if self.published_articles and not articles:
+            published = counted(self.published_articles, "article")
+            raise ErrorGroup(
+                [
+                    *errors,
+                    ContentError(
+                        f"no article to publish; the current site has {published} and this "
+                        "build would replace it with an empty one (check the content folder, "
+                        "or build with --allow-empty to publish an empty site)",
+                        display_path(content_dir),
+                    ),
+                ]
+            )
+
+    def removed_articles(self, articles: dict[str, Article]) -> int:
+        """How many articles of the current site a build of ``articles`` drops."""
+        if self.state.articles:
+            return len(self.state.articles.keys() - articles.keys())
+        return max(0, self.published_articles - len(articles))
+
     def cached_articles(self, render_key: str) -> dict[str, CachedArticle]:
         """The cached articles that may be reused under ``render_key``."""
         return self.state.articles if self.state.render_key == render_key else {}
@@ -147,11 +176,12 @@ class PreviousBuild:
         articles: dict[str, Article],
         fresh: dict[str, Article],
         render_key: str,
+        topics: dict[str, Topic],
     ) -> Layout:
         """The graph, plan and search documents: the saved ones while the structure is
         the same, else made anew."""
         state = self.state
-        site_part = site_structure(config, columns)
+        site_part = site_structure(config, columns, topics)
         if (
             state.structure
             and state.structure_site == site_part
@@ -173,7 +203,7 @@ class PreviousBuild:
             docs = refresh_docs(saved.docs, articles, render_key)
             return Layout(graph, pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), state.graph)
-        pages = plan_pages(graph, config)
+        pages = plan_pages(graph, config, plan_topics(graph, config, topics))
         docs = search_docs(graph, render_key) if config.search else []
         return Layout(graph, pages, docs, structure, site_part, kept=False)
 
@@ -185,16 +215,17 @@ class PreviousBuild:
             and self.state.index_paths == tuple(index_paths)
         )
 
-    def decide(self, layout: Layout, fresh: Collection[str], salt: bytes) -> Reuse:
+    def decide(self, layout: Layout, touched: Collection[str], salt: bytes, media: Media) -> Reuse:
         """Which pages must be rendered: those whose fingerprint changed or that the
-        current output lacks."""
+        current output lacks. ``touched`` are the articles read anew or whose media
+        changed: with the same plan and salt, only pages showing one can have changed."""
         state, pages = self.state, layout.pages
-        digests = Digests(layout.graph)
+        digests = Digests(layout.graph, media)
         fingerprints: dict[str, bytes] = {}
         if self.same_output and state.pages and layout.kept and state.salt == salt:
-            # the same pages from the same salt: only pages showing an article read anew
-            # can have changed (an article's digest covers its file, place, links, terms)
-            fresh_ids = set(fresh)
+            # the same pages from the same salt: only pages showing a touched article can
+            # have changed (an article's digest covers its file, place, links, terms, media)
+            fresh_ids = set(touched)
             for page in pages:
                 found = state.pages.get(page.path)
                 if found is None or page.shows_any(fresh_ids):
@@ -208,6 +239,12 @@ class PreviousBuild:
             kept=[page for page in pages if page.path in reused],
             fingerprints=fingerprints,
         )
+
+    def media_changes(
+        self, articles: dict[str, Article], media: Media
+    ) -> tuple[dict[str, bytes], set[str]]:
+        """See :func:`media_changes`, against what the last build kept."""
+        return media_changes(articles, media, self.state.media)
 
     def previous_outputs(self) -> set[str]:
         """Every output path the current output holds, as the last build left it."""
@@ -267,6 +304,7 @@ class PreviousBuild:
                 structure_site=layout.structure_site,
                 salt=outcome.salt,
                 warnings=outcome.warnings,
+                media=outcome.media,
             ),
         )
 
@@ -277,28 +315,42 @@ def output_token(fingerprints: dict[str, bytes]) -> str:
 
 
 def all_fingerprints(
-    reuse: Reuse, pages: list[PageSpec], graph: SiteGraph, salt: bytes
+    reuse: Reuse, pages: list[PageSpec], graph: SiteGraph, salt: bytes, media: Media
 ) -> dict[str, bytes]:
     """The fingerprint of every page: those :meth:`PreviousBuild.decide` computed, or,
     when it computed none (nothing could be reused), all of them now (the build does
     it while the workers render)."""
     if reuse.fingerprints or not pages:
         return reuse.fingerprints
-    digests = Digests(graph)
+    digests = Digests(graph, media)
     return {page.path: page_fingerprint(salt, page, digests) for page in pages}
 
 
 class Digests(dict):
     """Article digests of a graph, computed when first asked for."""
 
-    def __init__(self, graph: SiteGraph):
+    def __init__(self, graph: SiteGraph, media: Media | None = None):
         super().__init__()
         self.graph = graph
+        self.media = media or Media()
 
     def __missing__(self, article_id: str) -> bytes:
-        digest = article_digest(self.graph.articles[article_id], self.graph.term_slugs)
+        article = self.graph.articles[article_id]
+        digest = article_digest(article, self.graph.term_slugs, self.media.digest(article))
         self[article_id] = digest
         return digest
+
+
+def media_changes(
+    articles: dict[str, Article], media: Media, previous: dict[str, bytes]
+) -> tuple[dict[str, bytes], set[str]]:
+    """The media digest of each article showing media, and the articles whose digest is
+    not the one the last build kept (their pages must be fingerprinted again)."""
+    digests = {}
+    if media.images or media.attachments:
+        digests = {i: d for i, a in articles.items() if (d := media.digest(a))}
+    changed = {i for i in digests.keys() | previous.keys() if digests.get(i) != previous.get(i)}
+    return digests, changed
 
 
 def write_files(

@@ -14,6 +14,7 @@ from .content import signature as file_signature
 from .model import SiteConfig
 from .plan import STATIC_DIR
 from .render import template_dirs
+from .topics import TopicScan, scan_topics
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class BuildInputs:
 
     config: SiteConfig
     scan: ContentScan
+    topics: TopicScan
+    """The files under ``topics/``."""
     template_dirs: list[Path]
     """Template folders, the site's first."""
     templates: dict[str, tuple[Path, tuple[int, int, int]]]
@@ -59,6 +62,7 @@ def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bo
     shortcut) without reading a content file."""
     scanned_ns = time.time_ns()
     scan = scan_content(site_dir)
+    topics = scan_topics(site_dir)
     dirs = template_dirs(site_dir)
     templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}
     for folder in dirs:
@@ -76,6 +80,7 @@ def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bo
         sorted(scan.markdown.items()),
         sorted(scan.assets.items()),
         sorted(scan.column_files.items()),
+        sorted(topics.files.items()),
         [(name, sig) for name, (_, sig) in templates.items()],
     ):
         hasher.update(repr(part).encode("utf-8"))
@@ -83,7 +88,8 @@ def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bo
         sig[0]
         for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
     ]
+    mtimes += [sig[0] for sig in topics.files.values()]
     mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
     return BuildInputs(
-        config, scan, dirs, templates, hasher.digest(), max(mtimes), scanned_ns, site_dir
+        config, scan, topics, dirs, templates, hasher.digest(), max(mtimes), scanned_ns, site_dir
     )

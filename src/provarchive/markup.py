@@ -73,6 +73,8 @@ class RenderedBody:
     """Headings as (level, id, text)."""
     links: tuple[str, ...]
     """Relative link and image targets as written, for link checks."""
+    images: tuple[str, ...] = ()
+    """The relative targets of ``links`` that are images (not links), in order."""
 
 
 def is_cjk(char: str) -> bool:
@@ -108,6 +110,7 @@ class MarkdownRenderer:
         md = self._parser
         tokens = md.parse(body)
         links: list[str] = []
+        images: list[str] = []
         toc: list[tuple[int, str, str]] = []
         used_ids: set[str] = set()
         paragraphs: list[str] = []
@@ -116,7 +119,7 @@ class MarkdownRenderer:
             if token.type != "inline" or token.children is None:
                 continue
             token.children = _join_cjk_lines(token.children)
-            _resolve_links(token.children, resolve, links)
+            _resolve_links(token.children, resolve, links, images)
             text = _plain_text(token.children)
             length += len("".join(text.split()))
             opener = tokens[index - 1] if index else None
@@ -133,6 +136,7 @@ class MarkdownRenderer:
             text_length=length,
             toc=tuple(toc),
             links=tuple(links),
+            images=tuple(images),
         )
 
 
@@ -275,13 +279,16 @@ def _join_cjk_lines(children: list[Token]) -> list[Token]:
     return kept
 
 
-def _resolve_links(children: list[Token], resolve: LinkResolver | None, links: list[str]) -> None:
-    """Rewrite relative ``href``/``src`` targets through ``resolve``; collect them in ``links``."""
+def _resolve_links(
+    children: list[Token], resolve: LinkResolver | None, links: list[str], images: list[str]
+) -> None:
+    """Rewrite relative ``href``/``src`` targets through ``resolve``; collect them in
+    ``links``, and those of images in ``images`` too."""
     for child in children:
         attribute = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
         if not attribute:
             if child.children:
-                _resolve_links(child.children, resolve, links)
+                _resolve_links(child.children, resolve, links, images)
             continue
         target = str(child.attrGet(attribute) or "")
         if child.type == "image":
@@ -289,6 +296,8 @@ def _resolve_links(children: list[Token], resolve: LinkResolver | None, links: l
         if not is_relative_link(target):
             continue
         links.append(target)
+        if child.type == "image":
+            images.append(target)
         if resolve is not None:
             resolved = resolve(target)
             if resolved is not None:

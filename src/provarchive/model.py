@@ -148,6 +148,24 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A 专题: articles of any column gathered under one theme (``topics/<slug>/``)."""
+
+    slug: str
+    """URL name: the folder's name under ``topics/``."""
+    title: str
+    """Display name."""
+    description: str = ""
+    """One or two sentences shown on the topic's page."""
+    banner: str | None = None
+    """Site path of the banner image (``topics/<slug>/banner.jpg``), if any."""
+    weight: int = 0
+    """Order on the topics index, lowest first; ties by slug."""
+    source_path: str = ""
+    """The ``_topic.yaml`` file, for messages."""
+
+
+@dataclass(frozen=True)
 class Article:
     """One news article, read from a Markdown file's front matter and body."""
 
@@ -202,6 +220,21 @@ class Article:
     links: tuple[tuple[str, str | None], ...] = ()
     """Relative links and images of the body as written, each with the URL it was
     rewritten to (None: it leads to nothing on the site)."""
+    image: str | None = None
+    """The cover image: a path under ``content/`` (from ``image:``, else the body's first
+    image), None for an article without one."""
+    image_caption: str | None = None
+    """The cover's caption (``image_caption:``)."""
+    attachments: tuple[str, ...] = ()
+    """附件: paths under ``content/`` of the files the article offers for download (from
+    ``attachments:`` and the body's links to documents), in order."""
+    pinned: int | None = None
+    """置顶: the article's place among the pinned ones of its column (lower first); None
+    for an article that is not pinned."""
+    pinned_home: bool = False
+    """Whether the article is pinned on the home page too (``pinned: home``)."""
+    topics: tuple[str, ...] = ()
+    """Slugs of the 专题 (topics) the article belongs to."""
     body_line: int = 1
     """Line of the source file on which the body starts, for messages."""
     content_hash: str = ""

@@ -51,6 +51,10 @@ class PageKind(str, enum.Enum):
     """robots.txt"""
     REDIRECTS = "redirects"
     """a redirect file for a server or host"""
+    TOPICS = "topics"
+    """the index of the 专题 (topics)"""
+    TOPIC = "topic"
+    """a page of a topic's listing"""
 
     def __str__(self) -> str:
         return self.value
@@ -163,11 +167,15 @@ class PageSpec:
     """Term index pages: every term of the taxonomy."""
     origin: str = ""
     """The content file or rule that asked for this page, for messages."""
+    pinned: tuple[str, ...] = ()
+    """Home and first column pages: the pinned articles (置顶), shown before ``listing``."""
+    photos: tuple[str, ...] = ()
+    """Home and first column pages: recent articles with a cover (图片新闻)."""
 
     def article_ids(self) -> tuple[str, ...]:
         """Return every article the page shows: with the spec, all a page is made from
         (besides columns, config and templates)."""
-        ids = [*self.listing, *self.related]
+        ids = [*self.listing, *self.related, *self.pinned, *self.photos]
         ids += [i for i in (self.article, self.earlier, self.later) if i]
         ids += [i for _, section in self.sections for i in section]
         return tuple(ids)
@@ -178,6 +186,8 @@ class PageSpec:
         return not (
             ids.isdisjoint(self.listing)
             and ids.isdisjoint(self.related)
+            and ids.isdisjoint(self.pinned)
+            and ids.isdisjoint(self.photos)
             and self.article not in ids
             and self.earlier not in ids
             and self.later not in ids

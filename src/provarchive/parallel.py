@@ -58,6 +58,24 @@ def default_jobs() -> int:
 
 
 @contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector in this process while a build runs.
+
+    A build allocates millions of long-lived objects that form no garbage cycles,
+    and every full collection walks them all: at 20,000 articles that was a sixth of
+    a rebuild. Work that makes garbage cycles (rendering pages) runs with the
+    collector on (see :func:`_collector_on`).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _collector_on() -> Iterator[None]:
     """Run the cycle collector while work that makes garbage cycles runs in this process.
 

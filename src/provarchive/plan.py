@@ -9,9 +9,11 @@ here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
+from .featured import Featured
 from .graph import SiteGraph
 from .model import SiteConfig
 from .pages import PageKind, Pager, PageSpec, TermLink
@@ -49,30 +51,40 @@ def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> lis
     ]
 
 
-def plan_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
-    """Return every output file of the site but static files, in a fixed order."""
-    pages = _front_pages(graph, config)
-    pages += _column_pages(graph, config)
+def plan_pages(
+    graph: SiteGraph,
+    config: SiteConfig,
+    topic_pages: tuple[list[PageSpec], list[PageSpec]] = ([], []),
+) -> list[PageSpec]:
+    """Return every output file of the site but static files, in a fixed order;
+    ``topic_pages`` are the topics' pages and feeds (see :mod:`provarchive.topicplan`)."""
+    featured = Featured.of(graph.articles)
+    pages = _front_pages(graph, config, featured)
+    pages += _column_pages(graph, config, featured)
     pages += _archive_pages(
         graph.months, config, column="", title="日期归档", origin="date archives"
     )
     pages += _taxonomy_pages(graph, config)
+    pages += topic_pages[0]
     pages += _article_pages(graph)
     redirects = _redirect_pages(graph)
     pages += redirects
     links = tuple(sorted((page.path, graph.articles[page.article or ""].url) for page in redirects))
     pages += _machine_files(graph, pages, links)
-    return pages
+    return pages + topic_pages[1]
 
 
-def _front_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
+def _front_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> list[PageSpec]:
     """The home page, the 404 page, the search page and the 网站地图."""
+    home_pins = featured.pins(graph.order, home=True)
     pages = [
         PageSpec(
             path="index.html",
             template="index.html",
             kind=PageKind.HOME,
-            listing=graph.order[:HOME_LATEST],
+            pinned=home_pins,
+            photos=featured.photos(graph.order),
+            listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
             sections=tuple(
                 (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
             ),
@@ -100,13 +112,13 @@ def _front_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
     return pages
 
 
-def _column_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
+def _column_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> list[PageSpec]:
     """Every column's paginated listing and date archive, in tree order."""
     pages: list[PageSpec] = []
     for path in _columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
-        pages += paginated(
+        listing = paginated(
             path,
             graph.listings[path],
             config.per_page,
@@ -116,6 +128,7 @@ def _column_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             column=path,
             origin=origin,
         )
+        pages += [_first_page(graph, listing[0], featured), *listing[1:]]
         pages += _archive_pages(
             graph.column_months[path],
             config,
@@ -124,6 +137,15 @@ def _column_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
             origin=origin,
         )
     return pages
+
+
+def _first_page(graph: SiteGraph, page: PageSpec, featured: Featured) -> PageSpec:
+    """The first page of a column: its pinned articles first, then the rest of the page
+    (so that later pages list what they would without pins), and its 图片新闻."""
+    ids = graph.listings[page.column or ""]
+    pins = featured.pins(ids)
+    listing = tuple(i for i in page.listing if i not in pins)
+    return replace(page, pinned=pins, listing=listing, photos=featured.photos(ids))
 
 
 def _taxonomy_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:

@@ -20,6 +20,7 @@ from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, CachedArticle, body_key
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
+from .extras import Extras
 from .markup import MarkdownRenderer
 from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
@@ -306,3 +307,5 @@ class SiteContent:
     bodies: Bodies
     removed: int
     """Articles the current output has that this build drops."""
+    extras: Extras
+    """The topics and the media (images, attachments) the articles show."""

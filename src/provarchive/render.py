@@ -20,11 +20,15 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import markupsafe
 
+from .attachments import Attachment
 from .errors import TemplateError
 from .graph import SiteGraph
-from .model import Article, Column, SiteConfig
+from .images import ImageInfo, picture_html, responsive_body
+from .media import Media, body_sources
+from .model import Article, Column, SiteConfig, Topic
 from .pages import PageKind, Pager, PageSpec
 from .taxonomy import TAXONOMIES
+from .topics import TOPICS_DIR
 from .urls import (
     ICP_FILING_URL,
     absolute_url,
@@ -157,11 +161,20 @@ class PageRenderer:
     """Renders :class:`PageSpec` values of one site graph to bytes."""
 
     def __init__(
-        self, env: jinja2.Environment, graph: SiteGraph, config: SiteConfig, *, memo: bool = True
+        self,
+        env: jinja2.Environment,
+        graph: SiteGraph,
+        config: SiteConfig,
+        media: Media | None = None,
+        topics: dict[str, Topic] | None = None,
+        *,
+        memo: bool = True,
     ):
         self.env = env
         self.graph = graph
         self.config = config
+        self.media = media or Media()
+        self.topics = topics or {}
         self.columns = visible_columns(graph.columns)
         """Columns as templates see them: without their article lists (pages name the
         articles they show), so that adding an article does not change every page."""
@@ -172,6 +185,13 @@ class PageRenderer:
         env.globals["memo"] = self.memo
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
+        env.globals["topics"] = self.topics
+        env.globals["cover"] = self.media.cover
+        env.globals["lead_image"] = self.lead_image
+        env.globals["images_by_path"] = self.media.images.get
+        env.globals["picture"] = self.picture
+        env.filters["attachments"] = self.attachments
+        env.filters["responsive"] = self.responsive
         self._memo: dict[tuple, Any] | None = {} if memo else None
         """Output of each macro (by name) and arguments; None to render every call."""
         self._memoisable = memoisable_macros(env) if memo else frozenset()
@@ -217,6 +237,49 @@ class PageRenderer:
         if escaped is None:
             escaped = self._escaped_roots[root] = str(markupsafe.escape(root))
         return markupsafe.Markup(str.replace(found, _ROOT_MARK, escaped))
+
+    @jinja2.pass_context
+    def picture(
+        self,
+        context: jinja2.runtime.Context,
+        info: ImageInfo,
+        alt: str,
+        lazy: bool = True,
+        sizes: str = "",
+    ) -> markupsafe.Markup:
+        """Template function: the ``<picture>`` of a measured image (see ``cover()``),
+        with its widths in ``srcset``, its size, and ``loading="lazy"`` unless told not."""
+        return picture_html(
+            info, lambda path: self.url(context, path), alt, lazy=lazy, **_sizes(sizes)
+        )
+
+    @jinja2.pass_context
+    def responsive(
+        self, context: jinja2.runtime.Context, article: Article, eager_first: bool = True
+    ) -> markupsafe.Markup:
+        """Template filter: the article's body with its images made responsive."""
+        if not self.media.images:
+            return markupsafe.Markup(article.body_html)
+        return responsive_body(
+            article.body_html,
+            body_sources(article),
+            self.media.images,
+            lambda path: self.url(context, path),
+            eager_first=eager_first,
+        )
+
+    def lead_image(self, article: Article) -> ImageInfo | None:
+        """Template function: the cover of ``article`` when its body does not show it
+        (an article page shows it above the body)."""
+        info = self.media.cover(article)
+        if info is None or info.path in body_sources(article).values():
+            return None
+        return info
+
+    def attachments(self, article: Article) -> list[Attachment]:
+        """Template filter: the article's attachments, in order, with type and size."""
+        found = self.media.attachments
+        return [found[path] for path in article.attachments if path in found]
 
     def term_path(self, taxonomy: str, name: str) -> str:
         """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""
@@ -269,6 +332,8 @@ class PageRenderer:
             "crumbs": [],
             "feed_path": f"{page.column}/atom.xml" if page.column else None,
             "articles": self._articles(page.listing),
+            "pinned": self._articles(page.pinned),
+            "photos": self._articles(page.photos),
             "pager": page.pager,
             "base_path": urlsplit(self.config.base_url).path,
         }
@@ -348,6 +413,22 @@ class PageRenderer:
             Crumb(page.term or "", page.pager.first if page.pager else page.path, current=True),
         ]
 
+    def _context_topics(self, page: PageSpec, context: dict[str, Any]) -> None:
+        context["entries"] = [(self.topics[t.slug], t.count) for t in page.terms]
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb(page.title, page.path, current=True),
+        ]
+
+    def _context_topic(self, page: PageSpec, context: dict[str, Any]) -> None:
+        topic = self.topics[page.term or ""]
+        context["topic"] = topic
+        context["crumbs"] = [
+            *self._crumbs("", current=False),
+            Crumb("专题", index_path(TOPICS_DIR)),
+            Crumb(topic.title, page.pager.first if page.pager else page.path, current=True),
+        ]
+
     def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
         context["crumbs"] = [
             *self._crumbs("", current=False),
@@ -365,6 +446,7 @@ class PageRenderer:
         articles = context["articles"]
         context["updated"] = max((a.date for a in articles), default=None)
         context["feed_column"] = self.columns[page.column] if page.column else None
+        context["feed_topic"] = self.topics.get(page.term or "") if page.term else None
 
     def _articles(self, ids: tuple[str, ...]) -> list[Article]:
         return [self.graph.articles[article_id] for article_id in ids]
@@ -376,6 +458,10 @@ class PageRenderer:
             last = index == len(trail) - 1
             crumbs.append(Crumb(column.title, index_path(column.path), current and last))
         return crumbs
+
+
+def _sizes(sizes: str) -> dict[str, str]:
+    return {"sizes": sizes} if sizes else {}
 
 
 def visible_columns(columns: dict[str, Column]) -> dict[str, Column]:
@@ -422,5 +508,7 @@ CONTEXT_BUILDERS: dict[
     PageKind.SITEMAP: None,
     PageKind.ROBOTS: None,
     PageKind.REDIRECTS: None,
+    PageKind.TOPICS: PageRenderer._context_topics,
+    PageKind.TOPIC: PageRenderer._context_topic,
 }
 """What each kind of page adds to the variables every page gets (None: nothing)."""

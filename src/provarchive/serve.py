@@ -28,6 +28,7 @@ from .content import CONTENT_DIR
 from .errors import ErrorGroup, ProvarchiveError, counted
 from .faults import fault
 from .render import TEMPLATES_DIR
+from .topics import TOPICS_DIR
 
 EVENTS_PATH = "/__provarchive/events"
 """Where served pages listen for reload and problem events."""
@@ -249,9 +250,10 @@ def _content_type(path: Path) -> str:
 
 
 def _relevant(site_dir: Path) -> Callable[[object, str], bool]:
-    """Return a watch filter for the files a build reads: content, templates, site.yaml."""
+    """Return a watch filter for the files a build reads: content, templates, topics,
+    site.yaml."""
     root = site_dir.resolve()
-    watched = (root / CONTENT_DIR, root / TEMPLATES_DIR)
+    watched = (root / CONTENT_DIR, root / TEMPLATES_DIR, root / TOPICS_DIR)
     config = root / CONFIG_FILE
 
     def relevant(_change: object, path: str) -> bool:

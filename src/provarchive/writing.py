@@ -59,6 +59,8 @@ class WriteJob:
     index_paths: list[str]
     """The search index's files."""
     run: RunOptions
+    media: dict[str, bytes]
+    """The media digest of every article showing media, for the next build."""
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,13 @@ def write_output(job: WriteJob) -> Written:
     if hydrated:
         graph = replace(graph, articles={**graph.articles, **hydrated})
     cache_dir = previous.cache_dir
+    extras = job.content.extras
     renderer = PageRenderer(
         make_environment(job.inputs.template_dirs, cache_dir / "templates"),
         graph,
         job.inputs.config,
+        extras.media,
+        extras.topics,
     )
     spare_token, stale = previous.spare()
     staged = StagedOutput(job.output_dir, spare_token)
@@ -148,6 +153,7 @@ def write_output(job: WriteJob) -> Written:
         index_paths=tuple(job.index_paths),
         salt=job.salt,
         warnings=job.content.warnings,
+        media=job.media,
         clean=not errors,
     )
     return Written(outcome, errors, len(side.index), tuple(staged.warnings))
@@ -175,7 +181,8 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
         """Make the staged file ``path`` the current output's; False if that is gone."""
         return (stale is not None and path not in stale) or staged.keep(path)
 
-    fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt)
+    media = content.extras.media
+    fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
     store, render_key = content.bodies.store, content.render_key
     # a body without links is the same for its key: a stored one stays
     fresh = content.fresh.values()

@@ -41,7 +41,7 @@ def site(tmp_path_factory) -> Path:
     source = work / "example"
     source.mkdir()
     shutil.copy2(REPO / "site.yaml", source / "site.yaml")
-    for folder in ("content", "templates"):
+    for folder in ("content", "templates", "topics"):
         shutil.copytree(REPO / folder, source / folder)
     out = work / "www" / MOUNT.strip("/")
     result = run_cli("build", source, "-o", out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import http.client
 import re
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -64,7 +64,8 @@ class Fetcher:
             parts = urlsplit(url)
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             try:
-                connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+                path = quote(parts.path, safe="/%")  # as a browser sends it
+                connection.request("GET", path + (f"?{parts.query}" if parts.query else ""))
                 response = connection.getresponse()
                 self.cache[url] = (
                     response.status,
