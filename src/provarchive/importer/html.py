@@ -139,6 +139,32 @@ _CRUMB_TOKENS = (
     "wz",
 )
 _TITLE_TOKENS = ("title", "tit", "biaoti", "headline", "bt")
+# Class or id words of the elements that hold a 引题 or 副题 beside the headline.
+_PART_TOKENS = frozenset(
+    [
+        "yt",
+        "ft",
+        "fbt",
+        "ybt",
+        "yinti",
+        "futi",
+        "fubiaoti",
+        "yinbiaoti",
+        "subtitle",
+        "subtit",
+        "subhead",
+        "subheading",
+        "kicker",
+        "pretitle",
+        "supertitle",
+        "introtitle",
+        "overtitle",
+        "vicetitle",
+        "title2",
+        "title3",
+    ]
+)
+_PART_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
 
@@ -157,6 +183,11 @@ class HtmlPage:
     """A publish date stated in the head (``PubDate``, ``article:published_time``)."""
     source_hint: str | None
     """A source stated in the head (``ContentSource``)."""
+    headline: str | None = None
+    """The text of the element holding the headline, when it agrees with the head's title."""
+    headline_parts: tuple[str, ...] = ()
+    """Texts of the elements standing right beside that headline as 引题 or 副题 do
+    (other headings, ``subtitle``/``yt``/``ft`` classes)."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -278,20 +309,22 @@ def _content_node(body: LexborNode) -> LexborNode | None:
 
 def _title_node(
     body: LexborNode, hint: str | None, content: LexborNode | None = None
-) -> LexborNode | None:
-    """Return the element holding the headline: a heading or ``title`` element matching the hint.
+) -> tuple[int, LexborNode] | None:
+    """Return the element holding the headline (a heading or ``title`` element matching the
+    hint) and how well it agrees with the hint (4 equal, 2 part of it, 1 only its shape).
 
-    Among equally good candidates the last one before the article text wins (a site
-    logo in an ``h1`` or a sidebar title comes earlier); logos never count.
+    Among equally good candidates a heading beats another element, then the last one
+    before the article text wins (a site logo in an ``h1`` or a sidebar title comes
+    earlier); logos never count.
     """
     key = compact(hint or "")
-    best: tuple[int, LexborNode] | None = None
+    best: tuple[int, bool, LexborNode] | None = None
     for node in body.traverse():
         if node.tag in ("-text", "-comment"):
             continue
         if content is not None and node.mem_id == content.mem_id:
             break  # the headline stands before the text
-        if any("logo" in token for token in _tokens(node)) or node.tag in ("nav", "header"):
+        if _is_logo(node) or node.tag in ("nav", "header"):
             continue
         heading = node.tag in ("h1", "h2", "h3")
         named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
@@ -307,16 +340,22 @@ def _title_node(
             score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
         elif node.tag == "h1" or (named and len(text) >= 8):
             score = 1
-        if score and (best is None or score >= best[0]) and not _inside_logo(node):
-            best = (score, node)
-    return best[1] if best else None
+        better = best is None or (score, heading) >= best[:2]
+        if score and better and not _inside_logo(node):
+            best = (score, heading, node)
+    return (best[0], best[2]) if best else None
+
+
+def _is_logo(node: LexborNode) -> bool:
+    """Return True for an element named as a logo (``logo``, ``site-logo``; not ``logout``)."""
+    return any("logo" in token.replace("logout", "") for token in _tokens(node))
 
 
 def _inside_logo(node: LexborNode) -> bool:
     """Return True for a node inside a logo, header or nav element."""
     parent = node.parent
     while parent is not None:
-        if parent.tag in ("nav", "header") or any("logo" in t for t in _tokens(parent)):
+        if parent.tag in ("nav", "header") or _is_logo(parent):
             return True
         parent = parent.parent
     return False
@@ -441,7 +480,9 @@ def html_to_text(html: str) -> HtmlPage:
     crumb = _crumb_node(body)
     crumb_line = _crumb_text(crumb) if crumb is not None else None
     content = _content_node(body)
-    title = _title_node(body, title_hint, content)
+    chosen = _title_node(body, title_hint, content)
+    title = chosen[1] if chosen else None
+    headline, parts = _headline_evidence(chosen)
     for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
         n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
     ]:
@@ -461,4 +502,57 @@ def html_to_text(html: str) -> HtmlPage:
     if crumb_line:
         lines = [crumb_line, *lines]
     source = source_hint if source_hint and len(source_hint) <= 30 else None
-    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source)
+    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source, headline, parts)
+
+
+def _headline_evidence(
+    chosen: tuple[int, LexborNode] | None,
+) -> tuple[str | None, tuple[str, ...]]:
+    """Return the headline element's text and its 引题/副题 neighbours, when it agrees with
+    the head's title."""
+    if chosen is None or chosen[0] < 2:
+        return None, ()
+    return _inline_text(chosen[1]), _headline_parts(chosen[1])
+
+
+def _headline_parts(title: LexborNode) -> tuple[str, ...]:
+    """Return the texts of the elements right above and below the headline that are shaped
+    as headline parts: other headings, or elements named as a 引题 or 副题.
+
+    A wrapper holding only the headline (``<div class=title><h1>``) is looked past.
+    """
+    node = title
+    while node.parent is not None and _only_element(node.parent) and node.parent.tag != "body":
+        node = node.parent
+    parts: list[str] = []
+    for forward in (False, True):
+        sibling = node.next if forward else node.prev
+        taken = 0
+        while sibling is not None and taken < 2:
+            text = _inline_text(sibling) if sibling.tag != "-comment" else ""
+            if sibling.tag in ("-text", "-comment") and not text:
+                sibling = sibling.next if forward else sibling.prev
+                continue
+            if not _is_headline_part(sibling, text):
+                break
+            parts.append(text)
+            taken += 1
+            sibling = sibling.next if forward else sibling.prev
+    return tuple(parts)
+
+
+def _only_element(node: LexborNode) -> bool:
+    """Return True when ``node`` holds one element and no other text."""
+    children = [c for c in node.iter(include_text=True) if c.tag != "-comment"]
+    elements = [c for c in children if c.tag != "-text"]
+    texts = [c for c in children if c.tag == "-text" and (c.text_content or "").strip()]
+    return len(elements) == 1 and not texts
+
+
+def _is_headline_part(node: LexborNode, text: str) -> bool:
+    """Return True for a short element shaped as a 引题 or 副题."""
+    if node.tag in ("-text", "-comment") or not text or len(text) > 80:
+        return False
+    if node.tag in _PART_TAGS or (node.tag.startswith("founder-") and "title" in node.tag):
+        return True
+    return any(token in _PART_TOKENS for token in _tokens(node))

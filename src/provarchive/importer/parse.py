@@ -17,6 +17,12 @@ from provarchive.importer.breadcrumb import drop_title_crumb
 from provarchive.importer.chrome import is_document_number
 from provarchive.importer.dates import without_dates
 from provarchive.importer.decode import decode_page
+from provarchive.importer.headline import (
+    HeadlineEvidence,
+    TitleSpan,
+    find_title,
+    headline_parts,
+)
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
@@ -53,6 +59,7 @@ class _Hints:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    headline: HeadlineEvidence | None = None
 
 
 def parse_page(data: bytes, path: str) -> ParsedPage:
@@ -68,7 +75,8 @@ def parse_page(data: bytes, path: str) -> ParsedPage:
 def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of an HTML page given as text."""
     page: HtmlPage = html_to_text(html)
-    hints = _Hints(page.title_hint, page.date_hint, page.source_hint, page.canonical_url)
+    evidence = HeadlineEvidence(page.title_hint, page.headline, page.headline_parts)
+    hints = _Hints(page.title_hint, page.date_hint, page.source_hint, page.canonical_url, evidence)
     return _parse(page.text, path, encoding, hints)
 
 
@@ -126,6 +134,36 @@ def _headline_lines(
     return earlier[-1:], []
 
 
+def _evidenced_headline(
+    lines: list[PageLine],
+    span: TitleSpan,
+    bounds: tuple[int, int],
+    crumbs: tuple[str, ...],
+    evidence: HeadlineEvidence,
+) -> tuple[PageLine | None, list[PageLine], list[PageLine]]:
+    """Return the column line, the headline lines and the header lines that belong to the
+    body, around a title the HTML confirms (see :mod:`headline`)."""
+    start, body_at = bounds
+    kickers, subtitles = headline_parts(lines, span, bounds, evidence)
+    title = PageLine(lines[span.first].number, span.text, LineKind.TEXT)
+    taken = {line.number for line in kickers + subtitles} | {
+        line.number for line in lines[span.first : span.last + 1]
+    }
+    others = [line for line in lines[start:body_at] if line.number not in taken]
+    column_line = _column([line for line in others if line.number < title.number], crumbs)
+    if column_line is None and kickers and _is_column_label([kickers[0], title]):
+        column_line, kickers = kickers[0], kickers[1:]
+    anchor = next((line.number for line in others if line.kind is LineKind.META), None)
+    leftover = [
+        line
+        for line in others
+        if line.kind is LineKind.TEXT
+        and line.number > title.number
+        and (line.number > anchor if anchor is not None else visible_length(line.text) >= 10)
+    ]
+    return column_line, [*kickers, title, *subtitles], leftover
+
+
 def _is_column_label(headline: list[PageLine]) -> bool:
     """Return True when the first headline line is a short column name above a real headline."""
     if len(headline) < 2:
@@ -178,14 +216,22 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
     start = crumb_at + 1 if crumb_at is not None else 0
     body_at = _body_start(lines, start)
+    span = find_title(lines, start, body_at + 1, hints.headline) if hints.headline else None
+    if span is not None:
+        body_at = _body_start(lines, span.last + 1)
     header = lines[start:body_at]
     if crumb_at is not None:
         header = [lines[crumb_at], *header]
-    column_line = _column(header, crumbs)
-    candidates = [line for line in header if line is not column_line]
-    headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
-    if column_line is None and _is_column_label(headline_lines):
-        column_line, headline_lines = headline_lines[0], headline_lines[1:]
+    if span is not None and hints.headline is not None:
+        column_line, headline_lines, leftover = _evidenced_headline(
+            lines, span, (start, body_at), crumbs, hints.headline
+        )
+    else:
+        column_line = _column(header, crumbs)
+        candidates = [line for line in header if line is not column_line]
+        headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
+        if column_line is None and _is_column_label(headline_lines):
+            column_line, headline_lines = headline_lines[0], headline_lines[1:]
     rest = leftover + [line for line in lines[body_at:]]
     footer_at = next(
         (i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START and i > 0), None
@@ -197,7 +243,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     body_lines, body_meta, footer = _split_body(rest)
 
     warnings: list[str] = []
-    hint_texts = [h for h in (hints.title,) if h]
+    hint_texts = [h for h in (span.text if span else None, hints.title) if h]
     if crumbs:
         hint_texts.append(crumbs[-1])
     hint_texts += [line.text for line in body_lines[:3] if line.kind is LineKind.TEXT]

@@ -1,0 +1,190 @@
+"""Which header lines of an HTML page are its headline, weighed against what the HTML states.
+
+The head of a page (``ArticleTitle``, ``og:title``, ``<title>``) and the element found
+to hold the headline say what the title reads; a header line that agrees with them is
+the title, even when it is long enough to look like running text. The lines around
+it are 引题 or 副题 only on evidence (a dash that ties them to the title, or an
+element shaped as a headline part); account badges, author cards, metadata rows and
+teaser links around a headline have none, and are never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provarchive.importer.dates import find_dates
+from provarchive.importer.layout import LineKind, PageLine
+from provarchive.importer.text import compact, fold, visible_length
+from provarchive.importer.titles import strip_title_tags
+
+_CANDIDATE_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.BYLINE)
+_DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")
+_DASH_END = re.compile(r"(?:——|—|--|－－|━━|―)\s*$")
+_SUFFIX_START = re.compile(r"^\s*(?:[-_|｜–—·]|\s)")
+_RELATIVE_TIME = re.compile(r"昨天|前天|今天|刚刚|\d+\s*(?:分钟|小时|天)前")
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,6}\s*[:：]")
+_PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
+_NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
+_MAX_PREFIX = 4
+_SERIES_END = re.compile(r"[丨|｜:：]\s*$")
+
+
+@dataclass(frozen=True)
+class HeadlineEvidence:
+    """What an HTML page states about its headline, apart from its text lines."""
+
+    hint: str | None = None
+    """The head's title (``ArticleTitle``, ``og:title`` or ``<title>``)."""
+    shown: str | None = None
+    """The text of the element holding the headline, when it agrees with the hint."""
+    parts: tuple[str, ...] = ()
+    """Texts of the elements beside it shaped as 引题 or 副题."""
+
+
+@dataclass(frozen=True)
+class TitleSpan:
+    """Where the title stands among a page's lines, and its text."""
+
+    first: int
+    """Index of its first line."""
+    last: int
+    """Index of its last line (a headline broken over lines spans several)."""
+    text: str
+    """The title as the page shows it, without a prefix the head leaves out."""
+
+
+def _keys(evidence: HeadlineEvidence) -> list[str]:
+    """Return the comparison keys of what the HTML says the title is."""
+    texts = [evidence.shown, evidence.hint]
+    keys = [compact(strip_title_tags(t)) for t in texts if t]
+    return [k for k in dict.fromkeys(keys) if len(k) >= 2]
+
+
+def _agreement(text: str, hint: str | None, keys: list[str]) -> tuple[int, str]:
+    """Return how well a line agrees with the stated title (3 equal, 2 the title with a
+    site suffix or a short prefix added or removed, 0 not), and the title it shows."""
+    stripped = strip_title_tags(text)
+    key = compact(stripped)
+    if not key:
+        return 0, stripped
+    hinted = compact(strip_title_tags(hint)) if hint else ""
+    if len(hinted) >= 6 and key.endswith(hinted) and 0 < len(key) - len(hinted) <= _MAX_PREFIX:
+        shown = _tail(stripped, hinted)
+        if _SERIES_END.search(stripped[: len(stripped) - len(shown)]):
+            return 2, stripped  # a series prefix (视界丨) stays
+        return (3 if key in keys else 2), shown
+    if key in keys or compact(text) in keys:
+        return 3, stripped
+    if hint and len(key) >= 6:
+        folded = fold(hint)
+        at = _prefix_end(folded, key)
+        if at is not None and _SUFFIX_START.match(folded[at:]):
+            return 2, stripped
+    return 0, stripped
+
+
+def _prefix_end(text: str, key: str) -> int | None:
+    """Return where ``key`` (a compact key) ends when ``text`` starts with it, else None."""
+    matched = 0
+    for index, char in enumerate(text):
+        if matched == len(key):
+            return index
+        if not char.isalnum():
+            continue
+        if char != key[matched]:
+            return None
+        matched += 1
+    return len(text) if matched == len(key) else None
+
+
+def _tail(text: str, key: str) -> str:
+    """Return the end of ``text`` whose compact form is ``key`` (a prefix such as 原创 cut)."""
+    for start in range(len(text)):
+        if compact(text[start:]) == key:
+            return text[start:].strip(" -_|·:：")
+    return text
+
+
+def find_title(
+    lines: list[PageLine], start: int, stop: int, evidence: HeadlineEvidence
+) -> TitleSpan | None:
+    """Return the title among ``lines[start:stop]`` that agrees with the HTML's evidence.
+
+    A headline broken over two or three lines (``<br>`` inside the heading) is found
+    as the lines whose joined text agrees.
+    """
+    keys = _keys(evidence)
+    if not keys:
+        return None
+    best: tuple[int, TitleSpan] | None = None
+    for index in range(start, min(stop, len(lines))):
+        if lines[index].kind not in _CANDIDATE_KINDS:
+            continue
+        for size in (1, 2, 3):
+            span = lines[index : index + size]
+            if len(span) < size or any(line.kind not in _CANDIDATE_KINDS for line in span):
+                break
+            text = "".join(_plain(line) for line in span)
+            score, shown = _agreement(text, evidence.hint, keys)
+            if score and (best is None or score > best[0]):
+                best = (score, TitleSpan(index, index + size - 1, shown))
+            if score:
+                break
+    return best[1] if best else None
+
+
+def _plain(line: PageLine) -> str:
+    """Return a line's text without the ``## `` of a heading."""
+    return line.text[3:] if line.kind is LineKind.HEADING else line.text
+
+
+def looks_like_metadata(text: str) -> bool:
+    """Return True for a line that reads as a metadata row, badge or counter, never as a
+    headline part: a date or relative time, a label, an ``author/outlet`` pair, a number,
+    a crumb trail or a very short tag."""
+    folded = fold(text).strip()
+    return bool(
+        visible_length(folded) <= 4
+        or find_dates(folded)
+        or _RELATIVE_TIME.search(folded)
+        or _LABEL.match(folded)
+        or _PAIR.match(folded)
+        or _NUMBERS.match(folded)
+        or re.search(r"\s>\s|>>|»", folded)
+    )
+
+
+def _is_part(line: PageLine, title: str, evidence: HeadlineEvidence, above: bool) -> bool:
+    """Return True when ``line`` next to the title is a 引题 (``above``) or 副题 on evidence."""
+    if line.kind is not LineKind.TEXT or looks_like_metadata(line.text):
+        return False
+    key = compact(line.text)
+    if not key or key == compact(title) or any(key == k for k in _keys(evidence)):
+        return False
+    dashed = _DASH_END.search(line.text) if above else _DASH_START.match(line.text)
+    shaped = any(key == compact(part) for part in evidence.parts)
+    return bool(dashed or shaped)
+
+
+def headline_parts(
+    lines: list[PageLine], span: TitleSpan, bounds: tuple[int, int], evidence: HeadlineEvidence
+) -> tuple[list[PageLine], list[PageLine]]:
+    """Return the 引题 lines right above the title and the 副题 lines right below it,
+    within ``bounds`` (the header's first and end index), each taken only on evidence."""
+    start, stop = bounds
+    kickers: list[PageLine] = []
+    for line in reversed(lines[start : span.first]):
+        if line.kind is LineKind.CHROME:
+            continue
+        if len(kickers) == 2 or not _is_part(line, span.text, evidence, above=True):
+            break
+        kickers.insert(0, line)
+    subtitles: list[PageLine] = []
+    for line in lines[span.last + 1 : stop]:
+        if line.kind is LineKind.CHROME:
+            continue
+        if len(subtitles) == 2 or not _is_part(line, span.text, evidence, above=False):
+            break
+        subtitles.append(line)
+    return kickers, subtitles

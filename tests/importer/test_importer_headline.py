@@ -1,0 +1,93 @@
+"""The headline chosen by evidence: agreement with the HTML head, and 引题/副题 only on evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from provarchive.importer.headline import HeadlineEvidence, find_title, looks_like_metadata
+from provarchive.importer.layout import classify_page
+from provarchive.importer.parse import parse_html
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "吴某/岚山晚报",
+        "岚山观察 昨天",
+        "走走看看 3小时前",
+        "来源于：青禾街道办",
+        "2024年05月06日 岚山网 要闻 1203 0",
+        "2819",
+        "岚山号",
+        "首页 > 要闻 > 青禾县召开会议",
+    ],
+)
+def test_metadata_rows_are_never_headline_parts(line: str) -> None:
+    assert looks_like_metadata(line)
+
+
+@pytest.mark.parametrize("line", ["全市早稻预计亩产增长一成", "——记青禾县石门小学教师何青山"])
+def test_headline_parts_are_not_metadata(line: str) -> None:
+    assert not looks_like_metadata(line)
+
+
+def test_title_broken_over_lines_is_found_as_one() -> None:
+    lines = classify_page(
+        "岚州市人民代表大会常务委员会\n关于批准预算调整方案\n的决议\n正文第一段。"
+    )
+    evidence = HeadlineEvidence(hint="岚州市人民代表大会常务委员会关于批准预算调整方案的决议")
+    span = find_title(lines, 0, len(lines), evidence)
+    assert span is not None
+    assert (span.first, span.last) == (0, 2)
+    assert span.text == "岚州市人民代表大会常务委员会关于批准预算调整方案的决议"
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("原创青禾古镇的秋天", "青禾古镇的秋天"),  # a tag the head leaves out
+        ("视界丨青禾古镇的秋天", "视界丨青禾古镇的秋天"),  # a series prefix stays
+    ],
+)
+def test_prefix_the_head_leaves_out(line: str, title: str) -> None:
+    lines = classify_page(f"{line}\n正文第一段。")
+    span = find_title(lines, 0, len(lines), HeadlineEvidence(hint="青禾古镇的秋天"))
+    assert span is not None and span.text == title
+
+
+def _page(above: str, below: str) -> str:
+    return (
+        '<html><head><meta property="og:title" content="岚江两岸稻花香"></head><body>'
+        f'<div class="box">{above}<h1>岚江两岸稻花香</h1>{below}'
+        '<div class="info">发布时间：2024-07-18</div>'
+        '<div class="text"><p>7月17日，岚江两岸的早稻田里一片金黄，收割机来回穿梭。</p>'
+        "<p>市农业农村局介绍，今年全市早稻种植面积稳中有增，长势好于往年。</p></div>"
+        "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("above", "below", "kicker", "subtitle"),
+    [
+        ("<div>岚山号</div>", "<div>青禾 三农观察者</div>", None, None),
+        ("<p>我市早稻开镰收割</p>", "<p>记者走访多个乡镇</p>", None, None),
+        (
+            '<p class="yt">我市早稻开镰收割</p>',
+            '<p class="ft">记者走访多个乡镇</p>',
+            "我市早稻开镰收割",
+            "记者走访多个乡镇",
+        ),
+        (
+            "<p>我市早稻开镰收割——</p>",
+            "<p>——记者走访多个乡镇</p>",
+            "我市早稻开镰收割",
+            "记者走访多个乡镇",
+        ),
+        ("", "<h2>全市早稻预计亩产增长一成</h2>", None, "全市早稻预计亩产增长一成"),
+    ],
+)
+def test_kicker_and_subtitle_only_on_evidence(
+    above: str, below: str, kicker: str | None, subtitle: str | None
+) -> None:
+    page = parse_html(_page(above, below), "page.html")
+    assert (page.kicker, page.title, page.subtitle) == (kicker, "岚江两岸稻花香", subtitle)
