@@ -7,6 +7,7 @@ import pytest
 from provarchive.importer.headline import HeadlineEvidence, find_title, looks_like_metadata
 from provarchive.importer.layout import classify_page
 from provarchive.importer.parse import parse_html
+from provarchive.importer.titles import strip_site_suffix, strip_title_tags
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,29 @@ def test_kicker_and_subtitle_only_on_evidence(
 ) -> None:
     page = parse_html(_page(above, below), "page.html")
     assert (page.kicker, page.title, page.subtitle) == (kicker, "岚江两岸稻花香", subtitle)
+
+
+@pytest.mark.parametrize(
+    ("title", "stripped"),
+    [
+        ("岚山非遗传承人访谈（第二期）", "岚山非遗传承人访谈（第二期）"),
+        ("青禾乡村振兴观察(一)", "青禾乡村振兴观察(一)"),
+        ("岚江治理十年回眸（下）[组图]", "岚江治理十年回眸（下）"),
+        ("【学思想 强党性 重实践】青禾县交通局开展主题党日活动", "青禾县交通局开展主题党日活动"),
+        ("青禾县召开春耕生产动员会（图）", "青禾县召开春耕生产动员会"),
+    ],
+)
+def test_title_tags_and_series_numbers(title: str, stripped: str) -> None:
+    assert strip_title_tags(title) == stripped
+
+
+@pytest.mark.parametrize(
+    ("hint", "title"),
+    [
+        ("岚州发布首款国产工业芯片，性能领先-岚山 电子资讯", "岚州发布首款国产工业芯片，性能领先"),
+        ("青禾县2023-2024学年中小学校历公布", "青禾县2023-2024学年中小学校历公布"),
+        ("岚州至青禾城际铁路开通_岚山网", "岚州至青禾城际铁路开通"),
+    ],
+)
+def test_site_suffix_of_a_head_title(hint: str, title: str) -> None:
+    assert strip_site_suffix(hint) == title

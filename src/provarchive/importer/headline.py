@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from provarchive.importer.dates import find_dates
 from provarchive.importer.layout import LineKind, PageLine
 from provarchive.importer.text import compact, fold, visible_length
-from provarchive.importer.titles import strip_title_tags
+from provarchive.importer.titles import strip_site_suffix, strip_title_tags
 
 _CANDIDATE_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.BYLINE)
 _DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")
@@ -56,8 +56,12 @@ class TitleSpan:
 
 def _keys(evidence: HeadlineEvidence) -> list[str]:
     """Return the comparison keys of what the HTML says the title is."""
-    texts = [evidence.shown, evidence.hint]
-    keys = [compact(strip_title_tags(t)) for t in texts if t]
+    keys = [compact(strip_title_tags(evidence.shown))] if evidence.shown else []
+    if evidence.hint:
+        keys += [
+            compact(strip_site_suffix(evidence.hint)),
+            compact(strip_title_tags(evidence.hint)),
+        ]
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
 
 
@@ -68,7 +72,7 @@ def _agreement(text: str, hint: str | None, keys: list[str]) -> tuple[int, str]:
     key = compact(stripped)
     if not key:
         return 0, stripped
-    hinted = compact(strip_title_tags(hint)) if hint else ""
+    hinted = compact(strip_site_suffix(hint)) if hint else ""
     if len(hinted) >= 6 and key.endswith(hinted) and 0 < len(key) - len(hinted) <= _MAX_PREFIX:
         shown = _tail(stripped, hinted)
         if _SERIES_END.search(stripped[: len(stripped) - len(shown)]):

@@ -35,7 +35,12 @@ from provarchive.importer.metadata import (
 )
 from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
 from provarchive.importer.text import compact, fold, squeeze_han, visible_length
-from provarchive.importer.titles import Headline, split_headline, strip_title_tags
+from provarchive.importer.titles import (
+    Headline,
+    split_headline,
+    strip_site_suffix,
+    strip_title_tags,
+)
 
 __all__ = [
     "JSON_KEYS",
@@ -181,7 +186,7 @@ def _fallback_headline(
 ) -> tuple[Headline, PageLine | None]:
     """Return a headline when the page shows no headline lines, or raise ParseError."""
     if hints.title and visible_length(hints.title) >= 2:
-        title = strip_title_tags(hints.title)
+        title = strip_site_suffix(hints.title)
         return Headline(title, None, None, ("title taken from the HTML <title>",)), None
     for line in body:
         if line.kind is LineKind.TEXT and visible_length(line.text) <= 60:
