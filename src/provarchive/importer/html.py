@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from provarchive.importer.breadcrumb import parse_breadcrumb
-from provarchive.importer.text import compact, fold
+from provarchive.importer.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
+from provarchive.importer.text import compact
 
 _DROP_TAGS = (
     "script",
@@ -252,32 +252,64 @@ def _is_chrome(node: LexborNode) -> bool:
     return any(token in _CHROME_TOKENS for token in _tokens(node))
 
 
-def _crumb_node(body: LexborNode) -> LexborNode | None:
-    """Return the deepest element whose text is a breadcrumb."""
+def _crumb_node(body: LexborNode, content: LexborNode | None) -> LexborNode | None:
+    """Return the deepest element whose text is a breadcrumb.
+
+    An element named as a breadcrumb (``crumb``, ``position``, ``path``) or starting
+    with a position marker may stand anywhere; an unnamed one only before the article
+    text, and only when its own text reads as a trail (from the home page, or to 正文).
+    """
     best: LexborNode | None = None
+    before_content = True
     for node in body.traverse():
+        if content is not None and node.mem_id == content.mem_id:
+            before_content = False
         if node.tag in ("-text", "-comment", "body", "html", "script", "style"):
             continue
-        named = any(t.startswith(_CRUMB_TOKENS) for t in _tokens(node))
-        text = _crumb_text(node)
+        named = any(_is_crumb_token(t) for t in _tokens(node))
+        text = _crumb_text(node) if named else _inline_text(node)
         if not text or len(text) > 200:
             continue
-        folded = fold(text)
-        marked = re.match(r"^\s*(?:您|你)?(?:当前|现在)?(?:的)?(?:所在)?位\s*置", folded)
-        if (named or marked) and parse_breadcrumb(text):
+        marked = has_marker(text)
+        if named or marked:
+            found = parse_breadcrumb(text, named=True)
+        elif before_content and len(text) <= 80 and is_plain_trail(text):
+            found = parse_breadcrumb(text)
+        else:
+            found = None
+        if found:
             best = node  # traverse is depth-first: a later match is deeper or later
-            if marked:
-                continue
     return best
 
 
+def _crumb_line(node: LexborNode) -> str:
+    """Return the breadcrumb line of a breadcrumb element; a trail that only its element's
+    name makes a breadcrumb (``澎湃号 > 某发布``) is given a position marker."""
+    text = _crumb_text(node)
+    if parse_breadcrumb(text) is None:
+        return f"当前位置：{text}"
+    return text
+
+
+def _is_crumb_token(token: str) -> bool:
+    """Return True for a class or id word naming a breadcrumb (``news_path``, ``navpath``)."""
+    return token.startswith(_CRUMB_TOKENS) or any(
+        word in token for word in ("crumb", "bread", "brea", "navpath", "position", "location")
+    )
+
+
 def _crumb_text(node: LexborNode) -> str:
-    """Return a breadcrumb element's text; list items without separators are joined by ``>``."""
+    """Return a breadcrumb element's text; list items, or words before a final 正文,
+    without separators between them are joined by ``>`` (``<a>首页</a> <a>要闻</a> 正文``)."""
     text = _inline_text(node)
-    items = [_inline_text(n) for n in node.css("li")]
-    items = [i for i in items if i]
-    if len(items) >= 2 and not re.search(r"[>›»/]|&gt;", text):
+    if re.search(r"[>›»/]|&gt;", text) or parse_breadcrumb(text):
+        return text
+    items = [i for i in (_inline_text(n) for n in node.css("li")) if i]
+    if len(items) >= 2:
         return " > ".join(items)
+    words = _SPACES.split(_SPACES.sub(" ", node.text(deep=True, separator=" ")).strip())
+    if 2 <= len(words) <= 6 and all(len(w) <= 12 for w in words) and words[-1] in ("正文", "详情"):
+        return " > ".join(words)
     return text
 
 
@@ -477,9 +509,9 @@ def html_to_text(html: str) -> HtmlPage:
     for tag in ("script", "style", "noscript", "template", "iframe"):
         for node in body.css(tag):
             node.decompose()
-    crumb = _crumb_node(body)
-    crumb_line = _crumb_text(crumb) if crumb is not None else None
     content = _content_node(body)
+    crumb = _crumb_node(body, content)
+    crumb_line = _crumb_line(crumb) if crumb is not None else None
     chosen = _title_node(body, title_hint, content)
     title = chosen[1] if chosen else None
     headline, parts = _headline_evidence(chosen)

@@ -139,6 +139,14 @@ def _headline_lines(
     return earlier[-1:], []
 
 
+def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
+    """Return a breadcrumb's final crumb as evidence of the title when it reads as one
+    (``首页 > 要闻 > 某县召开春耕生产动员会``), not as a section name."""
+    if len(crumbs) >= 2 and visible_length(crumbs[-1]) >= 10:
+        return HeadlineEvidence(hint=crumbs[-1])
+    return None
+
+
 def _evidenced_headline(
     lines: list[PageLine],
     span: TitleSpan,
@@ -221,15 +229,16 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
     start = crumb_at + 1 if crumb_at is not None else 0
     body_at = _body_start(lines, start)
-    span = find_title(lines, start, body_at + 1, hints.headline) if hints.headline else None
+    evidence = hints.headline or _crumb_evidence(crumbs)
+    span = find_title(lines, start, body_at + 1, evidence) if evidence else None
     if span is not None:
         body_at = _body_start(lines, span.last + 1)
     header = lines[start:body_at]
     if crumb_at is not None:
         header = [lines[crumb_at], *header]
-    if span is not None and hints.headline is not None:
+    if span is not None and evidence is not None:
         column_line, headline_lines, leftover = _evidenced_headline(
-            lines, span, (start, body_at), crumbs, hints.headline
+            lines, span, (start, body_at), crumbs, evidence
         )
     else:
         column_line = _column(header, crumbs)
