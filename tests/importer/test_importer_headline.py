@@ -27,7 +27,10 @@ def test_metadata_rows_are_never_headline_parts(line: str) -> None:
     assert looks_like_metadata(line)
 
 
-@pytest.mark.parametrize("line", ["全市早稻预计亩产增长一成", "——记青禾县石门小学教师何青山"])
+@pytest.mark.parametrize(
+    "line",
+    ["全市早稻预计亩产增长一成", "——记青禾县石门小学教师何青山", "何某：老街新生，骑楼重现旧貌"],
+)
 def test_headline_parts_are_not_metadata(line: str) -> None:
     assert not looks_like_metadata(line)
 

@@ -23,7 +23,7 @@ _DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")
 _DASH_END = re.compile(r"(?:——|—|--|－－|━━|―)\s*$")
 _SUFFIX_START = re.compile(r"^\s*(?:[-_|｜–—·]|\s)")
 _RELATIVE_TIME = re.compile(r"昨天|前天|今天|刚刚|\d+\s*(?:分钟|小时|天)前")
-_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,6}\s*[:：]")
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,6}\s*[:：]\s*[^，。！？,!?“”\"]{0,12}$")
 _PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
 _NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
 _MAX_PREFIX = 4
@@ -37,7 +37,7 @@ class HeadlineEvidence:
     hint: str | None = None
     """The head's title (``ArticleTitle``, ``og:title`` or ``<title>``)."""
     shown: str | None = None
-    """The text of the element holding the headline, when it agrees with the hint."""
+    """The text of the element found to hold the headline (a heading or title element)."""
     parts: tuple[str, ...] = ()
     """Texts of the elements beside it shaped as 引题 or 副题."""
 
@@ -192,3 +192,21 @@ def headline_parts(
             break
         subtitles.append(line)
     return kickers, subtitles
+
+
+def likely_title(lines: list[PageLine], start: int, stop: int) -> TitleSpan | None:
+    """Return the header line most likely to be the title when nothing states it: the
+    first headline-shaped one, never a metadata row, badge, short label or sentence (a
+    label, kicker or badge above a headline is short or has its evidence)."""
+    candidates = [
+        index
+        for index in range(start, min(stop, len(lines)))
+        if lines[index].kind in (LineKind.TEXT, LineKind.HEADING)
+        and visible_length(_plain(lines[index])) >= 6
+        and not looks_like_metadata(_plain(lines[index]))
+        and not _plain(lines[index]).rstrip().endswith("。")
+    ]
+    if not candidates:
+        return None
+    index = candidates[0]
+    return TitleSpan(index, index, strip_title_tags(_plain(lines[index])))

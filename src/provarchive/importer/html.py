@@ -164,6 +164,7 @@ _PART_TOKENS = frozenset(
         "title3",
     ]
 )
+_HEADING_RANK = {"h1": 3, "h2": 2, "h3": 1}
 _PART_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
@@ -184,7 +185,7 @@ class HtmlPage:
     source_hint: str | None
     """A source stated in the head (``ContentSource``)."""
     headline: str | None = None
-    """The text of the element holding the headline, when it agrees with the head's title."""
+    """The text of the element found to hold the headline (see :func:`_title_node`)."""
     headline_parts: tuple[str, ...] = ()
     """Texts of the elements standing right beside that headline as 引题 or 副题 do
     (other headings, ``subtitle``/``yt``/``ft`` classes)."""
@@ -345,12 +346,13 @@ def _title_node(
     """Return the element holding the headline (a heading or ``title`` element matching the
     hint) and how well it agrees with the hint (4 equal, 2 part of it, 1 only its shape).
 
-    Among equally good candidates a heading beats another element, then the last one
+    Among equally good candidates a higher heading beats a lower one or another element
+    (h2 headline, h3 副题), then the last one
     before the article text wins (a site logo in an ``h1`` or a sidebar title comes
     earlier); logos never count.
     """
     key = compact(hint or "")
-    best: tuple[int, bool, LexborNode] | None = None
+    best: tuple[int, int, LexborNode] | None = None
     for node in body.traverse():
         if node.tag in ("-text", "-comment"):
             continue
@@ -358,7 +360,8 @@ def _title_node(
             break  # the headline stands before the text
         if _is_logo(node) or node.tag in ("nav", "header"):
             continue
-        heading = node.tag in ("h1", "h2", "h3")
+        rank = _HEADING_RANK.get(node.tag, 0)
+        heading = rank > 0
         named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
         text = compact(_inline_text(node))
         if len(text) < 4 or len(text) > 120:
@@ -370,11 +373,11 @@ def _title_node(
             score = 2
         elif key and (heading or named) and _in_order(key, text):
             score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
-        elif node.tag == "h1" or (named and len(text) >= 8):
+        elif node.tag == "h1" or ((named or node.tag == "h2") and 8 <= len(text) <= 60):
             score = 1
-        better = best is None or (score, heading) >= best[:2]
+        better = best is None or (score, rank) >= best[:2]
         if score and better and not _inside_logo(node):
-            best = (score, heading, node)
+            best = (score, rank, node)
     return (best[0], best[2]) if best else None
 
 
@@ -540,9 +543,8 @@ def html_to_text(html: str) -> HtmlPage:
 def _headline_evidence(
     chosen: tuple[int, LexborNode] | None,
 ) -> tuple[str | None, tuple[str, ...]]:
-    """Return the headline element's text and its 引题/副题 neighbours, when it agrees with
-    the head's title."""
-    if chosen is None or chosen[0] < 2:
+    """Return the headline element's text and its 引题/副题 neighbours."""
+    if chosen is None:
         return None, ()
     return _inline_text(chosen[1]), _headline_parts(chosen[1])
 

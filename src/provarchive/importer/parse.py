@@ -22,6 +22,7 @@ from provarchive.importer.headline import (
     TitleSpan,
     find_title,
     headline_parts,
+    likely_title,
 )
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
@@ -231,6 +232,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     body_at = _body_start(lines, start)
     evidence = hints.headline or _crumb_evidence(crumbs)
     span = find_title(lines, start, body_at + 1, evidence) if evidence else None
+    if span is None and hints.headline is not None:
+        span = likely_title(lines, start, body_at)
     if span is not None:
         body_at = _body_start(lines, span.last + 1)
     header = lines[start:body_at]
