@@ -116,7 +116,8 @@ def find_title(
     """Return the title among ``lines[start:stop]`` that agrees with the HTML's evidence.
 
     A headline broken over two or three lines (``<br>`` inside the heading) is found
-    as the lines whose joined text agrees.
+    as the lines whose joined text agrees. Of equal matches the last wins: a list of
+    the issue's headlines (标题导航) or a teaser stands before the article.
     """
     keys = _keys(evidence)
     if not keys:
@@ -131,7 +132,7 @@ def find_title(
                 break
             text = "".join(_plain(line) for line in span)
             score, shown = _agreement(text, evidence.hint, keys)
-            if score and (best is None or score > best[0]):
+            if score and (best is None or score >= best[0]):  # the last copy: nearest the text
                 best = (score, TitleSpan(index, index + size - 1, shown))
             if score:
                 break

@@ -362,7 +362,7 @@ def _title_node(
             continue
         rank = _HEADING_RANK.get(node.tag, 0)
         heading = rank > 0
-        named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
+        named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node)) or _is_title_tag(node)
         text = compact(_inline_text(node))
         if len(text) < 4 or len(text) > 120:
             continue
@@ -379,6 +379,13 @@ def _title_node(
         if score and better and not _inside_logo(node):
             best = (score, rank, node)
     return (best[0], best[2]) if best else None
+
+
+def _is_title_tag(node: LexborNode) -> bool:
+    """Return True for a custom element named as a headline (``<founder-title>``), not as
+    one of its parts (``<founder-subtitle>``, ``<founder-introtitle>``)."""
+    tag = node.tag or ""
+    return "-" in tag and tag.rsplit("-", 1)[-1] == "title"
 
 
 def _is_logo(node: LexborNode) -> bool:
@@ -464,7 +471,7 @@ class _Writer:
                 if src:
                     self.lines.append(f"![{alt}]({src})")
             return
-        block = tag in _BLOCK_TAGS
+        block = tag in _BLOCK_TAGS or "-" in tag[1:]  # custom elements: <founder-title>
         if block:
             self.flush()
         if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
@@ -587,6 +594,6 @@ def _is_headline_part(node: LexborNode, text: str) -> bool:
     """Return True for a short element shaped as a 引题 or 副题."""
     if node.tag in ("-text", "-comment") or not text or len(text) > 80:
         return False
-    if node.tag in _PART_TAGS or (node.tag.startswith("founder-") and "title" in node.tag):
+    if node.tag in _PART_TAGS or ("-" in node.tag and "title" in node.tag.rsplit("-", 1)[-1]):
         return True
     return any(token in _PART_TOKENS for token in _tokens(node))

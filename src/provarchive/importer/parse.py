@@ -57,6 +57,13 @@ _BODY_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.IMAGE)
 _GENERIC_ONLY = frozenset({Kind.DATE_GENERIC})
 
 
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:untitled(?:\s+document)?|document|new\s+page\s*\d*|无标题文档|无标题页|无标题)\s*$",
+    re.IGNORECASE,
+)
+"""A <title> an editor never wrote: an HTML editor's default."""
+
+
 @dataclass(frozen=True)
 class _Hints:
     """What an HTML head says about the page, to confirm or fill in the text's fields."""
@@ -194,7 +201,7 @@ def _fallback_headline(
     body: list[PageLine], hints: _Hints, path: str
 ) -> tuple[Headline, PageLine | None]:
     """Return a headline when the page shows no headline lines, or raise ParseError."""
-    if hints.title and visible_length(hints.title) >= 2:
+    if hints.title and visible_length(hints.title) >= 2 and not _PLACEHOLDER.match(hints.title):
         title = strip_site_suffix(hints.title)
         return Headline(title, None, None, ("title taken from the HTML <title>",)), None
     for line in body:
