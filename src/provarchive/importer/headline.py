@@ -23,7 +23,10 @@ _DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")
 _DASH_END = re.compile(r"(?:——|—|--|－－|━━|―)\s*$")
 _SUFFIX_START = re.compile(r"^\s*(?:[-_|｜–—·]|\s)")
 _RELATIVE_TIME = re.compile(r"昨天|前天|今天|刚刚|\d+\s*(?:分钟|小时|天)前")
-_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,6}\s*[:：]\s*[^，。！？,!?“”\"]{0,12}$")
+_LABEL = re.compile(
+    r"^[\u4e00-\u9fff]{0,4}(?:来源于?|出处|稿源|供稿|发布|作者|编辑|时间|日期)\s*[:：]"
+    r"\s*[^，。！？,!?“”\"]{0,16}$"
+)
 _PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
 _NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
 _MAX_PREFIX = 4
@@ -146,12 +149,16 @@ def _plain(line: PageLine) -> str:
 
 def looks_like_metadata(text: str) -> bool:
     """Return True for a line that reads as a metadata row, badge or counter, never as a
-    headline part: a date or relative time, a label, an ``author/outlet`` pair, a number,
-    a crumb trail or a very short tag."""
+    headline part: a very short tag, or a metadata row (see :func:`is_metadata_row`)."""
+    return visible_length(text) <= 4 or is_metadata_row(text)
+
+
+def is_metadata_row(text: str) -> bool:
+    """Return True for a metadata row, never a headline line: a date or relative time,
+    a label with a short value, an ``author/outlet`` pair, a number or a crumb trail."""
     folded = fold(text).strip()
     return bool(
-        visible_length(folded) <= 4
-        or find_dates(folded)
+        find_dates(folded)
         or _RELATIVE_TIME.search(folded)
         or _LABEL.match(folded)
         or _PAIR.match(folded)

@@ -22,6 +22,7 @@ from provarchive.importer.headline import (
     TitleSpan,
     find_title,
     headline_parts,
+    is_metadata_row,
     likely_title,
 )
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
@@ -132,7 +133,11 @@ def _headline_lines(
 ) -> tuple[list[PageLine], list[PageLine]]:
     """Return the headline lines, and header text lines that belong to the body instead."""
     texts = [
-        line for line in header if line.kind is LineKind.TEXT and not is_document_number(line.text)
+        line
+        for line in header
+        if line.kind is LineKind.TEXT
+        and not is_document_number(line.text)
+        and not is_metadata_row(line.text)
     ]
     anchor = next((line.number for line in header if line.kind is LineKind.META), None)
     if anchor is None:
@@ -183,6 +188,18 @@ def _evidenced_headline(
         and (line.number > anchor if anchor is not None else visible_length(line.text) >= 10)
     ]
     return column_line, [*kickers, title, *subtitles], leftover
+
+
+def _without_badges(headline: list[PageLine]) -> list[PageLine]:
+    """Return the headline lines without repeats and without very short lines (an account
+    name, a 关注 button) beside a line long enough to be the headline."""
+    lines: list[PageLine] = []
+    for line in headline:
+        if not lines or compact(line.text) != compact(lines[-1].text):
+            lines.append(line)
+    if any(visible_length(line.text) >= 8 for line in lines):
+        lines = [line for line in lines if visible_length(line.text) > 5]
+    return lines
 
 
 def _is_column_label(headline: list[PageLine]) -> bool:
@@ -256,6 +273,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
         headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
         if column_line is None and _is_column_label(headline_lines):
             column_line, headline_lines = headline_lines[0], headline_lines[1:]
+        headline_lines = _without_badges(headline_lines)
     rest = leftover + [line for line in lines[body_at:]]
     footer_at = next(
         (i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START and i > 0), None
