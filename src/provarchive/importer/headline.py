@@ -114,13 +114,19 @@ def _tail(text: str, key: str) -> str:
 
 
 def find_title(
-    lines: list[PageLine], start: int, stop: int, evidence: HeadlineEvidence
+    lines: list[PageLine],
+    start: int,
+    stop: int,
+    evidence: HeadlineEvidence,
+    *,
+    last: bool = True,
 ) -> TitleSpan | None:
     """Return the title among ``lines[start:stop]`` that agrees with the HTML's evidence.
 
     A headline broken over two or three lines (``<br>`` inside the heading) is found
-    as the lines whose joined text agrees. Of equal matches the last wins: a list of
-    the issue's headlines (标题导航) or a teaser stands before the article.
+    as the lines whose joined text agrees. Of equal matches the last wins (a list of
+    the issue's headlines, 标题导航, stands before the article), or with ``last=False``
+    the first.
     """
     keys = _keys(evidence)
     if not keys:
@@ -135,7 +141,7 @@ def find_title(
                 break
             text = "".join(_plain(line) for line in span)
             score, shown = _agreement(text, evidence.hint, keys)
-            if score and (best is None or score >= best[0]):  # the last copy: nearest the text
+            if score and (best is None or score > best[0] or (last and score == best[0])):
                 best = (score, TitleSpan(index, index + size - 1, shown))
             if score:
                 break

@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from provarchive.importer.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
 from provarchive.importer.text import compact
+from provarchive.importer.titles import strip_site_suffix
 
 _DROP_TAGS = (
     "script",
@@ -352,6 +353,7 @@ def _title_node(
     earlier); logos never count.
     """
     key = compact(hint or "")
+    bare = compact(strip_site_suffix(hint)) if hint else ""
     best: tuple[int, int, LexborNode] | None = None
     for node in body.traverse():
         if node.tag in ("-text", "-comment"):
@@ -367,7 +369,7 @@ def _title_node(
         if len(text) < 4 or len(text) > 120:
             continue
         score = 0
-        if key and text == key:
+        if key and text in (key, bare):
             score = 4 if heading or named else 3
         elif key and (heading or named) and (text in key or key in text):
             score = 2

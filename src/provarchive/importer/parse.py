@@ -58,6 +58,10 @@ _BODY_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.IMAGE)
 _GENERIC_ONLY = frozenset({Kind.DATE_GENERIC})
 
 
+_BULLET_LABEL = re.compile(r"^\s*[■□●○◆◇▲△▶►▍▌•]\s*([\u4e00-\u9fffA-Za-z0-9]{2,10})\s*$")
+"""A column name set off by a bullet above the headline (■ 工作动态)."""
+_TITLE_REACH = 80
+"""How many lines after the breadcrumb a headline stated by the HTML is looked for."""
 _PLACEHOLDER = re.compile(
     r"^\s*(?:untitled(?:\s+document)?|document|new\s+page\s*\d*|无标题文档|无标题页|无标题)\s*$",
     re.IGNORECASE,
@@ -152,6 +156,19 @@ def _headline_lines(
     return earlier[-1:], []
 
 
+def _stated_title(
+    lines: list[PageLine], start: int, body_at: int, evidence: HeadlineEvidence
+) -> TitleSpan | None:
+    """Return the title line the HTML states: in the header; else the line taken for the
+    first of the body (a headline that reads as a sentence); else further down, when site
+    text before the headline was read as body."""
+    return (
+        find_title(lines, start, body_at, evidence)
+        or find_title(lines, body_at, body_at + 1, evidence)
+        or find_title(lines, body_at + 1, start + _TITLE_REACH, evidence, last=False)
+    )
+
+
 def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
     """Return a breadcrumb's final crumb as evidence of the title when it reads as one
     (``首页 > 要闻 > 某县召开春耕生产动员会``), not as a section name."""
@@ -176,9 +193,13 @@ def _evidenced_headline(
         line.number for line in lines[span.first : span.last + 1]
     }
     others = [line for line in lines[start:body_at] if line.number not in taken]
-    column_line = _column([line for line in others if line.number < title.number], crumbs)
+    above = [line for line in others if line.number < title.number]
+    column_line = _column(above, crumbs)
     if column_line is None and kickers and _is_column_label([kickers[0], title]):
         column_line, kickers = kickers[0], kickers[1:]
+    nearest = next((line for line in reversed(above) if line.kind is not LineKind.CHROME), None)
+    if column_line is None and nearest is not None and _BULLET_LABEL.match(nearest.text):
+        column_line = PageLine(nearest.number, _BULLET_LABEL.sub(r"\1", nearest.text), nearest.kind)
     anchor = next((line.number for line in others if line.kind is LineKind.META), None)
     leftover = [
         line
@@ -255,7 +276,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     start = crumb_at + 1 if crumb_at is not None else 0
     body_at = _body_start(lines, start)
     evidence = hints.headline or _crumb_evidence(crumbs)
-    span = find_title(lines, start, body_at + 1, evidence) if evidence else None
+    span = _stated_title(lines, start, body_at, evidence) if evidence else None
     if span is None and hints.headline is not None:
         span = likely_title(lines, start, body_at)
     if span is not None:
