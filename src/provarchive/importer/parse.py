@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
 from provarchive.importer.breadcrumb import drop_title_crumb
-from provarchive.importer.chrome import is_document_number
+from provarchive.importer.chrome import is_chrome_line, is_document_number
 from provarchive.importer.dates import without_dates
 from provarchive.importer.decode import decode_page
 from provarchive.importer.headline import (
@@ -238,13 +238,23 @@ def _is_column_label(headline: list[PageLine]) -> bool:
 def _fallback_headline(
     body: list[PageLine], hints: _Hints, path: str
 ) -> tuple[Headline, PageLine | None]:
-    """Return a headline when the page shows no headline lines, or raise ParseError."""
-    if hints.title and visible_length(hints.title) >= 2 and not _PLACEHOLDER.match(hints.title):
-        title = strip_site_suffix(hints.title)
+    """Return a headline when the page shows no headline lines, or raise ParseError.
+
+    The head's title serves unless it is an editor's default or only the site's name;
+    else a heading opening the body, or the first short line, is taken.
+    """
+    stated = hints.title or ""
+    if (
+        visible_length(stated) >= 2
+        and not _PLACEHOLDER.match(stated)
+        and not (is_chrome_line(stated) and body and body[0].kind is LineKind.HEADING)
+    ):
+        title = strip_site_suffix(stated)
         return Headline(title, None, None, ("title taken from the HTML <title>",)), None
-    for line in body:
-        if line.kind is LineKind.TEXT and visible_length(line.text) <= 60:
-            title = strip_title_tags(line.text)
+    for number, line in enumerate(body):
+        heading = number == 0 and line.kind is LineKind.HEADING
+        if (heading or line.kind is LineKind.TEXT) and visible_length(line.text) <= 60:
+            title = strip_title_tags(line.text.removeprefix("## ") if heading else line.text)
             return Headline(title, None, None, (f"title guessed from line {title!r}",)), line
     raise ParseError("no title found: the page has no headline line", path)
 
