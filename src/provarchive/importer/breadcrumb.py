@@ -15,6 +15,7 @@ _MARKER = re.compile(
 _SEPARATOR = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|/|&gt;)\s*|\s+-\s+")
 _SEPARATOR_NO_SLASH = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|&gt;)\s*|\s+-\s+")
 _HOME = re.compile(r"^(?:网站首页|本站首页|首页|主页|返回首页|home|Home|HOME|门户首页)$")
+_HOME_END = re.compile(r"(?:首页|主页|home|Home|HOME)$")
 _BODY_CRUMBS = frozenset(
     [
         "正文",
@@ -72,7 +73,7 @@ def parse_breadcrumb(line: str, *, named: bool = False) -> tuple[str, ...] | Non
         return None
     marker = _MARKER.match(folded)
     if marker:
-        rest = line[marker.end() :]
+        rest = _from_home(line[marker.end() :])
         crumbs = _crumbs(rest, _SEPARATOR)
         rest = fold(rest)
         has_colon = ":" in folded[: marker.end()] or ">" in folded[: marker.end()]
@@ -112,8 +113,21 @@ def _without_tools(line: str) -> str:
     return _TOOL_TAIL.sub("", line[:bar]).strip()
 
 
+def _from_home(line: str) -> str:
+    """Return ``line`` from its home crumb on, when links stand before it in the first
+    crumb (``订阅本栏目RSS 某网首页 > 科技``)."""
+    folded = fold(line)
+    first = _SEPARATOR_NO_SLASH.search(folded)
+    head = folded[: first.start()] if first else folded
+    words = head.split()
+    if len(words) >= 2 and _HOME_END.search(words[-1]):
+        return line[head.rindex(words[-1]) :]
+    return line
+
+
 def _unmarked_crumbs(line: str, named: bool) -> list[str] | None:
     """Return the crumbs of a line without a position marker, if it reads as a trail."""
+    line = _from_home(line)
     crumbs = _crumbs(line, _SEPARATOR_NO_SLASH)
     if len(crumbs) < 2:
         crumbs = _crumbs(line, _SEPARATOR)

@@ -301,9 +301,10 @@ def _is_crumb_token(token: str) -> bool:
 
 
 def _crumb_text(node: LexborNode) -> str:
-    """Return a breadcrumb element's text; list items, or words before a final 正文,
-    without separators between them are joined by ``>`` (``<a>首页</a> <a>要闻</a> 正文``)."""
-    text = _inline_text(node)
+    """Return a breadcrumb element's text, its elements apart; list items, or words before
+    a final 正文, without separators between them are joined by ``>``
+    (``<a>首页</a> <a>要闻</a> 正文``)."""
+    text = _SPACES.sub(" ", node.text(deep=True, separator=" ")).strip()
     if re.search(r"[>›»/]|&gt;", text) or parse_breadcrumb(text):
         return text
     items = [i for i in (_inline_text(n) for n in node.css("li")) if i]
