@@ -121,3 +121,34 @@ def test_title_tags_and_series_numbers(title: str, stripped: str) -> None:
 )
 def test_site_suffix_of_a_head_title(hint: str, title: str) -> None:
     assert strip_site_suffix(hint) == title
+
+
+@pytest.mark.parametrize(
+    ("head", "above", "below", "kicker", "subtitle"),
+    [
+        # the head's title runs the 引题 and the title together: the line above is the 引题
+        (
+            "我市早稻开镰收割 岚江两岸稻花香",
+            "<p>我市早稻开镰收割</p>",
+            "",
+            "我市早稻开镰收割",
+            None,
+        ),
+        # a column name joined to the title by '_' in the head is no 引题
+        ("岚江两岸稻花香_农业农村_岚山网", "<p>岚山农业农村动态</p>", "", None, None),
+        # a dashed 副题 may hold a date
+        (
+            "岚江两岸稻花香",
+            "",
+            "<p>——2024年7月18日在全市三夏生产会议上的讲话</p>",
+            None,
+            "2024年7月18日在全市三夏生产会议上的讲话",
+        ),
+    ],
+)
+def test_kicker_by_head_title_and_dated_subtitle(
+    head: str, above: str, below: str, kicker: str | None, subtitle: str | None
+) -> None:
+    html = _page(above, below).replace('content="岚江两岸稻花香"', f'content="{head}"')
+    page = parse_html(html, "page.html")
+    assert (page.kicker, page.title, page.subtitle) == (kicker, "岚江两岸稻花香", subtitle)

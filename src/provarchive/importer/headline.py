@@ -133,19 +133,26 @@ def find_title(
         return None
     best: tuple[int, TitleSpan] | None = None
     for index in range(start, min(stop, len(lines))):
-        if lines[index].kind not in _CANDIDATE_KINDS:
-            continue
-        for size in (1, 2, 3):
-            span = lines[index : index + size]
-            if len(span) < size or any(line.kind not in _CANDIDATE_KINDS for line in span):
-                break
-            text = "".join(_plain(line) for line in span)
-            score, shown = _agreement(text, evidence.hint, keys)
-            if score and (best is None or score > best[0] or (last and score == best[0])):
-                best = (score, TitleSpan(index, index + size - 1, shown))
-            if score:
-                break
+        found = _span_at(lines, index, evidence.hint, keys)
+        if found and (best is None or found[0] > best[0] or (last and found[0] == best[0])):
+            best = found
     return best[1] if best else None
+
+
+def _span_at(
+    lines: list[PageLine], index: int, hint: str | None, keys: list[str]
+) -> tuple[int, TitleSpan] | None:
+    """Return the best agreeing title starting at ``lines[index]`` (one to three lines),
+    a longer span only when it agrees better."""
+    found: tuple[int, TitleSpan] | None = None
+    for size in (1, 2, 3):
+        span = lines[index : index + size]
+        if len(span) < size or any(line.kind not in _CANDIDATE_KINDS for line in span):
+            break
+        score, shown = _agreement("".join(_plain(line) for line in span), hint, keys)
+        if score and (found is None or score > found[0]):
+            found = (score, TitleSpan(index, index + size - 1, shown))
+    return found
 
 
 def _plain(line: PageLine) -> str:
@@ -174,15 +181,30 @@ def is_metadata_row(text: str) -> bool:
 
 
 def _is_part(line: PageLine, title: str, evidence: HeadlineEvidence, above: bool) -> bool:
-    """Return True when ``line`` next to the title is a 引题 (``above``) or 副题 on evidence."""
-    if line.kind is not LineKind.TEXT or looks_like_metadata(line.text):
-        return False
+    """Return True when ``line`` next to the title is a 引题 (``above``) or 副题 on evidence:
+    a dash that ties it to the title, an element shaped as a headline part, or a head
+    title that runs it and the title together (``引题 主题``)."""
     key = compact(line.text)
-    if not key or key == compact(title) or any(key == k for k in _keys(evidence)):
+    if line.kind is not LineKind.TEXT or not key or len(line.text) > 80:
         return False
-    dashed = _DASH_END.search(line.text) if above else _DASH_START.match(line.text)
+    if key == compact(title) or any(key == k for k in _keys(evidence)):
+        return False
+    if _DASH_END.search(line.text) if above else _DASH_START.match(line.text):
+        return not _LABEL.match(fold(line.text).strip("—-－━― "))
+    if looks_like_metadata(line.text):
+        return False
     shaped = any(key == compact(part) for part in evidence.parts)
-    return bool(dashed or shaped)
+    return shaped or _joined_in_hint(line.text, title, evidence.hint, above)
+
+
+def _joined_in_hint(text: str, title: str, hint: str | None, above: bool) -> bool:
+    """Return True when the head's title is this line and the title run together, with at
+    most blanks between them (not a site or column name joined by ``_`` or ``-``)."""
+    if not hint:
+        return False
+    first, second = (text, title) if above else (title, text)
+    pattern = re.escape(fold(first).strip()) + r"\s*" + re.escape(fold(second).strip())
+    return bool(re.search(pattern, fold(hint)))
 
 
 def headline_parts(
