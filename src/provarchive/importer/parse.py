@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
-from provarchive.importer.breadcrumb import drop_title_crumb
+from provarchive.importer.breadcrumb import drop_title_crumb, parse_breadcrumb
 from provarchive.importer.chrome import is_chrome_line, is_document_number
 from provarchive.importer.dates import without_dates
 from provarchive.importer.decode import decode_page
@@ -156,6 +156,20 @@ def _headline_lines(
     return earlier[-1:], []
 
 
+def _leading_trail(lines: list[PageLine]) -> tuple[list[PageLine], int | None]:
+    """Return the lines with a trail of short crumbs (``新闻中心 > 本地新闻``) that opens
+    the page right above its headline taken as the breadcrumb, and its index."""
+    shown = [i for i, line in enumerate(lines[:8]) if line.kind is not LineKind.CHROME]
+    if len(shown) < 2 or lines[shown[0]].kind is not LineKind.TEXT:
+        return lines, None
+    first = lines[shown[0]]
+    crumbs = parse_breadcrumb(first.text, named=True)
+    if not crumbs or len(crumbs) < 2 or lines[shown[1]].kind is not LineKind.TEXT:
+        return lines, None
+    trail = PageLine(first.number, first.text, LineKind.BREADCRUMB, crumbs=crumbs)
+    return [*lines[: shown[0]], trail, *lines[shown[0] + 1 :]], shown[0]
+
+
 def _stated_title(
     lines: list[PageLine], start: int, body_at: int, evidence: HeadlineEvidence
 ) -> TitleSpan | None:
@@ -282,6 +296,8 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     crumb_at = _first(lines, LineKind.BREADCRUMB)
     if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
         crumb_at = None
+    if crumb_at is None:
+        lines, crumb_at = _leading_trail(lines)
     crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
     start = crumb_at + 1 if crumb_at is not None else 0
     body_at = _body_start(lines, start)
