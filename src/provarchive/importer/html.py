@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from provarchive.importer.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
+from provarchive.importer.html_headline import (
+    headline_evidence,
+    inline_text,
+    node_tokens,
+    title_node,
+)
 from provarchive.importer.text import compact
-from provarchive.importer.titles import strip_site_suffix
 
 _DROP_TAGS = (
     "script",
@@ -139,34 +144,6 @@ _CRUMB_TOKENS = (
     "place",
     "wz",
 )
-_TITLE_TOKENS = ("title", "tit", "biaoti", "headline", "bt")
-# Class or id words of the elements that hold a 引题 or 副题 beside the headline.
-_PART_TOKENS = frozenset(
-    [
-        "yt",
-        "ft",
-        "fbt",
-        "ybt",
-        "yinti",
-        "futi",
-        "fubiaoti",
-        "yinbiaoti",
-        "subtitle",
-        "subtit",
-        "subhead",
-        "subheading",
-        "kicker",
-        "pretitle",
-        "supertitle",
-        "introtitle",
-        "overtitle",
-        "vicetitle",
-        "title2",
-        "title3",
-    ]
-)
-_HEADING_RANK = {"h1": 3, "h2": 2, "h3": 1}
-_PART_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
 
@@ -186,7 +163,7 @@ class HtmlPage:
     source_hint: str | None
     """A source stated in the head (``ContentSource``)."""
     headline: str | None = None
-    """The text of the element found to hold the headline (see :func:`_title_node`)."""
+    """The text of the element found to hold the headline (see :func:`html_headline.title_node`)."""
     headline_parts: tuple[str, ...] = ()
     """Texts of the elements standing right beside that headline as 引题 or 副题 do
     (other headings, ``subtitle``/``yt``/``ft`` classes)."""
@@ -200,14 +177,6 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(
         tag in head for tag in ("<head", "<body", "<div", "<p>", "<p ", "<table", "<title")
     )
-
-
-def _tokens(node: LexborNode) -> list[str]:
-    """Return the lower-cased class and id tokens of ``node``, split at ``-`` and ``_`` too."""
-    attrs = node.attributes
-    raw = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    words = raw.split()
-    return words + [part for word in words for part in re.split(r"[-_]", word)[1:] if part]
 
 
 def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
@@ -244,14 +213,9 @@ def _title_hint(tree: LexborHTMLParser) -> str | None:
     return max(parts, key=len) if parts else None
 
 
-def _inline_text(node: LexborNode) -> str:
-    """Return the text of ``node`` as one line."""
-    return _SPACES.sub(" ", node.text(deep=True, separator="")).strip()
-
-
 def _is_chrome(node: LexborNode) -> bool:
     """Return True for an element whose class or id names a menu, footer or share widget."""
-    return any(token in _CHROME_TOKENS for token in _tokens(node))
+    return any(token in _CHROME_TOKENS for token in node_tokens(node))
 
 
 def _crumb_node(body: LexborNode, content: LexborNode | None) -> LexborNode | None:
@@ -268,8 +232,8 @@ def _crumb_node(body: LexborNode, content: LexborNode | None) -> LexborNode | No
             before_content = False
         if node.tag in ("-text", "-comment", "body", "html", "script", "style"):
             continue
-        named = any(_is_crumb_token(t) for t in _tokens(node))
-        text = _crumb_text(node) if named else _inline_text(node)
+        named = any(_is_crumb_token(t) for t in node_tokens(node))
+        text = _crumb_text(node) if named else inline_text(node)
         if not text or len(text) > 200:
             continue
         marked = has_marker(text)
@@ -307,7 +271,7 @@ def _crumb_text(node: LexborNode) -> str:
     text = _SPACES.sub(" ", node.text(deep=True, separator=" ")).strip()
     if re.search(r"[>›»/]|&gt;", text) or parse_breadcrumb(text):
         return text
-    items = [i for i in (_inline_text(n) for n in node.css("li")) if i]
+    items = [i for i in (inline_text(n) for n in node.css("li")) if i]
     if len(items) >= 2:
         return " > ".join(items)
     words = _SPACES.split(_SPACES.sub(" ", node.text(deep=True, separator=" ")).strip())
@@ -340,78 +304,6 @@ def _content_node(body: LexborNode) -> LexborNode | None:
     if not scores:
         return None
     return nodes[max(scores, key=lambda key: scores[key])]
-
-
-def _title_node(
-    body: LexborNode, hint: str | None, content: LexborNode | None = None
-) -> tuple[int, LexborNode] | None:
-    """Return the element holding the headline (a heading or ``title`` element matching the
-    hint) and how well it agrees with the hint (4 equal, 2 part of it, 1 only its shape).
-
-    Among equally good candidates a higher heading beats a lower one or another element
-    (h2 headline, h3 副题), then the last one
-    before the article text wins (a site logo in an ``h1`` or a sidebar title comes
-    earlier); logos never count.
-    """
-    key = compact(hint or "")
-    bare = compact(strip_site_suffix(hint)) if hint else ""
-    best: tuple[int, int, LexborNode] | None = None
-    for node in body.traverse():
-        if node.tag in ("-text", "-comment"):
-            continue
-        if content is not None and node.mem_id == content.mem_id:
-            break  # the headline stands before the text
-        if _is_logo(node) or node.tag in ("nav", "header"):
-            continue
-        rank = _HEADING_RANK.get(node.tag, 0)
-        heading = rank > 0
-        named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node)) or _is_title_tag(node)
-        text = compact(_inline_text(node))
-        if len(text) < 4 or len(text) > 120:
-            continue
-        score = 0
-        if key and text in (key, bare):
-            score = 4 if heading or named else 3
-        elif key and (heading or named) and (text in key or key in text):
-            score = 2
-        elif key and (heading or named) and _in_order(key, text):
-            score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
-        elif node.tag == "h1" or ((named or node.tag == "h2") and 8 <= len(text) <= 60):
-            score = 1
-        better = best is None or (score, rank) >= best[:2]
-        if score and better and not _inside_logo(node):
-            best = (score, rank, node)
-    return (best[0], best[2]) if best else None
-
-
-def _is_title_tag(node: LexborNode) -> bool:
-    """Return True for a custom element named as a headline (``<founder-title>``), not as
-    one of its parts (``<founder-subtitle>``, ``<founder-introtitle>``)."""
-    tag = node.tag or ""
-    return "-" in tag and tag.rsplit("-", 1)[-1] == "title"
-
-
-def _is_logo(node: LexborNode) -> bool:
-    """Return True for an element named as a logo (``logo``, ``site-logo``; not ``logout``)."""
-    return any("logo" in token.replace("logout", "") for token in _tokens(node))
-
-
-def _inside_logo(node: LexborNode) -> bool:
-    """Return True for a node inside a logo, header or nav element."""
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in ("nav", "header") or _is_logo(parent):
-            return True
-        parent = parent.parent
-    return False
-
-
-def _in_order(short: str, long: str) -> bool:
-    """Return True when every character of ``short`` appears in ``long``, in order."""
-    if len(short) < 6 or len(short) >= len(long):
-        return False
-    letters = iter(long)
-    return all(char in letters for char in short)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -478,7 +370,7 @@ class _Writer:
         if block:
             self.flush()
         if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
-            text = _inline_text(node)
+            text = inline_text(node)
             if text:
                 self.lines.append("## " + text)
             return
@@ -494,10 +386,10 @@ def _bold_paragraph(node: LexborNode) -> bool:
     """Return True for a short ``<p>`` whose whole text is bold: a subheading."""
     if node.tag != "p":
         return False
-    text = _inline_text(node)
+    text = inline_text(node)
     if not text or len(text) > 40 or node.css_first("img") is not None:
         return False
-    bold = "".join(_inline_text(b) for b in node.css("strong, b"))
+    bold = "".join(inline_text(b) for b in node.css("strong, b"))
     return compact(bold) == compact(text)
 
 
@@ -525,9 +417,9 @@ def html_to_text(html: str) -> HtmlPage:
     content = _content_node(body)
     crumb = _crumb_node(body, content)
     crumb_line = _crumb_line(crumb) if crumb is not None else None
-    chosen = _title_node(body, title_hint, content)
+    chosen = title_node(body, title_hint, content)
     title = chosen[1] if chosen else None
-    headline, parts = _headline_evidence(chosen)
+    headline, parts = headline_evidence(chosen)
     for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
         n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
     ]:
@@ -548,55 +440,3 @@ def html_to_text(html: str) -> HtmlPage:
         lines = [crumb_line, *lines]
     source = source_hint if source_hint and len(source_hint) <= 30 else None
     return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source, headline, parts)
-
-
-def _headline_evidence(
-    chosen: tuple[int, LexborNode] | None,
-) -> tuple[str | None, tuple[str, ...]]:
-    """Return the headline element's text and its 引题/副题 neighbours."""
-    if chosen is None:
-        return None, ()
-    return _inline_text(chosen[1]), _headline_parts(chosen[1])
-
-
-def _headline_parts(title: LexborNode) -> tuple[str, ...]:
-    """Return the texts of the elements right above and below the headline that are shaped
-    as headline parts: other headings, or elements named as a 引题 or 副题.
-
-    A wrapper holding only the headline (``<div class=title><h1>``) is looked past.
-    """
-    node = title
-    while node.parent is not None and _only_element(node.parent) and node.parent.tag != "body":
-        node = node.parent
-    parts: list[str] = []
-    for forward in (False, True):
-        sibling = node.next if forward else node.prev
-        taken = 0
-        while sibling is not None and taken < 2:
-            text = _inline_text(sibling) if sibling.tag != "-comment" else ""
-            if sibling.tag in ("-text", "-comment") and not text:
-                sibling = sibling.next if forward else sibling.prev
-                continue
-            if not _is_headline_part(sibling, text):
-                break
-            parts.append(text)
-            taken += 1
-            sibling = sibling.next if forward else sibling.prev
-    return tuple(parts)
-
-
-def _only_element(node: LexborNode) -> bool:
-    """Return True when ``node`` holds one element and no other text."""
-    children = [c for c in node.iter(include_text=True) if c.tag != "-comment"]
-    elements = [c for c in children if c.tag != "-text"]
-    texts = [c for c in children if c.tag == "-text" and (c.text_content or "").strip()]
-    return len(elements) == 1 and not texts
-
-
-def _is_headline_part(node: LexborNode, text: str) -> bool:
-    """Return True for a short element shaped as a 引题 or 副题."""
-    if node.tag in ("-text", "-comment") or not text or len(text) > 80:
-        return False
-    if node.tag in _PART_TAGS or ("-" in node.tag and "title" in node.tag.rsplit("-", 1)[-1]):
-        return True
-    return any(token in _PART_TOKENS for token in _tokens(node))
