@@ -170,6 +170,59 @@ def _leading_trail(lines: list[PageLine]) -> tuple[list[PageLine], int | None]:
     return [*lines[: shown[0]], trail, *lines[shown[0] + 1 :]], shown[0]
 
 
+@dataclass(frozen=True)
+class _Header:
+    """The top of a page: breadcrumb, column line and headline lines, and where the body
+    starts."""
+
+    lines: list[PageLine]
+    crumbs: tuple[str, ...]
+    header: list[PageLine]
+    span: TitleSpan | None
+    column_line: PageLine | None
+    headline_lines: list[PageLine]
+    leftover: list[PageLine]
+    body_at: int
+
+
+def _read_header(lines: list[PageLine], hints: _Hints) -> _Header:
+    """Return the breadcrumb, column and headline lines of a page's classified lines.
+
+    A title the HTML states (or a final crumb that reads as one) is found by agreement,
+    its 引题/副题 by evidence; without any, the lines between the breadcrumb and the
+    body are read by position.
+    """
+    crumb_at = _first(lines, LineKind.BREADCRUMB)
+    if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
+        crumb_at = None
+    if crumb_at is None:
+        lines, crumb_at = _leading_trail(lines)
+    crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
+    start = crumb_at + 1 if crumb_at is not None else 0
+    body_at = _body_start(lines, start)
+    evidence = hints.headline or _crumb_evidence(crumbs)
+    span = _stated_title(lines, start, body_at, evidence) if evidence else None
+    if span is None and hints.headline is not None:
+        span = likely_title(lines, start, body_at)
+    if span is not None:
+        body_at = _body_start(lines, span.last + 1)
+    header = lines[start:body_at]
+    if crumb_at is not None:
+        header = [lines[crumb_at], *header]
+    if span is not None and evidence is not None:
+        column_line, headline_lines, leftover = _evidenced_headline(
+            lines, span, (start, body_at), crumbs, evidence
+        )
+    else:
+        column_line = _column(header, crumbs)
+        candidates = [line for line in header if line is not column_line]
+        headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
+        if column_line is None and _is_column_label(headline_lines):
+            column_line, headline_lines = headline_lines[0], headline_lines[1:]
+        headline_lines = _without_badges(headline_lines)
+    return _Header(lines, crumbs, header, span, column_line, headline_lines, leftover, body_at)
+
+
 def _stated_title(
     lines: list[PageLine], start: int, body_at: int, evidence: HeadlineEvidence
 ) -> TitleSpan | None:
@@ -293,35 +346,10 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     lines = classify_page(text)
     if not any(line.kind is not LineKind.CHROME for line in lines):
         raise ParseError("empty page: no text besides page chrome", path)
-    crumb_at = _first(lines, LineKind.BREADCRUMB)
-    if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
-        crumb_at = None
-    if crumb_at is None:
-        lines, crumb_at = _leading_trail(lines)
-    crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
-    start = crumb_at + 1 if crumb_at is not None else 0
-    body_at = _body_start(lines, start)
-    evidence = hints.headline or _crumb_evidence(crumbs)
-    span = _stated_title(lines, start, body_at, evidence) if evidence else None
-    if span is None and hints.headline is not None:
-        span = likely_title(lines, start, body_at)
-    if span is not None:
-        body_at = _body_start(lines, span.last + 1)
-    header = lines[start:body_at]
-    if crumb_at is not None:
-        header = [lines[crumb_at], *header]
-    if span is not None and evidence is not None:
-        column_line, headline_lines, leftover = _evidenced_headline(
-            lines, span, (start, body_at), crumbs, evidence
-        )
-    else:
-        column_line = _column(header, crumbs)
-        candidates = [line for line in header if line is not column_line]
-        headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
-        if column_line is None and _is_column_label(headline_lines):
-            column_line, headline_lines = headline_lines[0], headline_lines[1:]
-        headline_lines = _without_badges(headline_lines)
-    rest = leftover + [line for line in lines[body_at:]]
+    top = _read_header(lines, hints)
+    lines, crumbs, header, span = top.lines, top.crumbs, top.header, top.span
+    column_line, headline_lines = top.column_line, top.headline_lines
+    rest = top.leftover + [line for line in lines[top.body_at :]]
     footer_at = next(
         (i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START and i > 0), None
     )
