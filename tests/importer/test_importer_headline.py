@@ -88,6 +88,12 @@ def _page(above: str, below: str) -> str:
             "记者走访多个乡镇",
         ),
         ("", "<h2>全市早稻预计亩产增长一成</h2>", None, "全市早稻预计亩产增长一成"),
+        (
+            '<div class="title_pre">我市早稻开镰收割</div>',
+            '<div class="art-sub-title">记者走访多个乡镇</div>',
+            "我市早稻开镰收割",
+            "记者走访多个乡镇",
+        ),
     ],
 )
 def test_kicker_and_subtitle_only_on_evidence(

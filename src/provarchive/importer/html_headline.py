@@ -50,6 +50,10 @@ _PART_TOKENS = frozenset(
 )
 
 
+_PART_WORD = re.compile(
+    r"(?:sub|pre|intro|vice|second)[-_]?(?:tit|head)|(?:tit|title|bt)[-_]?(?:sub|pre|intro|vice|2|3)$"
+)
+"""A class word naming a headline part (sub-title, title_pre, art-title2)."""
 _HEADING_RANK = {"h1": 3, "h2": 2, "h3": 1}
 
 
@@ -190,4 +194,4 @@ def _is_headline_part(node: LexborNode, text: str) -> bool:
         return False
     if node.tag in _PART_TAGS or ("-" in node.tag and "title" in node.tag.rsplit("-", 1)[-1]):
         return True
-    return any(token in _PART_TOKENS for token in node_tokens(node))
+    return any(token in _PART_TOKENS or _PART_WORD.search(token) for token in node_tokens(node))
