@@ -158,3 +158,28 @@ def test_kicker_by_head_title_and_dated_subtitle(
     html = _page(above, below).replace('content="岚江两岸稻花香"', f'content="{head}"')
     page = parse_html(html, "page.html")
     assert (page.kicker, page.title, page.subtitle) == (kicker, "岚江两岸稻花香", subtitle)
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "subtitle"),
+    [
+        ("岚州市召开优化营商环境大会", "岚州市召开优化营商环境大会", "推动民营经济实现高质量发展"),
+        (
+            "岚州市召开优化营商环境大会——推动民营经济实现高质量发展",
+            "岚州市召开优化营商环境大会——推动民营经济实现高质量发展",
+            None,
+        ),
+    ],
+)
+def test_dash_in_headline_split_when_head_names_one_side(
+    head: str, title: str, subtitle: str | None
+) -> None:
+    html = (
+        f'<html><head><meta property="og:title" content="{head}"></head><body><div class="box">'
+        "<h1>岚州市召开优化营商环境大会——推动民营经济实现高质量发展</h1>"
+        '<div class="info">发布时间：2024-02-19</div><div class="text">'
+        "<p>2月19日，岚州市召开优化营商环境大会，总结去年全市营商环境建设成效。</p>"
+        "<p>会议强调，要以企业满意为标准，持续深化改革。</p></div></div></body></html>"
+    )
+    page = parse_html(html, "page.html")
+    assert (page.title, page.subtitle) == (title, subtitle)

@@ -39,6 +39,7 @@ from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, pag
 from provarchive.importer.text import compact, fold, squeeze_han, visible_length
 from provarchive.importer.titles import (
     Headline,
+    is_dash_piece,
     split_headline,
     strip_site_suffix,
     strip_title_tags,
@@ -236,6 +237,16 @@ def _stated_title(
     )
 
 
+def _stated_text(span: TitleSpan | None, hints: _Hints) -> str | None:
+    """Return the title line found as a hint, unless the head's title is one side of a
+    dash in it (then the line is 主题——副题 and is split there)."""
+    if span is None:
+        return None
+    if hints.title and is_dash_piece(strip_site_suffix(hints.title), span.text):
+        return None
+    return span.text
+
+
 def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
     """Return a breadcrumb's final crumb as evidence of the title when it reads as one
     (``首页 > 要闻 > 某县召开春耕生产动员会``), not as a section name."""
@@ -360,7 +371,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     body_lines, body_meta, footer = _split_body(rest)
 
     warnings: list[str] = []
-    hint_texts = [h for h in (span.text if span else None, hints.title) if h]
+    hint_texts = [h for h in (_stated_text(span, hints), hints.title) if h]
     if crumbs:
         hint_texts.append(crumbs[-1])
     hint_texts += [line.text for line in body_lines[:3] if line.kind is LineKind.TEXT]

@@ -162,6 +162,12 @@ def strip_site_suffix(title: str) -> str:
     return stripped if visible_length(stripped) >= 8 else text
 
 
+def is_dash_piece(part: str, line: str) -> bool:
+    """Return True when ``part`` is one side of a dash in ``line`` (主题——副题)."""
+    pieces = [p for p in _MIDDLE_DASH.split(line) if p.strip()]
+    return len(pieces) == 2 and any(compact(part) == compact(p) for p in pieces)
+
+
 def _has_subtitle_cue(text: str) -> bool:
     """Return True when ``text`` reads as an elaboration of a headline (a 副题)."""
     return text.startswith(_SUBTITLE_STARTS) or text.rstrip("。").endswith(_SUBTITLE_ENDS)
