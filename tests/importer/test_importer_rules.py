@@ -139,6 +139,11 @@ def test_chrome_fragments_are_removed() -> None:
         "抓取时间：2024-05-08 12:00:00",
         "岚山省人民政府门户网站",
         "点击数:",
+        "手机版",
+        "版面导航",
+        "上一版 下一版",
+        "标题导航",
+        "往期回顾 返回目录",
     ],
 )
 def test_chrome_lines(line: str) -> None:
