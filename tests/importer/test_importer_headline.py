@@ -183,3 +183,17 @@ def test_dash_in_headline_split_when_head_names_one_side(
     )
     page = parse_html(html, "page.html")
     assert (page.title, page.subtitle) == (title, subtitle)
+
+
+def test_title_copy_in_a_list_after_the_text_is_not_the_headline() -> None:
+    html = (
+        "<html><head><title>岚山湿地公园迎来越冬候鸟_岚山网</title></head><body>"
+        '<div class="text"><p>随着气温下降，岚山湿地公园近日迎来今年首批越冬候鸟，白鹭在浅滩觅食。</p>'
+        "<p>公园管理处介绍，今年湿地水质持续改善，来此越冬的候鸟将超过往年。</p>"
+        "<p>管理处提醒游客文明观鸟，不要投喂、惊扰鸟群。</p></div>"
+        '<div class="list"><div>岚山湿地公园迎来越冬候鸟</div><div>青禾县新建五座乡村幼儿园</div></div>'
+        "</body></html>"
+    )
+    page = parse_html(html, "page.html")
+    assert page.title == "岚山湿地公园迎来越冬候鸟"
+    assert page.body.startswith("随着气温下降")

@@ -229,12 +229,18 @@ def _stated_title(
 ) -> TitleSpan | None:
     """Return the title line the HTML states: in the header; else the line taken for the
     first of the body (a headline that reads as a sentence); else further down, when site
-    text before the headline was read as body."""
-    return (
-        find_title(lines, start, body_at, evidence)
-        or find_title(lines, body_at, body_at + 1, evidence)
-        or find_title(lines, body_at + 1, start + _TITLE_REACH, evidence, last=False)
+    text before the headline was read as body (two paragraphs at most: an article's own
+    text is never skipped for a copy of its title in a list after it)."""
+    found = find_title(lines, start, body_at, evidence) or find_title(
+        lines, body_at, body_at + 1, evidence
     )
+    if found is not None:
+        return found
+    later = find_title(lines, body_at + 1, start + _TITLE_REACH, evidence, last=False)
+    if later is None:
+        return None
+    skipped = [line for line in lines[body_at : later.first] if line.kind is LineKind.TEXT]
+    return later if sum(is_paragraph(line.text) for line in skipped) <= 2 else None
 
 
 def _stated_text(span: TitleSpan | None, hints: _Hints) -> str | None:
