@@ -255,9 +255,12 @@ def _stated_text(span: TitleSpan | None, hints: _Hints) -> str | None:
 
 def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
     """Return a breadcrumb's final crumb as evidence of the title when it reads as one
-    (``首页 > 要闻 > 某县召开春耕生产动员会``), not as a section name."""
-    if len(crumbs) >= 2 and visible_length(crumbs[-1]) >= 10:
-        return HeadlineEvidence(hint=crumbs[-1])
+    (long, or with a sentence's punctuation), not as a section name."""
+    last = crumbs[-1] if len(crumbs) >= 2 else ""
+    if visible_length(last) >= 14 or (
+        visible_length(last) >= 8 and re.search(r"[，,、：:！!？?]|\.\.\.|…$", last)
+    ):
+        return HeadlineEvidence(hint=last)
     return None
 
 
