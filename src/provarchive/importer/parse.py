@@ -203,6 +203,8 @@ def _read_header(lines: list[PageLine], hints: _Hints) -> _Header:
     body_at = _body_start(lines, start)
     evidence = hints.headline or _crumb_evidence(crumbs)
     span = _stated_title(lines, start, body_at, evidence) if evidence else None
+    if span is not None and hints.headline is None and _headline_follows(lines, span, body_at):
+        span, evidence = None, None  # the crumb named a section shown above the headline
     if span is None and hints.headline is not None:
         span = likely_title(lines, start, body_at)
     if span is not None:
@@ -251,6 +253,21 @@ def _stated_text(span: TitleSpan | None, hints: _Hints) -> str | None:
     if hints.title and is_dash_piece(strip_site_suffix(hints.title), span.text):
         return None
     return span.text
+
+
+def _headline_follows(lines: list[PageLine], span: TitleSpan, body_at: int) -> bool:
+    """Return True when a headline-shaped line (not a dashed 副题) follows ``span``."""
+    following = next(
+        (line for line in lines[span.last + 1 : body_at] if line.kind is not LineKind.CHROME),
+        None,
+    )
+    return (
+        following is not None
+        and following.kind is LineKind.TEXT
+        and visible_length(following.text) >= 6
+        and not is_metadata_row(following.text)
+        and not re.match(r"\s*(?:——|—|--|－－)", following.text)
+    )
 
 
 def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
