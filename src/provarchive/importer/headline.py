@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from provarchive.importer.body import is_caption
 from provarchive.importer.dates import find_dates
 from provarchive.importer.layout import LineKind, PageLine
 from provarchive.importer.text import compact, fold, visible_length
@@ -191,7 +192,7 @@ def _is_part(line: PageLine, title: str, evidence: HeadlineEvidence, above: bool
         return False
     if _DASH_END.search(line.text) if above else _DASH_START.match(line.text):
         return not _LABEL.match(fold(line.text).strip("—-－━― "))
-    if looks_like_metadata(line.text):
+    if looks_like_metadata(line.text) or is_caption(line.text):
         return False
     shaped = any(key == compact(part) for part in evidence.parts)
     return shaped or _joined_in_hint(line.text, title, evidence.hint, above)
@@ -232,8 +233,8 @@ def headline_parts(
 
 def likely_title(lines: list[PageLine], start: int, stop: int) -> TitleSpan | None:
     """Return the header line most likely to be the title when nothing states it: the
-    first headline-shaped one, never a metadata row, badge, short label or sentence (a
-    label, kicker or badge above a headline is short or has its evidence)."""
+    first headline-shaped one, never a metadata row, badge, short label, caption or
+    sentence (a label, kicker or badge above a headline is short or has its evidence)."""
     candidates = [
         index
         for index in range(start, min(stop, len(lines)))
@@ -241,6 +242,7 @@ def likely_title(lines: list[PageLine], start: int, stop: int) -> TitleSpan | No
         and visible_length(_plain(lines[index])) >= 6
         and not looks_like_metadata(_plain(lines[index]))
         and not _plain(lines[index]).rstrip().endswith("。")
+        and not is_caption(_plain(lines[index]), lines[index - 1].text if index else None)
     ]
     if not candidates:
         return None
