@@ -197,3 +197,16 @@ def test_title_copy_in_a_list_after_the_text_is_not_the_headline() -> None:
     page = parse_html(html, "page.html")
     assert page.title == "岚山湿地公园迎来越冬候鸟"
     assert page.body.startswith("随着气温下降")
+
+
+def test_breaking_news_ticker_is_no_breadcrumb() -> None:
+    html = (
+        "<html><head><title>青禾县第五座城市书房开放_岚山网</title></head><body>"
+        '<div class="breaking-news"><span>岚山快讯</span> &gt; <a>全市中小学明日开学</a></div>'
+        "<h1>青禾县第五座城市书房开放</h1>"
+        '<div class="text"><p>3月14日，青禾县第五座城市书房正式开放，市民刷身份证即可入内阅读。</p>'
+        "<p>书房面积四百平方米，藏书两万余册。</p></div></body></html>"
+    )
+    page = parse_html(html, "page.html")
+    assert page.breadcrumb == ()
+    assert page.title == "青禾县第五座城市书房开放"

@@ -259,8 +259,10 @@ def _crumb_line(node: LexborNode) -> str:
 
 def _is_crumb_token(token: str) -> bool:
     """Return True for a class or id word naming a breadcrumb (``news_path``, ``navpath``)."""
+    if token.startswith("break"):  # breaking-news tickers
+        return False
     return token.startswith(_CRUMB_TOKENS) or any(
-        word in token for word in ("crumb", "bread", "brea", "navpath", "position", "location")
+        word in token for word in ("crumb", "brea", "navpath", "position", "location")
     )
 
 
