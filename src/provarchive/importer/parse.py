@@ -196,7 +196,7 @@ def _read_header(lines: list[PageLine], hints: _Hints) -> _Header:
     crumb_at = _first(lines, LineKind.BREADCRUMB)
     if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
         crumb_at = None
-    if crumb_at is None:
+    if crumb_at is None and hints.headline is None:  # HTML finds trails by their element
         lines, crumb_at = _leading_trail(lines)
     crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
     start = crumb_at + 1 if crumb_at is not None else 0
