@@ -1,11 +1,13 @@
-"""Which header lines of an HTML page are its headline, weighed against what the HTML states.
+"""Which header lines are a page's headline, weighed against what the page states.
 
-The head of a page (``ArticleTitle``, ``og:title``, ``<title>``) and the element found
-to hold the headline say what the title reads; a header line that agrees with them is
-the title, even when it is long enough to look like running text. The lines around
-it are 引题 or 副题 only on evidence (a dash that ties them to the title, or an
-element shaped as a headline part); account badges, author cards, metadata rows and
-teaser links around a headline have none, and are never taken.
+The head of an HTML page (``ArticleTitle``, ``og:title``, ``<title>``), the element
+found to hold the headline, or a final crumb that reads as a title say what the title
+reads; a header line that agrees with them is the title, even when it is long enough
+to look like running text or is broken over lines. The lines around it are 引题 or 副题
+only on evidence (a dash that ties them to the title, an element shaped as a headline
+part, a head title that runs them together); account badges, author cards, metadata
+rows, captions and teaser links around a headline have none, and are never taken.
+When nothing agrees, the first headline-shaped line is the title.
 """
 
 from __future__ import annotations
