@@ -64,6 +64,11 @@ _WHOLE_LINE = re.compile(
     r"返回目录|PDF\s*下载|\s)+$|"
     r"请输入关键[词字])|^设为首页|^加入收藏"
 )
+_PLACEHOLDER = re.compile(
+    r"^(?:untitled(?:\s+document)?|new\s+page\s*\d*|logo|banner|无标题文档|无标题页|无标题)$",
+    re.IGNORECASE,
+)
+"""An editor's default page title or an image's placeholder text left on its own line."""
 _CRAWL_STAMP = re.compile(
     r"(?:抓取|采集|爬取|保存|下载|访问|生成|存档|归档)(?:时间|日期|于)|crawled|fetched|saved at|"
     r"archived",
@@ -113,7 +118,7 @@ def is_nav_bar(line: str) -> bool:
 def is_chrome_line(line: str) -> bool:
     """Return True when a whole line is page chrome, never article text or metadata."""
     folded = fold(line).strip()
-    if not folded:
+    if not folded or _PLACEHOLDER.match(folded):
         return True
     if _BARE_WORDS.fullmatch(folded):
         return True

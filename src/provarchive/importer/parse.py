@@ -199,6 +199,9 @@ def _read_header(lines: list[PageLine], hints: _Hints) -> _Header:
     if crumb_at is None and hints.headline is None:  # HTML finds trails by their element
         lines, crumb_at = _leading_trail(lines)
     crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
+    if crumb_at is None:  # an e-paper's issue line opening the page stands as a breadcrumb
+        opening = next((i for i, line in enumerate(lines) if line.kind is not LineKind.CHROME), 0)
+        crumb_at = opening if lines[opening].kind is LineKind.ISSUE else None
     start = crumb_at + 1 if crumb_at is not None else 0
     body_at = _body_start(lines, start)
     evidence = hints.headline or _crumb_evidence(crumbs)
@@ -334,7 +337,7 @@ def _is_column_label(headline: list[PageLine]) -> bool:
     first, second = headline[0].text, headline[1].text
     return (
         visible_length(first) <= 6
-        and not re.search(r"[\W_]", fold(first).replace(" ", ""))
+        and not re.search(r"[\W_\d]", fold(first).replace(" ", ""))
         and visible_length(second) >= 2 * visible_length(first)
     )
 
