@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from provarchive.importer.headline import HeadlineEvidence, find_title, looks_like_metadata
+from provarchive.importer.headline import (
+    HeadlineEvidence,
+    find_title,
+    is_note,
+    join_broken,
+    looks_like_metadata,
+)
 from provarchive.importer.layout import classify_page
 from provarchive.importer.parse import parse_html
 from provarchive.importer.titles import strip_site_suffix, strip_title_tags
@@ -210,3 +216,22 @@ def test_breaking_news_ticker_is_no_breadcrumb() -> None:
     page = parse_html(html, "page.html")
     assert page.breadcrumb == ()
     assert page.title == "青禾县第五座城市书房开放"
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["岚州市人民政府", "关于公布非遗名录的通知"], ["岚州市人民政府关于公布非遗名录的通知"]),
+        (["关于批准市级预算", "调整方案的决议"], ["关于批准市级预算调整方案的决议"]),
+        (["岚江治理与", "生态修复"], ["岚江治理与生态修复"]),
+        (["我市早稻开镰收割", "岚江两岸稻花香"], ["我市早稻开镰收割", "岚江两岸稻花香"]),
+    ],
+)
+def test_headline_broken_over_lines_is_joined(lines: list[str], joined: list[str]) -> None:
+    page_lines = classify_page("\n".join(lines))
+    assert [line.text for line in join_broken(page_lines)] == joined
+
+
+def test_adoption_note_is_no_subtitle() -> None:
+    assert is_note("（岚州市第十届人民代表大会常务委员会第十九次会议通过）")
+    assert not is_note("（第二期）青禾县召开会议")

@@ -33,6 +33,12 @@ _LABEL = re.compile(
 _PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
 _NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
 _MAX_PREFIX = 4
+_NOTE = re.compile(r"^[(（][^()（）]{4,80}[)）]$")
+_ORGAN_END = re.compile(r"(?:委员会|人民政府|政府|办公厅|办公室|委|局|厅|部|院|会|中心)$")
+_CONNECTIVE_END = re.compile(r"(?:及|和|与|暨|并|的|、|关于|对|在|为)$")
+_DOCUMENT_END = re.compile(
+    r"(?:决议|决定|通知|通告|公告|通报|意见|办法|规定|条例|细则|批复|报告|方案|规划|请示|函|令)$"
+)
 _SERIES_END = re.compile(r"[丨|｜:：]\s*$")
 
 
@@ -183,6 +189,40 @@ def is_metadata_row(text: str) -> bool:
     )
 
 
+def is_note(text: str) -> bool:
+    """Return True for a line wholly in brackets under a headline (an adoption note such as
+    ``（某会议通过）``): never a 引题 or 副题."""
+    return bool(_NOTE.match(fold(text).strip()))
+
+
+def join_broken(lines: list[PageLine]) -> list[PageLine]:
+    """Return headline lines with a headline broken over lines joined again: after an
+    issuing body (``某某委员会`` / ``关于…``), after a connective (及, 和, 的), or up to the
+    document type a ``关于`` title ends with (…的决议)."""
+    joined: list[PageLine] = []
+    for line in lines:
+        last = joined[-1] if joined else None
+        if last is not None and _continues(last.text, line.text):
+            joined[-1] = PageLine(last.number, last.text + line.text, last.kind)
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(first: str, second: str) -> bool:
+    """Return True when ``second`` carries on the headline ``first`` breaks off."""
+    first, second = fold(first).strip(), fold(second).strip()
+    if not first or not second or re.search(r"[。！？!?]$", first):
+        return False
+    if _ORGAN_END.search(first) and second.startswith("关于") and "关于" not in first:
+        return True
+    if _CONNECTIVE_END.search(first):
+        return True
+    return (
+        "关于" in first and not _DOCUMENT_END.search(first) and bool(_DOCUMENT_END.search(second))
+    )
+
+
 def _is_part(line: PageLine, title: str, evidence: HeadlineEvidence, above: bool) -> bool:
     """Return True when ``line`` next to the title is a 引题 (``above``) or 副题 on evidence:
     a dash that ties it to the title, an element shaped as a headline part, or a head
@@ -194,7 +234,7 @@ def _is_part(line: PageLine, title: str, evidence: HeadlineEvidence, above: bool
         return False
     if _DASH_END.search(line.text) if above else _DASH_START.match(line.text):
         return not _LABEL.match(fold(line.text).strip("—-－━― "))
-    if looks_like_metadata(line.text) or is_caption(line.text):
+    if looks_like_metadata(line.text) or is_caption(line.text) or is_note(line.text):
         return False
     shaped = any(key == compact(part) for part in evidence.parts)
     return shaped or _joined_in_hint(line.text, title, evidence.hint, above)
@@ -248,5 +288,13 @@ def likely_title(lines: list[PageLine], start: int, stop: int) -> TitleSpan | No
     ]
     if not candidates:
         return None
-    index = candidates[0]
-    return TitleSpan(index, index, strip_title_tags(_plain(lines[index])))
+    first = last = candidates[0]
+    text = _plain(lines[first])
+    while (
+        last + 1 < min(stop, len(lines))
+        and lines[last + 1].kind is LineKind.TEXT
+        and _continues(text, lines[last + 1].text)
+    ):
+        last += 1
+        text += lines[last].text
+    return TitleSpan(first, last, strip_title_tags(text))

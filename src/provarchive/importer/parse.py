@@ -23,6 +23,8 @@ from provarchive.importer.headline import (
     find_title,
     headline_parts,
     is_metadata_row,
+    is_note,
+    join_broken,
     likely_title,
 )
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
@@ -143,7 +145,9 @@ def _headline_lines(
         if line.kind is LineKind.TEXT
         and not is_document_number(line.text)
         and not is_metadata_row(line.text)
+        and not is_note(line.text)
     ]
+    texts = join_broken(texts)
     anchor = next((line.number for line in header if line.kind is LineKind.META), None)
     if anchor is None:
         return texts[-3:], []
