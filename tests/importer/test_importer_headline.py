@@ -22,6 +22,7 @@ from provarchive.importer.titles import strip_site_suffix, strip_title_tags
         "吴某/岚山晚报",
         "岚山观察 昨天",
         "走走看看 3小时前",
+        "发布时间：05-0610:20岚山网络科技有限公司",
         "来源于：青禾街道办",
         "2024年05月06日 岚山网 要闻 1203 0",
         "2819",
@@ -35,7 +36,13 @@ def test_metadata_rows_are_never_headline_parts(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["全市早稻预计亩产增长一成", "——记青禾县石门小学教师何青山", "何某：老街新生，骑楼重现旧貌"],
+    [
+        "全市早稻预计亩产增长一成",
+        "——记青禾县石门小学教师何青山",
+        "何某：老街新生，骑楼重现旧貌",
+        "岚山今天迎来首场春雨",
+        "昨天的岚江，今天的新城",
+    ],
 )
 def test_headline_parts_are_not_metadata(line: str) -> None:
     assert not looks_like_metadata(line)

@@ -25,10 +25,12 @@ _CANDIDATE_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.BYLINE)
 _DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")
 _DASH_END = re.compile(r"(?:——|—|--|－－|━━|―)\s*$")
 _SUFFIX_START = re.compile(r"^\s*(?:[-_|｜–—·]|\s)")
-_RELATIVE_TIME = re.compile(r"昨天|前天|今天|刚刚|\d+\s*(?:分钟|小时|天)前")
+_RELATIVE_TIME = re.compile(
+    r"(?:^|\s)(?:昨天|前天|今天|刚刚|\d+\s*(?:分钟|小时|天)前)(?:\s*\d{1,2}:\d{2})?$"
+)
 _LABEL = re.compile(
     r"^[\u4e00-\u9fff]{0,4}(?:来源于?|出处|稿源|供稿|发布|作者|编辑|时间|日期)\s*[:：]"
-    r"\s*[^，。！？,!?“”\"]{0,16}$"
+    r"\s*(?:\d|[^，。！？,!?“”\"]{0,16}$)"
 )
 _PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
 _NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
