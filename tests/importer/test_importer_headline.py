@@ -42,6 +42,7 @@ def test_metadata_rows_are_never_headline_parts(line: str) -> None:
         "何某：老街新生，骑楼重现旧貌",
         "岚山今天迎来首场春雨",
         "昨天的岚江，今天的新城",
+        "2024年3月15日起岚州实行垃圾分类新规",
     ],
 )
 def test_headline_parts_are_not_metadata(line: str) -> None:

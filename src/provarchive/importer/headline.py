@@ -182,13 +182,22 @@ def is_metadata_row(text: str) -> bool:
     a label with a short value, an ``author/outlet`` pair, a number or a crumb trail."""
     folded = fold(text).strip()
     return bool(
-        find_dates(folded)
+        any(_stands_apart(folded, match.start, match.end) for match in find_dates(folded))
         or _RELATIVE_TIME.search(folded)
         or _LABEL.match(folded)
         or _PAIR.match(folded)
         or _NUMBERS.match(folded)
         or re.search(r"\s>\s|>>|»", folded)
     )
+
+
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    """Return True when ``text[start:end]`` is a field of its own: at the line's edges or
+    set off by blanks (``2024-05-06 10:20 某网``), not run into a headline's words
+    (``2024年3月15日起实行新规``)."""
+    before = start == 0 or text[start - 1].isspace()
+    after = end >= len(text) or text[end].isspace()
+    return before and after
 
 
 def is_note(text: str) -> bool:
