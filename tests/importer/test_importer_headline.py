@@ -43,6 +43,7 @@ def test_metadata_rows_are_never_headline_parts(line: str) -> None:
         "岚山今天迎来首场春雨",
         "昨天的岚江，今天的新城",
         "2024年3月15日起岚州实行垃圾分类新规",
+        "5G/AI双轮驱动",
     ],
 )
 def test_headline_parts_are_not_metadata(line: str) -> None:

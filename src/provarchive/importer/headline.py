@@ -32,7 +32,7 @@ _LABEL = re.compile(
     r"^[\u4e00-\u9fff]{0,4}(?:来源于?|出处|稿源|供稿|发布|作者|编辑|时间|日期)\s*[:：]"
     r"\s*(?:\d|[^，。！？,!?“”\"]{0,16}$)"
 )
-_PAIR = re.compile(r"^[^\s/]{1,12}\s*/\s*[^\s/]{1,16}$")
+_PAIR = re.compile(r"^[\u4e00-\u9fff·]{1,5}\s*/\s*[\u4e00-\u9fff]{2,14}$")
 _NUMBERS = re.compile(r"^[\d\s:：/.\-年月日]+$")
 _MAX_PREFIX = 4
 _NOTE = re.compile(r"^[(（][^()（）]{4,80}[)）]$")
