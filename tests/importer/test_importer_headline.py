@@ -244,3 +244,14 @@ def test_headline_broken_over_lines_is_joined(lines: list[str], joined: list[str
 def test_adoption_note_is_no_subtitle() -> None:
     assert is_note("（岚州市第十届人民代表大会常务委员会第十九次会议通过）")
     assert not is_note("（第二期）青禾县召开会议")
+
+
+def test_slash_menu_before_the_article_is_no_breadcrumb() -> None:
+    html = (
+        "<html><head><title>青禾县第五座城市书房开放_岚山网</title></head><body>"
+        '<div class="top-links"><a>首页</a> / <a>新闻</a> / <a>政务</a> / <a>服务</a> / <a>互动</a></div>'
+        "<h1>青禾县第五座城市书房开放</h1>"
+        '<div class="text"><p>3月14日，青禾县第五座城市书房正式开放，市民刷身份证即可入内阅读。</p>'
+        "<p>书房面积四百平方米，藏书两万余册。</p></div></body></html>"
+    )
+    assert parse_html(html, "page.html").breadcrumb == ()

@@ -94,10 +94,11 @@ def parse_breadcrumb(line: str, *, named: bool = False) -> tuple[str, ...] | Non
 
 def is_plain_trail(line: str) -> bool:
     """Return True for a trail that needs no marker and no name to be a breadcrumb: it
-    starts at the home page or ends at 正文 (``首页 / 图片 / 正文``)."""
+    starts at the home page or ends at 正文 (``首页 / 图片 / 正文``), and is short (a
+    menu of five links or more is a nav bar)."""
     line = _without_tools(line.strip())
     crumbs = _unmarked_crumbs(line, named=False)
-    if not crumbs:
+    if not crumbs or len(crumbs) > 4:
         return False
     return bool(_HOME.match(fold(crumbs[0]))) or fold(crumbs[-1]).strip() in _BODY_CRUMBS
 
