@@ -50,6 +50,30 @@ def test_not_breadcrumbs(line: str) -> None:
     assert parse_breadcrumb(line) is None
 
 
+@pytest.mark.parametrize(
+    ("line", "named", "crumbs"),
+    [
+        ("岚山号 > 青禾发布", True, ("岚山号", "青禾发布")),  # named element: one separator
+        ("岚山网 > 正文", False, ("岚山网",)),  # a trail to 正文
+        ("首页 > 政府公报 > 2024年第5号 超大 | 打印 |", False, ("首页", "政府公报", "2024年第5号")),
+        ("网站首页 > 部门动态 > 正文申请入驻", False, ("网站首页", "部门动态")),
+        ("订阅本栏目 岚山网首页 > 科技", True, ("岚山网首页", "科技")),
+        (
+            "首页 > 要闻 > 青禾县召开会议，部署春耕！",
+            False,
+            ("首页", "要闻", "青禾县召开会议，部署春耕！"),
+        ),
+    ],
+)
+def test_breadcrumb_shapes(line: str, named: bool, crumbs: tuple[str, ...]) -> None:
+    assert parse_breadcrumb(line, named=named) == crumbs
+
+
+def test_final_crumb_ending_with_the_title_is_dropped() -> None:
+    crumbs = ("首页", "要闻", "[某品牌]青禾县召开春耕生产动员会")
+    assert drop_title_crumb(crumbs, "青禾县召开春耕生产动员会") == ("首页", "要闻")
+
+
 def test_final_crumb_repeating_title_is_dropped() -> None:
     crumbs = ("首页", "要闻", "岚山县召开春耕...")
     assert drop_title_crumb(crumbs, "岚山县召开春耕生产动员会") == ("首页", "要闻")
@@ -115,6 +139,11 @@ def test_chrome_fragments_are_removed() -> None:
         "抓取时间：2024-05-08 12:00:00",
         "岚山省人民政府门户网站",
         "点击数:",
+        "手机版",
+        "版面导航",
+        "上一版 下一版",
+        "标题导航",
+        "往期回顾 返回目录",
     ],
 )
 def test_chrome_lines(line: str) -> None:

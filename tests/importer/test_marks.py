@@ -33,10 +33,12 @@ def test_a_short_marked_kicker_is_no_column_label():
     )
 
 
-def test_an_unmarked_short_line_stays_a_column_label():
+def test_an_unmarked_short_line_is_no_kicker():
+    """Without a mark, a short line above an HTML headline is neither 引题 nor the
+    title: nothing on the page says which it is, and an invented field is a wrong one."""
     header = "<p>秋收一线</p><h1>青禾县推行秋粮收购新办法</h1>"
     parsed = parse_page(page(header), "a.html")
-    assert (parsed.kicker, parsed.column) == (None, "秋收一线")
+    assert (parsed.kicker, parsed.title) == (None, "青禾县推行秋粮收购新办法")
 
 
 def test_a_four_line_headline_keeps_its_kicker_and_both_subtitle_lines():

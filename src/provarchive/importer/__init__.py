@@ -5,6 +5,7 @@ Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_
 
 - ``decode``: bytes to text (BOM, UTF-8, ``<meta charset>``, charset-normalizer; GB* as GB18030).
 - ``html``: HTML to crawler-style text with selectolax, plus canonical URL and head hints.
+- ``html_headline``: the element holding an HTML page's headline and its 引题/副题 neighbours.
 - ``text``: width folding, line cleaning, Han-character helpers.
 - ``chrome``: page chrome fragments and whole chrome lines.
 - ``labels``: the meta-label vocabulary and the split of a line into labelled fields.
@@ -12,6 +13,7 @@ Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_
 - ``bylines``: reporters, photographers and the editor.
 - ``breadcrumb``: breadcrumb lines.
 - ``titles``: kicker, title and subtitle; title tags.
+- ``headline``: the headline lines chosen by evidence (agreement with the HTML, shape).
 - ``marks``: kicker and subtitle elements an HTML page marks by class beside its headline.
 - ``body``: body lines to Markdown with subheadings.
 - ``layout``: classification of a page's lines.

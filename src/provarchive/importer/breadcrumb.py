@@ -15,6 +15,7 @@ _MARKER = re.compile(
 _SEPARATOR = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|/|&gt;)\s*|\s+-\s+")
 _SEPARATOR_NO_SLASH = re.compile(r"\s*(?:>>|->|-\s+>|>|》|〉|→|►|▶|&gt;)\s*|\s+-\s+")
 _HOME = re.compile(r"^(?:网站首页|本站首页|首页|主页|返回首页|home|Home|HOME|门户首页)$")
+_HOME_END = re.compile(r"(?:首页|主页|home|Home|HOME)$")
 _BODY_CRUMBS = frozenset(
     [
         "正文",
@@ -32,6 +33,9 @@ _BODY_CRUMBS = frozenset(
     ]
 )
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…+)$")
+_TOOL_TAIL = re.compile(
+    r"(?:\s+(?:超大|特大|大|中|小|标准|默认|打印|关闭|收藏|分享|字号|字体))+\s*$"
+)
 
 
 def _crumbs(text: str, separator: re.Pattern[str]) -> list[str]:
@@ -49,47 +53,110 @@ def _crumbs(text: str, separator: re.Pattern[str]) -> list[str]:
     return [squeeze_han(part.strip()) for part in parts]
 
 
-def parse_breadcrumb(line: str) -> tuple[str, ...] | None:
+def has_marker(text: str) -> bool:
+    """Return True when ``text`` starts with a position marker (``您的当前位置:``)."""
+    return bool(_MARKER.match(fold(text.strip())))
+
+
+def parse_breadcrumb(line: str, *, named: bool = False) -> tuple[str, ...] | None:
     """Return the crumbs of a breadcrumb line, without marker and without a final 正文.
 
     A line is a breadcrumb when it starts with a position marker (``当前位置``,
     ``您现在的位置``, ``位置``), or when its first crumb is the home page, or when it
-    has two separators or more between short crumbs.
+    has two separators or more between short crumbs, or one before a final 正文; with
+    ``named`` (the element is named as a breadcrumb) one separator between short crumbs
+    is enough. After the home page, the final crumb may be the headline itself.
     """
-    line = line.strip()
+    line = _without_tools(line.strip())
     folded = fold(line)
     if len(folded) > 200:
         return None
     marker = _MARKER.match(folded)
     if marker:
-        rest = line[marker.end() :]
+        rest = _from_home(line[marker.end() :])
         crumbs = _crumbs(rest, _SEPARATOR)
         rest = fold(rest)
         has_colon = ":" in folded[: marker.end()] or ">" in folded[: marker.end()]
         if len(crumbs) < 2 and not has_colon and rest.strip():
             return None
     else:
-        crumbs = _crumbs(line, _SEPARATOR_NO_SLASH)
-        if len(crumbs) < 2:
-            crumbs = _crumbs(line, _SEPARATOR)
-            if len(crumbs) < 2 or not _HOME.match(fold(crumbs[0])):
-                return None
-        home = bool(_HOME.match(fold(crumbs[0])))
-        short = all(0 < len(c) <= 12 for c in crumbs[:-1]) and len(crumbs[-1]) <= 40
-        if not home and not (len(crumbs) >= 3 and short):
+        crumbs = _unmarked_crumbs(line, named)
+        if crumbs is None:
             return None
-        if re.search(r"[。，,!?！？]", folded):
-            return None
-    while crumbs and not crumbs[-1]:
-        crumbs.pop()
-    while crumbs and fold(crumbs[-1]) in _BODY_CRUMBS:
-        crumbs.pop()
+    crumbs = _without_tail(crumbs)
     crumbs = [c for c in crumbs if c]
     if not crumbs and not marker:
         return None
-    if any(len(c) > 60 for c in crumbs):
+    if any(len(c) > 60 for c in crumbs[:-1]) or (crumbs and len(crumbs[-1]) > 80):
         return None
     return tuple(crumbs)
+
+
+def is_plain_trail(line: str) -> bool:
+    """Return True for a trail that needs no marker and no name to be a breadcrumb: it
+    starts at the home page or ends at 正文 (``首页 / 图片 / 正文``), and is short (a
+    menu of five links or more is a nav bar)."""
+    line = _without_tools(line.strip())
+    crumbs = _unmarked_crumbs(line, named=False)
+    if not crumbs or len(crumbs) > 4:
+        return False
+    return bool(_HOME.match(fold(crumbs[0]))) or fold(crumbs[-1]).strip() in _BODY_CRUMBS
+
+
+def _without_tools(line: str) -> str:
+    """Return ``line`` without page tools after its last crumb (``… 超大 | 打印 |``)."""
+    folded = fold(line)
+    ends = [m.end() for m in _SEPARATOR_NO_SLASH.finditer(folded)]
+    last = ends[-1] if ends else 0
+    bar = folded.find("|", last)
+    if bar < 0:
+        return line
+    return _TOOL_TAIL.sub("", line[:bar]).strip()
+
+
+def _from_home(line: str) -> str:
+    """Return ``line`` from its home crumb on, when links stand before it in the first
+    crumb (``订阅本栏目RSS 某网首页 > 科技``)."""
+    folded = fold(line)
+    first = _SEPARATOR_NO_SLASH.search(folded)
+    head = folded[: first.start()] if first else folded
+    words = head.split()
+    if len(words) >= 2 and _HOME_END.search(words[-1]):
+        return line[head.rindex(words[-1]) :]
+    return line
+
+
+def _unmarked_crumbs(line: str, named: bool) -> list[str] | None:
+    """Return the crumbs of a line without a position marker, if it reads as a trail."""
+    line = _from_home(line)
+    crumbs = _crumbs(line, _SEPARATOR_NO_SLASH)
+    if len(crumbs) < 2:
+        crumbs = _crumbs(line, _SEPARATOR)
+        if len(crumbs) < 2 or not _HOME.match(fold(crumbs[0])):
+            return None
+    home = bool(_HOME.match(fold(crumbs[0])))
+    short = all(0 < len(c) <= 12 for c in crumbs[:-1]) and len(crumbs[-1]) <= 40
+    ends_in_body = fold(crumbs[-1]).strip() in _BODY_CRUMBS and len(crumbs[0]) <= 12
+    if not (home or ends_in_body or (short and (len(crumbs) >= 3 or named))):
+        return None
+    inner = crumbs if not home else crumbs[:-1]
+    if any(re.search(r"[。，,!?！？]", fold(c)) for c in inner):
+        return None
+    return crumbs
+
+
+def _without_tail(crumbs: list[str]) -> list[str]:
+    """Return ``crumbs`` without empty or 正文 crumbs at the end (also 正文 with a link
+    glued on: ``正文申请入驻``)."""
+    crumbs = list(crumbs)
+    while crumbs and not crumbs[-1]:
+        crumbs.pop()
+    while crumbs and (
+        fold(crumbs[-1]) in _BODY_CRUMBS
+        or (crumbs[-1].startswith(("正文", "详情")) and len(crumbs[-1]) <= 8)
+    ):
+        crumbs.pop()
+    return crumbs
 
 
 def drop_title_crumb(crumbs: tuple[str, ...], title: str) -> tuple[str, ...]:
@@ -101,7 +168,7 @@ def drop_title_crumb(crumbs: tuple[str, ...], title: str) -> tuple[str, ...]:
     if last and (
         last == whole
         or (len(last) >= 6 and whole.startswith(last))
-        or (len(whole) >= 6 and last.startswith(whole))
+        or (len(whole) >= 6 and (last.startswith(whole) or last.endswith(whole)))
     ):
         return crumbs[:-1]
     return crumbs

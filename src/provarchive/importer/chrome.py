@@ -59,8 +59,16 @@ _WHOLE_LINE = re.compile(
     r"分辨率|未经.{0,8}(?:授权|许可).{0,10}(?:转载|复制)|不得转载|转载请注明|"
     r"^(?:今天是|今日是|今天[:：]|今日[:：])|农历|^欢迎(?:您|访问|来到|光临)|^您好|"
     r"^(?:登录|注册|无障碍|长者模式|关怀版|繁体|繁體|简体|English|搜索|站内搜索|"
+    r"(?:手机|移动|触屏|电脑|PC|WAP|wap)\s*版$|"
+    r"(?:(?:版面|标题|本版)(?:导航|目录|概览)|上一版|下一版|上一期|下一期|往期回顾|往期|"
+    r"返回目录|PDF\s*下载|\s)+$|"
     r"请输入关键[词字])|^设为首页|^加入收藏"
 )
+_PLACEHOLDER = re.compile(
+    r"^(?:untitled(?:\s+document)?|new\s+page\s*\d*|logo|banner|无标题文档|无标题页|无标题)$",
+    re.IGNORECASE,
+)
+"""An editor's default page title or an image's placeholder text left on its own line."""
 _CRAWL_STAMP = re.compile(
     r"(?:抓取|采集|爬取|保存|下载|访问|生成|存档|归档)(?:时间|日期|于)|crawled|fetched|saved at|"
     r"archived",
@@ -110,7 +118,7 @@ def is_nav_bar(line: str) -> bool:
 def is_chrome_line(line: str) -> bool:
     """Return True when a whole line is page chrome, never article text or metadata."""
     folded = fold(line).strip()
-    if not folded:
+    if not folded or _PLACEHOLDER.match(folded):
         return True
     if _BARE_WORDS.fullmatch(folded):
         return True

@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from provarchive.importer.breadcrumb import parse_breadcrumb
+from provarchive.importer.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
+from provarchive.importer.html_headline import (
+    headline_evidence,
+    inline_text,
+    node_tokens,
+    title_node,
+)
 from provarchive.importer.marks import MarkedHeadline, marked_headline
-from provarchive.importer.text import compact, fold
+from provarchive.importer.text import compact
 
 _DROP_TAGS = (
     "script",
@@ -139,7 +145,6 @@ _CRUMB_TOKENS = (
     "place",
     "wz",
 )
-_TITLE_TOKENS = ("title", "tit", "biaoti", "headline", "bt")
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|\s-\s|\s–\s|--|—\s)\s*")
 
@@ -158,6 +163,11 @@ class HtmlPage:
     """A publish date stated in the head (``PubDate``, ``article:published_time``)."""
     source_hint: str | None
     """A source stated in the head (``ContentSource``)."""
+    headline: str | None = None
+    """The text of the element found to hold the headline (see :func:`html_headline.title_node`)."""
+    headline_parts: tuple[str, ...] = ()
+    """Texts of the elements standing right beside that headline as 引题 or 副题 do
+    (other headings, ``subtitle``/``yt``/``ft`` classes)."""
     marked: MarkedHeadline = field(default_factory=MarkedHeadline)
     """The kicker and subtitle the markup names beside the headline element."""
 
@@ -170,14 +180,6 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and any(
         tag in head for tag in ("<head", "<body", "<div", "<p>", "<p ", "<table", "<title")
     )
-
-
-def _tokens(node: LexborNode) -> list[str]:
-    """Return the lower-cased class and id tokens of ``node``, split at ``-`` and ``_`` too."""
-    attrs = node.attributes
-    raw = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    words = raw.split()
-    return words + [part for word in words for part in re.split(r"[-_]", word)[1:] if part]
 
 
 def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
@@ -214,42 +216,85 @@ def _title_hint(tree: LexborHTMLParser) -> str | None:
     return max(parts, key=len) if parts else None
 
 
-def _inline_text(node: LexborNode) -> str:
-    """Return the text of ``node`` as one line."""
-    return _SPACES.sub(" ", node.text(deep=True, separator="")).strip()
-
-
 def _is_chrome(node: LexborNode) -> bool:
     """Return True for an element whose class or id names a menu, footer or share widget."""
-    return any(token in _CHROME_TOKENS for token in _tokens(node))
+    return any(token in _CHROME_TOKENS for token in node_tokens(node))
 
 
-def _crumb_node(body: LexborNode) -> LexborNode | None:
-    """Return the deepest element whose text is a breadcrumb."""
+def _crumb_node(body: LexborNode, content: LexborNode | None) -> LexborNode | None:
+    """Return the deepest element whose text is a breadcrumb.
+
+    An element named as a breadcrumb (``crumb``, ``position``, ``path``) or starting
+    with a position marker may stand anywhere; an unnamed one only before the article
+    text, and only when its own text reads as a trail (from the home page, or to 正文).
+    """
     best: LexborNode | None = None
+    best_crumbs = 0
+    before_content = True
     for node in body.traverse():
+        if content is not None and node.mem_id == content.mem_id:
+            before_content = False
         if node.tag in ("-text", "-comment", "body", "html", "script", "style"):
             continue
-        named = any(t.startswith(_CRUMB_TOKENS) for t in _tokens(node))
-        text = _crumb_text(node)
+        named = any(_is_crumb_token(t) for t in node_tokens(node))
+        text = _crumb_text(node) if named else inline_text(node)
         if not text or len(text) > 200:
             continue
-        folded = fold(text)
-        marked = re.match(r"^\s*(?:您|你)?(?:当前|现在)?(?:的)?(?:所在)?位\s*置", folded)
-        if (named or marked) and parse_breadcrumb(text):
-            best = node  # traverse is depth-first: a later match is deeper or later
-            if marked:
-                continue
+        marked = has_marker(text)
+        if named or marked:
+            found = parse_breadcrumb(text, named=True)
+        elif before_content and len(text) <= 80 and is_plain_trail(text):
+            found = parse_breadcrumb(text)
+        else:
+            found = None
+        if found and not (best is not None and _inside(node, best) and len(found) < best_crumbs):
+            # traverse is depth-first: a later match is deeper or later; a part of a trail
+            # (one of its items) never replaces the whole trail
+            best, best_crumbs = node, len(found)
     return best
 
 
+def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
+    """Whether ``node`` lies within ``ancestor``."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == ancestor.mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _crumb_line(node: LexborNode) -> str:
+    """Return the breadcrumb line of a breadcrumb element; a trail that only its element's
+    name makes a breadcrumb (``澎湃号 > 某发布``) is given a position marker."""
+    text = _crumb_text(node)
+    if parse_breadcrumb(text) is None:
+        return f"当前位置：{text}"
+    return text
+
+
+def _is_crumb_token(token: str) -> bool:
+    """Return True for a class or id word naming a breadcrumb (``news_path``, ``navpath``)."""
+    if token.startswith("break"):  # breaking-news tickers
+        return False
+    return token.startswith(_CRUMB_TOKENS) or any(
+        word in token for word in ("crumb", "brea", "navpath", "position", "location")
+    )
+
+
 def _crumb_text(node: LexborNode) -> str:
-    """Return a breadcrumb element's text; list items without separators are joined by ``>``."""
-    text = _inline_text(node)
-    items = [_inline_text(n) for n in node.css("li")]
-    items = [i for i in items if i]
-    if len(items) >= 2 and not re.search(r"[>›»/]|&gt;", text):
+    """Return a breadcrumb element's text, its elements apart; list items, or words before
+    a final 正文, without separators between them are joined by ``>``
+    (``<a>首页</a> <a>要闻</a> 正文``)."""
+    text = _SPACES.sub(" ", node.text(deep=True, separator=" ")).strip()
+    if re.search(r"[>›»/]|&gt;", text) or parse_breadcrumb(text):
+        return text
+    items = [i for i in (inline_text(n) for n in node.css("li")) if i]
+    if len(items) >= 2:
         return " > ".join(items)
+    words = _SPACES.split(_SPACES.sub(" ", node.text(deep=True, separator=" ")).strip())
+    if 2 <= len(words) <= 6 and all(len(w) <= 12 for w in words) and words[-1] in ("正文", "详情"):
+        return " > ".join(words)
     return text
 
 
@@ -277,60 +322,6 @@ def _content_node(body: LexborNode) -> LexborNode | None:
     if not scores:
         return None
     return nodes[max(scores, key=lambda key: scores[key])]
-
-
-def _title_node(
-    body: LexborNode, hint: str | None, content: LexborNode | None = None
-) -> LexborNode | None:
-    """Return the element holding the headline: a heading or ``title`` element matching the hint.
-
-    Among equally good candidates the last one before the article text wins (a site
-    logo in an ``h1`` or a sidebar title comes earlier); logos never count.
-    """
-    key = compact(hint or "")
-    best: tuple[int, LexborNode] | None = None
-    for node in body.traverse():
-        if node.tag in ("-text", "-comment"):
-            continue
-        if content is not None and node.mem_id == content.mem_id:
-            break  # the headline stands before the text
-        if any("logo" in token for token in _tokens(node)) or node.tag in ("nav", "header"):
-            continue
-        heading = node.tag in ("h1", "h2", "h3")
-        named = any(t.startswith(_TITLE_TOKENS) for t in _tokens(node))
-        text = compact(_inline_text(node))
-        if len(text) < 4 or len(text) > 120:
-            continue
-        score = 0
-        if key and text == key:
-            score = 4 if heading or named else 3
-        elif key and (heading or named) and (text in key or key in text):
-            score = 2
-        elif key and (heading or named) and _in_order(key, text):
-            score = 2  # the <title> shortens the headline (举办农民丰收节 / 举办第七届农民丰收节)
-        elif node.tag == "h1" or (named and len(text) >= 8):
-            score = 1
-        if score and (best is None or score >= best[0]) and not _inside_logo(node):
-            best = (score, node)
-    return best[1] if best else None
-
-
-def _inside_logo(node: LexborNode) -> bool:
-    """Return True for a node inside a logo, header or nav element."""
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in ("nav", "header") or any("logo" in t for t in _tokens(parent)):
-            return True
-        parent = parent.parent
-    return False
-
-
-def _in_order(short: str, long: str) -> bool:
-    """Return True when every character of ``short`` appears in ``long``, in order."""
-    if len(short) < 6 or len(short) >= len(long):
-        return False
-    letters = iter(long)
-    return all(char in letters for char in short)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -393,11 +384,11 @@ class _Writer:
                 if src:
                     self.lines.append(f"![{alt}]({src})")
             return
-        block = tag in _BLOCK_TAGS
+        block = tag in _BLOCK_TAGS or "-" in tag[1:]  # custom elements: <founder-title>
         if block:
             self.flush()
         if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
-            text = _inline_text(node)
+            text = inline_text(node)
             if text:
                 self.lines.append("## " + text)
             return
@@ -413,10 +404,10 @@ def _bold_paragraph(node: LexborNode) -> bool:
     """Return True for a short ``<p>`` whose whole text is bold: a subheading."""
     if node.tag != "p":
         return False
-    text = _inline_text(node)
+    text = inline_text(node)
     if not text or len(text) > 40 or node.css_first("img") is not None:
         return False
-    bold = "".join(_inline_text(b) for b in node.css("strong, b"))
+    bold = "".join(inline_text(b) for b in node.css("strong, b"))
     return compact(bold) == compact(text)
 
 
@@ -441,10 +432,12 @@ def html_to_text(html: str) -> HtmlPage:
     for tag in ("script", "style", "noscript", "template", "iframe"):
         for node in body.css(tag):
             node.decompose()
-    crumb = _crumb_node(body)
-    crumb_line = _crumb_text(crumb) if crumb is not None else None
     content = _content_node(body)
-    title = _title_node(body, title_hint, content)
+    crumb = _crumb_node(body, content)
+    crumb_line = _crumb_line(crumb) if crumb is not None else None
+    chosen = title_node(body, title_hint, content)
+    title = chosen[1] if chosen else None
+    headline, parts = headline_evidence(chosen)
     marked = marked_headline(title)
     for node in list(body.css(", ".join(("nav", "header", "footer")))) + [
         n for n in body.traverse() if n.tag not in ("-text", "-comment") and _is_chrome(n)
@@ -465,4 +458,6 @@ def html_to_text(html: str) -> HtmlPage:
     if crumb_line:
         lines = [crumb_line, *lines]
     source = source_hint if source_hint and len(source_hint) <= 30 else None
-    return HtmlPage("\n".join(lines), canonical, title_hint, date_hint, source, marked)
+    return HtmlPage(
+        "\n".join(lines), canonical, title_hint, date_hint, source, headline, parts, marked
+    )

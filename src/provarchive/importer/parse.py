@@ -13,12 +13,22 @@ from dataclasses import dataclass
 
 from provarchive.errors import ParseError
 from provarchive.importer.body import is_paragraph, to_markdown
-from provarchive.importer.breadcrumb import drop_title_crumb
-from provarchive.importer.chrome import is_document_number
+from provarchive.importer.breadcrumb import drop_title_crumb, parse_breadcrumb
+from provarchive.importer.chrome import is_chrome_line, is_document_number
 from provarchive.importer.confidence import with_confidence
 from provarchive.importer.dates import join_split_dates
 from provarchive.importer.decode import binary_reason, decode_page
 from provarchive.importer.evidence import gather_evidence
+from provarchive.importer.headline import (
+    HeadlineEvidence,
+    TitleSpan,
+    find_title,
+    headline_parts,
+    is_metadata_row,
+    is_note,
+    join_broken,
+    likely_title,
+)
 from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.labels import Kind
 from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
@@ -34,7 +44,13 @@ from provarchive.importer.metadata import (
 )
 from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
 from provarchive.importer.text import compact, fold, squeeze_han, visible_length
-from provarchive.importer.titles import Headline, split_headline, strip_title_tags
+from provarchive.importer.titles import (
+    Headline,
+    is_dash_piece,
+    split_headline,
+    strip_site_suffix,
+    strip_title_tags,
+)
 
 __all__ = [
     "JSON_KEYS",
@@ -50,6 +66,17 @@ _BODY_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.IMAGE)
 _GENERIC_ONLY = frozenset({Kind.DATE_GENERIC})
 
 
+_BULLET_LABEL = re.compile(r"^\s*[■□●○◆◇▲△▶►▍▌•]\s*([\u4e00-\u9fffA-Za-z0-9]{2,10})\s*$")
+"""A column name set off by a bullet above the headline (■ 工作动态)."""
+_TITLE_REACH = 80
+"""How many lines after the breadcrumb a headline stated by the HTML is looked for."""
+_PLACEHOLDER = re.compile(
+    r"^\s*(?:untitled(?:\s+document)?|document|new\s+page\s*\d*|无标题文档|无标题页|无标题)\s*$",
+    re.IGNORECASE,
+)
+"""A <title> an editor never wrote: an HTML editor's default."""
+
+
 @dataclass(frozen=True)
 class _Hints:
     """What an HTML head says about the page, to confirm or fill in the text's fields."""
@@ -59,6 +86,7 @@ class _Hints:
     source: str | None = None
     url: str | None = None
     marked: MarkedHeadline | None = None
+    headline: HeadlineEvidence | None = None
 
 
 def parse_page(data: bytes, path: str) -> ParsedPage:
@@ -77,8 +105,14 @@ def parse_page(data: bytes, path: str) -> ParsedPage:
 def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
     """Return the record of an HTML page given as text."""
     page: HtmlPage = html_to_text(html)
+    evidence = HeadlineEvidence(page.title_hint, page.headline, page.headline_parts)
     hints = _Hints(
-        page.title_hint, page.date_hint, page.source_hint, page.canonical_url, page.marked
+        page.title_hint,
+        page.date_hint,
+        page.source_hint,
+        page.canonical_url,
+        page.marked,
+        evidence,
     )
     parsed = _parse(page.text, path, encoding, hints)
     return with_confidence(parsed, gather_evidence(html, path, is_html=True))
@@ -124,8 +158,14 @@ def _headline_lines(
 ) -> tuple[list[PageLine], list[PageLine]]:
     """Return the headline lines, and header text lines that belong to the body instead."""
     texts = [
-        line for line in header if line.kind is LineKind.TEXT and not is_document_number(line.text)
+        line
+        for line in header
+        if line.kind is LineKind.TEXT
+        and not is_document_number(line.text)
+        and not is_metadata_row(line.text)
+        and not is_note(line.text)
     ]
+    texts = join_broken(texts)
     anchor = next((line.number for line in header if line.kind is LineKind.META), None)
     if anchor is None:
         return texts[-3:], []
@@ -139,6 +179,179 @@ def _headline_lines(
     return earlier[-1:], []
 
 
+def _leading_trail(lines: list[PageLine]) -> tuple[list[PageLine], int | None]:
+    """Return the lines with a trail of short crumbs (``新闻中心 > 本地新闻``) that opens
+    the page right above its headline taken as the breadcrumb, and its index."""
+    shown = [i for i, line in enumerate(lines[:8]) if line.kind is not LineKind.CHROME]
+    if len(shown) < 2 or lines[shown[0]].kind is not LineKind.TEXT:
+        return lines, None
+    first = lines[shown[0]]
+    crumbs = parse_breadcrumb(first.text, named=True)
+    if not crumbs or len(crumbs) < 2 or lines[shown[1]].kind is not LineKind.TEXT:
+        return lines, None
+    trail = PageLine(first.number, first.text, LineKind.BREADCRUMB, crumbs=crumbs)
+    return [*lines[: shown[0]], trail, *lines[shown[0] + 1 :]], shown[0]
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The top of a page: breadcrumb, column line and headline lines, and where the body
+    starts."""
+
+    lines: list[PageLine]
+    crumbs: tuple[str, ...]
+    header: list[PageLine]
+    span: TitleSpan | None
+    column_line: PageLine | None
+    headline_lines: list[PageLine]
+    leftover: list[PageLine]
+    body_at: int
+
+
+def _read_header(lines: list[PageLine], hints: _Hints) -> _Header:
+    """Return the breadcrumb, column and headline lines of a page's classified lines.
+
+    A title the HTML states (or a final crumb that reads as one) is found by agreement,
+    its 引题/副题 by evidence; without any, the lines between the breadcrumb and the
+    body are read by position.
+    """
+    crumb_at = _first(lines, LineKind.BREADCRUMB)
+    if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
+        crumb_at = None
+    if crumb_at is None and hints.headline is None:  # HTML finds trails by their element
+        lines, crumb_at = _leading_trail(lines)
+    crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
+    if crumb_at is None:  # an e-paper's issue line opening the page stands as a breadcrumb
+        opening = next((i for i, line in enumerate(lines) if line.kind is not LineKind.CHROME), 0)
+        crumb_at = opening if lines[opening].kind is LineKind.ISSUE else None
+    start = crumb_at + 1 if crumb_at is not None else 0
+    body_at = _body_start(lines, start)
+    evidence = hints.headline or _crumb_evidence(crumbs)
+    span = _stated_title(lines, start, body_at, evidence) if evidence else None
+    if span is not None and hints.headline is None and _headline_follows(lines, span, body_at):
+        span, evidence = None, None  # the crumb named a section shown above the headline
+    if span is None and hints.headline is not None:
+        span = likely_title(lines, start, body_at)
+    if span is not None:
+        body_at = _body_start(lines, span.last + 1)
+    header = lines[start:body_at]
+    if crumb_at is not None:
+        header = [lines[crumb_at], *header]
+    if span is not None and evidence is not None:
+        column_line, headline_lines, leftover = _evidenced_headline(
+            lines, span, (start, body_at), crumbs, evidence
+        )
+    else:
+        column_line = _column(header, crumbs)
+        candidates = [line for line in header if line is not column_line]
+        headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
+        if column_line is None and _is_column_label(headline_lines):
+            column_line, headline_lines = headline_lines[0], headline_lines[1:]
+        headline_lines = _without_badges(headline_lines)
+    return _Header(lines, crumbs, header, span, column_line, headline_lines, leftover, body_at)
+
+
+def _stated_title(
+    lines: list[PageLine], start: int, body_at: int, evidence: HeadlineEvidence
+) -> TitleSpan | None:
+    """Return the title line the HTML states: in the header; else the line taken for the
+    first of the body (a headline that reads as a sentence); else further down, when site
+    text before the headline was read as body (two paragraphs at most: an article's own
+    text is never skipped for a copy of its title in a list after it)."""
+    found = find_title(lines, start, body_at, evidence) or find_title(
+        lines, body_at, body_at + 1, evidence
+    )
+    if found is not None:
+        return found
+    later = find_title(lines, body_at + 1, start + _TITLE_REACH, evidence, last=False)
+    if later is None:
+        return None
+    skipped = [line for line in lines[body_at : later.first] if line.kind is LineKind.TEXT]
+    return later if sum(is_paragraph(line.text) for line in skipped) <= 2 else None
+
+
+def _stated_text(span: TitleSpan | None, hints: _Hints) -> str | None:
+    """Return the title line found as a hint, unless the head's title is one side of a
+    dash in it (then the line is 主题——副题 and is split there)."""
+    if span is None:
+        return None
+    if hints.title and is_dash_piece(strip_site_suffix(hints.title), span.text):
+        return None
+    return span.text
+
+
+def _headline_follows(lines: list[PageLine], span: TitleSpan, body_at: int) -> bool:
+    """Return True when a headline-shaped line (not a dashed 副题) follows ``span``."""
+    following = next(
+        (line for line in lines[span.last + 1 : body_at] if line.kind is not LineKind.CHROME),
+        None,
+    )
+    return (
+        following is not None
+        and following.kind is LineKind.TEXT
+        and visible_length(following.text) >= 6
+        and not is_metadata_row(following.text)
+        and not re.match(r"\s*(?:——|—|--|－－)", following.text)
+    )
+
+
+def _crumb_evidence(crumbs: tuple[str, ...]) -> HeadlineEvidence | None:
+    """Return a breadcrumb's final crumb as evidence of the title when it reads as one
+    (long, or with a sentence's punctuation), not as a section name."""
+    last = crumbs[-1] if len(crumbs) >= 2 else ""
+    if visible_length(last) >= 14 or (
+        visible_length(last) >= 8 and re.search(r"[，,、：:！!？?]|\.\.\.|…$", last)
+    ):
+        return HeadlineEvidence(hint=last)
+    return None
+
+
+def _evidenced_headline(
+    lines: list[PageLine],
+    span: TitleSpan,
+    bounds: tuple[int, int],
+    crumbs: tuple[str, ...],
+    evidence: HeadlineEvidence,
+) -> tuple[PageLine | None, list[PageLine], list[PageLine]]:
+    """Return the column line, the headline lines and the header lines that belong to the
+    body, around a title the HTML confirms (see :mod:`headline`)."""
+    start, body_at = bounds
+    kickers, subtitles = headline_parts(lines, span, bounds, evidence)
+    title = PageLine(lines[span.first].number, span.text, LineKind.TEXT)
+    taken = {line.number for line in kickers + subtitles} | {
+        line.number for line in lines[span.first : span.last + 1]
+    }
+    others = [line for line in lines[start:body_at] if line.number not in taken]
+    above = [line for line in others if line.number < title.number]
+    column_line = _column(above, crumbs)
+    if column_line is None and kickers and _is_column_label([kickers[0], title]):
+        column_line, kickers = kickers[0], kickers[1:]
+    nearest = next((line for line in reversed(above) if line.kind is not LineKind.CHROME), None)
+    if column_line is None and nearest is not None and _BULLET_LABEL.match(nearest.text):
+        column_line = PageLine(nearest.number, _BULLET_LABEL.sub(r"\1", nearest.text), nearest.kind)
+    anchor = next((line.number for line in others if line.kind is LineKind.META), None)
+    leftover = [
+        line
+        for line in others
+        if line.kind is LineKind.TEXT
+        and line.number > title.number
+        and (line.number > anchor if anchor is not None else visible_length(line.text) >= 10)
+    ]
+    return column_line, [*kickers, title, *subtitles], leftover
+
+
+def _without_badges(headline: list[PageLine]) -> list[PageLine]:
+    """Return the headline lines without repeats and without very short lines (an account
+    name, a 关注 button) beside a line long enough to be the headline."""
+    lines: list[PageLine] = []
+    for line in headline:
+        if not lines or compact(line.text) != compact(lines[-1].text):
+            lines.append(line)
+    if any(visible_length(line.text) >= 8 for line in lines):
+        lines = [line for line in lines if visible_length(line.text) > 5]
+    return lines
+
+
 def _is_column_label(headline: list[PageLine]) -> bool:
     """Return True when the first headline line is a short column name above a real headline."""
     if len(headline) < 2:
@@ -146,7 +359,7 @@ def _is_column_label(headline: list[PageLine]) -> bool:
     first, second = headline[0].text, headline[1].text
     return (
         visible_length(first) <= 6
-        and not re.search(r"[\W_]", fold(first).replace(" ", ""))
+        and not re.search(r"[\W_\d]", fold(first).replace(" ", ""))
         and visible_length(second) >= 2 * visible_length(first)
     )
 
@@ -154,13 +367,23 @@ def _is_column_label(headline: list[PageLine]) -> bool:
 def _fallback_headline(
     body: list[PageLine], hints: _Hints, path: str
 ) -> tuple[Headline, PageLine | None]:
-    """Return a headline when the page shows no headline lines, or raise ParseError."""
-    if hints.title and visible_length(hints.title) >= 2:
-        title = strip_title_tags(hints.title)
+    """Return a headline when the page shows no headline lines, or raise ParseError.
+
+    The head's title serves unless it is an editor's default or only the site's name;
+    else a heading opening the body, or the first short line, is taken.
+    """
+    stated = hints.title or ""
+    if (
+        visible_length(stated) >= 2
+        and not _PLACEHOLDER.match(stated)
+        and not (is_chrome_line(stated) and body and body[0].kind is LineKind.HEADING)
+    ):
+        title = strip_site_suffix(stated)
         return Headline(title, None, None, ("title taken from the HTML <title>",)), None
-    for line in body:
-        if line.kind is LineKind.TEXT and visible_length(line.text) <= 60:
-            title = strip_title_tags(line.text)
+    for number, line in enumerate(body):
+        heading = number == 0 and line.kind is LineKind.HEADING
+        if (heading or line.kind is LineKind.TEXT) and visible_length(line.text) <= 60:
+            title = strip_title_tags(line.text.removeprefix("## ") if heading else line.text)
             return Headline(title, None, None, (f"title guessed from line {title!r}",)), line
     raise ParseError("no title found: the page has no headline line", path)
 
@@ -185,21 +408,10 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     lines = promote_meta(classify_page(join_split_dates(text)))
     if not any(line.kind is not LineKind.CHROME for line in lines):
         raise ParseError("empty page: no text besides page chrome", path)
-    crumb_at = _first(lines, LineKind.BREADCRUMB)
-    if crumb_at is not None and crumb_at > max(30, len(lines) // 2):
-        crumb_at = None
-    crumbs = lines[crumb_at].crumbs if crumb_at is not None else ()
-    start = crumb_at + 1 if crumb_at is not None else 0
-    body_at = _body_start(lines, start)
-    header = lines[start:body_at]
-    if crumb_at is not None:
-        header = [lines[crumb_at], *header]
-    column_line = _column(header, crumbs)
-    candidates = [line for line in header if line is not column_line]
-    headline_lines, leftover = _headline_lines(candidates, lines[: crumb_at or 0])
-    if column_line is None and _is_column_label(headline_lines):
-        column_line, headline_lines = headline_lines[0], headline_lines[1:]
-    rest = leftover + [line for line in lines[body_at:]]
+    top = _read_header(lines, hints)
+    lines, crumbs, header, span = top.lines, top.crumbs, top.header, top.span
+    column_line, headline_lines = top.column_line, top.headline_lines
+    rest = top.leftover + [line for line in lines[top.body_at :]]
     footer_at = next(
         (i for i, line in enumerate(rest) if line.kind is LineKind.FOOTER_START and i > 0), None
     )
@@ -210,7 +422,7 @@ def _parse(text: str, path: str, encoding: str, hints: _Hints) -> ParsedPage:
     body_lines, body_meta, footer = _split_body(rest)
 
     warnings: list[str] = []
-    hint_texts = [h for h in (hints.title,) if h]
+    hint_texts = [h for h in (_stated_text(span, hints), hints.title) if h]
     if crumbs:
         hint_texts.append(crumbs[-1])
     hint_texts += [line.text for line in body_lines[:3] if line.kind is LineKind.TEXT]

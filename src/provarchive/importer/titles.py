@@ -13,9 +13,18 @@ _TRAILING_DASH = re.compile(rf"\s*{_DASHES}+\s*$")
 _MIDDLE_DASH = re.compile(r"\s*(?:——|━━|－－|――)\s*|\s+--\s+|(?<=\S)--(?=\S)")
 _TAG = r"[\[【(（]\s*[^\]】)）\[【(（]{1,8}?\s*[\]】)）]"
 _LEADING_TAG = re.compile(rf"^\s*(?:{_TAG}\s*)+")
-_TRAILING_TAG = re.compile(rf"(?:\s*{_TAG})+\s*$")
+_TRAILING_TAG = re.compile(rf"\s*{_TAG}\s*$")
 _ONLY_TAG = re.compile(rf"^\s*(?:(?:{_TAG}|【[^【】]{{1,24}}】)\s*)+$")
 _SITE_SUFFIX = re.compile(r"\s+(?:--|-|–|\||｜)\s+[^\s]{2,24}$|_[^_\s]{2,24}$")
+_GLUED_SUFFIX = re.compile(r"(?<=[^\d\s-])-(?=[^-\d])[^-。，,!?！？]{2,16}$")
+"""A site name glued to a head's title by a hyphen (…GPU-某某 电子网), never a number range."""
+_LEADING_LABEL = re.compile(r"^\s*【[^【】]{1,16}】\s*")
+"""A campaign or column label in 【】 before the headline (【学思想 强党性】…)."""
+_SERIES = re.compile(
+    r"^[\[【(（]\s*(?:第?\s*[一二三四五六七八九十百零〇两\d]{1,4}\s*[期篇讲集部章节回辑季]?|"
+    r"[上中下]|之[一二三四五六七八九十]{1,3}|续|完|终)\s*[\]】)）]$"
+)
+"""Series numbering after a title (（第二期）, (一), （下）): part of the title."""
 _ORIGINAL_TITLE = re.compile(r"^\s*[\[(]?\s*原\s*(?:文)?\s*标?\s*题\s*[:：]")
 
 _SUBTITLE_STARTS = (
@@ -132,12 +141,31 @@ def strip_title_tags(title: str) -> str:
         stripped = _LEADING_TAG.sub("", text).strip()
         if visible_length(stripped) >= 4:
             text = stripped
-        stripped = _TRAILING_TAG.sub("", text).strip()
-        if visible_length(stripped) >= 4:
+        match = _TRAILING_TAG.search(text)
+        if match and not _SERIES.match(match.group().strip()):
+            stripped = text[: match.start()].strip()
+            if visible_length(stripped) >= 4:
+                text = stripped
+        stripped = _LEADING_LABEL.sub("", text).strip()
+        if visible_length(stripped) >= 8:
             text = stripped
         if text == before:
             break
     return text
+
+
+def strip_site_suffix(title: str) -> str:
+    """Return a head's title (``<title>``, ``og:title``) without tags and the site name,
+    also when the name is glued on by a hyphen."""
+    text = strip_title_tags(title)
+    stripped = _GLUED_SUFFIX.sub("", text).strip()
+    return stripped if visible_length(stripped) >= 8 else text
+
+
+def is_dash_piece(part: str, line: str) -> bool:
+    """Return True when ``part`` is one side of a dash in ``line`` (主题——副题)."""
+    pieces = [p for p in _MIDDLE_DASH.split(line) if p.strip()]
+    return len(pieces) == 2 and any(compact(part) == compact(p) for p in pieces)
 
 
 def _has_subtitle_cue(text: str) -> bool:
