@@ -405,7 +405,9 @@
     searcher.search(query).then(function (found) {
       var shown = 0;
       function page() {
+        more.disabled = true;
         return found.next(PAGE_SIZE).then(function (docs) {
+          more.disabled = false;
           docs.forEach(function (d) { d.terms = found.terms; renderResult(results, d, siteRoot); });
           shown += docs.length;
           more.hidden = found.done();
