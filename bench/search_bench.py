@@ -68,7 +68,7 @@ def build_output(site: Path, src: Path | None, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def time_index(site: Path) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
+def time_index(site: Path, src: Path | None) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
     """Time ``build_search_index`` on the site's documents; also return (url, title, text)
     of every article, for queries. Runs in a child process so ``--src`` applies."""
     code = r"""
@@ -93,8 +93,8 @@ rows = [(a.url, a.title, document_text(a)) for a in graph.articles.values()]
 json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows}, sys.stdout, ensure_ascii=False)
 """
     env = dict(os.environ)
-    if ARGS.src:
-        env["PYTHONPATH"] = ARGS.src
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     result = subprocess.run([sys.executable, "-c", code, str(site)], check=True, env=env,
                             capture_output=True, text=True)
     data = json.loads(result.stdout)
@@ -230,6 +230,30 @@ def pagefind(out: Path) -> dict[str, float] | None:
             "peak_rss_mib": after.ru_maxrss // 1024, **disk(target)}
 
 
+def measure(sizes: list[int], queries: int, recall_sizes: list[int], pagefind_too: bool,
+            src: Path | None = None) -> dict[str, object]:
+    """The rows of every size (see the module docstring), printed as they come."""
+    results: dict[str, object] = {}
+    for count in sizes:
+        site = bench_run.make_corpus("provarchive", count)
+        out = bench_run.fresh_folder(f"search-{count}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        row: dict[str, object] = {"cold_build_wall_s": build_output(site, src, out)}
+        timing, rows = time_index(site, src)
+        row.update({f"index_{key}": value for key, value in timing.items()})
+        row.update({f"index_{key}": value for key, value in disk(out / "search").items()})
+        picked = pick_queries(rows, queries, seed=count)
+        row.update(browse(out, picked, count in recall_sizes))
+        if pagefind_too:
+            row["pagefind"] = pagefind(out)
+        results[str(count)] = row
+        print(f"\nsearch index, {count:,} articles ({src or 'this checkout'})", flush=True)
+        for key, value in row.items():
+            print(f"  {key:<28}{value}", flush=True)
+        shutil.rmtree(out, ignore_errors=True)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="5000,20000")
@@ -238,35 +262,23 @@ def main() -> int:
     parser.add_argument("--src", default="", help="the src/ folder of another checkout")
     parser.add_argument("--pagefind", action="store_true")
     parser.add_argument("--out", default=str(HERE / "results" / "search-latest.json"))
-    global ARGS
-    ARGS = parser.parse_args()
-    src = Path(ARGS.src) if ARGS.src else None
-    results: dict[str, object] = {"src": ARGS.src or "this checkout", "sizes": {}}
-    for count in [int(size) for size in ARGS.sizes.split(",")]:
-        site = bench_run.make_corpus("provarchive", count)
-        out = bench_run.fresh_folder(f"search-{count}")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        row: dict[str, object] = {"cold_build_wall_s": build_output(site, src, out)}
-        timing, rows = time_index(site)
-        row.update({f"index_{key}": value for key, value in timing.items()})
-        row.update({f"index_{key}": value for key, value in disk(out / "search").items()})
-        queries = pick_queries(rows, ARGS.queries, seed=count)
-        row.update(browse(out, queries, str(count) in ARGS.recall_sizes.split(",")))
-        if ARGS.pagefind:
-            row["pagefind"] = pagefind(out)
-        results["sizes"][str(count)] = row
-        print(f"\n{count:,} articles ({results['src']})")
-        for key, value in row.items():
-            print(f"  {key:<28}{value}")
-        shutil.rmtree(out, ignore_errors=True)
-    target = Path(ARGS.out)
+    args = parser.parse_args()
+    results = {
+        "src": args.src or "this checkout",
+        "sizes": measure(
+            [int(size) for size in args.sizes.split(",")],
+            args.queries,
+            [int(size) for size in args.recall_sizes.split(",") if size],
+            args.pagefind,
+            Path(args.src) if args.src else None,
+        ),
+    }
+    target = Path(args.out)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     print(f"results written to {target}")
     return 0
 
-
-ARGS = argparse.Namespace(src="")
 
 if __name__ == "__main__":
     sys.exit(main())
