@@ -356,3 +356,26 @@ def test_a_patched_index_equals_a_clean_one_byte_for_byte(
     if shard_count(len(before)) == shard_count(len(after)):  # a patch, not a rebuild
         changed = {n for n in range(len(after)) if n >= len(before) or after[n] != before[n]}
         assert sorted(read) == sorted(f"d{n}" for n in changed)
+
+
+@pytest.mark.parametrize("name", ["index-0", "docs-0"])
+def test_an_odd_previous_file_gives_a_clean_index_not_a_patched_one(tmp_path, name):
+    before, after = ["高速公路", "质量发展"], ["高速公交", "质量发展"]
+    titles = ["甲", "乙"]
+    old_files, state = build_search_index(
+        _docs(before, titles), lambda ids: {i: before[int(i[1:])] for i in ids}
+    )
+    _write(tmp_path, old_files)
+    (tmp_path / f"search/{name}.js").write_bytes(
+        f'ProvarchiveSearch.deliver("{name}","AAAA");\n'.encode()
+    )
+    patched, _ = build_search_index(
+        _docs(after, titles),
+        lambda ids: {i: after[int(i[1:])] for i in ids},
+        state,
+        lambda path: (tmp_path / path).read_bytes(),
+    )
+    clean, _ = build_search_index(
+        _docs(after, titles), lambda ids: {i: after[int(i[1:])] for i in ids}
+    )
+    assert patched == clean

@@ -372,13 +372,10 @@ def _patched_shards(
     for token in set(removed) | set(added):
         shard = shard_of(token, shards)
         if shard not in touched:
-            data = read_script(read, f"index-{shard}")
-            try:
-                touched[shard] = decode_shard(data) if isinstance(data, bytes) else {}
-            except (IndexError, KeyError, UnicodeDecodeError):
+            entries = _previous_shard(read, shard)
+            if entries is None:
                 return None
-            if not isinstance(data, bytes):
-                return None
+            touched[shard] = entries
         lists = [set(numbers) for numbers in touched[shard].get(token, [[], []])]
         for which, number in removed.get(token, []):
             if number not in lists[which]:
@@ -394,6 +391,19 @@ def _patched_shards(
         )
         for shard, entries in touched.items()
     )
+
+
+def _previous_shard(
+    read: Callable[[str], bytes | None], shard: int
+) -> dict[str, list[list[int]]] | None:
+    """The entries of a shard the last build wrote, or None if it is missing or odd."""
+    data = read_script(read, f"index-{shard}")
+    if not isinstance(data, bytes):
+        return None
+    try:
+        return decode_shard(data)
+    except (IndexError, KeyError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def index_files(count: int) -> list[str]:
