@@ -4,7 +4,9 @@
 
 For each size it builds the bench corpus (``bench/corpus.py``) with provarchive, then:
 
-- times ``build_search_index`` alone, in this process, on the documents and texts the
+- builds it cold with and without search (``search: false``) and reports the CPU
+  seconds of each build with its workers, and their difference, the cost of search;
+- times ``build_search_index`` alone, in a process of its own, on the documents and texts the
   build gives it (CPU seconds, and wall seconds; the machine may be shared, so CPU is
   the steadier figure), and measures the index on disk: bytes, blocks used (``du``),
   files;
@@ -57,15 +59,19 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def build_output(site: Path, src: Path | None, out: Path) -> float:
-    """Build ``site`` into ``out`` with provarchive (of ``src`` if given); wall seconds."""
+def build_output(site: Path, src: Path | None, out: Path) -> tuple[float, float]:
+    """Build ``site`` into ``out`` with provarchive (of ``src`` if given), cold; return
+    (wall seconds, CPU seconds of the build and its workers)."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "provarchive", "build", str(site), "-q", "--no-cache",
                     "-o", str(out)], check=True, env=env)
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - started, cpu
 
 
 def time_index(site: Path, src: Path | None) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
@@ -211,6 +217,52 @@ def browse(out: Path, queries: list[tuple[str, str]], recall: bool) -> dict[str,
     }
 
 
+PAGEFIND_QUERY = """async ([query]) => {
+  const pagefind = await import('/pagefind/pagefind.js');
+  const search = await pagefind.search(query);
+  const shown = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+  return [search.results.length, shown.map((d) => d.url)];
+}"""
+
+
+def browse_pagefind(out: Path, queries: list[tuple[str, str]]) -> dict[str, object]:
+    """What a Pagefind query downloads (its index and the first 10 results' fragments)."""
+    from playwright.sync_api import sync_playwright
+
+    server, root = serve(out)
+    per_query: list[tuple[int, int, int, bool, int]] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for query, url in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(f"{root}404.html", wait_until="load")
+                responses: list = []
+                page.on("response", lambda response, seen=responses: seen.append(response))
+                count, urls = page.evaluate(PAGEFIND_QUERY, [query])
+                page.wait_for_load_state("networkidle")
+                index = [r for r in responses if "/pagefind/" in r.url and r.status == 200]
+                code = [r for r in index if r.url.endswith((".js", ".pagefind"))]
+                per_query.append((sum(len(r.body()) for r in index), len(index), count,
+                                  any(u.strip("/") == url.strip("/") for u in urls),
+                                  sum(len(r.body()) for r in code)))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {
+        "query_bytes_median": statistics.median(q[0] for q in per_query),
+        "query_index_bytes_median": statistics.median(q[0] - q[4] for q in per_query),
+        "query_index_bytes_max": max(q[0] - q[4] for q in per_query),
+        "query_bytes_max": max(q[0] for q in per_query),
+        "query_files_median": statistics.median(q[1] for q in per_query),
+        "query_files_max": max(q[1] for q in per_query),
+        "queries_without_results": sum(1 for q in per_query if q[2] == 0),
+        "target_in_first_10": sum(1 for q in per_query if q[3]) / len(per_query),
+    }
+
+
 def pagefind(out: Path) -> dict[str, float] | None:
     """Pagefind on the article pages of ``out`` (installed from npm once)."""
     home = HERE / ".pagefind"
@@ -238,14 +290,20 @@ def measure(sizes: list[int], queries: int, recall_sizes: list[int], pagefind_to
         site = bench_run.make_corpus("provarchive", count)
         out = bench_run.fresh_folder(f"search-{count}")
         out.parent.mkdir(parents=True, exist_ok=True)
-        row: dict[str, object] = {"cold_build_wall_s": build_output(site, src, out)}
+        twin = bench_run.fresh_folder(f"search-off-{count}")
+        _, off_cpu = build_output(bench_run.nosearch_site(site), src, twin)
+        shutil.rmtree(twin, ignore_errors=True)
+        wall, cpu = build_output(site, src, out)
+        row: dict[str, object] = {"cold_build_wall_s": wall, "cold_build_cpu_s": cpu,
+                                  "cold_build_nosearch_cpu_s": off_cpu,
+                                  "search_share_of_build_cpu_s": cpu - off_cpu}
         timing, rows = time_index(site, src)
         row.update({f"index_{key}": value for key, value in timing.items()})
         row.update({f"index_{key}": value for key, value in disk(out / "search").items()})
         picked = pick_queries(rows, queries, seed=count)
         row.update(browse(out, picked, count in recall_sizes))
         if pagefind_too:
-            row["pagefind"] = pagefind(out)
+            row["pagefind"] = {**pagefind(out), **browse_pagefind(out, picked)}
         results[str(count)] = row
         print(f"\nsearch index, {count:,} articles ({src or 'this checkout'})", flush=True)
         for key, value in row.items():
