@@ -96,7 +96,9 @@ cpu, wall = time.process_time(), time.perf_counter()
 files, _ = build_search_index(docs, text_of)
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
 rows = [(a.url, a.title, document_text(a)) for a in graph.articles.values()]
-json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows}, sys.stdout, ensure_ascii=False)
+import provarchive.search as module
+json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows, "module": module.__file__}, sys.stdout,
+          ensure_ascii=False)
 """
     env = dict(os.environ)
     if src is not None:
@@ -104,6 +106,8 @@ json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows}, sys.stdout, ensure_ascii
     result = subprocess.run([sys.executable, "-c", code, str(site)], check=True, env=env,
                             capture_output=True, text=True)
     data = json.loads(result.stdout)
+    if src is not None and not data["module"].startswith(str(src.resolve())):
+        raise SystemExit(f"--src {src}: provarchive came from {data['module']}")
     return {"cpu_s": data["cpu_s"], "wall_s": data["wall_s"]}, [tuple(r) for r in data["rows"]]
 
 
