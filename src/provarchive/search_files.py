@@ -65,8 +65,9 @@ def read_varint(data: bytes, at: int) -> tuple[int, int]:
 
 def encode_list(numbers: Sequence[int]) -> bytes:
     """Return the bytes of an ascending list of document numbers (its smallest form)."""
-    if not numbers:
-        return b"\x00"
+    if len(numbers) < 2:  # most tokens of real text: no deltas to pack
+        first_only = varint(numbers[0]) if numbers else b""
+        return varint(len(first_only) << 2) + first_only
     first = numbers[0]
     deltas = list(map(sub, numbers[1:], numbers[:-1]))
     largest = max(deltas, default=0)
