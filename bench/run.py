@@ -8,7 +8,8 @@ them in the same run, alternating with provarchive, and the ratios are printed.
 The table is printed and written as JSON (``bench/results/latest.json``).
 Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
 20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
-recall in Chromium; with ``--pagefind``, Pagefind on the same article pages).
+recall in Chromium; and Pagefind, from npm, on the same article pages, unless
+``--no-pagefind`` or ``--no-others``).
 
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends. On this machine's file system (ext4 without a journal) creating files
@@ -191,8 +192,8 @@ def main() -> int:
     parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search index rows (bench/search_bench.py)")
-    parser.add_argument("--pagefind", action="store_true",
-                        help="run Pagefind (npm) on the article pages too: slow, much memory")
+    parser.add_argument("--no-pagefind", action="store_true",
+                        help="skip Pagefind (from npm, on the article pages; 1.6 GB at 5,000)")
     args = parser.parse_args()
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
                "cpus": os.cpu_count(), "sizes": {}}
@@ -222,7 +223,8 @@ def main() -> int:
         import search_bench
 
         searched = [int(size) for size in args.sizes.split(",") if 1000 <= int(size) <= 20000]
-        results["search"] = search_bench.measure(searched, 200, searched[:1], args.pagefind)
+        results["search"] = search_bench.measure(searched, 200, searched[:1],
+                                                 not (args.no_others or args.no_pagefind))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
