@@ -6,6 +6,10 @@ article, a rebuild after editing one template; and the peak memory of a cold
 build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
 them in the same run, alternating with provarchive, and the ratios are printed.
 The table is printed and written as JSON (``bench/results/latest.json``).
+Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
+20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
+recall in Chromium; and Pagefind, from npm, on the same article pages, unless
+``--no-pagefind`` or ``--no-others``).
 
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends. On this machine's file system (ext4 without a journal) creating files
@@ -186,6 +190,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
     parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the search index rows (bench/search_bench.py)")
+    parser.add_argument("--no-pagefind", action="store_true",
+                        help="skip Pagefind (from npm, on the article pages; 1.6 GB at 5,000)")
     args = parser.parse_args()
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
                "cpus": os.cpu_count(), "sizes": {}}
@@ -211,6 +219,12 @@ def main() -> int:
         growth = sizes["20000"]["provarchive"]["cold_s"] / sizes["5000"]["provarchive"]["cold_s"]
         results["growth_20000_over_5000"] = growth
         print(f"\ncold build growth 20,000 / 5,000 articles: {growth:.2f}x (target <= 4.5x)")
+    if not args.no_search:
+        import search_bench
+
+        searched = [int(size) for size in args.sizes.split(",") if 1000 <= int(size) <= 20000]
+        results["search"] = search_bench.measure(searched, 200, searched[:1],
+                                                 not (args.no_others or args.no_pagefind))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")

@@ -9,42 +9,58 @@ every 2-or-more-character substring of a title or body is found. Letters and dig
 are cut into bigrams too, and runs mixing them with CJK are not split, so partial
 numbers and mixed terms (``5热线`` in ``12345热线``, ``3年`` in ``2023年``) are found.
 
-Files (all under ``search/``), each a script ``ProvarchiveSearch.deliver("NAME", JSON);``
+Files (all under ``search/``), each a script ``ProvarchiveSearch.deliver("NAME", VALUE);``
 so that the browser can load them with ``<script>`` tags, which also works when the
-archive is opened straight from disk (``fetch`` does not):
+archive is opened straight from disk (``fetch`` does not); their bytes are described
+in :mod:`provarchive.search_files`:
 
 * ``meta.js``: format version, number of documents, documents per chunk, shards.
 * ``index-K.js``: for the tokens whose hash falls in shard K, two ascending lists of
-  document numbers (titles, bodies), delta-encoded.
-* ``docs-N.js``: documents N·chunk to (N+1)·chunk−1 as
-  ``[url, title, date, column, text]``; loaded only for candidates.
+  document numbers (titles, bodies), in binary: deltas of 8, 16 or 32 bits, or a
+  bitmap when that is smaller (one bit per document bounds a common token's list).
+* ``docs-N.js``: documents N·chunk to (N+1)·chunk−1 as ``[url, title, date, column,
+  text]``, zlib-compressed; loaded only for candidates, a few at a time, newest first.
 
 Documents are numbered oldest first, so that new articles are appended and an edit
 rewrites only the files holding what it changed; search.js walks candidates from the
 highest number down, newest first. The output is a pure function of the articles.
+The full build reads the texts in batches (only the posting lists and the compressed
+chunks stay in memory), and its per-character work is done by C loops: sets of
+bigrams made with ``map``, compression by zlib.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 import unicodedata
-from collections import defaultdict
+from array import array
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from itertools import repeat
+from operator import add
 
 from .graph import SiteGraph
 from .model import Article
+from .search_files import (
+    SEARCH_DIR,
+    Entry,
+    decode_chunk,
+    decode_shard,
+    encode_chunk,
+    encode_shard,
+    read_script,
+    script,
+)
 
-SEARCH_DIR = "search"
-"""Output folder of the search index."""
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the files' shape changes (search.js checks it)."""
-DOCS_PER_CHUNK = 100
-"""Documents per ``docs-N.json`` file."""
+DOCS_PER_CHUNK = 8
+"""Documents per ``docs-N.js`` file: a candidate costs the download of its chunk."""
+BATCH = 64 * DOCS_PER_CHUNK
+"""Documents whose texts a full build reads at a time."""
 
 _RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
@@ -155,12 +171,13 @@ def document_text(article: Article) -> str:
 def shard_count(documents: int) -> int:
     """Return the number of shards for an index of ``documents``: a power of two.
 
-    About one shard per 5 documents keeps shards small (a query loads a few kilobytes
-    per character pair) and lets an edit rewrite only the shards of the pairs it changed;
-    a power of two changes rarely, and only then is the whole index rebuilt.
+    About one shard per 16 documents keeps shards small (a query loads a few kilobytes
+    per character pair: lists are binary, and a bitmap bounds a common pair's list) and
+    lets an edit rewrite only the shards of the pairs it changed; a power of two changes
+    rarely, and only then is the whole index rebuilt.
     """
     shards = 1
-    while shards * 5 < documents:
+    while shards * 16 < documents:
         shards *= 2
     return shards
 
@@ -196,6 +213,15 @@ def refresh_docs(
     return fresh
 
 
+def token_set(text: str) -> set[str]:
+    """Return the index tokens of normalized ``text`` as a set: ``set(tokens(text))``,
+    made by C loops (each distinct run once, its bigrams by ``map``)."""
+    found: set[str] = set()
+    for run in set(_RUN.findall(text)):
+        found.update(map(add, run, run[1:]))
+    return found
+
+
 def build_search_index(
     docs: list[SearchDoc],
     text_of: Callable[[list[str]], dict[str, str]],
@@ -222,33 +248,43 @@ def build_search_index(
     return _full_index(docs, state, text_of), state
 
 
+Postings = defaultdict[str, array]
+"""Token to the ascending numbers of the documents holding it (in titles, or in texts)."""
+
+
 def _full_index(
     docs: list[SearchDoc], state: SearchState, text_of: Callable[[list[str]], dict[str, str]]
 ) -> dict[str, bytes | None]:
-    texts = text_of([doc.id for doc in docs])
-    title_postings: dict[str, list[int]] = defaultdict(list)
-    body_postings: dict[str, list[int]] = defaultdict(list)
-    rows: list[list[str]] = []
-    for number, doc in enumerate(docs):
-        text = texts.get(doc.id, "")
-        rows.append(_row(doc, text))
-        for token in set(tokens(normalize(doc.title))):
-            title_postings[token].append(number)
-        for token in set(tokens(normalize(text))):
-            body_postings[token].append(number)
-    shards: list[dict[str, list[list[int]]]] = [{} for _ in range(state.shards)]
-    for token in set(title_postings) | set(body_postings):
-        shards[shard_of(token, state.shards)][token] = [
-            _delta(title_postings.get(token, [])),
-            _delta(body_postings.get(token, [])),
-        ]
-    files = dict([_script("meta", _meta(state))])
-    files.update(_script(f"index-{n}", entries) for n, entries in enumerate(shards))
-    files.update(
-        _script(f"docs-{start // DOCS_PER_CHUNK}", rows[start : start + DOCS_PER_CHUNK])
-        for start in range(0, max(len(rows), 1), DOCS_PER_CHUNK)
-    )
+    """Every index file; the texts are read :data:`BATCH` documents at a time."""
+    titles: Postings = defaultdict(functools.partial(array, "I"))
+    bodies: Postings = defaultdict(functools.partial(array, "I"))
+    files: dict[str, bytes | None] = dict([script("meta", _meta(state))])
+    for start in range(0, len(docs), BATCH):
+        batch = docs[start : start + BATCH]
+        texts = text_of([doc.id for doc in batch])
+        rows = []
+        for number, doc in enumerate(batch, start):
+            text = texts.get(doc.id, "")
+            rows.append(_row(doc, text))
+            _post(titles, token_set(normalize(doc.title)), number)
+            _post(bodies, token_set(normalize(text)), number)
+        for offset in range(0, len(rows), DOCS_PER_CHUNK):
+            chunk = encode_chunk(rows[offset : offset + DOCS_PER_CHUNK])
+            files.update([script(f"docs-{(start + offset) // DOCS_PER_CHUNK}", chunk)])
+    if not docs:
+        files.update([script("docs-0", encode_chunk([]))])
+    shards: list[list[tuple[str, Entry]]] = [[] for _ in range(state.shards)]
+    empty = array("I")
+    for token in titles.keys() | bodies.keys():
+        lists = (titles.get(token, empty), bodies.get(token, empty))
+        shards[shard_of(token, state.shards)].append((token, lists))
+    files.update(script(f"index-{n}", encode_shard(entries)) for n, entries in enumerate(shards))
     return dict(sorted(files.items()))
+
+
+def _post(postings: Postings, found: set[str], number: int) -> None:
+    """Add document ``number`` to the list of each token found (a C loop: ``map``)."""
+    deque(map(array.append, map(postings.__getitem__, found), repeat(number)), maxlen=0)
 
 
 def _update_index(
@@ -264,65 +300,116 @@ def _update_index(
         return None  # documents were removed or reordered: numbers shift
     changed = [n for n in range(kept) if state.digests[n] != previous.digests[n]]
     changed += list(range(kept, len(docs)))
-    names = index_files(len(docs))
-    files: dict[str, bytes | None] = dict.fromkeys(names)
+    files: dict[str, bytes | None] = dict.fromkeys(index_files(len(docs)))
     if not changed:
         return files
+    chunks = _previous_chunks(changed, kept, read_previous)
+    if chunks is None:
+        return None
+    texts = text_of([docs[n].id for n in changed])
+    removed, added = _token_changes(changed, docs, texts, chunks)
+    shards = _patched_shards(removed, added, state.shards, read_previous)
+    if shards is None:
+        return None
+    files.update(shards)
+    files.update(script(f"docs-{chunk}", encode_chunk(rows)) for chunk, rows in chunks.items())
+    if len(docs) != kept:
+        files.update([script("meta", _meta(state))])
+    return files
+
+
+def _previous_chunks(
+    changed: list[int], kept: int, read: Callable[[str], bytes | None]
+) -> dict[int, list[list[str]]] | None:
+    """The rows of the chunks holding ``changed`` documents, as the last build left them."""
     chunks: dict[int, list[list[str]]] = {}
     for number in changed:
         chunk = number // DOCS_PER_CHUNK
-        if chunk not in chunks:
-            existed = chunk * DOCS_PER_CHUNK < kept
-            loaded = _read_script(read_previous, f"docs-{chunk}") if existed else []
-            if loaded is None:
-                return None
-            chunks[chunk] = loaded
-    texts = text_of([docs[n].id for n in changed])
-    removed: dict[str, list[tuple[int, int]]] = defaultdict(list)  # token -> (list, number)
-    added: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if chunk in chunks:
+            continue
+        if chunk * DOCS_PER_CHUNK >= kept:
+            chunks[chunk] = []
+            continue
+        data = read_script(read, f"docs-{chunk}")
+        rows = decode_chunk(data) if isinstance(data, bytes) else None
+        if rows is None:
+            return None
+        chunks[chunk] = rows
+    return chunks
+
+
+Changes = dict[str, list[tuple[int, int]]]
+"""Token to the (list, document number) pairs to remove from or add to its lists."""
+
+
+def _token_changes(
+    changed: list[int],
+    docs: list[SearchDoc],
+    texts: dict[str, str],
+    chunks: dict[int, list[list[str]]],
+) -> tuple[Changes, Changes]:
+    """The tokens each changed document lost and gained; its row is replaced in ``chunks``."""
+    removed: Changes = defaultdict(list)
+    added: Changes = defaultdict(list)
     for number in changed:
         rows = chunks[number // DOCS_PER_CHUNK]
         offset = number % DOCS_PER_CHUNK
         old = rows[offset] if offset < len(rows) else None
         new = _row(docs[number], texts.get(docs[number].id, ""))
-        for which, old_text, new_text in (
-            (0, old[1] if old else "", new[1]),
-            (1, old[4] if old else "", new[4]),
-        ):
-            old_tokens = set(tokens(normalize(old_text)))
-            new_tokens = set(tokens(normalize(new_text)))
-            for token in old_tokens - new_tokens:
+        for which, field in ((0, 1), (1, 4)):
+            before = token_set(normalize(old[field])) if old else set()
+            after = token_set(normalize(new[field]))
+            for token in before - after:
                 removed[token].append((which, number))
-            for token in new_tokens - old_tokens:
+            for token in after - before:
                 added[token].append((which, number))
         if old is None:
             rows.append(new)
         else:
             rows[offset] = new
+    return removed, added
+
+
+def _patched_shards(
+    removed: Changes, added: Changes, shards: int, read: Callable[[str], bytes | None]
+) -> dict[str, bytes | None] | None:
+    """The shards holding changed tokens, patched; None if one cannot be read."""
     touched: dict[int, dict[str, list[list[int]]]] = {}
     for token in set(removed) | set(added):
-        shard = shard_of(token, state.shards)
+        shard = shard_of(token, shards)
         if shard not in touched:
-            loaded = _read_script(read_previous, f"index-{shard}")
-            if loaded is None:
+            entries = _previous_shard(read, shard)
+            if entries is None:
                 return None
-            touched[shard] = loaded
-        lists = [_undelta(x) for x in touched[shard].get(token, [[], []])]
+            touched[shard] = entries
+        lists = [set(numbers) for numbers in touched[shard].get(token, [[], []])]
         for which, number in removed.get(token, []):
-            lists[which].remove(number)
+            if number not in lists[which]:
+                return None  # the old shard does not hold what the old text says
+            lists[which].discard(number)
         for which, number in added.get(token, []):
-            lists[which].append(number)
-        if lists[0] or lists[1]:
-            touched[shard][token] = [_delta(sorted(lists[0])), _delta(sorted(lists[1]))]
-        else:
-            del touched[shard][token]
-    for shard, entries in touched.items():
-        files.update([_script(f"index-{shard}", entries)])
-    for chunk, rows in chunks.items():
-        files.update([_script(f"docs-{chunk}", rows)])
-    if len(docs) != kept:
-        files.update([_script("meta", _meta(state))])
-    return files
+            lists[which].add(number)
+        touched[shard][token] = [sorted(lists[0]), sorted(lists[1])]
+    return dict(
+        script(
+            f"index-{shard}",
+            encode_shard((t, (e[0], e[1])) for t, e in entries.items() if e[0] or e[1]),
+        )
+        for shard, entries in touched.items()
+    )
+
+
+def _previous_shard(
+    read: Callable[[str], bytes | None], shard: int
+) -> dict[str, list[list[int]]] | None:
+    """The entries of a shard the last build wrote, or None if it is missing or odd."""
+    data = read_script(read, f"index-{shard}")
+    if not isinstance(data, bytes):
+        return None
+    try:
+        return decode_shard(data)
+    except (IndexError, KeyError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def index_files(count: int) -> list[str]:
@@ -344,39 +431,3 @@ def _meta(state: SearchState) -> dict[str, int]:
         "chunk": DOCS_PER_CHUNK,
         "shards": state.shards,
     }
-
-
-def _delta(numbers: list[int]) -> list[int]:
-    """Delta-encode an ascending list (smaller JSON)."""
-    return [number - (numbers[index - 1] if index else 0) for index, number in enumerate(numbers)]
-
-
-def _undelta(deltas: list[int]) -> list[int]:
-    total, numbers = 0, []
-    for delta in deltas:
-        total += delta
-        numbers.append(total)
-    return numbers
-
-
-_PREFIX = 'ProvarchiveSearch.deliver("'
-
-
-def _script(name: str, value: object) -> tuple[str, bytes]:
-    """Return the site path and bytes of the index file ``name`` holding ``value``."""
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # JSON is valid JavaScript once U+2028/U+2029 are escaped (older engines choke on them)
-    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"{SEARCH_DIR}/{name}.js", f'{_PREFIX}{name}",{data});\n'.encode()
-
-
-def _read_script(read: Callable[[str], bytes | None], name: str) -> Any:
-    """Return the value held by a previous index file, or None if it is missing or odd."""
-    data = read(f"{SEARCH_DIR}/{name}.js")
-    prefix = f'{_PREFIX}{name}",'.encode()
-    if data is None or not data.startswith(prefix) or not data.endswith(b");\n"):
-        return None
-    try:
-        return json.loads(data[len(prefix) : -3])
-    except ValueError:
-        return None

@@ -16,9 +16,11 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var RUN = /(?:[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[\ud840-\ud87f][\udc00-\udfff])+/g;
   var PAGE_SIZE = 10;
+  /** Chunks of documents one page of results may download before it stops and offers more. */
+  var MAX_CHUNKS = 16;
 
   /** Fold text as the indexer does: NFKC and lower case. */
   function normalize(text) {
@@ -47,10 +49,79 @@
     return value % shards;
   }
 
-  function undelta(list) {
-    var out = [], total = 0;
-    for (var i = 0; i < list.length; i++) { total += list[i]; out.push(total); }
+  /** The bytes of a base64 string. */
+  function bytesOf(base64) {
+    var binary = atob(base64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    return bytes;
+  }
+
+  /** The varint at `at` in `bytes`: [value, offset after it]. */
+  function readVarint(bytes, at) {
+    var value = 0, scale = 1, byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte >= 0x80);
+    return [value, at];
+  }
+
+  /** The list of document numbers at `at` (see provarchive/search_files.py). */
+  function decodeList(bytes, at) {
+    var header = readVarint(bytes, at), size = Math.floor(header[0] / 4), kind = header[0] % 4;
+    var end = header[1] + size, out = [];
+    if (size === 0) { return out; }
+    var first = readVarint(bytes, header[1]), number = first[0], i = first[1];
+    if (kind === 2) {
+      for (var start = i; i < end; i++) {
+        for (var bit = 0, byte = bytes[i]; byte; bit++, byte >>= 1) {
+          if (byte & 1) { out.push(number + (i - start) * 8 + bit); }
+        }
+      }
+      return out;
+    }
+    out.push(number);
+    var width = kind === 0 ? 1 : kind === 1 ? 2 : 4;
+    for (; i < end; i += width) {
+      var delta = bytes[i];
+      if (width > 1) { delta += bytes[i + 1] * 256; }
+      if (width > 2) { delta += bytes[i + 2] * 65536 + bytes[i + 3] * 16777216; }
+      number += delta;
+      out.push(number);
+    }
     return out;
+  }
+
+  /** Skip the list at `at`: the offset after it. */
+  function skipList(bytes, at) {
+    var header = readVarint(bytes, at);
+    return header[1] + Math.floor(header[0] / 4);
+  }
+
+  /** A shard's entries: token to a function giving its [title list, body list]. */
+  function decodeShard(bytes) {
+    var entries = new Map(), at = 0, utf8 = new TextDecoder();
+    while (at < bytes.length) {
+      var length = readVarint(bytes, at);
+      var token = utf8.decode(bytes.subarray(length[1], length[1] + length[0]));
+      var lists = length[1] + length[0];
+      entries.set(token, lists);
+      at = skipList(bytes, skipList(bytes, lists));
+    }
+    return {
+      lists: function (token) {
+        if (!entries.has(token)) { return [[], []]; }
+        var title = entries.get(token);
+        return [decodeList(bytes, title), decodeList(bytes, skipList(bytes, title))];
+      }
+    };
+  }
+
+  /** Inflate zlib-compressed bytes into text (DecompressionStream, in browsers and Node). */
+  function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text();
   }
 
   function intersect(a, b) {
@@ -88,12 +159,34 @@
     this.cache = {};
   }
 
-  Searcher.prototype.file = function (name) {
-    if (!this.cache[name]) { this.cache[name] = this.load(name); }
-    return this.cache[name];
+  /** The Promise of `make()`, made once per key. */
+  Searcher.prototype.once = function (key, make) {
+    if (!this.cache[key]) { this.cache[key] = make(); }
+    return this.cache[key];
   };
 
-  /** Resolve to {titleHits, bodyHits}: candidate document numbers, newest first. */
+  Searcher.prototype.file = function (name) {
+    var self = this;
+    return this.once(name, function () { return self.load(name); });
+  };
+
+  Searcher.prototype.shard = function (number) {
+    var self = this;
+    return this.once("shard " + number, function () {
+      return self.file("index-" + number).then(function (data) { return decodeShard(bytesOf(data)); });
+    });
+  };
+
+  Searcher.prototype.chunk = function (number) {
+    var self = this;
+    return this.once("chunk " + number, function () {
+      return self.file("docs-" + number).then(function (data) {
+        return inflate(bytesOf(data)).then(JSON.parse);
+      });
+    });
+  };
+
+  /** Resolve to {meta, title, any}: candidate document numbers, ascending. */
   Searcher.prototype.candidates = function (terms) {
     var self = this;
     return this.file("meta").then(function (meta) {
@@ -103,10 +196,9 @@
       all = Array.from(new Set(all));
       if (all.length === 0) { return { meta: meta, title: [], any: [] }; }
       return Promise.all(all.map(function (token) {
-        return self.file("index-" + shardOf(token, meta.shards)).then(function (shard) {
-          var entry = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : [[], []];
-          var title = undelta(entry[0]);
-          return { title: title, any: union(title, undelta(entry[1])) };
+        return self.shard(shardOf(token, meta.shards)).then(function (shard) {
+          var lists = shard.lists(token);
+          return { title: lists[0], any: union(lists[0], lists[1]) };
         });
       })).then(function (lists) {
         var title = lists[0].title, any = lists[0].any;
@@ -121,16 +213,27 @@
 
   Searcher.prototype.doc = function (meta, number) {
     var chunk = Math.floor(number / meta.chunk);
-    return this.file("docs-" + chunk).then(function (docs) {
+    return this.chunk(chunk).then(function (docs) {
       var d = docs[number - chunk * meta.chunk];
       return { number: number, url: d[0], title: d[1], date: d[2], column: d[3], text: d[4] };
     });
   };
 
+  /** Whether every term is in the document's title, and whether each is in title or text. */
+  function matches(doc, terms) {
+    var title = normalize(doc.title), text = normalize(doc.text);
+    return {
+      inTitle: terms.every(function (t) { return title.indexOf(t) >= 0; }),
+      anywhere: terms.every(function (t) { return title.indexOf(t) >= 0 || text.indexOf(t) >= 0; })
+    };
+  }
+
   /**
    * Search: resolve to an object whose `next(count)` resolves to the next results, each
    * {url, title, date, column, text, inTitle, excerpt}. Title matches come first, then
    * body matches, newest first within each; every result really contains every term.
+   * A call downloads at most MAX_CHUNKS chunks of documents, so it may return fewer
+   * results while `done()` is still false (the candidates it checked did not match).
    */
   Searcher.prototype.search = function (query) {
     var self = this;
@@ -141,29 +244,31 @@
       var order = found.title.slice().reverse().concat(
         found.any.filter(function (n) { return !titleSet.has(n); }).reverse());
       var position = 0;
-      function matches(doc) {
-        var title = normalize(doc.title), text = normalize(doc.text);
-        var inTitle = terms.every(function (t) { return title.indexOf(t) >= 0; });
-        var anywhere = terms.every(function (t) {
-          return title.indexOf(t) >= 0 || text.indexOf(t) >= 0;
-        });
-        return { inTitle: inTitle, anywhere: anywhere };
-      }
       function next(count) {
-        var results = [];
+        var results = [], used = new Set();
         function step() {
-          if (results.length >= count || position >= order.length) {
-            return Promise.resolve(results);
-          }
-          return self.doc(found.meta, order[position++]).then(function (doc) {
-            var m = matches(doc);
-            if (m.anywhere) {
-              doc.inTitle = m.inTitle;
-              doc.excerpt = excerpt(doc.text, terms);
-              results.push(doc);
+          var batch = [];
+          while (position < order.length && batch.length < count - results.length) {
+            var chunk = Math.floor(order[position] / found.meta.chunk);
+            if (!used.has(chunk)) {
+              if (used.size >= MAX_CHUNKS) { break; }
+              used.add(chunk);
             }
-            return step();
-          });
+            batch.push(order[position++]);
+          }
+          if (batch.length === 0) { return Promise.resolve(results); }
+          return Promise.all(batch.map(function (n) { return self.doc(found.meta, n); }))
+            .then(function (docs) {
+              docs.forEach(function (doc) {
+                var m = matches(doc, terms);
+                if (m.anywhere) {
+                  doc.inTitle = m.inTitle;
+                  doc.excerpt = excerpt(doc.text, terms);
+                  results.push(doc);
+                }
+              });
+              return step();
+            });
         }
         return step();
       }
@@ -304,13 +409,20 @@
     searcher.search(query).then(function (found) {
       var shown = 0;
       function page() {
+        more.disabled = true;
         return found.next(PAGE_SIZE).then(function (docs) {
+          more.disabled = false;
           docs.forEach(function (d) { d.terms = found.terms; renderResult(results, d, siteRoot); });
           shown += docs.length;
           more.hidden = found.done();
-          status.textContent = shown === 0
-            ? "没有找到与“" + query + "”相关的文章。"
-            : "找到与“" + query + "”相关的文章" + (found.done() ? " " + shown + " 篇。" : "，已显示 " + shown + " 篇。");
+          if (shown === 0) {
+            status.textContent = found.done()
+              ? "没有找到与“" + query + "”相关的文章。"
+              : "已查看的文章中还没有找到与“" + query + "”相关的内容，可以继续查找。";
+          } else {
+            status.textContent = "找到与“" + query + "”相关的文章" +
+              (found.done() ? " " + shown + " 篇。" : "，已显示 " + shown + " 篇。");
+          }
         });
       }
       more.addEventListener("click", page);
@@ -326,6 +438,8 @@
     shardOf: shardOf,
     queryTerms: queryTerms,
     excerpt: excerpt,
+    decodeShard: decodeShard,
+    bytesOf: bytesOf,
     Searcher: Searcher,
     deliver: deliver,
     startPage: startPage
