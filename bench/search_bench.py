@@ -82,14 +82,21 @@ def time_index(site: Path, src: Path | None) -> tuple[dict[str, float], list[tup
 import json, sys, time
 from pathlib import Path
 from provarchive.config import load_config
-from provarchive.content import read_content
 from provarchive.graph import build_graph
-from provarchive.markup import MarkdownRenderer
 from provarchive.search import build_search_index, document_text, search_docs
 site = Path(sys.argv[1])
 config = load_config(site)
-tree = read_content(site, config, MarkdownRenderer(config.markdown))
-graph = build_graph(tree.columns, tree.articles)
+try:  # the content reader of this version, or of one before the build's stages were typed
+    from provarchive.content import scan_content
+    from provarchive.reading import read_content
+    tree = read_content(site, config, scan_content(site), drafts=False, jobs=2)
+    articles = list(tree.articles.values())
+except ImportError:
+    from provarchive.content import read_content
+    from provarchive.markup import MarkdownRenderer
+    tree = read_content(site, config, MarkdownRenderer(config.markdown))
+    articles = tree.articles
+graph = build_graph(tree.columns, articles)
 docs = search_docs(graph, "bench")
 def text_of(ids):
     return {i: document_text(graph.articles[i]) for i in ids}

@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO, article, column, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
+from provarchive.extras import read_extras
 from provarchive.graph import build_graph
 from provarchive.pages import PageKind
 from provarchive.plan import plan_pages
@@ -20,20 +21,33 @@ from provarchive.render import (
     memoisable_macros,
     template_dirs,
 )
+from provarchive.topicplan import plan_topics
+from provarchive.topics import scan_topics
 
 
-def render_all(site: Path, memo: bool) -> dict[str, bytes]:
-    """Every page of ``site``, rendered in this process with ``memo()`` on or off."""
+def example_plan(site: Path, cache: Path):
+    """The graph, plan, media and topics of ``site``, made by the build's own stages."""
     config = load_config(site)
-    tree = read_content(site, config, scan_content(site), drafts=False, jobs=1)
+    scan = scan_content(site)
+    tree = read_content(site, config, scan, drafts=False, jobs=1)
+    extras, errors = read_extras(site, scan_topics(site), tree.articles, scan.assets, cache, 1)
+    assert not errors
     graph = build_graph(tree.columns, tree.articles.values())
-    renderer = PageRenderer(make_environment(template_dirs(site)), graph, config, memo=memo)
-    return {page.path: renderer.render(page) for page in plan_pages(graph, config)}
+    pages = plan_pages(graph, config, plan_topics(graph, config, extras.topics))
+    return config, graph, pages, extras
 
 
-def test_memo_changes_no_byte_of_any_page_of_the_example_site():
-    memoised = render_all(REPO, memo=True)
-    plain = render_all(REPO, memo=False)
+def render_all(site: Path, cache: Path, memo: bool) -> dict[str, bytes]:
+    """Every page of ``site``, rendered in this process with ``memo()`` on or off."""
+    config, graph, pages, extras = example_plan(site, cache)
+    env = make_environment(template_dirs(site))
+    renderer = PageRenderer(env, graph, config, extras.media, extras.topics, memo=memo)
+    return {page.path: renderer.render(page) for page in pages}
+
+
+def test_memo_changes_no_byte_of_any_page_of_the_example_site(tmp_path):
+    memoised = render_all(REPO, tmp_path, memo=True)
+    plain = render_all(REPO, tmp_path, memo=False)
     assert memoised.keys() == plain.keys() and len(plain) > 200
     different = [path for path in plain if memoised[path] != plain[path]]
     assert different == []
@@ -75,10 +89,6 @@ def test_every_kind_of_page_has_a_context_builder():
     assert set(CONTEXT_BUILDERS) == set(PageKind)
 
 
-def test_the_plan_of_the_example_site_has_every_kind_but_none_unknown():
-    config = load_config(REPO)
-    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
-    kinds = {
-        page.kind for page in plan_pages(build_graph(tree.columns, tree.articles.values()), config)
-    }
-    assert kinds == set(PageKind)
+def test_the_plan_of_the_example_site_has_every_kind_but_none_unknown(tmp_path):
+    _, _, pages, _ = example_plan(REPO, tmp_path)
+    assert {page.kind for page in pages} == set(PageKind)

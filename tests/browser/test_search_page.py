@@ -13,8 +13,8 @@ import unicodedata
 
 from conftest import REPO, article, run_cli
 from provarchive.config import load_config
-from provarchive.content import read_content
-from provarchive.markup import MarkdownRenderer
+from provarchive.content import scan_content
+from provarchive.reading import read_content
 from provarchive.search import document_text
 
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -28,7 +28,8 @@ def _substrings(count: int, seed: int = 17) -> list[tuple[str, str]]:
     """
     rng = random.Random(seed)
     config = load_config(REPO)
-    articles = read_content(REPO, config, MarkdownRenderer(config.markdown)).articles
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
+    articles = list(tree.articles.values())
     picks = []
     while len(picks) < count:
         item = rng.choice(articles)
