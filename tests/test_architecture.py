@@ -262,3 +262,10 @@ def test_the_build_reads_as_its_stages():
         if isinstance(node, ast.FunctionDef) and node.name == "_build"
     )
     assert build.end_lineno - build.lineno < 70
+
+
+def test_the_importer_reads_without_writing():
+    """importer/read never imports importer/write (writing uses reading, not back)."""
+    for path in sorted((PACKAGE / "importer" / "read").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "importer.write" not in source, f"{path.name} imports the writing half"

@@ -348,9 +348,9 @@ def _share(text: str) -> float:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from .importer.confidence import DEFAULT_THRESHOLD
-    from .importer.review import format_review
-    from .importer.store import format_report, import_pages
+    from .importer.read.confidence import DEFAULT_THRESHOLD
+    from .importer.write.review import format_review
+    from .importer.write.store import format_report, import_pages
 
     threshold = DEFAULT_THRESHOLD if args.review_below is None else args.review_below
     report = import_pages(
@@ -376,8 +376,8 @@ def _run_import(args: argparse.Namespace) -> int:
 def _run_parse(args: argparse.Namespace) -> int:
     import json
 
-    from .importer.parse import format_summary, page_to_json, parse_page
-    from .importer.store import page_paths
+    from .importer.read.parse import format_summary, page_to_json, parse_page
+    from .importer.write.store import page_paths
 
     paths, missing = page_paths([Path(name) for name in args.files])
     for error in missing:

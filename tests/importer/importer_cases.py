@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from provarchive.errors import ParseError
-from provarchive.importer.parse import page_to_json, parse_page
+from provarchive.importer.read.parse import page_to_json, parse_page
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import"

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from conftest import REPO, SEEDS, examples, run_cli
 from provarchive.errors import ProvarchiveError
-from provarchive.importer.confidence import DEFAULT_THRESHOLD, score_fields
-from provarchive.importer.evidence import PageEvidence, gather_evidence
-from provarchive.importer.page import ParsedPage
-from provarchive.importer.parse import parse_page, parse_text
+from provarchive.importer.read.confidence import DEFAULT_THRESHOLD, score_fields
+from provarchive.importer.read.evidence import PageEvidence, gather_evidence
+from provarchive.importer.read.page import ParsedPage
+from provarchive.importer.read.parse import parse_page, parse_text
 
 PAGES = REPO / "tests" / "fixtures" / "import_sites"
 REAL = REPO.parent / "shared" / "importer-real"

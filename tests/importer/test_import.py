@@ -20,8 +20,8 @@ from conftest import REPO, SEEDS, column, examples, run_cli, snapshot
 from provarchive.articles import validate_front_matter
 from provarchive.errors import OutputError, ProvarchiveError
 from provarchive.frontmatter import split_front_matter
-from provarchive.importer import write
-from provarchive.importer.store import (
+from provarchive.importer.write import write
+from provarchive.importer.write.store import (
     ImportReport,
     format_report,
     import_pages,
@@ -29,7 +29,7 @@ from provarchive.importer.store import (
     plan_pages,
     read_sources,
 )
-from provarchive.importer.store_text import (
+from provarchive.importer.write.store_text import (
     article_text,
     clean_line,
     clean_lines,

@@ -7,8 +7,8 @@ import json
 import pytest
 from importer_cases import FIELDS, SEEDS, cases, field_accuracy, format_accuracy
 
-from provarchive.importer.page import JSON_KEYS
-from provarchive.importer.parse import page_to_json, parse_page
+from provarchive.importer.read.page import JSON_KEYS
+from provarchive.importer.read.parse import page_to_json, parse_page
 
 CASES = cases()
 

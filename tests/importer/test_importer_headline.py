@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from provarchive.importer.headline import (
+from provarchive.importer.read.headline import (
     HeadlineEvidence,
     find_title,
     is_note,
     join_broken,
     looks_like_metadata,
 )
-from provarchive.importer.layout import classify_page
-from provarchive.importer.parse import parse_html
-from provarchive.importer.titles import strip_site_suffix, strip_title_tags
+from provarchive.importer.read.layout import classify_page
+from provarchive.importer.read.parse import parse_html
+from provarchive.importer.read.titles import strip_site_suffix, strip_title_tags
 
 
 @pytest.mark.parametrize(

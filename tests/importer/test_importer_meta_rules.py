@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from provarchive.importer.bylines import byline_line_names, choose_editor, credit_names
-from provarchive.importer.dates import find_dates, join_split_dates
-from provarchive.importer.labels import Kind, split_fields
-from provarchive.importer.names import has_surname, is_person
+from provarchive.importer.read.bylines import byline_line_names, choose_editor, credit_names
+from provarchive.importer.read.dates import find_dates, join_split_dates
+from provarchive.importer.read.labels import Kind, split_fields
+from provarchive.importer.read.names import has_surname, is_person
 
 
 @pytest.mark.parametrize(

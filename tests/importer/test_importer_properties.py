@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from conftest import examples
 from provarchive.errors import ParseError
-from provarchive.importer.decode import decode_page
-from provarchive.importer.parse import ParsedPage, parse_page, parse_text
+from provarchive.importer.read.decode import decode_page
+from provarchive.importer.read.parse import ParsedPage, parse_page, parse_text
 
 # Fragments real pages are made of, so that generated text reaches the deep rules.
 FRAGMENTS = [

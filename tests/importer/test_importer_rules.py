@@ -5,23 +5,23 @@ from __future__ import annotations
 import pytest
 
 from provarchive.errors import ParseError
-from provarchive.importer.body import find_subheadings, is_caption, to_markdown
-from provarchive.importer.breadcrumb import drop_title_crumb, parse_breadcrumb
-from provarchive.importer.bylines import (
+from provarchive.importer.read.body import find_subheadings, is_caption, to_markdown
+from provarchive.importer.read.breadcrumb import drop_title_crumb, parse_breadcrumb
+from provarchive.importer.read.bylines import (
     byline_line_names,
     choose_editor,
     credit_names,
     dateline_names,
     trailing_byline,
 )
-from provarchive.importer.chrome import is_chrome_line, is_issue_line, strip_chrome
-from provarchive.importer.dates import find_dates
-from provarchive.importer.decode import decode_page
-from provarchive.importer.html import html_to_text, looks_like_html
-from provarchive.importer.labels import Kind, split_fields
-from provarchive.importer.page import format_summary
-from provarchive.importer.parse import parse_page, parse_text
-from provarchive.importer.titles import split_headline, strip_title_tags
+from provarchive.importer.read.chrome import is_chrome_line, is_issue_line, strip_chrome
+from provarchive.importer.read.dates import find_dates
+from provarchive.importer.read.decode import decode_page
+from provarchive.importer.read.html import html_to_text, looks_like_html
+from provarchive.importer.read.labels import Kind, split_fields
+from provarchive.importer.read.page import format_summary
+from provarchive.importer.read.parse import parse_page, parse_text
+from provarchive.importer.read.titles import split_headline, strip_title_tags
 
 
 @pytest.mark.parametrize(

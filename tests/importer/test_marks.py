@@ -3,7 +3,7 @@ is not cut, and only the headline element's own siblings count."""
 
 from __future__ import annotations
 
-from provarchive.importer.parse import parse_page
+from provarchive.importer.read.parse import parse_page
 
 BODY = (
     "<p>三月初，青禾县开始在全县推行新的秋粮收购办法，由县粮食局统一组织各乡镇收购点"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import SEEDS, examples, run_cli
 from provarchive.frontmatter import split_front_matter
-from provarchive.importer.punctuation import FOLDED, restore
+from provarchive.importer.write.punctuation import FOLDED, restore
 
 HAN = "岚山县新闻发布会议召开表示记者日月年"
 FULL = "，：；（）！？。、“”"

@@ -1,7 +1,10 @@
-"""Import of scraped legacy CMS pages.
+"""Import of scraped legacy CMS pages, in two halves.
 
-Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_text``,
-``page_to_json``, ``format_summary``). Modules, each owning one thing:
+``read/`` turns a saved page into a ``ParsedPage``; its entry points live in
+:mod:`provarchive.importer.read.parse` (``parse_page``, ``parse_text``, ``page_to_json``,
+``format_summary``). ``write/`` turns parsed pages into articles in ``content/``; its entry
+point is :mod:`provarchive.importer.write.store` (``import_pages``). ``write`` uses
+``read``; ``read`` never uses ``write``. Modules of ``read/``, each owning one thing:
 
 - ``decode``: bytes to text (BOM, UTF-8, ``<meta charset>``, charset-normalizer; GB* as GB18030).
 - ``html``: HTML to crawler-style text with selectolax, plus canonical URL and head hints.
@@ -23,6 +26,16 @@ Entry points live in :mod:`provarchive.importer.parse` (``parse_page``, ``parse_
   ``<title>``, the date in its address or file name, labelled values in its text).
 - ``confidence``: how sure the parse is of each field, from that evidence.
 - ``parse``: the pipeline from bytes or text to ``ParsedPage``.
+
+Modules of ``write/``:
+
 - ``punctuation``: full-width Chinese punctuation restored where a crawl folded it.
 - ``review``: the fields an import lists for an editor to check (``import-report.csv``).
+- ``store``: the import command: pages read, planned, then written (or nothing written).
+- ``store_plan``: the whole import planned before a file is written.
+- ``store_columns``: column folders from breadcrumbs, legacy URLs or ``--column``.
+- ``store_existing``: the articles already in ``content/``, to update or leave alone.
+- ``store_records``: the plan's records (``ImportPlan``, ``PlannedFile``).
+- ``store_text``: an article's Markdown text and front matter.
+- ``write``: the planned files written atomically.
 """

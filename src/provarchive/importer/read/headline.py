@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from provarchive.importer.body import is_caption
-from provarchive.importer.dates import find_dates
-from provarchive.importer.layout import LineKind, PageLine
-from provarchive.importer.text import compact, fold, visible_length
-from provarchive.importer.titles import strip_site_suffix, strip_title_tags
+from provarchive.importer.read.body import is_caption
+from provarchive.importer.read.dates import find_dates
+from provarchive.importer.read.layout import LineKind, PageLine
+from provarchive.importer.read.text import compact, fold, visible_length
+from provarchive.importer.read.titles import strip_site_suffix, strip_title_tags
 
 _CANDIDATE_KINDS = (LineKind.TEXT, LineKind.HEADING, LineKind.BYLINE)
 _DASH_START = re.compile(r"^\s*(?:——|—|--|－－|━━|―)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from provarchive.importer.text import fold, normalise_newlines
+from provarchive.importer.read.text import fold, normalise_newlines
 
 _DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?P<s1>年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*"

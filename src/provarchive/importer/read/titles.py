@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from provarchive.importer.text import compact, fold, visible_length
+from provarchive.importer.read.text import compact, fold, visible_length
 
 _DASHES = r"(?:——|—|--|－－|━━|―)"
 _LEADING_DASH = re.compile(rf"^\s*{_DASHES}+\s*")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from selectolax.lexbor import LexborNode
 
-from provarchive.importer.text import compact
-from provarchive.importer.titles import Headline
+from provarchive.importer.read.text import compact
+from provarchive.importer.read.titles import Headline
 
 _KICKER_CLASSES = frozenset({"kicker", "yinti", "pretitle"})
 _SUBTITLE_CLASSES = frozenset({"subtitle", "futi", "subtitles"})

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 
 from provarchive.errors import ParseError
-from provarchive.importer.body import is_paragraph, to_markdown
-from provarchive.importer.breadcrumb import drop_title_crumb, parse_breadcrumb
-from provarchive.importer.chrome import is_chrome_line, is_document_number
-from provarchive.importer.confidence import with_confidence
-from provarchive.importer.dates import join_split_dates
-from provarchive.importer.decode import binary_reason, decode_page
-from provarchive.importer.evidence import gather_evidence
-from provarchive.importer.headline import (
+from provarchive.importer.read.body import is_paragraph, to_markdown
+from provarchive.importer.read.breadcrumb import drop_title_crumb, parse_breadcrumb
+from provarchive.importer.read.chrome import is_chrome_line, is_document_number
+from provarchive.importer.read.confidence import with_confidence
+from provarchive.importer.read.dates import join_split_dates
+from provarchive.importer.read.decode import binary_reason, decode_page
+from provarchive.importer.read.evidence import gather_evidence
+from provarchive.importer.read.headline import (
     HeadlineEvidence,
     TitleSpan,
     find_title,
@@ -29,11 +29,11 @@ from provarchive.importer.headline import (
     join_broken,
     likely_title,
 )
-from provarchive.importer.html import HtmlPage, html_to_text, looks_like_html
-from provarchive.importer.labels import Kind
-from provarchive.importer.layout import LineKind, PageLine, classify_page, url_of
-from provarchive.importer.marks import MarkedHeadline, apply_marks
-from provarchive.importer.metadata import (
+from provarchive.importer.read.html import HtmlPage, html_to_text, looks_like_html
+from provarchive.importer.read.labels import Kind
+from provarchive.importer.read.layout import LineKind, PageLine, classify_page, url_of
+from provarchive.importer.read.marks import MarkedHeadline, apply_marks
+from provarchive.importer.read.metadata import (
     collect_authors,
     pick_date,
     pick_editor,
@@ -42,9 +42,9 @@ from provarchive.importer.metadata import (
     strip_trailing_byline,
     unlabelled_source,
 )
-from provarchive.importer.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
-from provarchive.importer.text import compact, fold, squeeze_han, visible_length
-from provarchive.importer.titles import (
+from provarchive.importer.read.page import JSON_KEYS, ParsedPage, format_summary, page_to_json
+from provarchive.importer.read.text import compact, fold, squeeze_han, visible_length
+from provarchive.importer.read.titles import (
     Headline,
     is_dash_piece,
     split_headline,

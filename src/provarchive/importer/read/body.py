@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.text import HAN, SENTENCE_END, fold, visible_length
+from provarchive.importer.read.text import HAN, SENTENCE_END, fold, visible_length
 
 _NUMBERED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|"

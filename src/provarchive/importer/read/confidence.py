@@ -1,7 +1,7 @@
 """How sure the parse of each field is, from the page's other evidence.
 
 Each field the parser found is weighed against what the page says elsewhere (see
-:mod:`provarchive.importer.evidence`) and against what such a field looks like. Every
+:mod:`provarchive.importer.read.evidence`) and against what such a field looks like. Every
 piece of evidence moves the field's log-odds from a prior, the share of such fields a
 parse gets right: the title agreeing with ``og:title`` moves it up a lot, a source
 that no ``来源`` label shows moves it down a little, a name holding a label word
@@ -20,9 +20,9 @@ import unicodedata
 from collections.abc import Callable
 from difflib import SequenceMatcher
 
-from provarchive.importer.evidence import PageEvidence
-from provarchive.importer.page import FieldConfidence, ParsedPage
-from provarchive.importer.text import compact, han_count, visible_length
+from provarchive.importer.read.evidence import PageEvidence
+from provarchive.importer.read.page import FieldConfidence, ParsedPage
+from provarchive.importer.read.text import compact, han_count, visible_length
 
 DEFAULT_THRESHOLD = 0.5
 """Fields below this confidence are listed for review by ``import``."""
@@ -429,7 +429,7 @@ _JUDGES: dict[str, Callable[[ParsedPage, PageEvidence], list[_Step]]] = {
     "authors": _authors,
     "editor": _editor,
 }
-"""Each field's judge, in the order of :data:`provarchive.importer.page.JSON_KEYS`."""
+"""Each field's judge, in the order of :data:`provarchive.importer.read.page.JSON_KEYS`."""
 _MISSING: dict[str, Callable[[ParsedPage, PageEvidence], str | None]] = {
     "breadcrumb": _shown_breadcrumb,
     "time": _shown_time,

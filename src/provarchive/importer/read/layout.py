@@ -6,19 +6,19 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from provarchive.importer.body import is_image
-from provarchive.importer.breadcrumb import parse_breadcrumb
-from provarchive.importer.bylines import byline_line_names, head_names
-from provarchive.importer.chrome import (
+from provarchive.importer.read.body import is_image
+from provarchive.importer.read.breadcrumb import parse_breadcrumb
+from provarchive.importer.read.bylines import byline_line_names, head_names
+from provarchive.importer.read.chrome import (
     is_chrome_line,
     is_footer_start,
     is_issue_line,
     strip_chrome,
 )
-from provarchive.importer.dates import DateMatch, find_dates, without_dates
-from provarchive.importer.labels import Field, Kind, label_only, split_fields
-from provarchive.importer.text import clean_line, fold, normalise_newlines, visible_length
-from provarchive.importer.titles import is_original_title
+from provarchive.importer.read.dates import DateMatch, find_dates, without_dates
+from provarchive.importer.read.labels import Field, Kind, label_only, split_fields
+from provarchive.importer.read.text import clean_line, fold, normalise_newlines, visible_length
+from provarchive.importer.read.titles import is_original_title
 
 _URL_LINE = re.compile(
     r"^\s*[\[(]?\s*(?:原文链接|原文地址|原文网址|原始链接|本文链接|文章链接|链接|网址|地址|URL|Url|url|"

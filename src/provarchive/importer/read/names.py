@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.labels import kind_of
-from provarchive.importer.text import HAN
+from provarchive.importer.read.labels import kind_of
+from provarchive.importer.read.text import HAN
 
 # Single-character surnames, the common ones of mainland, Hong Kong and Taiwan
 # registers (about 99% of the population), without characters that mostly open

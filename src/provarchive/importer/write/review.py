@@ -1,7 +1,7 @@
 """The fields an editor should check after an import: those the parse is least sure of.
 
 Every imported article's fields carry a confidence (see
-:mod:`provarchive.importer.confidence`); those below a threshold are listed on the
+:mod:`provarchive.importer.read.confidence`); those below a threshold are listed on the
 terminal and in ``import-report.csv`` in the site folder, so that an editor reviews a
 few dozen fields instead of every page.
 """
@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from provarchive.importer.page import ParsedPage
+from provarchive.importer.read.page import ParsedPage
 
 REPORT_FILE = "import-report.csv"
 """The review list an import writes into the site folder."""

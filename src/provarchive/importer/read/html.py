@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from provarchive.importer.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
-from provarchive.importer.html_headline import (
+from provarchive.importer.read.breadcrumb import has_marker, is_plain_trail, parse_breadcrumb
+from provarchive.importer.read.html_headline import (
     headline_evidence,
     inline_text,
     node_tokens,
     title_node,
 )
-from provarchive.importer.marks import MarkedHeadline, marked_headline
-from provarchive.importer.text import compact
+from provarchive.importer.read.marks import MarkedHeadline, marked_headline
+from provarchive.importer.read.text import compact
 
 _DROP_TAGS = (
     "script",

@@ -14,8 +14,8 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from provarchive.importer.text import compact
-from provarchive.importer.titles import strip_site_suffix
+from provarchive.importer.read.text import compact
+from provarchive.importer.read.titles import strip_site_suffix
 
 _SPACES = re.compile(r"\s+")
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.labels import Field, Kind, kind_of
-from provarchive.importer.names import (
+from provarchive.importer.read.labels import Field, Kind, kind_of
+from provarchive.importer.read.names import (
     NOT_NAMES,
     has_surname,
     is_compound_surname,
     is_name,
     is_person,
 )
-from provarchive.importer.text import HAN, fold
+from provarchive.importer.read.text import HAN, fold
 
 _ROLE_WORDS = (
     "特约通讯员",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from provarchive.importer.text import HAN, fold, squeeze_han
+from provarchive.importer.read.text import HAN, fold, squeeze_han
 
 
 class Kind(Enum):

@@ -17,21 +17,21 @@ from pathlib import Path
 from provarchive.config import CONFIG_FILE, load_config
 from provarchive.content import CONTENT_DIR
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
-from provarchive.importer.confidence import DEFAULT_THRESHOLD
-from provarchive.importer.page import ParsedPage
-from provarchive.importer.parse import parse_page
-from provarchive.importer.punctuation import restore_page
-from provarchive.importer.review import ReviewItem, review_items
-from provarchive.importer.store_columns import (
+from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
+from provarchive.importer.read.page import ParsedPage
+from provarchive.importer.read.parse import parse_page
+from provarchive.importer.write.punctuation import restore_page
+from provarchive.importer.write.review import ReviewItem, review_items
+from provarchive.importer.write.store_columns import (
     COLUMN_FILE,
     ColumnTree,
     check_column_path,
     column_crumbs,
     legacy_segments,
 )
-from provarchive.importer.store_existing import ExistingContent, read_text, scan_content
-from provarchive.importer.store_records import Action, ImportPlan, Kind, PlannedFile
-from provarchive.importer.store_text import (
+from provarchive.importer.write.store_existing import ExistingContent, read_text, scan_content
+from provarchive.importer.write.store_records import Action, ImportPlan, Kind, PlannedFile
+from provarchive.importer.write.store_text import (
     LegacyUrl,
     article_stem,
     article_text,

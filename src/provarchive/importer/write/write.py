@@ -16,7 +16,7 @@ from pathlib import Path
 
 from provarchive.errors import OutputError
 from provarchive.faults import fault
-from provarchive.importer.store_records import PlannedFile
+from provarchive.importer.write.store_records import PlannedFile
 
 _replace = os.replace
 """Renames a finished temporary file into place (a seam for tests that inject failures)."""

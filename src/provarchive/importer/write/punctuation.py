@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from provarchive.importer.page import ParsedPage
+from provarchive.importer.read.page import ParsedPage
 
 FOLDED = ",:;()!?"
 """The ASCII marks a crawl folds the Chinese ones to."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.text import compact, fold, squeeze_han
+from provarchive.importer.read.text import compact, fold, squeeze_han
 
 _MARKER = re.compile(
     r"^\s*[\[(]?\s*(?:(?:您|你)(?:的)?(?:当前|现在)?(?:的)?(?:所在)?(?:的)?\s*位\s*置|"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.text import HAN, fold
+from provarchive.importer.read.text import HAN, fold
 
 _OPEN = r"[\[(<]?\s*"
 _CLOSE = r"\s*[\])>]?"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from provarchive.importer.body import is_caption, is_image, is_paragraph
-from provarchive.importer.bylines import (
+from provarchive.importer.read.body import is_caption, is_image, is_paragraph
+from provarchive.importer.read.bylines import (
     byline_line_names,
     choose_editor,
     credit_names,
@@ -13,17 +13,17 @@ from provarchive.importer.bylines import (
     field_names,
     trailing_byline,
 )
-from provarchive.importer.dates import (
+from provarchive.importer.read.dates import (
     DateCandidate,
     DateMatch,
     choose_date,
     find_dates,
     without_dates,
 )
-from provarchive.importer.labels import Field, Kind, kind_of
-from provarchive.importer.layout import LineKind, PageLine
-from provarchive.importer.names import has_surname, is_name, is_person
-from provarchive.importer.text import HAN, visible_length
+from provarchive.importer.read.labels import Field, Kind, kind_of
+from provarchive.importer.read.layout import LineKind, PageLine
+from provarchive.importer.read.names import has_surname, is_name, is_person
+from provarchive.importer.read.text import HAN, visible_length
 
 _DATE_PRIORITY = {Kind.DATE: 0, Kind.DATE_GENERIC: 1, Kind.DATE_WEAK: 3}
 _NO_DATES = (Kind.BROADCAST, Kind.CRAWL, Kind.REVIEW, Kind.COUNTER)

@@ -2,7 +2,7 @@
 
 :func:`plan_import` is pure: it reads the pages and the site and returns every file
 it would write (:class:`PlannedFile`) with the errors found. :func:`import_pages`
-applies a plan through :mod:`provarchive.importer.write`, which writes all of it or
+applies a plan through :mod:`provarchive.importer.write.write`, which writes all of it or
 none of it. Re-importing a page replaces its article only while the article is
 exactly what an import wrote (its ``import_hash`` still matches); an article edited
 since is left alone unless ``force``.
@@ -16,16 +16,16 @@ from pathlib import Path
 
 from provarchive.content import CONTENT_DIR
 from provarchive.errors import ContentWarning, OutputError, ProvarchiveError
-from provarchive.importer.confidence import DEFAULT_THRESHOLD
-from provarchive.importer.review import REPORT_FILE, report_csv
-from provarchive.importer.store_plan import plan_pages
-from provarchive.importer.store_records import (
+from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
+from provarchive.importer.write.review import REPORT_FILE, report_csv
+from provarchive.importer.write.store_plan import plan_pages
+from provarchive.importer.write.store_records import (
     ImportEntry,
     ImportPlan,
     ImportReport,
     PlannedFile,
 )
-from provarchive.importer.write import replace_file, write_files
+from provarchive.importer.write.write import replace_file, write_files
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -64,7 +64,7 @@ def import_pages(
     is the legacy address of the (single) page. With errors and no ``keep_going``
     nothing is written; a write that fails midway is undone. ``dry_run`` writes
     nothing and reports what a real run would do. ``punctuation`` restores full-width
-    punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.punctuation`).
+    punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.write.punctuation`).
     Fields whose confidence is below ``review_below`` are listed in the report and, unless
     ``dry_run``, in ``site_dir/import-report.csv``. Never raises for bad input: errors
     are in the report.

@@ -6,7 +6,7 @@ import codecs
 
 from charset_normalizer import from_bytes
 
-from provarchive.importer.text import normalise_newlines
+from provarchive.importer.read.text import normalise_newlines
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),

@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from selectolax.lexbor import LexborHTMLParser
 
-from provarchive.importer.text import HAN
+from provarchive.importer.read.text import HAN
 
 _TITLE_METAS = ("articletitle", "og:title", "twitter:title", "title", "headline")
 _DATE_METAS = (

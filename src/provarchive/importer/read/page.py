@@ -53,7 +53,7 @@ class ParsedPage:
     """The encoding the page's bytes were decoded with."""
     confidence: tuple[FieldConfidence, ...] = ()
     """How sure each field with a value is, and for an empty field that the page suggests
-    has a value, how sure its absence is (see :mod:`provarchive.importer.confidence`)."""
+    has a value, how sure its absence is (see :mod:`provarchive.importer.read.confidence`)."""
 
 
 JSON_KEYS = (

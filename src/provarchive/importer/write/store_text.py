@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from provarchive.importer.body import is_image
+from provarchive.importer.read.body import is_image
 
 HASH_KEY = "import_hash"
 """The front-matter key holding the hash of the text an import wrote."""

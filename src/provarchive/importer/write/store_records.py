@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from provarchive.errors import ProvarchiveError
-from provarchive.importer.review import ReviewItem
+from provarchive.importer.write.review import ReviewItem
 
 Action = Literal["create", "update", "unchanged", "skip"]
 """What an import does with one file: write a new one, replace an unmodified one, leave
@@ -71,7 +71,7 @@ class ImportEntry:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """The outcome of :func:`provarchive.importer.store.import_pages`."""
+    """The outcome of :func:`provarchive.importer.write.store.import_pages`."""
 
     entries: tuple[ImportEntry, ...] = ()
     """Files written, replaced, left unchanged or skipped, in the order of the pages

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from provarchive.errors import ConfigError, ContentWarning, ProvarchiveError
-from provarchive.importer.store_text import clean_line
+from provarchive.importer.write.store_text import clean_line
 from provarchive.urls import check_slug, slugify_text
 from provarchive.yamlfile import load_mapping
 

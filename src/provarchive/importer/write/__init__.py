@@ -1,0 +1,1 @@
+"""Writing articles: parsed pages to Markdown files in ``content/``, planned whole first."""
