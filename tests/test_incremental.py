@@ -696,3 +696,21 @@ def test_a_build_says_how_many_articles_it_dropped(make_site):
     assert "1 article removed since the last build" in result.out
     again = run_cli("build", site)
     assert "removed" not in again.out
+
+
+def test_bodies_go_to_the_store_as_they_are_read_and_are_not_kept(make_site):
+    from provarchive.config import load_config
+    from provarchive.content import scan_content
+    from provarchive.reading import BodySink, read_content
+
+    site = make_site(site_files(80))  # enough articles for workers (64 or more)
+    config = load_config(site)
+    scan = scan_content(site)
+    whole = read_content(site, config, scan, drafts=False, jobs=2)
+    store = BodyStore(site / ".provarchive-cache")
+    streamed = read_content(site, config, scan, drafts=False, jobs=2, sink=BodySink(store, "k"))
+    assert streamed.fresh.keys() == whole.fresh.keys()
+    assert all(not a.body_html and not a.text for a in streamed.articles.values())
+    stored = store.get(f"{a.content_hash}:k" for a in whole.fresh.values())
+    assert stored == {f"{a.content_hash}:k": (a.body_html, a.text) for a in whole.fresh.values()}
+    store.close()

@@ -30,7 +30,7 @@ from .model import SiteConfig
 from .output import build_lock, check_output_dir, clear_leftovers
 from .parallel import Progress, default_jobs
 from .plan import STATIC_DIR, check_collisions, machine_file_notes
-from .reading import Bodies, SiteContent, read_content
+from .reading import Bodies, BodySink, SiteContent, read_content
 from .render import visible_columns
 from .search import index_files
 from .writing import RunOptions, WriteJob, write_output
@@ -225,6 +225,7 @@ def _read_content(
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
     render_key = _render_key(config)
+    store = BodyStore(previous.cache_dir)
     tree = read_content(
         site_dir,
         config,
@@ -234,16 +235,14 @@ def _read_content(
         cached=previous.cached_articles(render_key),
         scanned_ns=previous.state.scanned_ns,
         progress=options.progress,
+        sink=BodySink(store, render_key),
     )
     errors, articles = list(tree.errors), tree.articles
     if previous.published_articles and not articles and not options.allow_empty:
         errors.append(_emptying_error(site_dir, previous.published_articles, inputs.scan))
     if errors and not options.keep_going:
         raise ErrorGroup(errors)
-    store = BodyStore(previous.cache_dir)
-    bodies = Bodies(
-        site_dir, config, articles, tree.fresh, store, render_key, frozenset(tree.assets)
-    )
+    bodies = Bodies(site_dir, config, articles, store, render_key, frozenset(tree.assets))
     if previous.state.articles:
         removed = len(previous.state.articles.keys() - articles.keys())
     else:

@@ -18,13 +18,13 @@ from pathlib import Path
 from .cache import (
     BuildState,
     CachedArticle,
-    body_key,
     load_articles,
     load_plan,
     load_state,
     save_articles,
     save_plan,
     save_state,
+    without_body,
 )
 from .codec import decode
 from .content import signature as file_signature
@@ -349,13 +349,3 @@ def cache_entries(
             article=without_body(article),
         )
     return entries, changed
-
-
-def body_row(article: Article, render_key: str) -> tuple[str, str, str]:
-    """The body store's row for ``article``: (key, html, text)."""
-    return body_key(article.content_hash, render_key), article.body_html, article.text
-
-
-def without_body(article: Article) -> Article:
-    """The article as the cache keeps it (bodies live in the body store)."""
-    return replace(article, body_html="", text="") if article.body_html or article.text else article

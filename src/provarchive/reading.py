@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, CachedArticle, body_key
+from .cache import BodyStore, CachedArticle, body_key, body_row, without_body
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .markup import MarkdownRenderer
@@ -32,7 +32,8 @@ class ContentTree:
     """Articles read without error, by id (path under content/), drafts left out unless
     asked for; without bodies when reused from the cache."""
     fresh: dict[str, Article]
-    """The articles read and rendered anew (all of them without a cache)."""
+    """The articles read and rendered anew (all of them without a cache); without
+    bodies when they were stored away as they came in (see :class:`BodySink`)."""
     assets: tuple[str, ...]
     """Paths under ``content/`` of files that are copied to the output as they are."""
     errors: tuple[ProvarchiveError, ...]
@@ -53,14 +54,16 @@ def read_content(
     cached: dict[str, CachedArticle] | None = None,
     scanned_ns: int = 0,
     progress: Progress | None = None,
+    sink: BodySink | None = None,
 ) -> ContentTree:
     """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
 
-    Articles in ``cached`` whose files did not change are not read again.
+    Articles in ``cached`` whose files did not change are not read again. With a
+    ``sink``, rendered bodies go to it as they come in and articles are kept without them.
     """
     columns, errors, warnings = read_columns(site_dir, scan.folders)
     articles, fresh, article_errors, skipped = read_articles(
-        site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress
+        site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress, sink
     )
     return ContentTree(
         columns=columns,
@@ -94,6 +97,7 @@ def read_articles(
     jobs: int,
     drafts: bool,
     progress: Progress | None = None,
+    sink: BodySink | None = None,
 ) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
     """Return (articles by id, the freshly rendered ones, errors, skipped files).
 
@@ -124,6 +128,7 @@ def read_articles(
         jobs,
         (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
         progress=stage_progress(progress, "读取文章"),
+        arrive=sink,
     )
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
@@ -160,6 +165,7 @@ def read_articles(
         (renderer, urls, assets),
         jobs,
         progress=stage_progress(progress, "渲染正文"),
+        arrive=sink,
     )
     fresh = {**done, **{article.id: article for article in rendered}}
     articles = {**reused, **fresh}
@@ -205,25 +211,42 @@ def render_source(
     return render_article(source, renderer, urls, assets)
 
 
+class BodySink:
+    """Stores rendered bodies in the body store as workers send them, and keeps the
+    articles without them: the build holds no body longer than a chunk of results."""
+
+    def __init__(self, store: BodyStore, render_key: str):
+        self.store = store
+        self.render_key = render_key
+
+    def __call__(self, results: list[object]) -> list[object]:
+        articles = [result for result in results if isinstance(result, Article)]
+        # a body without links is the same for its key: a stored one stays
+        rows = [body_row(a, self.render_key) for a in articles if not a.links]
+        self.store.put(rows, keep_stored=True)
+        self.store.put([body_row(a, self.render_key) for a in articles if a.links])
+        return [without_body(r) if isinstance(r, Article) else r for r in results]
+
+
 @dataclass
 class Bodies:
-    """Articles with their bodies, for the pages a build renders: rendered in this build,
-    kept in the body store, or (when the store lost them) rendered again."""
+    """Articles with their bodies, for the pages a build renders: kept in the body
+    store (see :class:`BodySink`), or (when the store lost them) rendered again."""
 
     site_dir: Path
     config: SiteConfig
     articles: dict[str, Article]
-    fresh: dict[str, Article]
-    """Articles rendered in this build, by id; those rendered again are added."""
     store: BodyStore
     render_key: str
     assets: frozenset[str]
+    again: dict[str, Article] = field(default_factory=dict)
+    """Articles whose bodies the store had lost, rendered again in this process."""
 
     def of(self, ids: Iterable[str]) -> dict[str, Article]:
         """The articles ``ids`` with their bodies."""
         ids = list(ids)
-        found = {i: self.fresh[i] for i in ids if i in self.fresh}
-        wanted = [i for i in ids if i not in self.fresh]
+        found = {i: self.again[i] for i in ids if i in self.again}
+        wanted = [i for i in ids if i not in self.again]
         keys = {i: body_key(self.articles[i].content_hash, self.render_key) for i in wanted}
         stored = self.store.get(keys.values())
         lost = []
@@ -253,8 +276,8 @@ class Bodies:
             source = read_source(context, article_id)
             if isinstance(source, ProvarchiveError):
                 raise source
-            self.fresh[article_id] = render_article(source, renderer, urls, self.assets)
-        return {article_id: self.fresh[article_id] for article_id in ids}
+            self.again[article_id] = render_article(source, renderer, urls, self.assets)
+        return {article_id: self.again[article_id] for article_id in ids}
 
 
 @dataclass(frozen=True)
@@ -266,7 +289,7 @@ class SiteContent:
     articles: dict[str, Article]
     """Articles by id (path under content/), without bodies unless read anew."""
     fresh: dict[str, Article]
-    """Articles read and rendered anew in this build."""
+    """Articles read and rendered anew in this build (their bodies in the store)."""
     errors: tuple[ProvarchiveError, ...]
     warnings: tuple[ProvarchiveError, ...]
     skipped: tuple[str, ...]

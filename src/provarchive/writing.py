@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
@@ -16,7 +16,6 @@ from .incremental import (
     PreviousBuild,
     Reuse,
     all_fingerprints,
-    body_row,
     output_token,
     write_files,
 )
@@ -24,7 +23,7 @@ from .inputs import BuildInputs
 from .output import StagedOutput
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
 from .plan import PageSpec
-from .reading import SiteContent
+from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
 from .search import SearchState, build_search_index, document_text
 
@@ -91,32 +90,29 @@ def write_output(job: WriteJob) -> Written:
     """Render the pages in workers while this process does the rest, then swap the
     staged folder in; on any failure the current output stays as it was."""
     run, previous, layout, reuse = job.run, job.previous, job.layout, job.reuse
-    graph = layout.graph
-    hydrated = job.content.bodies.of(_body_ids(reuse.to_render))
-    if hydrated:
-        graph = replace(graph, articles={**graph.articles, **hydrated})
     cache_dir = previous.cache_dir
     renderer = PageRenderer(
         make_environment(job.inputs.template_dirs, cache_dir / "templates"),
-        graph,
+        layout.graph,
         job.inputs.config,
     )
     spare_token, stale = previous.spare()
     staged = StagedOutput(job.output_dir, spare_token)
     stale = stale if staged.from_spare else None
+    context = (renderer, staged, job.content.bodies)
     try:
         removed = _remove_outdated(job, staged, stale)
         run.lap("fingerprints")
         results, side = map_in_workers_meanwhile(
             _render_page,
             reuse.to_render,
-            (renderer, staged),
+            context,
             run.jobs,
             functools.partial(_side_work, job, staged, stale),
             progress=stage_progress(run.progress, "生成页面"),
         )
         # pages removed from the output by hand since the last build are rendered again
-        results += [_render_page((renderer, staged), page) for page in side.missing]
+        results += [_render_page(context, page) for page in side.missing]
         page_errors, failed = _page_errors([*reuse.to_render, *side.missing], results)
         if page_errors and not run.keep_going:
             raise ErrorGroup(page_errors)
@@ -175,11 +171,6 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
         return (stale is not None and path not in stale) or staged.keep(path)
 
     fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt)
-    store, render_key = content.bodies.store, content.render_key
-    # a body without links is the same for its key: a stored one stays
-    fresh = content.fresh.values()
-    store.put([body_row(a, render_key) for a in fresh if not a.links], keep_stored=True)
-    store.put([body_row(a, render_key) for a in fresh if a.links])
     missing = [page for page in job.reuse.kept if not carried(page.path)]
     kept_files, copied = write_files(
         staged, job.files, previous.state, previous.same_output, carried
@@ -216,15 +207,11 @@ def _search_index(
     return index, search
 
 
-def _body_ids(pages: list[PageSpec]) -> set[str]:
-    """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
-    ids: set[str] = set()
-    for page in pages:
-        if page.kind == "article" and page.article:
-            ids.add(page.article)
-        elif page.kind == "feed":
-            ids.update(page.listing)
-    return ids
+def _body_ids(page: PageSpec) -> tuple[str, ...]:
+    """The articles whose bodies ``page`` shows (article pages and feeds)."""
+    if page.kind == "article" and page.article:
+        return (page.article,)
+    return page.listing if page.kind == "feed" else ()
 
 
 def _page_errors(
@@ -243,11 +230,14 @@ def _page_errors(
 
 
 def _render_page(
-    context: tuple[PageRenderer, StagedOutput], page: PageSpec
+    context: tuple[PageRenderer, StagedOutput, Bodies], page: PageSpec
 ) -> TemplateError | None:
-    renderer, staged = context
+    """Render ``page`` into the staging folder, with the bodies it shows loaded from the
+    body store for it alone (a build never holds every body at once)."""
+    renderer, staged, bodies = context
+    ids = _body_ids(page)
     try:
-        staged.write(page.path, renderer.render(page))
+        staged.write(page.path, renderer.render(page, bodies.of(ids) if ids else None))
     except TemplateError as exc:
         return exc
     return None
