@@ -126,7 +126,7 @@ def test_rebuilds_start_from_the_spare_and_match_a_clean_build(make_site, tmp_pa
     public = site / "public"
     spare = spare_dir(public)
     assert run_cli("build", site, "-q").code == 0
-    assert not spare.exists()  # nothing to keep after the first build
+    assert read_token(spare) == read_token(public)  # hard links of the first output
     tokens = [read_token(public)]
     for step, change in enumerate(["edit", "delete", "add", "touch-only"]):
         if change == "edit":
@@ -714,3 +714,18 @@ def test_bodies_go_to_the_store_as_they_are_read_and_are_not_kept(make_site):
     stored = store.get(f"{a.content_hash}:k" for a in whole.fresh.values())
     assert stored == {f"{a.content_hash}:k": (a.body_html, a.text) for a in whole.fresh.values()}
     store.close()
+
+
+def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path):
+    from provarchive.output import read_token
+
+    site = make_site(site_files(6))
+    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    public, spare = site / "public", site / ".public.spare"
+    assert read_token(spare) == read_token(public)  # hard links of the new output
+    page = next(public.glob("zhxx/yywl/*/*.html"))
+    assert page.stat().st_ino == (spare / page.relative_to(public)).stat().st_ino
+    edited = site / "content/zhxx/yywl/a1.md"
+    edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert snapshot(public) == clean_build(site, tmp_path / "clean")

@@ -90,6 +90,9 @@ class Outcome:
     warnings: tuple[ProvarchiveError, ...]
     clean: bool
     """The build had no errors (only then may the next one skip itself)."""
+    spare_made: bool = False
+    """A spare was made of the new output (hard links of all of it): see
+    :meth:`output.StagedOutput.make_spare`."""
 
 
 @dataclass
@@ -260,14 +263,27 @@ class PreviousBuild:
                 inputs=inputs_signature if outcome.clean else None,
                 scanned_ns=scanned_ns,
                 index_paths=outcome.index_paths,
-                spare_token=self.state.output_token if self.same_output else "",
-                spare_stale=outcome.written if self.same_output else None,
+                spare_token=self._spare_token(outcome),
+                spare_stale=self._spare_stale(outcome),
                 structure=layout.structure,
                 structure_site=layout.structure_site,
                 salt=outcome.salt,
                 warnings=outcome.warnings,
             ),
         )
+
+    def _spare_token(self, outcome: Outcome) -> str:
+        """The token of the spare this build leaves: the replaced output, or a copy of
+        its own output; "" for none."""
+        if self.same_output:
+            return self.state.output_token
+        return outcome.token if outcome.spare_made else ""
+
+    def _spare_stale(self, outcome: Outcome) -> frozenset[str] | None:
+        """The paths in which the spare this build leaves differs from its output."""
+        if self.same_output:
+            return outcome.written
+        return frozenset() if outcome.spare_made else None
 
 
 def output_token(fingerprints: dict[str, bytes]) -> str:

@@ -126,6 +126,7 @@ def write_output(job: WriteJob) -> Written:
         staged.commit(token, keep_spare=previous.same_output)
         if run.on_commit is not None:
             run.on_commit()
+        spare_made = not previous.same_output and staged.make_spare()
     except BaseException:
         staged.discard()
         raise
@@ -144,6 +145,7 @@ def write_output(job: WriteJob) -> Written:
         salt=job.salt,
         warnings=job.content.warnings,
         clean=not errors,
+        spare_made=spare_made,
     )
     return Written(outcome, errors, len(side.index), tuple(staged.warnings))
 
