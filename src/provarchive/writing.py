@@ -192,7 +192,13 @@ def _search_index(
     docs, bodies = job.layout.docs, job.content.bodies
 
     def text_of(ids: list[str]) -> dict[str, str]:
-        return {i: document_text(article) for i, article in bodies.of(ids).items()}
+        """Searchable texts, their articles loaded a few hundred at a time (so that the
+        build never holds every body's HTML at once)."""
+        texts: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            for i, article in bodies.of(ids[start : start + 500]).items():
+                texts[i] = document_text(article)
+        return texts
 
     output_dir = job.output_dir
     index, search = build_search_index(
