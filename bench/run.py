@@ -17,10 +17,10 @@ right before the next timed how fast the file system recovered, not the tool.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -86,13 +86,8 @@ def measure(command: list[str], cwd: Path | None = None, tree: bool = False) -> 
 
 def stage_times(output: str) -> dict[str, float]:
     """The seconds per stage that ``provarchive build --timings`` printed."""
-    stages = {}
-    for line in output.splitlines():
-        name, _, rest = line.strip().rpartition("  ")
-        if line.startswith("  ") and rest.endswith(" s") and name:
-            with contextlib.suppress(ValueError):
-                stages[name.strip()] = float(rest[:-2])
-    return stages
+    found = re.findall(r"^  (\S.*?) *(\d+\.\d+) s$", output, re.MULTILINE)
+    return {name: float(seconds) for name, seconds in found}
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
