@@ -24,7 +24,8 @@ def test_one_article_and_one_warning_are_singular(make_site):
         os.utime(path, (an_hour_ago, an_hour_ago))
     result = run_cli("build", site)
     assert result.code == 0, result.err
-    assert len(result.err.splitlines()) == 1 and ": warning: " in result.err
+    # one warning line (the site.yaml notes about files to copy by hand are not warnings)
+    assert len([line for line in result.err.splitlines() if ": warning: " in line]) == 1
     assert re.match(
         r"built 1 article into .*: \d+ pages \(.*\), \d+ other files, 1 warning, ", result.out
     )
