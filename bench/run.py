@@ -7,6 +7,11 @@ build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
 them in the same run, alternating with provarchive, and the ratios are printed.
 The table is printed and written as JSON (``bench/results/latest.json``).
 
+``--scale`` adds rows of 5,000 and 100,000 articles (``--scale-sizes``): a cold build
+with and without search, its seconds per stage (``--timings``) and per 1,000 articles,
+wall and CPU seconds, the peak memory of the whole process tree (``treemem.py``), output
+and index sizes, and the first and a later one-article edit after it.
+
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends. On this machine's file system (ext4 without a journal) creating files
 is slow for minutes after many were deleted: the inode allocator looks at recently
