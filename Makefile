@@ -43,6 +43,8 @@ golden: $(STAMP)
 
 # Benchmark on synthetic archives of 1,000, 5,000 and 20,000 articles; Pelican is installed
 # beside it for comparison, and Hugo is used when it is on PATH (apt-get install hugo).
+# BENCH_ARGS=--scale adds 100,000-article rows (time per stage, memory of the process tree,
+# output and index size; many minutes, about 3 GB of output).
 bench: $(STAMP)
 	test -x bench/.venv/bin/pelican || ($(PYTHON) -m venv bench/.venv && bench/.venv/bin/pip install --quiet pelican markdown) || true
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -11,6 +11,11 @@ Then, unless ``--no-search``, the search index is measured at the sizes from 1,0
 recall in Chromium; and Pagefind, from npm, on the same article pages, unless
 ``--no-pagefind`` or ``--no-others``).
 
+``--scale`` adds rows of 5,000 and 100,000 articles (``--scale-sizes``): a cold build
+with and without search, its seconds per stage (``--timings``) and per 1,000 articles,
+wall and CPU seconds, the peak memory of the whole process tree (``treemem.py``), output
+and index sizes, and the first and a later one-article edit after it.
+
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends. On this machine's file system (ext4 without a journal) creating files
 is slow for minutes after many were deleted: the inode allocator looks at recently
@@ -24,6 +29,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+import treemem
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".corpus"
@@ -49,22 +56,59 @@ PROVARCHIVE = [sys.executable, "-m", "provarchive"]
 
 
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """Run ``command``; return (wall seconds, peak RSS of the main process in MiB, stdout).
+    """Run ``command``; return (wall seconds, peak RSS of the main process in MiB, stdout)."""
+    measured = measure(command, cwd)
+    return measured["wall_s"], measured["maxrss_mib"], measured["output"]
+
+
+def measure(command: list[str], cwd: Path | None = None, tree: bool = False) -> dict:
+    """Run ``command``; return its wall and CPU seconds (its own and its reaped workers'),
+    the largest ``maxrss`` of one of its processes and, with ``tree``, the peak RSS and
+    PSS summed over the process tree (sampled, see ``treemem.py``), and its output.
 
     Data the previous run left for the disk is written out first (``sync``), so that no
-    tool pays for another's writes.
+    tool pays for another's writes. (Pipes are read after the end: commands here print
+    little.)
     """
     os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = treemem.TreeSampler(process.pid) if tree else None
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    if sampler is not None:
+        sampler.stop()
     out = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
     err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss // 1024, out + err
+    return {
+        "wall_s": seconds,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "maxrss_mib": usage.ru_maxrss // 1024,
+        "tree_rss_mib": sampler.peak_rss // 1024 if sampler else None,
+        "tree_pss_mib": sampler.peak_pss // 1024 if sampler else None,
+        "output": out + err,
+    }
+
+
+def stage_times(output: str) -> dict[str, float]:
+    """The seconds per stage that ``provarchive build --timings`` printed."""
+    found = re.findall(r"^  (\S.*?) *(\d+\.\d+) s$", output, re.MULTILINE)
+    return {name: float(seconds) for name, seconds in found}
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) of the regular files under ``folder``."""
+    size = files = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = Path(root) / name
+            if path.is_file() and not path.is_symlink():
+                size += path.stat().st_size
+                files += 1
+    return size, files
 
 
 def age(folder: Path) -> None:
@@ -129,39 +173,100 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[
 
 def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
     site = make_corpus("provarchive", count)
-    cold, cold_rss, nochange, edit, template = [], [], [], [], []
+    rows: dict[str, list[float]] = {name: [] for name in (
+        "cold", "cold_rss", "first_edit", "nochange", "edit", "template", "switch_edit")}
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
     original = article.read_text("utf-8")
     (site / "templates").mkdir(exist_ok=True)
     theme_article = Path(__import__("provarchive.render").render.theme_dir()) / "article.html"
+
+    def edit(mark: str) -> None:
+        article.write_text(original + f"\n\n补充报道第{mark}段。\n", "utf-8")
+
     for attempt in range(runs):
         out = fresh_folder(f"provarchive-rebuilds-{count}")
         build = [*PROVARCHIVE, "build", str(site), "-q", "-j", str(jobs), "-o", str(out)]
+        age(site / "content")
         seconds, rss, _ = run([*build, "--no-cache"])
-        cold.append(seconds)
-        cold_rss.append(rss)
+        rows["cold"].append(seconds)
+        rows["cold_rss"].append(rss)
+        edit(f"{attempt}a")  # the first edit after a cold build
+        rows["first_edit"].append(run(build)[0])
         age(site / "content")
         time.sleep(0.1)
-        run(build)  # settle: the first build after a cold one stores the scan time
-        nochange.append(run(build)[0])
-        article.write_text(original + f"\n\n补充报道第{attempt}段。\n", "utf-8")
-        edit.append(run(build)[0])
+        run(build)  # settle: the files were aged, so they are compared by content once
+        rows["nochange"].append(run(build)[0])
+        edit(f"{attempt}b")  # a later edit
+        rows["edit"].append(run(build)[0])
         (site / "templates/article.html").write_text(
             theme_article.read_text("utf-8") + f"\n{{# bench edit {attempt} #}}\n", "utf-8")
-        template.append(run(build)[0])
-        article.write_text(original, "utf-8")
+        rows["template"].append(run(build)[0])
         (site / "templates/article.html").unlink()
+        run(build)
+        # the cache last filled for another output folder, then an edit built into this one
+        run([*build[:-1], str(fresh_folder(f"provarchive-other-{count}"))])
+        edit(f"{attempt}c")
+        rows["switch_edit"].append(run(build)[0])
+        article.write_text(original, "utf-8")
         run(build)
     single_rss = run([*PROVARCHIVE, "build", str(site), "-q", "-j", "1", "--no-cache", "-o",
                       str(fresh_folder(f"provarchive-single-{count}"))])[1]
-    return {
-        "cold_s": statistics.median(cold),
-        "nochange_s": statistics.median(nochange),
-        "edit_s": statistics.median(edit),
-        "template_s": statistics.median(template),
-        "peak_rss_mib": max(cold_rss),
-        "peak_rss_single_mib": single_rss,
-    }
+    result = {f"{name}_s": statistics.median(values) for name, values in rows.items()
+              if name != "cold_rss"}
+    result["peak_rss_mib"] = max(rows["cold_rss"])
+    result["peak_rss_single_mib"] = single_rss
+    return result
+
+
+def scale_row(count: int, jobs: int) -> dict[str, dict]:
+    """A cold build of ``count`` articles, with the search index and without, each with
+    its time per stage (``--timings``), CPU seconds, the peak memory of the process tree,
+    output and index sizes; then the first and a later one-article edit."""
+    site = make_corpus("provarchive", count)
+    search_dir = getattr(__import__("provarchive.search").search, "SEARCH_DIR", "search")
+    article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
+    original = article.read_text("utf-8")
+    row: dict[str, dict] = {}
+    for name, folder in (("search", site), ("nosearch", nosearch_site(site))):
+        out = fresh_folder(f"scale-{name}-{count}")
+        build = [*PROVARCHIVE, "build", str(folder), "-q", "-j", str(jobs), "--timings",
+                 "-o", str(out)]
+        age(site / "content")
+        cold = measure([*build, "--no-cache"], tree=True)
+        edits = []
+        for mark in ("first", "later"):
+            article.write_text(original + f"\n\n补充报道{mark}段。\n", "utf-8")
+            edits.append(measure(build, tree=True))
+            time.sleep(2.1)  # past the racy window, as an editor's next save would be
+        article.write_text(original, "utf-8")
+        size, files = folder_size(out)
+        index_size, index_files = folder_size(out / search_dir)
+        row[name] = {
+            **{key: value for key, value in cold.items() if key != "output"},
+            "stages": stage_times(cold["output"]),
+            "output_mb": size / 1e6, "output_files": files,
+            "index_mb": index_size / 1e6, "index_files": index_files,
+            **{f"{mark}_edit": {key: value for key, value in measured.items() if key != "output"}
+               for mark, measured in zip(("first", "later"), edits)},
+            **{f"{mark}_edit_stages": stage_times(measured["output"])
+               for mark, measured in zip(("first", "later"), edits)},
+        }
+        print_scale(count, name, row[name])
+    return row
+
+
+def print_scale(count: int, name: str, row: dict) -> None:
+    print(f"\n{count:,} articles, cold build, search {'on' if name == 'search' else 'off'}:"
+          f" {row['wall_s']:.1f} s wall, {row['cpu_s']:.1f} CPU-s; peak memory: process tree"
+          f" RSS {row['tree_rss_mib']} MiB (PSS {row['tree_pss_mib']} MiB), largest process"
+          f" {row['maxrss_mib']} MiB; output {row['output_mb']:.0f} MB in {row['output_files']:,}"
+          f" files, index {row['index_mb']:.1f} MB in {row['index_files']:,} files", flush=True)
+    for stage, seconds in row["stages"].items():
+        print(f"    {stage:<30}{seconds:8.2f} s  {seconds / count * 1000:6.3f} s per 1,000")
+    for mark in ("first", "later"):
+        edit = row[f"{mark}_edit"]
+        print(f"  {mark} edit: {edit['wall_s']:.2f} s wall, {edit['cpu_s']:.2f} CPU-s, tree RSS"
+              f" {edit['tree_rss_mib']} MiB", flush=True)
 
 
 def hugo_edit(count: int, runs: int) -> float | None:
@@ -194,13 +299,18 @@ def main() -> int:
                         help="skip the search index rows (bench/search_bench.py)")
     parser.add_argument("--no-pagefind", action="store_true",
                         help="skip Pagefind (from npm, on the article pages; 1.6 GB at 5,000)")
+    parser.add_argument("--scale", action="store_true",
+                        help="add rows of --scale-sizes articles: time per stage, peak memory of "
+                             "the process tree, output and index size (takes many minutes)")
+    parser.add_argument("--scale-sizes", default="5000,100000",
+                        help="sizes of the --scale rows (the first is the base for linearity)")
     args = parser.parse_args()
     results = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
                "cpus": os.cpu_count(), "sizes": {}}
     trash = WORK / f"outputs-old-{os.getpid()}"
     if OUTPUTS.exists():  # a bench that was stopped: deleted at the end, not now
         OUTPUTS.rename(trash)
-    for count in [int(size) for size in args.sizes.split(",")]:
+    for count in [int(size) for size in args.sizes.split(",") if size]:
         cold = cold_rows(count, args.runs, args.jobs, not args.no_others)
         mine = provarchive_rows(count, args.runs, args.jobs)
         mine["cold_s"] = cold["provarchive"]["cold_s"]
@@ -214,6 +324,10 @@ def main() -> int:
             row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
+    if args.scale:
+        results["scale"] = {size: scale_row(int(size), args.jobs)
+                            for size in args.scale_sizes.split(",")}
+        print_linearity(results["scale"])
     sizes = results["sizes"]
     if "5000" in sizes and "20000" in sizes:
         growth = sizes["20000"]["provarchive"]["cold_s"] / sizes["5000"]["provarchive"]["cold_s"]
@@ -235,6 +349,22 @@ def main() -> int:
     return 0
 
 
+def print_linearity(scale: dict[str, dict]) -> None:
+    """Seconds per 1,000 articles of each stage at each size, against the first size."""
+    sizes = list(scale)
+    base = sizes[0]
+    for name in ("search", "nosearch"):
+        print(f"\nseconds per 1,000 articles, search {'on' if name == 'search' else 'off'}"
+              f" (ratio to {int(base):,}; target within 15%)")
+        for stage, seconds in scale[base][name]["stages"].items():
+            per = seconds / int(base) * 1000
+            cells = []
+            for size in sizes[1:]:
+                other = scale[size][name]["stages"].get(stage, 0.0) / int(size) * 1000
+                cells.append(f"{int(size):,}: {other:.3f} ({other / per if per else 0:.2f}x)")
+            print(f"  {stage:<30}{int(base):,}: {per:.3f}  " + "  ".join(cells))
+
+
 def print_row(count: int, row: dict[str, object]) -> None:
     mine = row["provarchive"]
     assert isinstance(mine, dict)
@@ -243,6 +373,8 @@ def print_row(count: int, row: dict[str, object]) -> None:
     print(f"  {'provarchive':<12}{mine['cold_s']:>8.2f}s{mine['nochange_s']:>10.2f}s"
           f"{mine['edit_s']:>8.2f}s{mine['template_s']:>9.2f}s{mine['peak_rss_mib']:>7} MiB"
           f"  (single process: {mine['peak_rss_single_mib']} MiB)")
+    print(f"  {'':<12}first edit after a cold build {mine['first_edit_s']:.2f}s, after a build"
+          f" into another -o {mine['switch_edit_s']:.2f}s, later edits {mine['edit_s']:.2f}s")
     print(f"  {'  no search':<12}{mine['cold_nosearch_s']:>8.2f}s   (cold build with search: false)")
     for name in ("hugo", "pelican"):
         other = row.get(name)

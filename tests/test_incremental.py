@@ -127,7 +127,7 @@ def test_rebuilds_start_from_the_spare_and_match_a_clean_build(make_site, tmp_pa
     public = site / "public"
     spare = spare_dir(public)
     assert run_cli("build", site, "-q").code == 0
-    assert not spare.exists()  # nothing to keep after the first build
+    assert read_token(spare) == read_token(public)  # hard links of the first output
     tokens = [read_token(public)]
     for step, change in enumerate(["edit", "delete", "add", "touch-only"]):
         if change == "edit":
@@ -763,3 +763,36 @@ def test_an_article_with_errors_is_reported_as_such_not_as_an_empty_site(make_si
     assert "no article to publish" not in result.err
     kept = run_cli("build", site, "--keep-going")
     assert kept.code == 1 and "no article to publish; the current site has 1 article" in kept.err
+
+
+def test_bodies_go_to_the_store_as_they_are_read_and_are_not_kept(make_site):
+    from provarchive.config import load_config
+    from provarchive.content import scan_content
+    from provarchive.reading import BodySink, read_content
+
+    site = make_site(site_files(80))  # enough articles for workers (64 or more)
+    config = load_config(site)
+    scan = scan_content(site)
+    whole = read_content(site, config, scan, drafts=False, jobs=2)
+    store = BodyStore(site / ".provarchive-cache")
+    streamed = read_content(site, config, scan, drafts=False, jobs=2, sink=BodySink(store, "k"))
+    assert streamed.fresh.keys() == whole.fresh.keys()
+    assert all(not a.body_html and not a.text for a in streamed.articles.values())
+    stored = store.get(f"{a.content_hash}:k" for a in whole.fresh.values())
+    assert stored == {f"{a.content_hash}:k": (a.body_html, a.text) for a in whole.fresh.values()}
+    store.close()
+
+
+def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path):
+    from provarchive.output import read_token
+
+    site = make_site(site_files(6))
+    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    public, spare = site / "public", site / ".public.spare"
+    assert read_token(spare) == read_token(public)  # hard links of the new output
+    page = next(public.glob("zhxx/yywl/*/*.html"))
+    assert page.stat().st_ino == (spare / page.relative_to(public)).stat().st_ino
+    edited = site / "content/zhxx/yywl/a1.md"
+    edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert snapshot(public) == clean_build(site, tmp_path / "clean")

@@ -86,3 +86,18 @@ def test_a_failing_progress_callback_is_raised_not_lost():
 
     with pytest.raises(BrokenPipeError):
         map_in_workers(_square, list(range(200)), 0, 2, progress=progress)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_arrive_sees_every_chunk_in_this_process_and_its_return_is_kept(jobs):
+    chunks = []
+
+    def arrive(results):
+        chunks.append((os.getpid(), len(results)))
+        return [value for value, _ in results]  # keep less than the workers sent
+
+    results = map_in_workers(_square, list(range(300)), 1, jobs, arrive=arrive)
+    assert results == [(1 + n) ** 2 for n in range(300)]
+    assert {pid for pid, _ in chunks} == {os.getpid()}
+    assert sum(size for _, size in chunks) == 300
+    assert len(chunks) > 1  # chunk by chunk, not all at the end

@@ -28,7 +28,7 @@ from .model import SiteConfig
 from .output import build_lock, check_output_dir, clear_leftovers
 from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_collisions, machine_file_notes
-from .reading import Bodies, SiteContent, read_content
+from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
 from .render import visible_columns
 from .search import index_files
@@ -213,6 +213,7 @@ def _read_content(
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
     render_key = body_render_key(config)
+    store = BodyStore(previous.cache_dir)
     tree = read_content(
         site_dir,
         config,
@@ -222,6 +223,7 @@ def _read_content(
         cached=previous.cached_articles(render_key),
         scanned_ns=previous.state.scanned_ns,
         progress=options.progress,
+        sink=BodySink(store, render_key),
     )
     errors, articles = list(tree.errors), tree.articles
     extras, extra_errors = read_extras(
@@ -238,10 +240,7 @@ def _read_content(
         raise ErrorGroup(errors)
     if not options.allow_empty:  # never an empty site over one with articles
         previous.refuse_emptying(site_dir / CONTENT_DIR, articles, errors)
-    store = BodyStore(previous.cache_dir)
-    bodies = Bodies(
-        site_dir, config, articles, tree.fresh, store, render_key, frozenset(tree.assets)
-    )
+    bodies = Bodies(site_dir, config, articles, store, render_key, frozenset(tree.assets))
     return SiteContent(
         tree.columns,
         articles,

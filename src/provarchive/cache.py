@@ -35,7 +35,7 @@ import sqlite3
 import zlib
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -136,6 +136,16 @@ class SavedPlan:
 def body_key(content_hash: str, render_key: str) -> str:
     """Return the key of a rendered body in the body store."""
     return f"{content_hash}:{render_key}"
+
+
+def body_row(article: Article, render_key: str) -> tuple[str, str, str]:
+    """The body store's row for ``article``: (key, html, text)."""
+    return body_key(article.content_hash, render_key), article.body_html, article.text
+
+
+def without_body(article: Article) -> Article:
+    """The article as the cache keeps it (bodies live in the body store)."""
+    return replace(article, body_html="", text="") if article.body_html or article.text else article
 
 
 def state_file(cache_dir: Path, output_dir: Path) -> Path:
@@ -349,7 +359,9 @@ class BodyStore:
         if self._connection is None or self._pid != os.getpid():
             with self._faults():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(self.path, timeout=30)
+            # bodies arrive from workers in a thread of the build (see reading.BodySink),
+            # which uses the store only while the main thread does not
+            self._connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             # a cache: losing it to a power cut only costs a re-render, so trade
             # durability for fewer writes
             self._connection.execute("PRAGMA page_size = 32768")

@@ -18,13 +18,13 @@ from pathlib import Path
 from .cache import (
     BuildState,
     CachedArticle,
-    body_key,
     load_articles,
     load_plan,
     load_state,
     save_articles,
     save_plan,
     save_state,
+    without_body,
 )
 from .codec import decode
 from .content import signature as file_signature
@@ -95,6 +95,9 @@ class Outcome:
     """The media digest of every article showing media (see :func:`media_changes`)."""
     clean: bool
     """The build had no errors (only then may the next one skip itself)."""
+    spare_made: bool = False
+    """A spare was made of the new output (hard links of all of it): see
+    :meth:`output.StagedOutput.make_spare`."""
 
 
 @dataclass
@@ -298,8 +301,8 @@ class PreviousBuild:
                 inputs=inputs_signature if outcome.clean else None,
                 scanned_ns=scanned_ns,
                 index_paths=outcome.index_paths,
-                spare_token=self.state.output_token if self.same_output else "",
-                spare_stale=outcome.written if self.same_output else None,
+                spare_token=self._spare_token(outcome),
+                spare_stale=self._spare_stale(outcome),
                 structure=layout.structure,
                 structure_site=layout.structure_site,
                 salt=outcome.salt,
@@ -307,6 +310,19 @@ class PreviousBuild:
                 media=outcome.media,
             ),
         )
+
+    def _spare_token(self, outcome: Outcome) -> str:
+        """The token of the spare this build leaves: the replaced output, or a copy of
+        its own output; "" for none."""
+        if self.same_output:
+            return self.state.output_token
+        return outcome.token if outcome.spare_made else ""
+
+    def _spare_stale(self, outcome: Outcome) -> frozenset[str] | None:
+        """The paths in which the spare this build leaves differs from its output."""
+        if self.same_output:
+            return outcome.written
+        return frozenset() if outcome.spare_made else None
 
 
 def output_token(fingerprints: dict[str, bytes]) -> str:
@@ -402,13 +418,3 @@ def cache_entries(
             article=without_body(article),
         )
     return entries, changed
-
-
-def body_row(article: Article, render_key: str) -> tuple[str, str, str]:
-    """The body store's row for ``article``: (key, html, text)."""
-    return body_key(article.content_hash, render_key), article.body_html, article.text
-
-
-def without_body(article: Article) -> Article:
-    """The article as the cache keeps it (bodies live in the body store)."""
-    return replace(article, body_html="", text="") if article.body_html or article.text else article

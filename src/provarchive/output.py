@@ -409,6 +409,26 @@ class StagedOutput:
         except OSError as exc:
             self._note(_stuck(exc, self.root))
 
+    def make_spare(self) -> bool:
+        """Make a spare of the output just committed, every file a hard link, so that
+        the next build (the first edit after a clean one) touches only what it changes
+        instead of linking every file anew. False when it cannot (no hard links, a
+        refusal): then the next build starts from an empty staging folder, as before."""
+        out = self.output_dir
+        spare = spare_dir(out)
+        try:
+            if spare.exists():
+                return False
+            for folder, _, names in os.walk(out):
+                target = os.path.join(spare, os.path.relpath(folder, out))
+                os.makedirs(target, exist_ok=True)
+                for name in names:
+                    os.link(os.path.join(folder, name), os.path.join(target, name))
+        except OSError:
+            shutil.rmtree(spare, ignore_errors=True)
+            return False
+        return True
+
     def discard(self) -> None:
         """Remove the staging folder, leaving the output folder untouched."""
         shutil.rmtree(self.root, ignore_errors=True)

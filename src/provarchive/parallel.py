@@ -115,7 +115,8 @@ def map_in_workers(
     *,
     min_items: int = 64,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Result]:
+    arrive: Callable[[list[Result]], list[Any]] | None = None,
+) -> list[Any]:
     """Return ``[function(state, item) for item in items]``, computed by ``jobs`` processes.
 
     ``function``, ``items`` and ``state`` reach the workers by fork, unpickled; only
@@ -126,9 +127,20 @@ def map_in_workers(
     Each worker takes neighbouring items, a chunk at a time (see :func:`_claim`), so
     that items which share work (pages listing the same articles, when the caller
     orders them so) mostly meet in the same worker and its caches.
+
+    ``arrive(results)``, when given, is called in this process on each chunk of results
+    as it comes in, and what it returns is kept instead: a caller can thus store large
+    results away (rendered bodies, say) rather than hold all of them at once.
     """
     results, _ = map_in_workers_meanwhile(
-        function, items, state, jobs, lambda: None, min_items=min_items, progress=progress
+        function,
+        items,
+        state,
+        jobs,
+        lambda: None,
+        min_items=min_items,
+        progress=progress,
+        arrive=arrive,
     )
     return results
 
@@ -142,16 +154,20 @@ def map_in_workers_meanwhile(
     *,
     min_items: int = 64,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[Result], Other]:
+    arrive: Callable[[list[Result]], list[Any]] | None = None,
+) -> tuple[list[Any], Other]:
     """Like :func:`map_in_workers`, and run ``meanwhile()`` in this process while the
     workers work; return both results. (Without workers, one after the other.)"""
+    keep = arrive or _as_they_are
     total = len(items)
     size = max(1, min(64, total // (max(jobs, 1) * 8)))
     if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
         results: list[Result] = []
         with _collector_on():
             for start in range(0, total, size):
-                results.extend(function(state, item) for item in items[start : start + size])
+                results.extend(
+                    keep([function(state, item) for item in items[start : start + size]])
+                )
                 if progress is not None:
                     progress(len(results), total)
         return results, meanwhile()
@@ -162,7 +178,9 @@ def map_in_workers_meanwhile(
     workers: list[tuple[Any, Any]] = []
     try:
         with _workers_die_first(workers):
-            return _run_workers(function, items, state, jobs, size, meanwhile, progress, workers)
+            return _run_workers(
+                function, items, state, jobs, size, meanwhile, (progress, keep), workers
+            )
     finally:
         for process, receiver in workers:
             if process.is_alive():
@@ -179,9 +197,9 @@ def _run_workers(
     jobs: int,
     size: int,
     meanwhile: Callable[[], Other],
-    progress: Callable[[int, int], None] | None,
+    told: tuple[Callable[[int, int], None] | None, Callable[[list[Any]], list[Any]]],
     workers: list[tuple[Any, Any]],
-) -> tuple[list[Result], Other]:
+) -> tuple[list[Any], Other]:
     """Start ``jobs`` workers (adding each to ``workers`` as it starts), run ``meanwhile``
     in this process, and return both results once the workers are done."""
     context = multiprocessing.get_context("fork")
@@ -202,7 +220,7 @@ def _run_workers(
     collected: list[Any] = [None] * total
     failures: list[BaseException] = []
     collector = threading.Thread(
-        target=_collect, args=(workers, collected, failures, total, progress), daemon=True
+        target=_collect, args=(workers, collected, failures, total, told), daemon=True
     )
     collector.start()
     other = meanwhile()
@@ -245,6 +263,10 @@ def _workers_die_first(workers: list[tuple[Any, Any]]) -> Iterator[None]:
     finally:
         for number in taken:
             signal.signal(number, signal.SIG_DFL)
+
+
+def _as_they_are(results: list[Any]) -> list[Any]:
+    return results
 
 
 def _widen(connection: Any) -> None:
@@ -320,10 +342,12 @@ def _collect(
     collected: list[Any],
     failures: list[BaseException],
     total: int,
-    progress: Callable[[int, int], None] | None,
+    told: tuple[Callable[[int, int], None] | None, Callable[[list[Any]], list[Any]]],
 ) -> None:
-    """Receive the workers' results into ``collected`` (a thread of the parent); anything
-    that goes wrong, here or in a worker, ends up in ``failures``."""
+    """Receive the workers' results into ``collected`` (a thread of the parent), each
+    chunk passed through ``keep`` as it arrives; anything that goes wrong, here or in a
+    worker, ends up in ``failures``."""
+    progress, keep = told
     open_receivers = {receiver: process for process, receiver in workers}
     done = 0
     try:
@@ -344,7 +368,7 @@ def _collect(
                     break
                 else:
                     start, results = message
-                    collected[start : start + len(results)] = results
+                    collected[start : start + len(results)] = keep(results)
                     done += len(results)
                     if progress is not None:
                         progress(done, total)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, CachedArticle, body_key
+from .cache import BodyStore, CachedArticle, body_key, body_row, without_body
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
@@ -36,7 +36,8 @@ class ContentTree:
     """Articles read without error, by id (path under content/), drafts left out unless
     asked for; without bodies when reused from the cache."""
     fresh: dict[str, Article]
-    """The articles read and rendered anew (all of them without a cache)."""
+    """The articles read and rendered anew (all of them without a cache); without
+    bodies when they were stored away as they came in (see :class:`BodySink`)."""
     assets: tuple[str, ...]
     """Paths under ``content/`` of files that are copied to the output as they are."""
     errors: tuple[ProvarchiveError, ...]
@@ -57,14 +58,16 @@ def read_content(
     cached: dict[str, CachedArticle] | None = None,
     scanned_ns: int = 0,
     progress: Progress | None = None,
+    sink: BodySink | None = None,
 ) -> ContentTree:
     """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
 
-    Articles in ``cached`` whose files did not change are not read again.
+    Articles in ``cached`` whose files did not change are not read again. With a
+    ``sink``, rendered bodies go to it as they come in and articles are kept without them.
     """
     columns, errors, warnings = read_columns(site_dir, scan.folders)
     articles, fresh, article_errors, skipped = read_articles(
-        site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress
+        site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress, sink
     )
     return ContentTree(
         columns=columns,
@@ -104,20 +107,14 @@ def read_articles(
     jobs: int,
     drafts: bool,
     progress: Progress | None = None,
+    sink: BodySink | None = None,
 ) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
     """Return (articles by id, the freshly rendered ones, errors, skipped files).
 
     Files whose signature matches the cache are not read; bodies are rendered only
     for files read anew or whose relative links now resolve differently.
     """
-    reused: dict[str, Article] = {}
-    to_read: list[str] = []
-    for rel, sig in scan.markdown.items():
-        entry = cached.get(rel)
-        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
-            reused[rel] = entry.article
-        else:
-            to_read.append(rel)
+    reused, to_read = _unchanged(scan, cached, scanned_ns)
     errors: list[ProvarchiveError] = []
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
@@ -134,6 +131,7 @@ def read_articles(
         jobs,
         (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
         progress=stage_progress(progress, "读取文章"),
+        arrive=sink,
     )
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
@@ -170,10 +168,26 @@ def read_articles(
         RenderTask(renderer, urls, assets).render,
         jobs,
         progress=stage_progress(progress, "渲染正文"),
+        arrive=sink,
     )
     fresh = {**done, **{article.id: article for article in rendered}}
     articles = {**reused, **fresh}
     return dict(sorted(articles.items())), fresh, errors, skipped
+
+
+def _unchanged(
+    scan: ContentScan, cached: dict[str, CachedArticle], scanned_ns: int
+) -> tuple[dict[str, Article], list[str]]:
+    """The cached articles whose files are certainly unchanged, and the files to read."""
+    reused: dict[str, Article] = {}
+    to_read: list[str] = []
+    for rel, sig in scan.markdown.items():
+        entry = cached.get(rel)
+        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
+            reused[rel] = entry.article
+        else:
+            to_read.append(rel)
+    return reused, to_read
 
 
 @dataclass(frozen=True)
@@ -236,25 +250,42 @@ def _call(task: Callable[[Any], Any], item: Any) -> Any:
     return task(item)
 
 
+class BodySink:
+    """Stores rendered bodies in the body store as workers send them, and keeps the
+    articles without them: the build holds no body longer than a chunk of results."""
+
+    def __init__(self, store: BodyStore, render_key: str):
+        self.store = store
+        self.render_key = render_key
+
+    def __call__(self, results: list[object]) -> list[object]:
+        articles = [result for result in results if isinstance(result, Article)]
+        # a body without links is the same for its key: a stored one stays
+        rows = [body_row(a, self.render_key) for a in articles if not a.links]
+        self.store.put(rows, keep_stored=True)
+        self.store.put([body_row(a, self.render_key) for a in articles if a.links])
+        return [without_body(r) if isinstance(r, Article) else r for r in results]
+
+
 @dataclass
 class Bodies:
-    """Articles with their bodies, for the pages a build renders: rendered in this build,
-    kept in the body store, or (when the store lost them) rendered again."""
+    """Articles with their bodies, for the pages a build renders: kept in the body
+    store (see :class:`BodySink`), or (when the store lost them) rendered again."""
 
     site_dir: Path
     config: SiteConfig
     articles: dict[str, Article]
-    fresh: dict[str, Article]
-    """Articles rendered in this build, by id; those rendered again are added."""
     store: BodyStore
     render_key: str
     assets: frozenset[str]
+    again: dict[str, Article] = field(default_factory=dict)
+    """Articles whose bodies the store had lost, rendered again in this process."""
 
     def of(self, ids: Iterable[str]) -> dict[str, Article]:
         """The articles ``ids`` with their bodies."""
         ids = list(ids)
-        found = {i: self.fresh[i] for i in ids if i in self.fresh}
-        wanted = [i for i in ids if i not in self.fresh]
+        found = {i: self.again[i] for i in ids if i in self.again}
+        wanted = [i for i in ids if i not in self.again]
         keys = {i: body_key(self.articles[i].content_hash, self.render_key) for i in wanted}
         stored = self.store.get(keys.values())
         lost = []
@@ -284,8 +315,8 @@ class Bodies:
             source = reader.read(article_id)
             if isinstance(source, ProvarchiveError):
                 raise source
-            self.fresh[article_id] = bodies.render(source)
-        return {article_id: self.fresh[article_id] for article_id in ids}
+            self.again[article_id] = bodies.render(source)
+        return {article_id: self.again[article_id] for article_id in ids}
 
 
 @dataclass(frozen=True)
@@ -297,7 +328,7 @@ class SiteContent:
     articles: dict[str, Article]
     """Articles by id (path under content/), without bodies unless read anew."""
     fresh: dict[str, Article]
-    """Articles read and rendered anew in this build."""
+    """Articles read and rendered anew in this build (their bodies in the store)."""
     errors: tuple[ProvarchiveError, ...]
     warnings: tuple[ProvarchiveError, ...]
     skipped: tuple[str, ...]

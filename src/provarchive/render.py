@@ -197,6 +197,8 @@ class PageRenderer:
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
+        self._bodies: dict[str, Article] = {}
+        """Articles with bodies for the page being rendered (see :meth:`render`)."""
 
     @jinja2.pass_context
     def url(self, context: jinja2.runtime.Context, target: str) -> str:
@@ -289,8 +291,13 @@ class PageRenderer:
         """Template filter: ``name | term_path(taxonomy)`` is ``term_path(taxonomy, name)``."""
         return self.term_path(taxonomy, name)
 
-    def render(self, page: PageSpec) -> bytes:
-        """Return the bytes of ``page``; raise :class:`TemplateError` naming template and line."""
+    def render(self, page: PageSpec, bodies: dict[str, Article] | None = None) -> bytes:
+        """Return the bytes of ``page``; raise :class:`TemplateError` naming template and line.
+
+        ``bodies`` holds the articles the page shows with their bodies, where the graph
+        has them without (see :class:`reading.Bodies`).
+        """
+        self._bodies = bodies or {}
         try:
             template = self.env.get_template(page.template)
             html = template.render(self.context(page))
@@ -359,7 +366,7 @@ class PageRenderer:
 
     def _context_article(self, page: PageSpec, context: dict[str, Any]) -> None:
         articles = self.graph.articles
-        article = articles[page.article or ""]
+        article = self._bodies.get(page.article or "") or articles[page.article or ""]
         context["article"] = article
         context["earlier"] = articles[page.earlier] if page.earlier else None
         context["later"] = articles[page.later] if page.later else None
@@ -449,7 +456,10 @@ class PageRenderer:
         context["feed_topic"] = self.topics.get(page.term or "") if page.term else None
 
     def _articles(self, ids: tuple[str, ...]) -> list[Article]:
-        return [self.graph.articles[article_id] for article_id in ids]
+        articles, bodies = self.graph.articles, self._bodies
+        if bodies:
+            return [bodies.get(article_id) or articles[article_id] for article_id in ids]
+        return [articles[article_id] for article_id in ids]
 
     def _crumbs(self, column_path: str, *, current: bool) -> list[Crumb]:
         crumbs = [Crumb(self.config.home_label, "index.html")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
@@ -16,7 +16,6 @@ from .incremental import (
     PreviousBuild,
     Reuse,
     all_fingerprints,
-    body_row,
     output_token,
     write_files,
 )
@@ -24,7 +23,7 @@ from .inputs import BuildInputs
 from .output import StagedOutput
 from .pages import PageKind, PageSpec
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
-from .reading import SiteContent
+from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
 from .search import SearchState, build_search_index, document_text
 
@@ -93,15 +92,11 @@ def write_output(job: WriteJob) -> Written:
     """Render the pages in workers while this process does the rest, then swap the
     staged folder in; on any failure the current output stays as it was."""
     run, previous, layout, reuse = job.run, job.previous, job.layout, job.reuse
-    graph = layout.graph
-    hydrated = job.content.bodies.of(_body_ids(reuse.to_render))
-    if hydrated:
-        graph = replace(graph, articles={**graph.articles, **hydrated})
     cache_dir = previous.cache_dir
     extras = job.content.extras
     renderer = PageRenderer(
         make_environment(job.inputs.template_dirs, cache_dir / "templates"),
-        graph,
+        layout.graph,
         job.inputs.config,
         extras.media,
         extras.topics,
@@ -109,7 +104,7 @@ def write_output(job: WriteJob) -> Written:
     spare_token, stale = previous.spare()
     staged = StagedOutput(job.output_dir, spare_token)
     stale = stale if staged.from_spare else None
-    writer = PageWriter(renderer, staged)
+    writer = PageWriter(renderer, staged, job.content.bodies)
     try:
         removed = _remove_outdated(job, staged, stale)
         run.lap("fingerprints")
@@ -136,6 +131,7 @@ def write_output(job: WriteJob) -> Written:
         staged.commit(token, keep_spare=previous.same_output)
         if run.on_commit is not None:
             run.on_commit()
+        spare_made = not previous.same_output and staged.make_spare()
     except BaseException:
         staged.discard()
         raise
@@ -155,6 +151,7 @@ def write_output(job: WriteJob) -> Written:
         warnings=job.content.warnings,
         media=job.media,
         clean=not errors,
+        spare_made=spare_made,
     )
     return Written(outcome, errors, len(side.index), tuple(staged.warnings))
 
@@ -183,11 +180,6 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
 
     media = content.extras.media
     fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
-    store, render_key = content.bodies.store, content.render_key
-    # a body without links is the same for its key: a stored one stays
-    fresh = content.fresh.values()
-    store.put([body_row(a, render_key) for a in fresh if not a.links], keep_stored=True)
-    store.put([body_row(a, render_key) for a in fresh if a.links])
     missing = [page for page in job.reuse.kept if not carried(page.path)]
     kept_files, copied = write_files(
         staged, job.files, previous.state, previous.same_output, carried
@@ -207,7 +199,13 @@ def _search_index(
     docs, bodies = job.layout.docs, job.content.bodies
 
     def text_of(ids: list[str]) -> dict[str, str]:
-        return {i: document_text(article) for i, article in bodies.of(ids).items()}
+        """Searchable texts, their articles loaded a few hundred at a time (so that the
+        build never holds every body's HTML at once)."""
+        texts: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            for i, article in bodies.of(ids[start : start + 500]).items():
+                texts[i] = document_text(article)
+        return texts
 
     output_dir = job.output_dir
     index, search = build_search_index(
@@ -224,15 +222,11 @@ def _search_index(
     return index, search
 
 
-def _body_ids(pages: list[PageSpec]) -> set[str]:
-    """The articles whose bodies the pages to be rendered show (article pages and feeds)."""
-    ids: set[str] = set()
-    for page in pages:
-        if page.kind is PageKind.ARTICLE and page.article:
-            ids.add(page.article)
-        elif page.kind is PageKind.FEED:
-            ids.update(page.listing)
-    return ids
+def _body_ids(page: PageSpec) -> tuple[str, ...]:
+    """The articles whose bodies ``page`` shows (article pages and feeds)."""
+    if page.kind is PageKind.ARTICLE and page.article:
+        return (page.article,)
+    return page.listing if page.kind is PageKind.FEED else ()
 
 
 def _page_errors(
@@ -252,15 +246,20 @@ def _page_errors(
 
 @dataclass(frozen=True)
 class PageWriter:
-    """The task of the page workers: render a page into the staging folder."""
+    """The task of the page workers: render a page into the staging folder, with the
+    bodies it shows loaded from the body store for it alone (a build never holds every
+    body at once)."""
 
     renderer: PageRenderer
     staged: StagedOutput
+    bodies: Bodies
 
     def write(self, page: PageSpec) -> TemplateError | None:
         """Render and write ``page``; its template error, if any, as a value."""
+        ids = _body_ids(page)
         try:
-            self.staged.write(page.path, self.renderer.render(page))
+            with_bodies = self.bodies.of(ids) if ids else None
+            self.staged.write(page.path, self.renderer.render(page, with_bodies))
         except TemplateError as exc:
             return exc
         return None
