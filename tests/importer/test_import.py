@@ -29,6 +29,7 @@ from provarchive.importer.write.store import (
     plan_pages,
     read_sources,
 )
+from provarchive.importer.write.store_records import ImportOptions
 from provarchive.importer.write.store_text import (
     article_text,
     clean_line,
@@ -261,7 +262,7 @@ def test_pages_naming_no_column_go_to_imported(make_site):
 def test_file_names(make_site, tmp_path, url, name):
     site = make_site({})
     (source,) = write_pages(tmp_path / "in", {"a.txt": page()})
-    plan = plan_import([source], site, column="x", url=url)
+    plan = plan_import([source], site, ImportOptions(column="x", url=url))
     expected = name or f"t20230709_{short_hash('岚山省召开秋季农业生产工作会议', '2023-07-09')}.md"
     assert plan.files[-1].content_path == f"content/x/{expected}"
 
@@ -279,7 +280,7 @@ def test_file_names(make_site, tmp_path, url, name):
 def test_file_names_from_the_saved_file_without_url(make_site, tmp_path, saved, name):
     site = make_site({})
     (source,) = write_pages(tmp_path / "in", {saved: page()})
-    plan = plan_import([source], site, column="x")
+    plan = plan_import([source], site, ImportOptions(column="x"))
     expected = name or f"t20230709_{short_hash('岚山省召开秋季农业生产工作会议', '2023-07-09')}.md"
     assert plan.files[-1].content_path == f"content/x/{expected}"
 
@@ -288,7 +289,7 @@ def test_a_legacy_url_id_wins_over_the_saved_file_name(make_site, tmp_path):
     site = make_site({})
     (source,) = write_pages(tmp_path / "in", {"t20240412_5566.html": page()})
     url = "http://a.example.gov.cn/x/202307/t20230701_555.shtml"
-    plan = plan_import([source], site, column="x", url=url)
+    plan = plan_import([source], site, ImportOptions(column="x", url=url))
     assert plan.files[-1].content_path == "content/x/t20230701_555.md"
 
 

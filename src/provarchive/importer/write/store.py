@@ -20,7 +20,9 @@ from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.write.review import REPORT_FILE, report_csv
 from provarchive.importer.write.store_plan import plan_pages
 from provarchive.importer.write.store_records import (
+    DEFAULT_OPTIONS,
     ImportEntry,
+    ImportOptions,
     ImportPlan,
     ImportReport,
     PlannedFile,
@@ -69,15 +71,8 @@ def import_pages(
     ``dry_run``, in ``site_dir/import-report.csv``. Never raises for bad input: errors
     are in the report.
     """
-    plan = plan_import(
-        sources,
-        site_dir,
-        column=column,
-        url=url,
-        force=force,
-        punctuation=punctuation,
-        review_below=review_below,
-    )
+    options = ImportOptions(column, url, force, punctuation, review_below)
+    plan = plan_import(sources, site_dir, options)
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
     entries = tuple(ImportEntry(f.action, f.content_path, f.kind, f.source) for f in plan.files)
@@ -100,26 +95,11 @@ def import_pages(
 
 
 def plan_import(
-    sources: Sequence[Path],
-    site_dir: Path,
-    *,
-    column: str | None = None,
-    url: str | None = None,
-    force: bool = False,
-    punctuation: bool = True,
-    review_below: float = DEFAULT_THRESHOLD,
+    sources: Sequence[Path], site_dir: Path, options: ImportOptions = DEFAULT_OPTIONS
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
     pages, errors = read_sources(sources)
-    plan = plan_pages(
-        pages,
-        site_dir,
-        column=column,
-        url=url,
-        force=force,
-        punctuation=punctuation,
-        review_below=review_below,
-    )
+    plan = plan_pages(pages, site_dir, options)
     return dataclasses.replace(plan, errors=(*errors, *plan.errors))
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from provarchive.config import CONFIG_FILE, load_config
 from provarchive.content import CONTENT_DIR
 from provarchive.errors import ContentWarning, ParseError, ProvarchiveError
-from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.read.page import ParsedPage
 from provarchive.importer.read.parse import parse_page
 from provarchive.importer.write.punctuation import restore_page
@@ -30,7 +29,14 @@ from provarchive.importer.write.store_columns import (
     legacy_segments,
 )
 from provarchive.importer.write.store_existing import ExistingContent, read_text, scan_content
-from provarchive.importer.write.store_records import Action, ImportPlan, Kind, PlannedFile
+from provarchive.importer.write.store_records import (
+    DEFAULT_OPTIONS,
+    Action,
+    ImportOptions,
+    ImportPlan,
+    Kind,
+    PlannedFile,
+)
 from provarchive.importer.write.store_text import (
     LegacyUrl,
     article_stem,
@@ -66,14 +72,10 @@ class _Page:
 def plan_pages(
     pages: Sequence[tuple[str, bytes]],
     site_dir: Path,
-    *,
-    column: str | None = None,
-    url: str | None = None,
-    force: bool = False,
-    punctuation: bool = True,
-    review_below: float = DEFAULT_THRESHOLD,
+    options: ImportOptions = DEFAULT_OPTIONS,
 ) -> ImportPlan:
     """Return the plan for pages given as (name, bytes); see :func:`import_pages`."""
+    column, url = options.column, options.url
     content_dir = site_dir / CONTENT_DIR
     errors = _check_arguments(site_dir, content_dir, column, url, len(pages))
     if errors:
@@ -86,7 +88,7 @@ def plan_pages(
         try:
             parsed = parse_page(data, name)
             changed = False
-            if punctuation:
+            if options.punctuation:
                 parsed, changed = restore_page(parsed)
             candidates.append(_candidate(name, parsed, url))
         except ProvarchiveError as exc:
@@ -95,7 +97,7 @@ def plan_pages(
         if changed:
             restored.append(name)
     candidates = _latest_per_url(candidates, warnings)
-    planner = _Planner(site_dir, content_dir, scan_content(content_dir), force)
+    planner = _Planner(site_dir, content_dir, scan_content(content_dir), options.force)
     planner.claim_known(candidates, warnings)
     for candidate in candidates:
         try:
@@ -103,7 +105,7 @@ def plan_pages(
         except ProvarchiveError as exc:
             errors.append(exc)
     warnings += planner.tree.warnings
-    review = _review(planner.files, candidates, review_below)
+    review = _review(planner.files, candidates, options.review_below)
     return ImportPlan(
         tuple(planner.files), tuple(errors), tuple(warnings), tuple(restored), tuple(review)
     )

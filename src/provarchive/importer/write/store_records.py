@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from provarchive.errors import ProvarchiveError
+from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.write.review import ReviewItem
 
 Action = Literal["create", "update", "unchanged", "skip"]
@@ -14,6 +15,26 @@ Action = Literal["create", "update", "unchanged", "skip"]
 an identical one alone, or leave alone one that was edited since it was imported."""
 Kind = Literal["article", "column"]
 """An article's Markdown file, or a new column's ``_column.yaml``."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How pages are imported (what ``import`` was asked on the command line)."""
+
+    column: str | None = None
+    """A folder under ``content/`` for every page, instead of the one its breadcrumb names."""
+    url: str | None = None
+    """The legacy address of the (single) page."""
+    force: bool = False
+    """Replace articles edited since they were imported."""
+    punctuation: bool = True
+    """Restore full-width punctuation a crawl folded to ASCII."""
+    review_below: float = DEFAULT_THRESHOLD
+    """Fields whose confidence is below this are listed for review."""
+
+
+DEFAULT_OPTIONS = ImportOptions()
+"""An import with every option left as it is by default."""
 
 
 @dataclass(frozen=True)
