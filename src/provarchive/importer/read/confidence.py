@@ -338,16 +338,25 @@ def _minutes_apart(first: str, second: str) -> int:
 def _source(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     steps: list[_Step] = []
     value = page.source or ""
-    if _agreement(value, evidence.labelled_sources) >= 0.95:
-        steps.append((1.5, "shown after a 来源 label"))
-    elif evidence.labelled_sources:
-        steps.append((-1.2, f"the 来源 label shows {evidence.labelled_sources[0]!r}"))
-    else:
-        steps.append((-0.7, "no 来源 label on the page"))
+    steps.append(_labelled(value, evidence.labelled_sources, "a 来源", -1.2, -0.7))
     if _agreement(value, evidence.meta_sources) >= 0.95:
         steps.append((1.5, "agrees with the head's ContentSource"))
     steps += _name_shape(value, 2, 20, "source")
     return steps
+
+
+def _labelled(
+    value: str, shown: list[str] | tuple[str, ...], label: str, differs: float, absent: float
+) -> _Step:
+    """The step for a value against the values the page shows after its label
+    (``label`` is ``"a 来源"``): agreeing, differing (weight ``differs``) or no such
+    label at all (weight ``absent``)."""
+    name = label.split()[-1]
+    if _agreement(value, shown) >= 0.95:
+        return (1.5, f"shown after {label} label")
+    if shown:
+        return (differs, f"the {name} label shows {shown[0]!r}")
+    return (absent, f"no {name} label on the page")
 
 
 def _name_shape(value: str, shortest: int, longest: int, what: str) -> list[_Step]:
@@ -407,12 +416,7 @@ def _has_role_cue(name: str, text: str) -> bool:
 def _editor(page: ParsedPage, evidence: PageEvidence) -> list[_Step]:
     steps: list[_Step] = []
     value = page.editor or ""
-    if _agreement(value, evidence.labelled_editors) >= 0.95:
-        steps.append((1.5, "shown after an 编辑 label"))
-    elif evidence.labelled_editors:
-        steps.append((-1.0, f"the 编辑 label shows {evidence.labelled_editors[0]!r}"))
-    else:
-        steps.append((-1.0, "no 编辑 label on the page"))
+    steps.append(_labelled(value, evidence.labelled_editors, "an 编辑", -1.0, -1.0))
     steps += _name_shape(value, 2, 16, "editor")
     return steps
 
