@@ -89,15 +89,19 @@ def test_a_failing_progress_callback_is_raised_not_lost():
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_arrive_sees_every_chunk_in_this_process_and_its_return_is_kept(jobs):
-    chunks = []
+def test_settle_runs_on_every_chunk_where_it_was_made_and_its_return_travels(jobs, tmp_path):
+    def settle(results):
+        # a file per chunk, named by the process that made it: where settle ran
+        (tmp_path / f"{os.getpid()}-{results[0][0]}").write_text(str(len(results)))
+        return [value for value, _ in results]  # send back less than was made
 
-    def arrive(results):
-        chunks.append((os.getpid(), len(results)))
-        return [value for value, _ in results]  # keep less than the workers sent
-
-    results = map_in_workers(_square, list(range(300)), 1, jobs, arrive=arrive)
+    results = map_in_workers(_square, list(range(300)), 1, jobs, settle=settle)
     assert results == [(1 + n) ** 2 for n in range(300)]
-    assert {pid for pid, _ in chunks} == {os.getpid()}
+    chunks = [(int(f.name.split("-")[0]), int(f.read_text())) for f in tmp_path.iterdir()]
     assert sum(size for _, size in chunks) == 300
     assert len(chunks) > 1  # chunk by chunk, not all at the end
+    makers = {pid for pid, _ in chunks}
+    if jobs == 1:
+        assert makers == {os.getpid()}
+    else:  # in the workers, never here
+        assert os.getpid() not in makers

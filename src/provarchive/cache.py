@@ -354,14 +354,17 @@ class BodyStore:
         self.path = cache_dir / BODIES_FILE
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._inherited: sqlite3.Connection | None = None
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
+            # a connection forked from the parent is never used, nor closed, here
+            self._inherited = self._connection
             with self._faults():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            # bodies arrive from workers in a thread of the build (see reading.BodySink),
-            # which uses the store only while the main thread does not
-            self._connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            # workers store the bodies they render (see reading.BodySink) and read those
+            # of the pages they render, each process through its own connection
+            self._connection = sqlite3.connect(self.path, timeout=30)
             # a cache: losing it to a power cut only costs a re-render, so trade
             # durability for fewer writes
             self._connection.execute("PRAGMA page_size = 32768")
@@ -372,6 +375,11 @@ class BodyStore:
             )
             self._pid = os.getpid()
         return self._connection
+
+    def prepare(self) -> None:
+        """Create the store (its folder, file and table) if it does not exist yet."""
+        with self._faults():
+            self._db()
 
     def get(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Return ``key -> (html, text)`` for the keys that are stored."""

@@ -115,7 +115,7 @@ def map_in_workers(
     *,
     min_items: int = 64,
     progress: Callable[[int, int], None] | None = None,
-    arrive: Callable[[list[Result]], list[Any]] | None = None,
+    settle: Callable[[list[Result]], list[Any]] | None = None,
 ) -> list[Any]:
     """Return ``[function(state, item) for item in items]``, computed by ``jobs`` processes.
 
@@ -128,9 +128,10 @@ def map_in_workers(
     that items which share work (pages listing the same articles, when the caller
     orders them so) mostly meet in the same worker and its caches.
 
-    ``arrive(results)``, when given, is called in this process on each chunk of results
-    as it comes in, and what it returns is kept instead: a caller can thus store large
-    results away (rendered bodies, say) rather than hold all of them at once.
+    ``settle(results)``, when given, is called on each chunk of results where they are
+    made (in the worker), and what it returns travels back instead: a caller can thus
+    store large results away (rendered bodies, say) where they were made, rather than
+    send them here and hold all of them at once.
     """
     results, _ = map_in_workers_meanwhile(
         function,
@@ -140,7 +141,7 @@ def map_in_workers(
         lambda: None,
         min_items=min_items,
         progress=progress,
-        arrive=arrive,
+        settle=settle,
     )
     return results
 
@@ -154,11 +155,11 @@ def map_in_workers_meanwhile(
     *,
     min_items: int = 64,
     progress: Callable[[int, int], None] | None = None,
-    arrive: Callable[[list[Result]], list[Any]] | None = None,
+    settle: Callable[[list[Result]], list[Any]] | None = None,
 ) -> tuple[list[Any], Other]:
     """Like :func:`map_in_workers`, and run ``meanwhile()`` in this process while the
     workers work; return both results. (Without workers, one after the other.)"""
-    keep = arrive or _as_they_are
+    keep = settle or _as_they_are
     total = len(items)
     size = max(1, min(64, total // (max(jobs, 1) * 8)))
     if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
@@ -204,6 +205,7 @@ def _run_workers(
     in this process, and return both results once the workers are done."""
     context = multiprocessing.get_context("fork")
     total = len(items)
+    progress, settle = told
     bounds = context.RawArray("q", _segments(total, jobs))
     lock = context.Lock()
     for index in range(jobs):
@@ -211,7 +213,7 @@ def _run_workers(
         _widen(sender)
         process = context.Process(
             target=_work,
-            args=(index, function, items, state, bounds, lock, size, sender, os.getpid()),
+            args=(index, (function, state, settle), items, bounds, lock, size, sender, os.getpid()),
             daemon=True,
         )
         process.start()
@@ -220,7 +222,7 @@ def _run_workers(
     collected: list[Any] = [None] * total
     failures: list[BaseException] = []
     collector = threading.Thread(
-        target=_collect, args=(workers, collected, failures, total, told), daemon=True
+        target=_collect, args=(workers, collected, failures, total, progress), daemon=True
     )
     collector.start()
     other = meanwhile()
@@ -305,27 +307,28 @@ def _claim(bounds: Any, index: int, size: int) -> tuple[int, int]:
 
 def _work(
     index: int,
-    function: Callable[[Any, Any], Any],
+    task: tuple[Callable[[Any, Any], Any], Any, Callable[[list[Any]], list[Any]]],
     items: Sequence[Any],
-    state: Any,
     bounds: Any,
     lock: Any,
     size: int,
     sender: Any,
     parent: int,
 ) -> None:
-    """A worker process: claim chunks and send ``(start, results)`` until none are left."""
+    """A worker process: claim chunks and send ``(start, settle(results))`` until none
+    are left (``task`` is the function, its state and ``settle``)."""
     _die_with_parent(parent)
     for number in _ENDING_SIGNALS:  # the parent's handler (see _workers_die_first) is not ours
         signal.signal(number, signal.SIG_DFL)
     gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
+    function, state, settle = task
     try:
         while True:
             with lock:
                 start, stop = _claim(bounds, index, size)
             if start == stop:
                 break
-            sender.send((start, [function(state, item) for item in items[start:stop]]))
+            sender.send((start, settle([function(state, item) for item in items[start:stop]])))
         sender.send(None)
     except BaseException as exc:  # handed to the parent, which raises it
         try:
@@ -342,12 +345,10 @@ def _collect(
     collected: list[Any],
     failures: list[BaseException],
     total: int,
-    told: tuple[Callable[[int, int], None] | None, Callable[[list[Any]], list[Any]]],
+    progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Receive the workers' results into ``collected`` (a thread of the parent), each
-    chunk passed through ``keep`` as it arrives; anything that goes wrong, here or in a
-    worker, ends up in ``failures``."""
-    progress, keep = told
+    """Receive the workers' results into ``collected`` (a thread of the parent); anything
+    that goes wrong, here or in a worker, ends up in ``failures``."""
     open_receivers = {receiver: process for process, receiver in workers}
     done = 0
     try:
@@ -368,7 +369,7 @@ def _collect(
                     break
                 else:
                     start, results = message
-                    collected[start : start + len(results)] = keep(results)
+                    collected[start : start + len(results)] = results
                     done += len(results)
                     if progress is not None:
                         progress(done, total)

@@ -131,7 +131,7 @@ def read_articles(
         jobs,
         (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
         progress=stage_progress(progress, "读取文章"),
-        arrive=sink,
+        settle=sink,
     )
     for rel, result in zip(to_read, results, strict=True):
         if isinstance(result, ProvarchiveError):
@@ -168,7 +168,7 @@ def read_articles(
         RenderTask(renderer, urls, assets).render,
         jobs,
         progress=stage_progress(progress, "渲染正文"),
-        arrive=sink,
+        settle=sink,
     )
     fresh = {**done, **{article.id: article for article in rendered}}
     articles = {**reused, **fresh}
@@ -251,12 +251,14 @@ def _call(task: Callable[[Any], Any], item: Any) -> Any:
 
 
 class BodySink:
-    """Stores rendered bodies in the body store as workers send them, and keeps the
-    articles without them: the build holds no body longer than a chunk of results."""
+    """Stores rendered bodies in the body store where they are rendered (in each worker,
+    a chunk at a time), and passes the articles on without them: bodies never travel
+    to the build's process, which holds none of them."""
 
     def __init__(self, store: BodyStore, render_key: str):
         self.store = store
         self.render_key = render_key
+        store.prepare()  # here, before the workers start: they only add rows
 
     def __call__(self, results: list[object]) -> list[object]:
         articles = [result for result in results if isinstance(result, Article)]
