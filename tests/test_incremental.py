@@ -626,6 +626,30 @@ def test_a_cold_build_keeps_stored_bodies_and_adds_new_ones(make_site):
     store.close()
 
 
+def test_the_store_keeps_exactly_the_bodies_of_the_site_after_edits_removals_and_orphans(
+    make_site,
+):
+    site = make_site(site_files(4))
+    assert run_cli("build", site, "-q").code == 0
+    store = BodyStore(site / ".provarchive-cache")
+    first = set(store.keys())
+    assert len(first) == 5  # four articles and b.md
+    edited = site / "content/zhxx/yywl/a1.md"
+    edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    (site / "content/zhxx/yywl/a2.md").unlink()
+    assert run_cli("build", site, "-q").code == 0
+    after_edit = set(store.keys())
+    assert len(after_edit) == 4  # the edited body replaced, the removed one gone
+    assert len(after_edit & first) == 3
+    # a body no build of this site made (as a failed build may leave): swept too
+    store.put([("orphan:key", "<p>x</p>", "x")])
+    edited.write_text(edited.read_text("utf-8") + "\n再补一段。\n", "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    remaining = store.keys()
+    assert len(remaining) == 4 and "orphan:key" not in remaining
+    store.close()
+
+
 def test_cached_articles_come_back_from_a_shard_file_exactly():
     import datetime as dt
     import zoneinfo

@@ -187,7 +187,7 @@ def _build(
     )
     written = write_output(job)
     clock.lap("swap")
-    content.bodies.forget_others()
+    content.bodies.forget_others(previous.cached_articles(content.render_key))
     previous.remember(layout, written.outcome, inputs.signature, inputs.scanned_ns)
     clock.lap("cache")
     return BuildReport(

@@ -434,12 +434,21 @@ class BodyStore:
 
     def keep_only(self, keys: set[str]) -> None:
         """Delete every body whose key is not in ``keys`` (bodies of old file versions)."""
+        self.delete([key for key in self.keys() if key not in keys])
+
+    def delete(self, keys: Iterable[str]) -> None:
+        """Delete the bodies ``keys`` (those stored)."""
         with self._faults():
             db = self._db()
-        stale = [(key,) for key in self.keys() if key not in keys]
+        stale = [(key,) for key in keys]
         if stale:
             with self._faults(), db:
                 db.executemany("DELETE FROM bodies WHERE key = ?", stale)
+
+    def count(self) -> int:
+        """How many bodies are stored."""
+        with self._faults():
+            return int(self._db().execute("SELECT count(*) FROM bodies").fetchone()[0])
 
     def close(self) -> None:
         """Close the connection of this process."""

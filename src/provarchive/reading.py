@@ -302,11 +302,19 @@ class Bodies:
             found.update(self._render_again(lost))
         return found
 
-    def forget_others(self) -> None:
-        """Drop stored bodies of articles the site no longer has, and close the store."""
-        self.store.keep_only(
-            {body_key(a.content_hash, self.render_key) for a in self.articles.values()}
-        )
+    def forget_others(self, previous: dict[str, CachedArticle]) -> None:
+        """Drop stored bodies of articles the site no longer has, and close the store.
+
+        ``previous`` are the last build's entries under this build's render key: only
+        their bodies that no article has now are looked for. Every stored key is swept
+        when there are none, or when the store holds more bodies than the site has
+        (left by a build that failed after storing them).
+        """
+        keys = {a.content_hash for a in self.articles.values()}
+        stale = {entry.content_hash for entry in previous.values()} - keys
+        self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
+        if not previous or self.store.count() > len(keys):
+            self.store.keep_only({body_key(content_hash, self.render_key) for content_hash in keys})
         self.store.close()
 
     def _render_again(self, ids: list[str]) -> dict[str, Article]:
