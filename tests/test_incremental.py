@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from PIL import Image
 
 from conftest import PROFILE, article, column, examples, run_cli, snapshot
-from provarchive.cache import KEPT_OUTPUTS, BodyStore, state_file
+from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
 from provarchive.codec import decode, encode
 
 
@@ -648,6 +648,29 @@ def test_the_store_keeps_exactly_the_bodies_of_the_site_after_edits_removals_and
     remaining = store.keys()
     assert len(remaining) == 4 and "orphan:key" not in remaining
     store.close()
+
+
+def test_a_new_output_folder_reuses_the_articles_another_output_folder_read(make_site, tmp_path):
+    site = make_site(site_files())
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    # changed behind the signature's back (same size, same time): a build that trusts
+    # the cache does not read the file again, and so shows the old words
+    page = site / "content/zwgk/b.md"
+    stat = page.stat()
+    page.write_text(page.read_text("utf-8").replace("公告", "通知"), "utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    other = tmp_path / "other"
+    result = run_cli("build", site, "-o", other)
+    assert result.code == 0, result.err
+    assert "公告" in (other / "zwgk/202305/b.html").read_text("utf-8")  # not read again
+    assert "removed" not in result.out  # nothing of the other output's pages is assumed
+    # the other folder now has a cache of its own, whole: an edit there is incremental
+    page.write_text(article("第二版", "2023-05-05", body="新的公告。"), "utf-8")
+    assert run_cli("build", site, "-q", "-o", other).code == 0
+    assert snapshot(other) == clean_build(site, tmp_path / "clean")
+    own = load_state(site / ".provarchive-cache", other)
+    assert load_articles(site / ".provarchive-cache", other, own) and len(own.articles) == 7
 
 
 def test_cached_articles_come_back_from_a_shard_file_exactly():

@@ -16,7 +16,9 @@
   for the pages that are rendered again.
 
 Shards keep articles as marshal'd :mod:`codec` tuples, which load faster than pickled records.
-States are kept for the :data:`KEPT_OUTPUTS` output folders built last.
+States are kept for the :data:`KEPT_OUTPUTS` output folders built last. The first build
+into another output folder starts from the articles of the newest state
+(:func:`newest_other_state`), its shards written anew for its own state.
 
 The state is written only after a build succeeded, each file atomically, so a failed
 or killed build leaves the previous cache usable. A cache from another provarchive version, or one
@@ -161,6 +163,24 @@ def load_state(cache_dir: Path, output_dir: Path) -> BuildState:
     if not isinstance(state, BuildState) or state.version != BuildState.version:
         return BuildState()
     return state
+
+
+def newest_other_state(cache_dir: Path, output_dir: Path) -> BuildState | None:
+    """The state with its articles of the output folder built last that is not
+    ``output_dir``, or None (see :meth:`incremental.PreviousBuild.with_articles`)."""
+    own = state_file(cache_dir, output_dir).name
+    states = []
+    for path in cache_dir.glob("state-*.pickle"):
+        if path.name.count(".") == 1 and path.name != own:
+            with contextlib.suppress(OSError):
+                states.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(states, reverse=True):
+        state = _load(path)
+        if not isinstance(state, BuildState) or state.version != BuildState.version:
+            continue
+        if state.output_dir and load_articles(cache_dir, Path(state.output_dir), state):
+            return state
+    return None
 
 
 def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:

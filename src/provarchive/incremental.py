@@ -21,6 +21,7 @@ from .cache import (
     load_articles,
     load_plan,
     load_state,
+    newest_other_state,
     save_articles,
     save_plan,
     save_state,
@@ -111,6 +112,10 @@ class PreviousBuild:
     """The output folder is the one the state describes, as that build left it."""
     published_articles: int = 0
     """Articles in the current output, as far as the cache knows (also with --no-cache)."""
+    first_here: bool = False
+    """The cache is in use and has no state for this output folder (see :meth:`with_articles`)."""
+    borrowed: bool = False
+    """The state holds only the articles another output folder's build read."""
 
     @classmethod
     def load(cls, cache_dir: Path, output_dir: Path, use_cache: bool) -> PreviousBuild:
@@ -124,7 +129,8 @@ class PreviousBuild:
         published = state.article_count if same_output else 0
         if not use_cache:
             return cls(cache_dir, output_dir, published_articles=published)
-        return cls(cache_dir, output_dir, state, same_output, published)
+        first_here = not state.output_dir
+        return cls(cache_dir, output_dir, state, same_output, published, first_here)
 
     def unchanged(self, signature: bytes, newest_ns: int) -> bool:
         """Whether the inputs are those of the last build, which had no errors, and none
@@ -136,7 +142,22 @@ class PreviousBuild:
         )
 
     def with_articles(self) -> PreviousBuild:
-        """This state with its cached articles loaded; an empty one if the shards are gone."""
+        """This state with its cached articles loaded; an empty one if the shards are gone.
+
+        The first build into an output folder borrows the articles the last build into
+        another one read (as ``-o`` previews, or a second output, are built): files
+        unchanged since are not read again. Nothing else of that build is reused.
+        """
+        if self.first_here:
+            donor = newest_other_state(self.cache_dir, self.output_dir)
+            if donor is not None:
+                # no shard tokens: every shard file of this output folder is written anew
+                state = BuildState(
+                    render_key=donor.render_key,
+                    articles=donor.articles,
+                    scanned_ns=donor.scanned_ns,
+                )
+                return replace(self, state=state, first_here=False, borrowed=True)
         if load_articles(self.cache_dir, self.output_dir, self.state):
             return self
         return PreviousBuild(
@@ -164,7 +185,7 @@ class PreviousBuild:
 
     def removed_articles(self, articles: dict[str, Article]) -> int:
         """How many articles of the current site a build of ``articles`` drops."""
-        if self.state.articles:
+        if self.state.articles and not self.borrowed:
             return len(self.state.articles.keys() - articles.keys())
         return max(0, self.published_articles - len(articles))
 
