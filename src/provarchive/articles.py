@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
-from .attachments import is_attachment
+from .attachments import file_name, is_attachment
 from .config import suggest
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .frontmatter import split_front_matter
@@ -385,13 +385,7 @@ def _linked_attachment(item: dict) -> LinkedAttachment | None:
         return None
     if not re.match(r"^https?://[^\s/]+\S*$", url):
         return None
-    return LinkedAttachment(url=url, title=title or _name_in(url))
-
-
-def _name_in(url: str) -> str:
-    """The file name a legacy address ends with (the address itself when it names none)."""
-    name = unquote(url.partition("?")[0].partition("#")[0].rstrip("/").rsplit("/", 1)[-1])
-    return name if "." in name else url
+    return LinkedAttachment(url=url, title=title or file_name(url) or url)
 
 
 def _file_fields(fields: dict[str, Any], meta: LineMap, folder: str, shown: str) -> dict:

@@ -18,6 +18,8 @@ ATTACHMENT_TYPES = {
     ".ofd": "OFD",
 }
 """File suffixes listed as attachments when an article links to them, with their labels."""
+_SHOWN_NAMES = ("showname", "oldname", "name", "title", "filetitle")
+"""Query keys of download scripts that carry the name a reader sees."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,17 @@ def attachment_suffix(address: str) -> str | None:
         if suffix in ATTACHMENT_TYPES:
             return suffix
     return None
+
+
+def file_name(address: str) -> str:
+    """The document's file name a link's target names: a query value shown to readers
+    (``showname=``, ``oldname=``), else its path's last part, else another query value;
+    "" when it names none."""
+    parts = urlsplit(address)
+    query = [(key.lower(), value.rsplit("/", 1)[-1]) for key, value in parse_qsl(parts.query)]
+    names = [value for key, value in query if key in _SHOWN_NAMES]
+    names += [unquote(parts.path).rsplit("/", 1)[-1], *(value for _, value in query)]
+    return next((name for name in names if _suffix(name) in ATTACHMENT_TYPES), "")
 
 
 def linked_attachment(url: str, title: str) -> Attachment:

@@ -9,11 +9,11 @@ its text, unless that only says 下载 or 附件; then its ``title`` attribute o
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
-from provarchive.attachments import attachment_suffix
+from provarchive.attachments import attachment_suffix, file_name
 from provarchive.importer.read.page import PageLink
 
 _SPACES = re.compile(r"\s+")
@@ -24,7 +24,6 @@ _LABEL = re.compile(r"^\s*(?:相关)?附\s*件(?:下载|列表)?\s*\d*\s*[:：]?
 _NUMBER = re.compile(r"^\s*(?:附件\s*)?\d{1,2}\s*[.、．:：]\s*(?=\D)")
 """The number of a list item before a title: ``1.``, ``2、``, ``附件1：``."""
 _NOT_FILES = ("javascript:", "mailto:", "#")
-_SHOWN_NAMES = ("showname", "oldname", "name", "title", "filetitle")
 
 
 def attachment_link(node: LexborNode) -> PageLink | None:
@@ -39,33 +38,32 @@ def attachment_link(node: LexborNode) -> PageLink | None:
     return PageLink(href=href, title=title)
 
 
-def file_name(href: str) -> str:
-    """The document's file name a link's target names: a query value shown to readers
-    (``showname=``, ``oldname=``), else its path's last part, else another query value."""
-    parts = urlsplit(href)
-    query = [(key.lower(), value.rsplit("/", 1)[-1]) for key, value in parse_qsl(parts.query)]
-    names = [value for key, value in query if key in _SHOWN_NAMES]
-    names += [unquote(parts.path).rsplit("/", 1)[-1], *(value for _, value in query)]
-    return next((name for name in names if attachment_suffix(name)), "")
+def markdown_target(href: str) -> str:
+    """``href`` as a Markdown link's target: spaces and parentheses percent-encoded."""
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def markdown_link(link: PageLink) -> str:
     """``[title](href)`` for the body text, the target written so Markdown reads it whole."""
-    target = link.href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{link.title}]({target})"
+    return f"[{link.title}]({markdown_target(link.href)})"
 
 
-def labelled_links_after(region: LexborNode, limit: int = 3) -> list[PageLink]:
-    """The attachment links of the elements right after ``region`` whose text starts with
-    an 附件 label (a block a layout keeps apart from the article)."""
+def labelled_links_after(region: LexborNode, levels: int = 4, limit: int = 3) -> list[PageLink]:
+    """The attachment links of the elements right after ``region`` (or after one of its
+    ``levels`` nearest ancestors) whose text starts with an 附件 label: a block a layout
+    keeps apart from the article. ``limit`` elements are looked at after each."""
     found: list[PageLink] = []
-    node = region.next
-    while node is not None and limit > 0:
-        if node.tag not in ("-text", "-comment"):
-            limit -= 1
-            if _LABEL.match(node.text(deep=True, separator=" ")):
-                found += [link for a in node.css("a") if (link := attachment_link(a))]
-        node = node.next
+    current: LexborNode | None = region
+    while current is not None and current.tag not in ("body", "html") and levels > 0:
+        levels -= 1
+        node, left = current.next, limit
+        while node is not None and left > 0:
+            if node.tag not in ("-text", "-comment"):
+                left -= 1
+                if _LABEL.match(node.text(deep=True, separator=" ")):
+                    found += [link for a in node.css("a") if (link := attachment_link(a))]
+            node = node.next
+        current = current.parent
     return found
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from provarchive.attachments import attachment_suffix
+from provarchive.attachments import attachment_suffix, file_name
 from provarchive.errors import ProvarchiveError
-from provarchive.importer.read.links import file_name, markdown_link
+from provarchive.importer.read.links import markdown_target
 from provarchive.importer.read.page import PageLink
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|#%&{}()\[\]^`~\s]+")
@@ -80,13 +80,21 @@ def page_files(
             target, entry = url, {"url": url, "title": link.title}
         else:
             found.lost.append(link)
-            found.body = found.body.replace(markdown_link(link), link.title)
+            found.body = _follow(found.body, link.href, None)
             continue
         if entry not in found.entries:
             found.entries.append(entry)
-        followed = markdown_link(PageLink(target, link.title))
-        found.body = found.body.replace(markdown_link(link), followed)
+        found.body = _follow(found.body, link.href, target)
     return found
+
+
+def _follow(body: str, href: str, target: str | None) -> str:
+    """``body`` with its Markdown links to ``href`` leading to ``target`` instead (their
+    text alone for None)."""
+    pattern = re.compile(r"\[([^\]\n]*)\]\(" + re.escape(markdown_target(href)) + r"\)")
+    if target is None:
+        return pattern.sub(lambda m: m.group(1), body)
+    return pattern.sub(lambda m: f"[{m.group(1)}]({markdown_target(target)})", body)
 
 
 def _full_url(link: PageLink, page_url: str | None) -> str | None:
