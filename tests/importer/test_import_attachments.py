@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, run_cli
 from provarchive.attachments import attachment_suffix, file_name
 from provarchive.frontmatter import split_front_matter
+from provarchive.importer.read.parse import parse_page
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 TRS = FIXTURES / "a01_trs_attachment_file_names.html"
@@ -192,3 +193,20 @@ def test_a_link_with_no_file_and_no_known_address_stays_as_text(site, tmp_path):
     assert "附件：1.汛前隐患排查表.pdf\n\n2.防汛值班安排表.docx" in body
     assert result.err.count("warning: attachment '") == 2, result.err
     assert built(site) == []
+
+
+def test_a_bold_or_heading_link_to_a_document_stays_a_link():
+    paragraph = "县里组织各乡镇认真学习有关规定，并结合实际制定了具体的落实办法和工作安排。"
+    html = (
+        "<html><head><title>某县发布工作安排</title></head><body><h1>某县发布工作安排</h1>"
+        "<p>发布日期：2023-02-01</p><div class='text'>"
+        f"<p>{paragraph}</p><p>{paragraph}</p>"
+        "<p><strong><a href='fj/gzap.pdf'>工作安排</a></strong></p>"
+        "<h3><a href='fj/bmb.et'>报名表</a></h3></div></body></html>"
+    )
+    page = parse_page(html.encode(), "x.html")
+    assert [(link.title, link.href) for link in page.attachments] == [
+        ("工作安排", "fj/gzap.pdf"),
+        ("报名表", "fj/bmb.et"),
+    ]
+    assert page.body.endswith("[工作安排](fj/gzap.pdf)\n\n[报名表](fj/bmb.et)")

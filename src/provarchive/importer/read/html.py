@@ -397,7 +397,7 @@ class _Writer:
         block = tag in _BLOCK_TAGS or "-" in tag[1:]  # custom elements: <founder-title>
         if block:
             self.flush()
-        if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
+        if in_content and (tag in _HEADINGS or _bold_paragraph(node)) and not _offers(node):
             text = inline_text(node)
             if text:
                 self.lines.append("## " + text)
@@ -408,6 +408,11 @@ class _Writer:
             child = child.next
         if block:
             self.flush()
+
+
+def _offers(node: LexborNode) -> bool:
+    """Whether ``node`` holds a link to a document (kept as a link, never a subheading)."""
+    return any(attachment_link(a) is not None for a in node.css("a"))
 
 
 def _bold_paragraph(node: LexborNode) -> bool:
