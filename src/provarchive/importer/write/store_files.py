@@ -15,7 +15,7 @@ import filecmp
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -42,15 +42,19 @@ class Copy:
     """Whether that path already holds exactly these bytes (nothing to write)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageFiles:
-    """What the documents of one page become: ``attachments:`` entries, the body with its
-    links followed, files to copy, and links that could not be kept."""
+    """What the documents of one page become."""
 
-    entries: list[str | dict[str, str]] = field(default_factory=list)
-    body: str = ""
-    copies: list[Copy] = field(default_factory=list)
-    lost: list[PageLink] = field(default_factory=list)
+    entries: tuple[str | dict[str, str], ...]
+    """The ``attachments:`` entries, in the page's order: copies (relative to the
+    article) and documents kept by their legacy address (``{url, title}``)."""
+    body: str
+    """The body, its links to the documents leading to the copies or the addresses."""
+    copies: tuple[Copy, ...]
+    """The documents to copy into ``content/``."""
+    lost: tuple[PageLink, ...]
+    """Links neither saved beside the page nor at a known address (left as text)."""
 
 
 def page_files(
@@ -64,28 +68,28 @@ def page_files(
 ) -> PageFiles:
     """Plan the documents ``links`` of the page saved as ``saved`` (under ``root``, the
     folder the import was given) for the article ``article`` (path under ``content/``)."""
-    found = PageFiles(body=body)
     folder, _, name = article.rpartition("/")
     files_dir = posixpath.join(folder, name.removesuffix(".md") + _FILES_SUFFIX)
+    entries: list[str | dict[str, str]] = []
+    copies: list[Copy] = []
+    lost: list[PageLink] = []
     taken: set[str] = set()
     for link in links:
         url = _full_url(link, page_url)
         source = _saved_file(link, url, saved, root) if saved and root else None
+        target: str | None = None
         if source is not None:
-            copy = _copy(source, _copy_name(link, source), files_dir, content_dir, taken)
-            found.copies.append(copy)
-            target = posixpath.relpath(copy.rel, folder or ".")
+            copies.append(_copy(source, _copy_name(link, source), files_dir, content_dir, taken))
+            target = posixpath.relpath(copies[-1].rel, folder or ".")
             entry: str | dict[str, str] = target
         elif url is not None:
             target, entry = url, {"url": url, "title": link.title}
         else:
-            found.lost.append(link)
-            found.body = _follow(found.body, link.href, None)
-            continue
-        if entry not in found.entries:
-            found.entries.append(entry)
-        found.body = _follow(found.body, link.href, target)
-    return found
+            lost.append(link)
+        if target is not None and entry not in entries:
+            entries.append(entry)
+        body = _follow(body, link.href, target)
+    return PageFiles(tuple(entries), body, tuple(copies), tuple(lost))
 
 
 def _follow(body: str, href: str, target: str | None) -> str:
