@@ -141,6 +141,7 @@ ALLOWED: dict[str, set[str]] = {
     "__init__": set(),
     "__main__": {"cli"},
     "importer": {
+        "attachments",
         "config",
         "content",
         "errors",

@@ -212,6 +212,11 @@ def test_an_archive_without_images_never_imports_pillow(make_site):
         ({}, {"image": "[a, b]"}, "a.md:4: error: 'image' must be text, not a list"),
         ({}, {"attachments": "[files/无.pdf]"}, "a.md: error: 'attachments' names content/zhxx/files/无.pdf, which does not exist"),
         ({}, {"attachments": "细则.pdf"}, "a.md:4: error: 'attachments' must be a list of files"),
+        ({}, {"attachments": "[{url: ftp://old.example.cn/a.pdf}]"}, "a.md:4: error: each 'attachments' entry must be a file under content/ (细则.pdf) or a legacy address with its title"),
+        ({}, {"attachments": "[{url: /a.pdf, title: 细则}]"}, "a.md:4: error: each 'attachments' entry must be a file under content/"),
+        ({}, {"attachments": "[{href: 'https://old.example.cn/a.pdf'}]"}, "a.md:4: error: each 'attachments' entry must be a file under content/"),
+        ({}, {"attachments": "[{url: 'https://old.example.cn/a.pdf', title: [a]}]"}, "not this mapping"),
+        ({}, {"attachments": "[[a.pdf]]"}, "a.md:4: error: each 'attachments' entry must be a file under content/ (细则.pdf) or a legacy address with its title ({url: https://…/细则.pdf, title: 实施细则}), not a list"),
         ({}, {"pinned": "置顶"}, "a.md:4: error: 'pinned' must be true, false, home or a number"),
         ({}, {"pinned": "0"}, "a.md:4: error: 'pinned' must be true, false, home or a number"),
     ],
@@ -253,6 +258,30 @@ def test_attachments_are_listed_with_type_and_size(make_site):
     ]
     assert "附件：" in html
     assert (site / "public/zhxx/files/实施细则.pdf").is_file()
+
+
+def test_attachments_kept_at_their_legacy_address_are_listed_after_the_files(make_site):
+    legacy = "https://old.example.gov.cn/xxgk/P0202405.pdf"
+    script = "https://old.example.gov.cn/down.jsp?id=7&filename=9a.docx"
+    site = make_site(
+        {
+            **SITE,
+            "content/zhxx/a.md": article(
+                attachments=f"[{{url: '{legacy}', title: 实施细则}}, files/申报表.xlsx, "
+                f"{{url: '{script}'}}, {{url: 'https://old.example.gov.cn/list'}}]",
+            ),
+        }
+    )
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    html = (site / "public/zhxx/202405/a.html").read_text("utf-8")
+    items = re.findall(r"<li>(<a [^>]+>[^<]+</a>（[^）]+）)</li>", html)
+    assert items == [
+        f'<a href="../../zhxx/files/{quote("申报表.xlsx")}" download>申报表.xlsx</a>（XLSX，502 B）',
+        f'<a href="{legacy}" rel="nofollow">实施细则</a>（PDF，原网站）',
+        f'<a href="{script.replace("&", "&amp;")}" rel="nofollow">9a.docx</a>（DOCX，原网站）',
+        '<a href="https://old.example.gov.cn/list" rel="nofollow">https://old.example.gov.cn/list</a>（原网站）',
+    ]
 
 
 def pinned_site(pins: dict[int, str]) -> dict[str, str]:

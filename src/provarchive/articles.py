@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
-from .attachments import is_attachment
+from .attachments import file_name, is_attachment
 from .config import suggest
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .frontmatter import split_front_matter
 from .images import is_image
 from .markup import MarkdownRenderer, make_summary
-from .model import Article, SiteConfig
+from .model import Article, LinkedAttachment, SiteConfig
 from .urls import alias_path, article_path, check_slug, relative_url
 from .yamlfile import LineMap
 
@@ -327,15 +327,7 @@ def _validate_media_keys(meta: LineMap, fields: dict[str, Any], fail: Callable) 
             elif value:
                 fields[key] = value
     if "attachments" in meta and meta["attachments"] is not None:
-        items = _as_text_list(meta["attachments"])
-        if items is None:
-            fail(
-                "attachments",
-                "'attachments' must be a list of files, such as 'attachments: [细则.pdf]', "
-                f"not {_describe(meta['attachments'])}",
-            )
-        else:
-            fields["attachments"] = tuple(dict.fromkeys(items))
+        _read_attachments(meta["attachments"], fields, fail)
     if "pinned" in meta:
         value = meta["pinned"]
         if value is False or value is None:
@@ -350,6 +342,50 @@ def _validate_media_keys(meta: LineMap, fields: dict[str, Any], fail: Callable) 
                 "'pinned' must be true, false, home or a number from 1 to 999 (lower first), "
                 f"not {_describe(value)}",
             )
+
+
+def _read_attachments(value: Any, fields: dict[str, Any], fail: Callable) -> None:
+    """Check ``attachments:`` into ``fields``: files (text) and links to files kept on the
+    legacy site (``{url: https://…, title: 实施细则}``), each once."""
+    if not isinstance(value, list):
+        fail(
+            "attachments",
+            "'attachments' must be a list of files, such as 'attachments: [细则.pdf]', "
+            f"not {_describe(value)}",
+        )
+        return
+    files: list[str] = []
+    links: list[LinkedAttachment] = []
+    for item in value:
+        text = _as_text(item)
+        link = _linked_attachment(item) if isinstance(item, dict) else None
+        if text is not None:
+            files += [text] if text else []
+        elif link is not None:
+            links.append(link)
+        else:
+            fail(
+                "attachments",
+                "each 'attachments' entry must be a file under content/ (细则.pdf) or a "
+                "legacy address with its title ({url: https://…/细则.pdf, title: 实施细则}), "
+                f"not {_describe(item) if not isinstance(item, dict) else 'this mapping'}",
+            )
+    if files:
+        fields["attachments"] = tuple(dict.fromkeys(files))
+    if links:
+        fields["linked_attachments"] = tuple(dict.fromkeys(links))
+
+
+def _linked_attachment(item: dict) -> LinkedAttachment | None:
+    """The link an ``attachments:`` mapping names, or None unless it has just ``url`` (a
+    full http(s) address) and perhaps ``title`` (text)."""
+    url = _as_text(item.get("url"))
+    title = _as_text(item.get("title", ""))
+    if set(item) - {"url", "title"} or not url or title is None:
+        return None
+    if not re.match(r"^https?://[^\s/]+\S*$", url):
+        return None
+    return LinkedAttachment(url=url, title=title or file_name(url) or url)
 
 
 def _file_fields(fields: dict[str, Any], meta: LineMap, folder: str, shown: str) -> dict:

@@ -166,6 +166,16 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class LinkedAttachment:
+    """附件 kept only at its address on the legacy site (not copied into the archive)."""
+
+    url: str
+    """The file's full ``http(s)://`` address."""
+    title: str
+    """The name shown (the link's text on the legacy page)."""
+
+
+@dataclass(frozen=True)
 class Article:
     """One news article, read from a Markdown file's front matter and body."""
 
@@ -228,6 +238,9 @@ class Article:
     attachments: tuple[str, ...] = ()
     """附件: paths under ``content/`` of the files the article offers for download (from
     ``attachments:`` and the body's links to documents), in order."""
+    linked_attachments: tuple[LinkedAttachment, ...] = ()
+    """附件 that ``attachments:`` names by their legacy address (``{url: …, title: …}``),
+    listed after the files, in order."""
     pinned: int | None = None
     """置顶: the article's place among the pinned ones of its column (lower first); None
     for an article that is not pinned."""

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import markupsafe
 
-from .attachments import Attachment
+from .attachments import Attachment, linked_attachment
 from .errors import TemplateError
 from .graph import SiteGraph
 from .images import ImageInfo, picture_html, responsive_body
@@ -281,7 +281,10 @@ class PageRenderer:
     def attachments(self, article: Article) -> list[Attachment]:
         """Template filter: the article's attachments, in order, with type and size."""
         found = self.media.attachments
-        return [found[path] for path in article.attachments if path in found]
+        files = [found[path] for path in article.attachments if path in found]
+        return files + [
+            linked_attachment(link.url, link.title) for link in article.linked_attachments
+        ]
 
     def term_path(self, taxonomy: str, name: str) -> str:
         """Template function: the site path of a term's page (``tags/ke-ji/index.html``)."""

@@ -20,7 +20,9 @@ from provarchive.importer.read.html_headline import (
     node_tokens,
     title_node,
 )
+from provarchive.importer.read.links import attachment_link, labelled_links_after, markdown_link
 from provarchive.importer.read.marks import MarkedHeadline, marked_headline
+from provarchive.importer.read.page import PageLink
 from provarchive.importer.read.text import compact
 
 _DROP_TAGS = (
@@ -170,6 +172,9 @@ class HtmlPage:
     (other headings, ``subtitle``/``yt``/``ft`` classes)."""
     marked: MarkedHeadline = field(default_factory=MarkedHeadline)
     """The kicker and subtitle the markup names beside the headline element."""
+    attachments: tuple[PageLink, ...] = ()
+    """The article's links to documents (written into ``text`` as Markdown links), then
+    those of an 附件 block right after it; in order, repeats included."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -356,6 +361,7 @@ class _Writer:
         self.current: list[str] = []
         self.content_id = content.mem_id if content is not None else None
         self.skip_id = skip.mem_id if skip is not None else None
+        self.links: list[PageLink] = []
 
     def flush(self) -> None:
         line = _SPACES.sub(" ", "".join(self.current)).strip()
@@ -384,10 +390,14 @@ class _Writer:
                 if src:
                     self.lines.append(f"![{alt}]({src})")
             return
+        if tag == "a" and (link := attachment_link(node)) is not None:
+            self.links.append(link)
+            self.current.append(markdown_link(link))
+            return
         block = tag in _BLOCK_TAGS or "-" in tag[1:]  # custom elements: <founder-title>
         if block:
             self.flush()
-        if in_content and (tag in _HEADINGS or _bold_paragraph(node)):
+        if in_content and (tag in _HEADINGS or _bold_paragraph(node)) and not _offers(node):
             text = inline_text(node)
             if text:
                 self.lines.append("## " + text)
@@ -398,6 +408,11 @@ class _Writer:
             child = child.next
         if block:
             self.flush()
+
+
+def _offers(node: LexborNode) -> bool:
+    """Whether ``node`` holds a link to a document (kept as a link, never a subheading)."""
+    return any(attachment_link(a) is not None for a in node.css("a"))
 
 
 def _bold_paragraph(node: LexborNode) -> bool:
@@ -454,10 +469,11 @@ def html_to_text(html: str) -> HtmlPage:
     writer = _Writer(content, crumb)
     writer.walk(region, False)
     writer.flush()
+    links = (*writer.links, *labelled_links_after(region))
     lines = writer.lines
     if crumb_line:
         lines = [crumb_line, *lines]
     source = source_hint if source_hint and len(source_hint) <= 30 else None
     return HtmlPage(
-        "\n".join(lines), canonical, title_hint, date_hint, source, headline, parts, marked
+        "\n".join(lines), canonical, title_hint, date_hint, source, headline, parts, marked, links
     )

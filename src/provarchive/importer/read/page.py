@@ -19,6 +19,19 @@ class FieldConfidence:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """A link of the article to a document offered for download (附件)."""
+
+    href: str
+    """The link's target as the page writes it."""
+    title: str
+    """The link's text (else its ``title`` attribute, else the file name)."""
+    url: str | None = None
+    """The full ``http(s)://`` address: ``href`` resolved against the page's address when
+    that is known; None when it is not and ``href`` is relative."""
+
+
+@dataclass(frozen=True)
 class ParsedPage:
     """One legacy news page as typed fields."""
 
@@ -54,6 +67,9 @@ class ParsedPage:
     confidence: tuple[FieldConfidence, ...] = ()
     """How sure each field with a value is, and for an empty field that the page suggests
     has a value, how sure its absence is (see :mod:`provarchive.importer.read.confidence`)."""
+    attachments: tuple[PageLink, ...] = ()
+    """附件: the article's links to documents (PDF, DOC, …), in order, each once; only an
+    HTML page has them."""
 
 
 JSON_KEYS = (
@@ -71,6 +87,7 @@ JSON_KEYS = (
     "body",
     "warnings",
     "confidence",
+    "attachments",
 )
 """The keys of :func:`page_to_json`, in order."""
 
@@ -92,6 +109,9 @@ def page_to_json(page: ParsedPage, file: str) -> dict[str, Any]:
         "body": page.body,
         "warnings": list(page.warnings),
         "confidence": {c.field: c.confidence for c in page.confidence if getattr(page, c.field)},
+        "attachments": [
+            {"title": link.title, "href": link.href, "url": link.url} for link in page.attachments
+        ],
     }
 
 
@@ -124,5 +144,6 @@ def format_summary(page: ParsedPage, file: str) -> str:
         ("正文", f"{len(paragraphs) - headings} 段, {headings} 个小标题, {chars} 字"),
     ]
     lines = [f"{label}: {value}" for label, value in rows]
+    lines += [f"附件: {link.title} ({link.url or link.href})" for link in page.attachments]
     lines += [f"提示: {warning}" for warning in page.warnings]
     return "\n".join(lines)

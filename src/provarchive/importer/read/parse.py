@@ -9,7 +9,7 @@ is the body, whose trailing meta lines (editor, source restated) form the footer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from provarchive.errors import ParseError
 from provarchive.importer.read.body import is_paragraph, to_markdown
@@ -32,6 +32,7 @@ from provarchive.importer.read.headline import (
 from provarchive.importer.read.html import HtmlPage, html_to_text, looks_like_html
 from provarchive.importer.read.labels import Kind
 from provarchive.importer.read.layout import LineKind, PageLine, classify_page, url_of
+from provarchive.importer.read.links import resolved
 from provarchive.importer.read.marks import MarkedHeadline, apply_marks
 from provarchive.importer.read.metadata import (
     collect_authors,
@@ -115,6 +116,7 @@ def parse_html(html: str, path: str, *, encoding: str = "utf-8") -> ParsedPage:
         evidence,
     )
     parsed = _parse(page.text, path, encoding, hints)
+    parsed = replace(parsed, attachments=resolved(page.attachments, parsed.original_url))
     return with_confidence(parsed, gather_evidence(html, path, is_html=True))
 
 

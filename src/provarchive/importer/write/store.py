@@ -99,7 +99,8 @@ def plan_import(
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
     pages, errors = read_sources(sources)
-    plan = plan_pages(pages, site_dir, options)
+    roots = [Path(s) if Path(s).is_dir() else Path(s).parent for s in sources]
+    plan = plan_pages(pages, site_dir, options, roots)
     return dataclasses.replace(plan, errors=(*errors, *plan.errors))
 
 

@@ -29,6 +29,7 @@ from provarchive.importer.write.store_columns import (
     legacy_segments,
 )
 from provarchive.importer.write.store_existing import ExistingContent, read_text, scan_content
+from provarchive.importer.write.store_files import PageFiles, page_files
 from provarchive.importer.write.store_records import (
     DEFAULT_OPTIONS,
     Action,
@@ -73,8 +74,13 @@ def plan_pages(
     pages: Sequence[tuple[str, bytes]],
     site_dir: Path,
     options: ImportOptions = DEFAULT_OPTIONS,
+    roots: Sequence[Path] = (),
 ) -> ImportPlan:
-    """Return the plan for pages given as (name, bytes); see :func:`import_pages`."""
+    """Return the plan for pages given as (name, bytes); see :func:`import_pages`.
+
+    ``roots`` are the folders the pages were found in (a page's own folder when it was
+    named itself): its documents are looked for there and copied; without roots, none is.
+    """
     column, url = options.column, options.url
     content_dir = site_dir / CONTENT_DIR
     errors = _check_arguments(site_dir, content_dir, column, url, len(pages))
@@ -98,6 +104,7 @@ def plan_pages(
             restored.append(name)
     candidates = _latest_per_url(candidates, warnings)
     planner = _Planner(site_dir, content_dir, scan_content(content_dir), options.force)
+    planner.roots = tuple(roots)
     planner.claim_known(candidates, warnings)
     for candidate in candidates:
         try:
@@ -214,6 +221,7 @@ class _Planner:
         self.claimed: set[str] = set()
         self.known: dict[int, str] = {}
         self.aliases: dict[str, str] = {}
+        self.roots: tuple[Path, ...] = ()
 
     def claim_known(self, candidates: list[_Page], warnings: list[ProvarchiveError]) -> None:
         """Assign pages whose original_url an article already has to that article."""
@@ -251,8 +259,42 @@ class _Planner:
                 folder, article_stem(page.date, page.title, page.legacy, page.name), page
             )
         self.claimed.add(rel.casefold())
-        text = article_text(self._fields(page, rel, warnings), escape_body(page.page.body))
-        self._add(rel, text, self._action(rel, text, warnings), "article", page.name)
+        files = self._files(page, rel, warnings)
+        fields = {**self._fields(page, rel, warnings), "attachments": files.entries}
+        text = article_text(fields, escape_body(files.body))
+        action = self._action(rel, text, warnings)
+        self._add(rel, text, action, "article", page.name)
+        for copy in files.copies if action != "skip" else ():
+            self.files.append(
+                PlannedFile(
+                    path=self.content_dir / copy.rel,
+                    content_path=f"{CONTENT_DIR}/{copy.rel}",
+                    text="",
+                    action="unchanged" if copy.same else "create",
+                    kind="attachment",
+                    source=page.name,
+                    copy_from=copy.source,
+                )
+            )
+
+    def _files(self, page: _Page, rel: str, warnings: list[ProvarchiveError]) -> PageFiles:
+        """The page's documents: copied from beside the saved page, or linked (a warning
+        for each link whose address cannot be known)."""
+        saved = Path(page.name)
+        root = next((r for r in self.roots if r == saved.parent or r in saved.parents), None)
+        url = page.original_url
+        links = page.page.attachments
+        found = page_files(links, page.page.body, rel, saved, root, url, self.content_dir)
+        for link in found.lost:
+            warnings.append(
+                ContentWarning(
+                    f"attachment {link.title!r} ({link.href}) is neither saved beside the page "
+                    "nor at a known address; kept as text (give the page's address with --url, "
+                    "or save the file beside the page)",
+                    page.name,
+                )
+            )
+        return found
 
     def _add(self, rel: str, text: str, action: Action, kind: Kind, source: str | None) -> None:
         self.files.append(

@@ -13,8 +13,9 @@ from provarchive.importer.write.review import ReviewItem
 Action = Literal["create", "update", "unchanged", "skip"]
 """What an import does with one file: write a new one, replace an unmodified one, leave
 an identical one alone, or leave alone one that was edited since it was imported."""
-Kind = Literal["article", "column"]
-"""An article's Markdown file, or a new column's ``_column.yaml``."""
+Kind = Literal["article", "column", "attachment"]
+"""An article's Markdown file, a new column's ``_column.yaml``, or a document (附件)
+copied from beside the saved page."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class PlannedFile:
     """Whether the file is an article or a column file."""
     source: str | None = None
     """The legacy page the article comes from, as named in messages; None for columns."""
+    copy_from: Path | None = None
+    """For an attachment: the saved file whose bytes it gets (``text`` is then empty)."""
 
     @property
     def writes(self) -> bool:

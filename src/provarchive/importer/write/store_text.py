@@ -25,7 +25,7 @@ HASH_KEY = "import_hash"
 """The front-matter key holding the hash of the text an import wrote."""
 FRONT_MATTER_KEYS = (
     "title", "kicker", "subtitle", "date", "source", "authors", "editor", "original_url",
-    "aliases",
+    "aliases", "attachments",
 )  # fmt: skip
 """The keys an import writes, in this order, before ``import_hash``."""
 

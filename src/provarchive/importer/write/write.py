@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,11 @@ def _write_one(content_dir: Path, planned: PlannedFile, undo: _Undo) -> None:
     backup: tuple[bytes, int] | None = None
     if target.exists():
         backup = (target.read_bytes(), target.stat().st_mode & 0o7777)
-    temp = _write_temp(target, planned.text.encode("utf-8"), backup[1] if backup else None)
+    mode = backup[1] if backup else None
+    if planned.copy_from is not None:
+        temp = _copy_temp(target, planned.copy_from, mode)
+    else:
+        temp = _write_temp(target, planned.text.encode("utf-8"), mode)
     try:
         _replace(temp, target)
     except BaseException:
@@ -138,6 +143,21 @@ def _write_temp(target: Path, data: bytes, mode: int | None) -> Path:
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _copy_temp(target: Path, source: Path, mode: int | None) -> Path:
+    """Copy the bytes of ``source`` to a new hidden file beside ``target``; return its path."""
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle, source.open("rb") as original:
+            shutil.copyfileobj(original, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
