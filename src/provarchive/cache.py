@@ -47,7 +47,7 @@ from .model import Article, Signature
 from .pages import PageSpec
 from .search import SearchDoc, SearchState
 
-CACHE_FORMAT = 9
+CACHE_FORMAT = 10
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
