@@ -36,8 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "graph": {"model", "taxonomy", "urls"},
     "pages": {"urls"},
     "plan": {"errors", "featured", "graph", "model", "pages", "taxonomy", "urls"},
+    "contexts": {"graph", "model", "pages", "taxonomy", "topics", "urls"},
     "render": {
         "attachments",
+        "contexts",
         "errors",
         "graph",
         "images",
@@ -45,7 +47,6 @@ ALLOWED: dict[str, set[str]] = {
         "model",
         "pages",
         "taxonomy",
-        "topics",
         "urls",
     },
     "output": {"errors", "faults"},

@@ -18,7 +18,6 @@ from PIL import Image
 
 from conftest import PROFILE, article, column, examples, run_cli, snapshot
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
-from provarchive.codec import decode, encode
 
 
 def site_files(count: int = 6) -> dict[str, str]:
@@ -431,74 +430,6 @@ def test_a_lost_body_store_is_healed_not_rendered_empty(make_site, tmp_path):
     assert run_cli("build", site, "-q").code == 0
     assert "第3篇正文" in (site / "public/zhxx/yywl/202404/a3.html").read_text("utf-8")
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
-
-
-def test_a_page_fingerprint_covers_every_field_of_its_spec():
-    import dataclasses
-
-    from provarchive.digest import page_fingerprint
-    from provarchive.pages import PageKind, Pager, PageSpec, TermLink
-
-    base = PageSpec(path="a/index.html", template="list.html", kind=PageKind.TERM)
-    changed = {
-        "path": "b/index.html",
-        "template": "column.html",
-        "kind": PageKind.COLUMN,
-        "title": "甲",
-        "column": "a",
-        "article": "x.md",
-        "listing": ("x.md",),
-        "pager": Pager(1, 2, "a"),
-        "taxonomy": "tags",
-        "term": "乙",
-        "year": 2024,
-        "month": 5,
-        "links": (("a.html", "2024-05-01"),),
-        "earlier": "y.md",
-        "later": "z.md",
-        "related": ("y.md",),
-        "sections": (("a", ("x.md",)),),
-        "years": ((2024, 1, ((5, 1),)),),
-        "terms": (TermLink("乙", "yi", 1),),
-        "origin": "rule",
-        "pinned": ("y.md",),
-        "photos": ("z.md",),
-    }
-    assert set(changed) == {field.name for field in dataclasses.fields(PageSpec)}
-    digests = {name: bytes([n]) * 16 for n, name in enumerate(["x.md", "y.md", "z.md"])}
-    seen = {page_fingerprint(b"salt", base, digests)}
-    for name, value in changed.items():
-        seen.add(page_fingerprint(b"salt", dataclasses.replace(base, **{name: value}), digests))
-    assert len(seen) == len(changed) + 1
-    pager = dataclasses.replace(base, pager=Pager(1, 2, "a"))
-    for other in (Pager(2, 2, "a"), Pager(1, 3, "a"), Pager(1, 2, "b")):
-        assert page_fingerprint(b"salt", pager, digests) != page_fingerprint(
-            b"salt", dataclasses.replace(base, pager=other), digests
-        )
-    listing = dataclasses.replace(base, listing=("x.md",))
-    assert page_fingerprint(b"salt", listing, digests) != page_fingerprint(
-        b"salt", listing, {**digests, "x.md": b"\xff" * 16}
-    )
-    # the cache keeps specs as their keys: each field comes back (marshal, as the cache)
-    import marshal
-
-    every = dataclasses.replace(base, **changed)
-    assert decode(PageSpec, marshal.loads(marshal.dumps(encode(every)))) == every
-    assert decode(PageSpec, encode(base)) == base
-    # the shortcut that tells which pages an edit reaches sees the same articles
-    for name in (
-        "listing",
-        "related",
-        "article",
-        "earlier",
-        "later",
-        "sections",
-        "pinned",
-        "photos",
-    ):
-        page = dataclasses.replace(base, **{name: changed[name]})
-        for ids in ({"x.md"}, {"y.md"}, {"z.md"}, {"w.md"}, set()):
-            assert page.shows_any(ids) == (not ids.isdisjoint(page.article_ids()))
 
 
 @pytest.mark.parametrize(

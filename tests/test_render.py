@@ -9,18 +9,13 @@ import pytest
 from conftest import REPO, article, column, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
+from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.extras import read_extras
 from provarchive.graph import build_graph
 from provarchive.pages import PageKind
 from provarchive.plan import plan_pages
 from provarchive.reading import read_content
-from provarchive.render import (
-    CONTEXT_BUILDERS,
-    PageRenderer,
-    make_environment,
-    memoisable_macros,
-    template_dirs,
-)
+from provarchive.render import PageRenderer, make_environment, memoisable_macros, template_dirs
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
 

@@ -49,7 +49,7 @@ from .model import Article, Signature
 from .pages import PageSpec
 from .search import SearchDoc, SearchState
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32

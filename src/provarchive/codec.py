@@ -4,6 +4,8 @@
 records as tuples and dates as plain numbers; :func:`decode` gives the record back.
 Field lists come from :func:`dataclasses.fields` and nested types from the type hints,
 so a field added to a record is encoded, cached and fingerprinted with no change here.
+A field whose type is a union of records (a page's payload) holds the record's class
+name beside its fields.
 
 Plain tuples load several times faster than pickled records (marshal reads them), and
 digest the same every time. Decoding sets all of a record's fields at once, as
@@ -97,7 +99,13 @@ def _schema(cls: type) -> _Schema:
         if pair is not None:
             encoders.append((index, pair[0]))
             decoders.append((index, pair[1]))
-    return _Schema(names, operator.attrgetter(*names), tuple(encoders), tuple(decoders))
+    values = operator.attrgetter(*names) if names else _no_values
+    return _Schema(names, values, tuple(encoders), tuple(decoders))
+
+
+def _no_values(record: Any) -> tuple:
+    """The field values of a record with no fields."""
+    return ()
 
 
 def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
@@ -109,11 +117,17 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
     if dataclasses.is_dataclass(hint):
         return encode, _decoder(hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType) and type(None) in args:
+    if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in args if arg is not type(None)]
-        pair = _converters(inner[0]) if len(inner) == 1 else None
-        if pair is not None:
+        if len(inner) == 1:
+            pair = _converters(inner[0])
+        elif all(dataclasses.is_dataclass(arg) for arg in inner):
+            pair = _tagged(inner)
+        else:
+            pair = None
+        if pair is not None and len(inner) < len(args):
             return _optional(pair[0]), _optional(pair[1])
+        return pair
     if origin in (tuple, list, frozenset) and args and (origin is not tuple or args[-1] is ...):
         pair = _converters(args[0])
         if pair is not None:
@@ -123,6 +137,22 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
         if pair is not None:
             return _values(pair[0]), _values(pair[1])
     return None
+
+
+def _tagged(classes: list[type]) -> tuple[_Convert, _Convert]:
+    """(encode, decode) for a union of record classes: a record as (its class's name,
+    its fields), so that adding a class to the union changes no other's encoding."""
+    by_name = {cls.__name__: cls for cls in classes}
+    if len(by_name) < len(classes):
+        raise TypeError(f"records of one name in a union: {classes}")
+
+    def encode_tagged(record: Any) -> tuple:
+        return type(record).__name__, encode(record)
+
+    def decode_tagged(value: tuple | list) -> Any:
+        return decode(by_name[value[0]], value[1])
+
+    return encode_tagged, decode_tagged
 
 
 def _optional(convert: _Convert) -> _Convert:

@@ -2,6 +2,9 @@
 
 A :class:`PageSpec` is small and refers to records by key (article ids, column paths),
 so a plan can be compared, cached, fingerprinted and split among worker processes.
+It holds what every page has (path, template, kind, title); what a kind of page adds
+is its payload, one small record type per kind (:data:`PAYLOADS`), so that a page
+carries no field that its kind does not use.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ PAGER_REACH = 2
 
 
 class PageKind(str, enum.Enum):
-    """What a page is; its template context is made by the builder the renderer keeps
-    for the kind (``render.CONTEXT_BUILDERS``). Equal to its value, so templates may
-    compare ``page.kind == "home"``."""
+    """What a page is: it says the type of the page's payload (:data:`PAYLOADS`), and
+    the renderer makes its template context with the builder it keeps for the kind
+    (``render.CONTEXT_BUILDERS``). Equal to its value, so templates may compare
+    ``page.kind == "home"``."""
 
     HOME = "home"
     """the home page"""
@@ -123,79 +127,6 @@ class Pager:
 
 
 @dataclass(frozen=True)
-class PageSpec:
-    """One output file to render: where it goes, with which template, showing what."""
-
-    path: str
-    """Site path of the output file (e.g. ``zhxx/index_2.html``)."""
-    template: str
-    """Template name (e.g. ``column.html``)."""
-    kind: PageKind
-    """What the page is."""
-    title: str = ""
-    """The page's own title (empty for the home page)."""
-    column: str | None = None
-    """Path of the column the page belongs to."""
-    article: str | None = None
-    """Id of the article shown (article and redirect pages)."""
-    listing: tuple[str, ...] = ()
-    """Ids of the articles listed on the page, in display order."""
-    pager: Pager | None = None
-    """Position in a paginated listing."""
-    taxonomy: str | None = None
-    """``tags``, ``sources`` or ``authors`` for term pages."""
-    term: str | None = None
-    """The term's name on a term page."""
-    year: int | None = None
-    """The year of a date archive page."""
-    month: int | None = None
-    """The month of a monthly archive page."""
-    links: tuple[tuple[str, str], ...] = ()
-    """Pairs a machine-readable file lists: (site path, last change) in the sitemap,
-    (alias path, article path) in redirect maps."""
-    earlier: str | None = None
-    """Article pages: the earlier article of the same column."""
-    later: str | None = None
-    """Article pages: the later article of the same column."""
-    related: tuple[str, ...] = ()
-    """Article pages: related articles, most related first."""
-    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """Home page: each top-level column with the ids of its latest articles."""
-    years: tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...] = ()
-    """Archive pages: (year, articles, ((month, articles), ...)), newest first."""
-    terms: tuple[TermLink, ...] = ()
-    """Term index pages: every term of the taxonomy."""
-    origin: str = ""
-    """The content file or rule that asked for this page, for messages."""
-    pinned: tuple[str, ...] = ()
-    """Home and first column pages: the pinned articles (置顶), shown before ``listing``."""
-    photos: tuple[str, ...] = ()
-    """Home and first column pages: recent articles with a cover (图片新闻)."""
-
-    def article_ids(self) -> tuple[str, ...]:
-        """Return every article the page shows: with the spec, all a page is made from
-        (besides columns, config and templates)."""
-        ids = [*self.listing, *self.related, *self.pinned, *self.photos]
-        ids += [i for i in (self.article, self.earlier, self.later) if i]
-        ids += [i for _, section in self.sections for i in section]
-        return tuple(ids)
-
-    def shows_any(self, ids: AbstractSet[str]) -> bool:
-        """Whether the page shows one of the articles ``ids``: whether
-        :meth:`article_ids` meets ``ids``, without building it."""
-        return not (
-            ids.isdisjoint(self.listing)
-            and ids.isdisjoint(self.related)
-            and ids.isdisjoint(self.pinned)
-            and ids.isdisjoint(self.photos)
-            and self.article not in ids
-            and self.earlier not in ids
-            and self.later not in ids
-            and all(ids.isdisjoint(section) for _, section in self.sections)
-        )
-
-
-@dataclass(frozen=True)
 class TermLink:
     """A term as an index page shows it."""
 
@@ -205,3 +136,326 @@ class TermLink:
     """Its URL name."""
     count: int
     """How many articles carry it."""
+
+
+@dataclass(frozen=True)
+class Plain:
+    """The payload of a page made of the config and the columns alone (404, search
+    page, robots.txt)."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none."""
+        return ()
+
+
+@dataclass(frozen=True)
+class HomePayload:
+    """The home page: latest news, pins, 图片新闻 and each top-level column's latest."""
+
+    listing: tuple[str, ...]
+    """The latest articles but the pinned ones, newest first."""
+    pinned: tuple[str, ...] = ()
+    """The articles pinned to the home page (置顶), shown before ``listing``."""
+    photos: tuple[str, ...] = ()
+    """Recent articles with a cover (图片新闻)."""
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Each top-level column with the ids of its latest articles."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        ids = [*self.listing, *self.pinned, *self.photos]
+        ids += [i for _, section in self.sections for i in section]
+        return tuple(ids)
+
+
+@dataclass(frozen=True)
+class ColumnPayload:
+    """A page of a column's listing; the first page also shows pins and 图片新闻."""
+
+    column: str
+    """Path of the column."""
+    listing: tuple[str, ...]
+    """The articles of this page, in display order."""
+    pager: Pager
+    """Position in the column's listing."""
+    pinned: tuple[str, ...] = ()
+    """First page: the column's pinned articles (置顶), shown before ``listing``."""
+    photos: tuple[str, ...] = ()
+    """First page: recent articles of the column with a cover (图片新闻)."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        if self.pinned or self.photos:
+            return (*self.listing, *self.pinned, *self.photos)
+        return self.listing
+
+
+Years = tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]
+"""Years of a date archive: (year, articles, ((month, articles), ...)), newest first."""
+
+
+@dataclass(frozen=True)
+class ArchivesPayload:
+    """The years of a date archive (of the site, or of a column)."""
+
+    column: str | None
+    """Path of the column, None for the site's archive."""
+    years: Years
+    """The years with their months (a column's archive shows only the years)."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none (it shows counts)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class ArchivePayload:
+    """A page of a year's or a month's listing."""
+
+    year: int
+    """The year."""
+    month: int | None
+    """The month of a monthly page, None for a year."""
+    column: str | None
+    """Path of the column of a column's year page, None for the site's archive."""
+    listing: tuple[str, ...]
+    """The articles of this page, newest first."""
+    pager: Pager
+    """Position in the listing."""
+    months: tuple[tuple[int, int], ...] = ()
+    """The site's year pages: each month of the year with its articles, newest first
+    (month pages and a column's year pages show none: a month page must not change when
+    articles of other months arrive)."""
+
+    @property
+    def years(self) -> Years:
+        """``months`` as page templates of earlier versions read it (``page.years``)."""
+        return ((self.year, sum(n for _, n in self.months), self.months),) if self.months else ()
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        return self.listing
+
+
+@dataclass(frozen=True)
+class TermsPayload:
+    """The index of a taxonomy's terms."""
+
+    taxonomy: str
+    """``tags``, ``sources`` or ``authors``."""
+    terms: tuple[TermLink, ...]
+    """Every term of the taxonomy."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none (it shows counts)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class TermPayload:
+    """A page of a term's listing."""
+
+    taxonomy: str
+    """``tags``, ``sources`` or ``authors``."""
+    term: str
+    """The term's name."""
+    listing: tuple[str, ...]
+    """The articles of this page, newest first."""
+    pager: Pager
+    """Position in the term's listing."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        return self.listing
+
+
+@dataclass(frozen=True)
+class TopicsPayload:
+    """The index of the 专题."""
+
+    terms: tuple[TermLink, ...]
+    """Every topic (title, slug, articles), in the topics' order."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none (it shows counts)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class TopicPayload:
+    """A page of a topic's listing."""
+
+    topic: str
+    """The topic's slug."""
+    listing: tuple[str, ...]
+    """The articles of this page, newest first."""
+    pager: Pager
+    """Position in the topic's listing."""
+
+    @property
+    def term(self) -> str:
+        """``topic`` by the name page templates know it (``page.term``)."""
+        return self.topic
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        return self.listing
+
+
+@dataclass(frozen=True)
+class SiteMapPayload:
+    """The 网站地图: every column with its count, and the years of the date archive."""
+
+    terms: tuple[TermLink, ...]
+    """Every column as (title, path, articles of it and its sub-columns), in tree order."""
+    years: Years
+    """The years of the site's date archive, without months."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none (it shows counts)."""
+        return ()
+
+
+@dataclass(frozen=True)
+class ArticlePayload:
+    """An article's page."""
+
+    article: str
+    """Id of the article."""
+    column: str | None
+    """Path of its column (None for an article outside any column)."""
+    earlier: str | None = None
+    """The earlier article of the same column."""
+    later: str | None = None
+    """The later article of the same column."""
+    related: tuple[str, ...] = ()
+    """Related articles, most related first."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        ids = (*self.related, self.article)
+        if self.earlier is not None:
+            ids += (self.earlier,)
+        if self.later is not None:
+            ids += (self.later,)
+        return ids
+
+
+@dataclass(frozen=True)
+class RedirectPayload:
+    """A page that sends an old address on to its article."""
+
+    article: str
+    """Id of the article."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        return (self.article,)
+
+
+@dataclass(frozen=True)
+class FeedPayload:
+    """An Atom feed: of the site, a column or a topic."""
+
+    listing: tuple[str, ...]
+    """The articles of the feed, newest first."""
+    column: str | None = None
+    """Path of the column of a column's feed."""
+    topic: str | None = None
+    """Slug of the topic of a topic's feed."""
+
+    @property
+    def term(self) -> str | None:
+        """``topic`` by the name page templates know it (``page.term``)."""
+        return self.topic
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows."""
+        return self.listing
+
+
+@dataclass(frozen=True)
+class LinksPayload:
+    """A machine-readable list of site paths: sitemap.xml, a redirect file."""
+
+    links: tuple[tuple[str, str], ...]
+    """(site path, last change) in the sitemap, (alias path, article path) in redirect
+    files."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article the page shows: none (the links change with the plan)."""
+        return ()
+
+
+Payload = (
+    Plain
+    | HomePayload
+    | ColumnPayload
+    | ArchivesPayload
+    | ArchivePayload
+    | TermsPayload
+    | TermPayload
+    | TopicsPayload
+    | TopicPayload
+    | SiteMapPayload
+    | ArticlePayload
+    | RedirectPayload
+    | FeedPayload
+    | LinksPayload
+)
+"""What a page shows besides what every page has, by kind (see :data:`PAYLOADS`)."""
+
+Listing = HomePayload | ColumnPayload | ArchivePayload | TermPayload | TopicPayload | FeedPayload
+"""The payloads of pages that list articles (``listing``, in display order)."""
+
+PAYLOADS: dict[PageKind, type[Payload]] = {
+    PageKind.HOME: HomePayload,
+    PageKind.NOTFOUND: Plain,
+    PageKind.SEARCH: Plain,
+    PageKind.SITE_MAP: SiteMapPayload,
+    PageKind.COLUMN: ColumnPayload,
+    PageKind.ARCHIVES: ArchivesPayload,
+    PageKind.ARCHIVE: ArchivePayload,
+    PageKind.TERMS: TermsPayload,
+    PageKind.TERM: TermPayload,
+    PageKind.ARTICLE: ArticlePayload,
+    PageKind.REDIRECT: RedirectPayload,
+    PageKind.FEED: FeedPayload,
+    PageKind.SITEMAP: LinksPayload,
+    PageKind.ROBOTS: Plain,
+    PageKind.REDIRECTS: LinksPayload,
+    PageKind.TOPICS: TopicsPayload,
+    PageKind.TOPIC: TopicPayload,
+}
+"""The payload type of each kind of page."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file to render: where it goes, with which template, showing what.
+
+    What every page has is a field; what its kind adds is its ``payload``, of the type
+    :data:`PAYLOADS` names for the kind.
+    """
+
+    path: str
+    """Site path of the output file (e.g. ``zhxx/index_2.html``)."""
+    template: str
+    """Template name (e.g. ``column.html``)."""
+    kind: PageKind
+    """What the page is."""
+    payload: Payload
+    """What the page shows, by kind."""
+    title: str = ""
+    """The page's own title (empty for the home page and machine files)."""
+    origin: str = ""
+    """The content file or rule that asked for this page, for messages."""
+
+    def article_ids(self) -> tuple[str, ...]:
+        """Return every article the page shows: with the spec, all a page is made from
+        (besides columns, config and templates)."""
+        return self.payload.article_ids()
+
+    def shows_any(self, ids: AbstractSet[str]) -> bool:
+        """Whether the page shows one of the articles ``ids``."""
+        return not ids.isdisjoint(self.payload.article_ids())

@@ -8,15 +8,35 @@ here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from urllib.parse import urlsplit
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .featured import Featured
 from .graph import SiteGraph
 from .model import SiteConfig
-from .pages import PageKind, Pager, PageSpec, TermLink
+from .pages import (
+    ArchivePayload,
+    ArchivesPayload,
+    ArticlePayload,
+    ColumnPayload,
+    FeedPayload,
+    HomePayload,
+    LinksPayload,
+    Listing,
+    PageKind,
+    Pager,
+    PageSpec,
+    Payload,
+    Plain,
+    RedirectPayload,
+    SiteMapPayload,
+    TermLink,
+    TermPayload,
+    TermsPayload,
+)
 from .taxonomy import TAXONOMIES
 from .urls import alias_path, archive_folder, index_path
 
@@ -37,14 +57,22 @@ def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
     return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]
 
 
-def paginated(folder: str, ids: tuple[str, ...], per_page: int, **fields) -> list[PageSpec]:
-    """Return the pages of a listing in ``folder``: ``index.html``, ``index_2.html``..."""
+def paginated(
+    folder: str,
+    ids: tuple[str, ...],
+    per_page: int,
+    payload: Callable[..., Payload],
+    **fields,
+) -> list[PageSpec]:
+    """Return the pages of a listing in ``folder``: ``index.html``, ``index_2.html``...;
+    each page's payload is ``payload(listing=..., pager=...)``."""
     chunks = paginate(ids, per_page)
     return [
         PageSpec(
             path=index_path(folder, number),
-            listing=chunk,
-            pager=Pager(number=number, count=len(chunks), folder=folder),
+            payload=payload(
+                listing=chunk, pager=Pager(number=number, count=len(chunks), folder=folder)
+            ),
             **fields,
         )
         for number, chunk in enumerate(chunks, start=1)
@@ -69,7 +97,13 @@ def plan_pages(
     pages += _article_pages(graph)
     redirects = _redirect_pages(graph)
     pages += redirects
-    links = tuple(sorted((page.path, graph.articles[page.article or ""].url) for page in redirects))
+    links = tuple(
+        sorted(
+            (page.path, graph.articles[page.payload.article].url)
+            for page in redirects
+            if isinstance(page.payload, RedirectPayload)
+        )
+    )
     pages += _machine_files(graph, pages, links)
     return pages + topic_pages[1]
 
@@ -82,11 +116,13 @@ def _front_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> li
             path="index.html",
             template="index.html",
             kind=PageKind.HOME,
-            pinned=home_pins,
-            photos=featured.photos(graph.order),
-            listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
-            sections=tuple(
-                (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
+            payload=HomePayload(
+                listing=tuple(i for i in graph.order[:HOME_LATEST] if i not in home_pins),
+                pinned=home_pins,
+                photos=featured.photos(graph.order),
+                sections=tuple(
+                    (path, graph.listings[path][:HOME_PER_COLUMN]) for path in graph.top_columns
+                ),
             ),
             origin="home page",
         ),
@@ -94,6 +130,7 @@ def _front_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> li
             path="404.html",
             template="404.html",
             kind=PageKind.NOTFOUND,
+            payload=Plain(),
             title="页面未找到",
             origin="404 page",
         ),
@@ -104,6 +141,7 @@ def _front_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> li
                 path="search.html",
                 template="search.html",
                 kind=PageKind.SEARCH,
+                payload=Plain(),
                 title="站内搜索",
                 origin="search page",
             )
@@ -122,10 +160,10 @@ def _column_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> l
             path,
             graph.listings[path],
             config.per_page,
+            partial(ColumnPayload, column=path),
             template="column.html",
             kind=PageKind.COLUMN,
             title=column.title,
-            column=path,
             origin=origin,
         )
         pages += [_first_page(graph, listing[0], featured), *listing[1:]]
@@ -142,10 +180,13 @@ def _column_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> l
 def _first_page(graph: SiteGraph, page: PageSpec, featured: Featured) -> PageSpec:
     """The first page of a column: its pinned articles first, then the rest of the page
     (so that later pages list what they would without pins), and its 图片新闻."""
-    ids = graph.listings[page.column or ""]
+    payload = page.payload
+    assert isinstance(payload, ColumnPayload)
+    ids = graph.listings[payload.column]
     pins = featured.pins(ids)
-    listing = tuple(i for i in page.listing if i not in pins)
-    return replace(page, pinned=pins, listing=listing, photos=featured.photos(ids))
+    listing = tuple(i for i in payload.listing if i not in pins)
+    first = replace(payload, pinned=pins, listing=listing, photos=featured.photos(ids))
+    return replace(page, payload=first)
 
 
 def _taxonomy_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
@@ -158,11 +199,13 @@ def _taxonomy_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 template="terms.html",
                 kind=PageKind.TERMS,
                 title=f"{name}索引",
-                taxonomy=taxonomy,
-                origin=f"{name} index",
-                terms=tuple(
-                    TermLink(t.name, t.slug, len(t.article_ids)) for t in graph.terms[taxonomy]
+                payload=TermsPayload(
+                    taxonomy=taxonomy,
+                    terms=tuple(
+                        TermLink(t.name, t.slug, len(t.article_ids)) for t in graph.terms[taxonomy]
+                    ),
                 ),
+                origin=f"{name} index",
             )
         )
         for term in graph.terms[taxonomy]:
@@ -170,11 +213,10 @@ def _taxonomy_pages(graph: SiteGraph, config: SiteConfig) -> list[PageSpec]:
                 f"{taxonomy}/{term.slug}",
                 term.article_ids,
                 config.per_page,
+                partial(TermPayload, taxonomy=taxonomy, term=term.name),
                 template="list.html",
                 kind=PageKind.TERM,
                 title=f"{name}：{term.name}",
-                taxonomy=taxonomy,
-                term=term.name,
                 origin=f"{name} {term.name}",
             )
     return pages
@@ -192,11 +234,13 @@ def _article_pages(graph: SiteGraph) -> list[PageSpec]:
                 template="article.html",
                 kind=PageKind.ARTICLE,
                 title=article.title,
-                column=article.column or None,
-                article=article_id,
-                earlier=earlier,
-                later=later,
-                related=graph.related.get(article_id, ()),
+                payload=ArticlePayload(
+                    article=article_id,
+                    column=article.column or None,
+                    earlier=earlier,
+                    later=later,
+                    related=graph.related.get(article_id, ()),
+                ),
                 origin=article.source_path,
             )
         )
@@ -215,7 +259,7 @@ def _redirect_pages(graph: SiteGraph) -> list[PageSpec]:
                     template="redirect.html",
                     kind=PageKind.REDIRECT,
                     title=article.title,
-                    article=article_id,
+                    payload=RedirectPayload(article=article_id),
                     origin=f"{article.source_path} (alias {alias})",
                 )
             )
@@ -230,13 +274,15 @@ def _site_map(graph: SiteGraph) -> PageSpec:
         template="sitemap.html",
         kind=PageKind.SITE_MAP,
         title="网站地图",
-        terms=tuple(
-            TermLink(graph.columns[path].title, path, len(graph.listings[path]))
-            for path in _columns_in_tree_order(graph)
-        ),
-        years=tuple(
-            (year, sum(len(ids) for ids in by_month.values()), ())
-            for year, by_month in graph.months.items()
+        payload=SiteMapPayload(
+            terms=tuple(
+                TermLink(graph.columns[path].title, path, len(graph.listings[path]))
+                for path in _columns_in_tree_order(graph)
+            ),
+            years=tuple(
+                (year, sum(len(ids) for ids in by_month.values()), ())
+                for year, by_month in graph.months.items()
+            ),
         ),
         origin="site map",
     )
@@ -266,26 +312,26 @@ def _archive_pages(
             template="archives.html",
             kind=PageKind.ARCHIVES,
             title=title,
-            column=column or None,
-            years=years,
+            payload=ArchivesPayload(column=column or None, years=years),
             origin=origin,
         )
     ]
     for (year, by_month), (_, _, month_counts) in zip(months.items(), years, strict=True):
         year_ids = tuple(i for ids in by_month.values() for i in ids)
-        # per-column year pages and month pages show no month list: a month page must not
-        # change when articles of other months arrive
-        counts = () if column else ((year, len(year_ids), month_counts),)
         pages += paginated(
             archive_folder(year, column=column),
             year_ids,
             config.per_page,
+            partial(
+                ArchivePayload,
+                year=year,
+                month=None,
+                column=column or None,
+                months=() if column else month_counts,  # see ArchivePayload.months
+            ),
             template="list.html",
             kind=PageKind.ARCHIVE,
             title=f"{year}年",
-            year=year,
-            column=column or None,
-            years=counts,
             origin=origin,
         )
         if column:
@@ -295,11 +341,10 @@ def _archive_pages(
                 archive_folder(year, month),
                 ids,
                 config.per_page,
+                partial(ArchivePayload, year=year, month=month, column=None),
                 template="list.html",
                 kind=PageKind.ARCHIVE,
                 title=f"{year}年{month}月",
-                year=year,
-                month=month,
                 origin=origin,
             )
     return pages
@@ -316,8 +361,7 @@ def _machine_files(
             path="atom.xml",
             template="atom.xml",
             kind=PageKind.FEED,
-            title="",
-            listing=graph.order[:FEED_LENGTH],
+            payload=FeedPayload(listing=graph.order[:FEED_LENGTH]),
             origin="site feed",
         )
     ]
@@ -328,8 +372,7 @@ def _machine_files(
                 template="atom.xml",
                 kind=PageKind.FEED,
                 title=graph.columns[path].title,
-                column=path,
-                listing=graph.listings[path][:FEED_LENGTH],
+                payload=FeedPayload(listing=graph.listings[path][:FEED_LENGTH], column=path),
                 origin=path,
             )
         )
@@ -343,31 +386,35 @@ def _machine_files(
             path="sitemap.xml",
             template="sitemap.xml",
             kind=PageKind.SITEMAP,
-            links=entries,
+            payload=LinksPayload(entries),
             origin="sitemap",
         ),
         PageSpec(
-            path="robots.txt", template="robots.txt", kind=PageKind.ROBOTS, origin="robots.txt"
+            path="robots.txt",
+            template="robots.txt",
+            kind=PageKind.ROBOTS,
+            payload=Plain(),
+            origin="robots.txt",
         ),
         PageSpec(
             path="_redirects",
             template="_redirects",
             kind=PageKind.REDIRECTS,
-            links=redirects,
+            payload=LinksPayload(redirects),
             origin="redirect rules (_redirects)",
         ),
         PageSpec(
             path="nginx-redirects.conf",
             template="nginx-redirects.conf",
             kind=PageKind.REDIRECTS,
-            links=tuple(sorted(redirects, key=_nginx_order)),
+            payload=LinksPayload(tuple(sorted(redirects, key=_nginx_order))),
             origin="redirect rules (nginx)",
         ),
         PageSpec(
             path=".htaccess",
             template="apache-redirects.conf",
             kind=PageKind.REDIRECTS,
-            links=redirects,
+            payload=LinksPayload(redirects),
             origin="redirect rules (Apache)",
         ),
     ]
@@ -397,10 +444,11 @@ def machine_file_notes(config: SiteConfig) -> tuple[str, ...]:
 
 def _last_change(graph: SiteGraph, page: PageSpec) -> str:
     """The date the page last changed: that of the newest article it shows."""
-    if page.article:
-        ids: tuple[str, ...] = (page.article,)
-    elif page.listing:
-        ids = page.listing[:1]
+    payload = page.payload
+    if isinstance(payload, ArticlePayload):
+        ids: tuple[str, ...] = (payload.article,)
+    elif isinstance(payload, Listing) and payload.listing:
+        ids = payload.listing[:1]
     else:
         ids = graph.order[:1]
     dates = [graph.articles[i].date for i in ids]

@@ -2,6 +2,7 @@
 
 Autoescaping is on and undefined variables are errors. A failing template
 is reported with the template file, its line and the page being rendered.
+The variables of each page are made by :mod:`provarchive.contexts`.
 """
 
 from __future__ import annotations
@@ -11,31 +12,30 @@ import importlib.resources
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
 
 from .attachments import Attachment, linked_attachment
+from .contexts import PageContexts
 from .errors import TemplateError
 from .graph import SiteGraph
 from .images import ImageInfo, picture_html, responsive_body
 from .media import Media, body_sources
 from .model import Article, Column, SiteConfig, Topic
-from .pages import PageKind, Pager, PageSpec
+from .pages import Pager, PageSpec
 from .taxonomy import TAXONOMIES
-from .topics import TOPICS_DIR
 from .urls import (
     ICP_FILING_URL,
     absolute_url,
     archive_folder,
     index_path,
     police_filing_url,
-    root_prefix,
 )
 
 _ROOT_MARK = "\x1a"
@@ -58,18 +58,6 @@ def template_dirs(site_dir: Path) -> list[Path]:
     if not dirs or own.resolve() != theme.resolve():
         dirs.append(theme)
     return dirs
-
-
-@dataclass(frozen=True)
-class Crumb:
-    """One link of a breadcrumb trail."""
-
-    label: str
-    """Text shown."""
-    path: str
-    """Site path linked to."""
-    current: bool = False
-    """Whether the crumb stands for the page being shown."""
 
 
 def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
@@ -175,9 +163,8 @@ class PageRenderer:
         self.config = config
         self.media = media or Media()
         self.topics = topics or {}
-        self.columns = visible_columns(graph.columns)
-        """Columns as templates see them: without their article lists (pages name the
-        articles they show), so that adding an article does not change every page."""
+        self.contexts = PageContexts(graph, config, visible_columns(graph.columns), self.topics)
+        """The template variables of each page."""
         env.globals["term_path"] = self.term_path
         env.filters["term_path"] = self.term_filter
         env.globals["archive_path"] = archive_path
@@ -197,8 +184,6 @@ class PageRenderer:
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
-        self._bodies: dict[str, Article] = {}
-        """Articles with bodies for the page being rendered (see :meth:`render`)."""
 
     @jinja2.pass_context
     def url(self, context: jinja2.runtime.Context, target: str) -> str:
@@ -300,10 +285,9 @@ class PageRenderer:
         ``bodies`` holds the articles the page shows with their bodies, where the graph
         has them without (see :class:`reading.Bodies`).
         """
-        self._bodies = bodies or {}
         try:
             template = self.env.get_template(page.template)
-            html = template.render(self.context(page))
+            html = template.render(self.contexts.context(page, bodies))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno
@@ -322,163 +306,14 @@ class PageRenderer:
             ) from None
         return html.encode("utf-8")
 
-    def context(self, page: PageSpec) -> dict[str, Any]:
-        """Return the template variables of ``page``.
-
-        They are made from the page spec, the articles it names, the columns and the
-        config only: that is what lets :mod:`provarchive.digest` fingerprint a page
-        without building its context.
-        """
-        graph = self.graph
-        context: dict[str, Any] = {
-            "site": self.config,
-            "page": page,
-            "root": urlsplit(self.config.base_url).path
-            if page.kind is PageKind.NOTFOUND
-            else root_prefix(page.path),
-            "nav": [self.columns[path] for path in graph.top_columns],
-            "columns": self.columns,
-            "current_top": None,
-            "crumbs": [],
-            "feed_path": f"{page.column}/atom.xml" if page.column else None,
-            "articles": self._articles(page.listing),
-            "pinned": self._articles(page.pinned),
-            "photos": self._articles(page.photos),
-            "pager": page.pager,
-            "base_path": urlsplit(self.config.base_url).path,
-        }
-        if page.column:
-            trail = graph.column_trail(page.column)
-            context["current_top"] = trail[0].path if trail else None
-        builder = CONTEXT_BUILDERS[page.kind]
-        if builder is not None:
-            builder(self, page, context)
-        return context
-
-    def _context_home(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["latest"] = context["articles"]
-        context["sections"] = [
-            (self.columns[path], self._articles(ids)) for path, ids in page.sections
-        ]
-
-    def _context_column(self, page: PageSpec, context: dict[str, Any]) -> None:
-        column = self.columns[page.column or ""]
-        context["column"] = column
-        context["children"] = [self.columns[path] for path in column.children]
-        context["crumbs"] = self._crumbs(column.path, current=True)
-
-    def _context_article(self, page: PageSpec, context: dict[str, Any]) -> None:
-        articles = self.graph.articles
-        article = self._bodies.get(page.article or "") or articles[page.article or ""]
-        context["article"] = article
-        context["earlier"] = articles[page.earlier] if page.earlier else None
-        context["later"] = articles[page.later] if page.later else None
-        context["related"] = self._articles(page.related)
-        context["crumbs"] = [
-            *self._crumbs(article.column, current=False),
-            Crumb("正文", article.url, current=True),
-        ]
-
-    def _context_archives(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["years"] = [(year, count, list(months)) for year, count, months in page.years]
-        context["crumbs"] = [
-            *self._crumbs(page.column or "", current=False),
-            Crumb(page.title, page.path, current=True),
-        ]
-
-    def _context_archive(self, page: PageSpec, context: dict[str, Any]) -> None:
-        column = page.column or ""
-        year = page.year or 0
-        context["months"] = list(page.years[0][2]) if page.years and not page.month else []
-        trail = self._crumbs(column, current=False)
-        trail.append(
-            Crumb(
-                f"{self.columns[column].title}归档" if column else "日期归档",
-                index_path(f"{column}/archives" if column else "archives"),
-            )
-        )
-        if page.month:
-            trail.append(Crumb(f"{year}年", index_path(archive_folder(year))))
-        trail.append(
-            Crumb(
-                f"{page.month}月" if page.month else f"{year}年",
-                page.pager.first if page.pager else page.path,
-                current=True,
-            )
-        )
-        context["crumbs"] = trail
-
-    def _context_terms(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["terms"] = list(page.terms)
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb(page.title, page.path, current=True),
-        ]
-
-    def _context_term(self, page: PageSpec, context: dict[str, Any]) -> None:
-        taxonomy = page.taxonomy or ""
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb(f"{TAXONOMIES[taxonomy]}索引", index_path(taxonomy)),
-            Crumb(page.term or "", page.pager.first if page.pager else page.path, current=True),
-        ]
-
-    def _context_topics(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["entries"] = [(self.topics[t.slug], t.count) for t in page.terms]
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb(page.title, page.path, current=True),
-        ]
-
-    def _context_topic(self, page: PageSpec, context: dict[str, Any]) -> None:
-        topic = self.topics[page.term or ""]
-        context["topic"] = topic
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb("专题", index_path(TOPICS_DIR)),
-            Crumb(topic.title, page.pager.first if page.pager else page.path, current=True),
-        ]
-
-    def _context_search(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb(page.title, page.path, current=True),
-        ]
-
-    def _context_sitemap_page(self, page: PageSpec, context: dict[str, Any]) -> None:
-        context["column_counts"] = {term.slug: term.count for term in page.terms}
-        context["crumbs"] = [
-            *self._crumbs("", current=False),
-            Crumb(page.title, page.path, current=True),
-        ]
-
-    def _context_feed(self, page: PageSpec, context: dict[str, Any]) -> None:
-        articles = context["articles"]
-        context["updated"] = max((a.date for a in articles), default=None)
-        context["feed_column"] = self.columns[page.column] if page.column else None
-        context["feed_topic"] = self.topics.get(page.term or "") if page.term else None
-
-    def _articles(self, ids: tuple[str, ...]) -> list[Article]:
-        articles, bodies = self.graph.articles, self._bodies
-        if bodies:
-            return [bodies.get(article_id) or articles[article_id] for article_id in ids]
-        return [articles[article_id] for article_id in ids]
-
-    def _crumbs(self, column_path: str, *, current: bool) -> list[Crumb]:
-        crumbs = [Crumb(self.config.home_label, "index.html")]
-        trail: tuple[Column, ...] = self.graph.column_trail(column_path)
-        for index, column in enumerate(trail):
-            last = index == len(trail) - 1
-            crumbs.append(Crumb(column.title, index_path(column.path), current and last))
-        return crumbs
-
 
 def _sizes(sizes: str) -> dict[str, str]:
     return {"sizes": sizes} if sizes else {}
 
 
 def visible_columns(columns: dict[str, Column]) -> dict[str, Column]:
-    """Return the columns as every page sees them: without ``article_ids``."""
+    """Return the columns as every page sees them: without ``article_ids`` (pages name
+    the articles they show), so that adding an article does not change every page."""
     return {path: replace(column, article_ids=()) for path, column in columns.items()}
 
 
@@ -501,27 +336,3 @@ def _frames(tb: Any) -> Iterator[traceback.FrameSummary]:
     if tb is None:
         return iter(())
     return iter(traceback.extract_tb(tb, limit=sys.getrecursionlimit()))
-
-
-CONTEXT_BUILDERS: dict[
-    PageKind, Callable[[PageRenderer, PageSpec, dict[str, Any]], None] | None
-] = {
-    PageKind.HOME: PageRenderer._context_home,
-    PageKind.NOTFOUND: None,
-    PageKind.SEARCH: PageRenderer._context_search,
-    PageKind.SITE_MAP: PageRenderer._context_sitemap_page,
-    PageKind.COLUMN: PageRenderer._context_column,
-    PageKind.ARCHIVES: PageRenderer._context_archives,
-    PageKind.ARCHIVE: PageRenderer._context_archive,
-    PageKind.TERMS: PageRenderer._context_terms,
-    PageKind.TERM: PageRenderer._context_term,
-    PageKind.ARTICLE: PageRenderer._context_article,
-    PageKind.REDIRECT: PageRenderer._context_article,
-    PageKind.FEED: PageRenderer._context_feed,
-    PageKind.SITEMAP: None,
-    PageKind.ROBOTS: None,
-    PageKind.REDIRECTS: None,
-    PageKind.TOPICS: PageRenderer._context_topics,
-    PageKind.TOPIC: PageRenderer._context_topic,
-}
-"""What each kind of page adds to the variables every page gets (None: nothing)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from .graph import SiteGraph
 from .model import SiteConfig, Topic
-from .pages import PageKind, PageSpec, TermLink
+from .pages import FeedPayload, PageKind, PageSpec, TermLink, TopicPayload, TopicsPayload
 from .plan import FEED_LENGTH, paginated
 from .topics import TOPICS_DIR, topic_listings
 from .urls import index_path
@@ -13,8 +15,7 @@ from .urls import index_path
 def plan_topics(
     graph: SiteGraph, config: SiteConfig, topics: dict[str, Topic]
 ) -> tuple[list[PageSpec], list[PageSpec]]:
-    """The topics index and each topic's pages (``term`` is the topic's slug), and the
-    topics' feeds."""
+    """The topics index and each topic's pages, and the topics' feeds."""
     if not topics:
         return [], []
     listings = topic_listings(graph.order, graph.articles, topics)
@@ -24,8 +25,10 @@ def plan_topics(
             template="topics.html",
             kind=PageKind.TOPICS,
             title="专题",
+            payload=TopicsPayload(
+                tuple(TermLink(t.title, t.slug, len(listings[t.slug])) for t in topics.values())
+            ),
             origin="topics index",
-            terms=tuple(TermLink(t.title, t.slug, len(listings[t.slug])) for t in topics.values()),
         )
     ]
     feeds = []
@@ -35,10 +38,10 @@ def plan_topics(
             folder,
             listings[slug],
             config.per_page,
+            partial(TopicPayload, topic=slug),
             template="topic.html",
             kind=PageKind.TOPIC,
             title=topic.title,
-            term=slug,
             origin=topic.source_path,
         )
         feeds.append(
@@ -47,8 +50,7 @@ def plan_topics(
                 template="atom.xml",
                 kind=PageKind.FEED,
                 title=topic.title,
-                term=slug,
-                listing=listings[slug][:FEED_LENGTH],
+                payload=FeedPayload(listing=listings[slug][:FEED_LENGTH], topic=slug),
                 origin=topic.source_path,
             )
         )

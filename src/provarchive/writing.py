@@ -21,7 +21,7 @@ from .incremental import (
 )
 from .inputs import BuildInputs
 from .output import StagedOutput
-from .pages import PageKind, PageSpec
+from .pages import ArticlePayload, FeedPayload, PageSpec
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
 from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
@@ -224,9 +224,9 @@ def _search_index(
 
 def _body_ids(page: PageSpec) -> tuple[str, ...]:
     """The articles whose bodies ``page`` shows (article pages and feeds)."""
-    if page.kind is PageKind.ARTICLE and page.article:
-        return (page.article,)
-    return page.listing if page.kind is PageKind.FEED else ()
+    if isinstance(page.payload, ArticlePayload):
+        return (page.payload.article,)
+    return page.payload.listing if isinstance(page.payload, FeedPayload) else ()
 
 
 def _page_errors(
