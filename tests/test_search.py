@@ -243,9 +243,7 @@ from provarchive.content import scan_content  # noqa: E402
 from provarchive.graph import build_graph  # noqa: E402
 from provarchive.reading import read_content  # noqa: E402
 from provarchive.search import (  # noqa: E402
-    HELD_POSTINGS,
     PATCH_LIMIT,
-    IndexSink,
     SearchDoc,
     SearchState,
     build_search_index,
@@ -254,6 +252,7 @@ from provarchive.search import (  # noqa: E402
     shard_count,
 )
 from provarchive.search_files import decode_list, encode_list, encode_shard, script  # noqa: E402
+from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
 
 
 def _index(

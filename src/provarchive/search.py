@@ -42,7 +42,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from operator import add
-from pathlib import Path
 
 from .graph import SiteGraph
 from .model import Article
@@ -55,7 +54,7 @@ from .search_files import (
     read_script,
     script,
 )
-from .search_postings import PostingRuns
+from .search_postings import IndexSink, PostingRuns
 
 FORMAT_VERSION = 2
 """Bumped whenever the files' shape changes (search.js checks it)."""
@@ -63,9 +62,6 @@ DOCS_PER_CHUNK = 8
 """Documents per ``docs-N.js`` file: a candidate costs the download of its chunk."""
 BATCH = 64 * DOCS_PER_CHUNK
 """Documents whose texts a full build reads at a time."""
-HELD_POSTINGS = 1 << 23
-"""Document numbers of posting lists a full build holds in memory (4 bytes each) before
-it spills them to a temporary file (see :mod:`provarchive.search_postings`)."""
 PATCH_LIMIT = 8 * BATCH
 """Changed documents beyond which an index is built whole rather than patched (a patch
 holds the texts and chunks of every changed document at once)."""
@@ -228,18 +224,6 @@ def token_set(text: str) -> set[str]:
     for run in set(_RUN.findall(text)):
         found.update(map(add, run, run[1:]))
     return found
-
-
-@dataclass(frozen=True)
-class IndexSink:
-    """Where a build of the index puts its files, as it makes them."""
-
-    write: Callable[[str, bytes], None]
-    """Called with the site path and bytes of each file written."""
-    scratch: Path | None = None
-    """Folder of the temporary file of posting runs (the system's if None)."""
-    held: int = HELD_POSTINGS
-    """Document numbers a full build holds in memory before it spills them."""
 
 
 IndexFiles = dict[str, bool]

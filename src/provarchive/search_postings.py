@@ -1,4 +1,5 @@
-"""The posting lists of a full search index build, held within a memory bound.
+"""The posting lists of a full search index build, held within a memory bound, and the
+:class:`IndexSink` its files go to.
 
 Documents are added in number order. Each token's two lists (titles, bodies) grow in
 memory as ``array('I')`` until the lists held reach ``limit`` numbers in all; then
@@ -17,10 +18,29 @@ import tempfile
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+
+HELD_POSTINGS = 1 << 23
+"""Document numbers of posting lists a full build holds in memory (4 bytes each) before
+it spills them to a temporary file."""
+
+
+@dataclass(frozen=True)
+class IndexSink:
+    """Where a full or patched build of the index puts its files, as it makes them, and
+    how much of its posting lists it holds in memory."""
+
+    write: Callable[[str, bytes], None]
+    """Called with the site path and bytes of each file written."""
+    scratch: Path | None = None
+    """Folder of the temporary file of posting runs (the system's if None)."""
+    held: int = HELD_POSTINGS
+    """Document numbers a full build holds in memory before it spills them."""
+
 
 Lists = tuple[array, array]
 """The ascending document numbers of one token: in titles, in bodies."""
