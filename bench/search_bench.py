@@ -8,7 +8,8 @@ For each size it builds the bench corpus (``bench/corpus.py``) with provarchive,
   seconds of each build with its workers, and their difference, the cost of search;
 - times ``build_search_index`` alone, in a process of its own, on the documents and texts the
   build gives it (CPU seconds, and wall seconds; the machine may be shared, so CPU is
-  the steadier figure), and measures the index on disk: bytes, blocks used (``du``),
+  the steadier figure) with the growth of its peak resident memory (Linux: ``VmHWM``
+  from the start of the index build, the texts of the articles already loaded), and measures the index on disk: bytes, blocks used (``du``),
   files;
 - opens the built search page in headless Chromium, once per query in a fresh browser
   context (no cache), for ``--queries`` random 2-4 character substrings of title and
@@ -100,13 +101,24 @@ graph = build_graph(tree.columns, articles)
 docs = search_docs(graph, "bench")
 def text_of(ids):
     return {i: document_text(graph.articles[i]) for i in ids}
+def resident(field):
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith(field + ":")) // 1024
+base = resident("VmRSS")
+with open("/proc/self/clear_refs", "w") as refs:  # the peak (VmHWM) starts again from here
+    refs.write("5")
 cpu, wall = time.process_time(), time.perf_counter()
-files, _ = build_search_index(docs, text_of)
+try:  # files written as they are made (an IndexSink), or returned (before)
+    from provarchive.search import IndexSink
+    build_search_index(docs, text_of, IndexSink(lambda path, data: None))
+except ImportError:
+    files, _ = build_search_index(docs, text_of)
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+growth = resident("VmHWM") - base
 rows = [(a.url, a.title, document_text(a)) for a in graph.articles.values()]
 import provarchive.search as module
-json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows, "module": module.__file__}, sys.stdout,
-          ensure_ascii=False)
+json.dump({"cpu_s": cpu, "wall_s": wall, "growth": growth, "rows": rows,
+           "module": module.__file__}, sys.stdout, ensure_ascii=False)
 """
     env = dict(os.environ)
     if src is not None:
@@ -116,7 +128,8 @@ json.dump({"cpu_s": cpu, "wall_s": wall, "rows": rows, "module": module.__file__
     data = json.loads(result.stdout)
     if src is not None and not data["module"].startswith(str(src.resolve())):
         raise SystemExit(f"--src {src}: provarchive came from {data['module']}")
-    return {"cpu_s": data["cpu_s"], "wall_s": data["wall_s"]}, [tuple(r) for r in data["rows"]]
+    timing = {"cpu_s": data["cpu_s"], "wall_s": data["wall_s"], "peak_growth_mib": data["growth"]}
+    return timing, [tuple(r) for r in data["rows"]]
 
 
 def disk(folder: Path) -> dict[str, float]:

@@ -238,8 +238,42 @@ def test_excerpts_show_body_text_not_kicker_or_subtitle(make_site):
 
 # ---- the binary index files, the recall property and patching, through the real index ----
 
-from provarchive.search import SearchDoc, build_search_index, shard_count  # noqa: E402
+from provarchive.config import load_config  # noqa: E402
+from provarchive.content import scan_content  # noqa: E402
+from provarchive.graph import build_graph  # noqa: E402
+from provarchive.reading import read_content  # noqa: E402
+from provarchive.search import (  # noqa: E402
+    PATCH_LIMIT,
+    SearchDoc,
+    SearchState,
+    build_search_index,
+    document_text,
+    search_docs,
+    shard_count,
+)
 from provarchive.search_files import decode_list, encode_list, encode_shard, script  # noqa: E402
+from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
+
+
+def _index(
+    docs: list[SearchDoc],
+    text_of,
+    previous: SearchState | None = None,
+    read_previous=None,
+    held: int = HELD_POSTINGS,
+) -> tuple[dict[str, bytes | None], SearchState]:
+    """The index files by site path (None: unchanged), each written once through the sink."""
+    made: dict[str, bytes] = {}
+
+    def write(path: str, data: bytes) -> None:
+        assert path not in made, f"{path} written twice"
+        made[path] = data
+
+    files, state = build_search_index(
+        docs, text_of, IndexSink(write, held=held), previous, read_previous
+    )
+    assert made.keys() == {path for path, fresh in files.items() if fresh}
+    return {path: made.get(path) for path in sorted(files)}, state
 
 
 @settings(max_examples=examples(300), deadline=None)
@@ -318,7 +352,7 @@ _TEXT = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map("".join)
 )
 def test_every_substring_of_a_run_finds_its_document(tmp_path_factory, texts, titles, picks):
     docs = _docs(texts, titles[: len(texts)])
-    files, _ = build_search_index(docs, lambda ids: {d.id: texts[int(d.id[1:])] for d in docs})
+    files, _ = _index(docs, lambda ids: {d.id: texts[int(d.id[1:])] for d in docs})
     out = tmp_path_factory.mktemp("index")
     _write(out, files)
     queries, wanted = [], []
@@ -358,9 +392,7 @@ def test_a_patched_index_equals_a_clean_one_byte_for_byte(
     after += appended
     titles = [f"标题{n}" for n in range(len(after))]
     old_docs, new_docs = _docs(before, titles[: len(before)]), _docs(after, titles)
-    old_files, state = build_search_index(
-        old_docs, lambda ids: {i: before[int(i[1:])] for i in ids}
-    )
+    old_files, state = _index(old_docs, lambda ids: {i: before[int(i[1:])] for i in ids})
     out = tmp_path_factory.mktemp("index")
     _write(out, old_files)
     read = []
@@ -372,8 +404,8 @@ def test_a_patched_index_equals_a_clean_one_byte_for_byte(
     def read_previous(path: str) -> bytes | None:
         return (out / path).read_bytes() if (out / path).exists() else None
 
-    patched, _ = build_search_index(new_docs, text_of, state, read_previous)
-    clean, _ = build_search_index(new_docs, lambda ids: {i: after[int(i[1:])] for i in ids})
+    patched, _ = _index(new_docs, text_of, state, read_previous)
+    clean, _ = _index(new_docs, lambda ids: {i: after[int(i[1:])] for i in ids})
     assert patched.keys() == clean.keys()
     for path, data in patched.items():
         assert (data if data is not None else read_previous(path)) == clean[path], path
@@ -386,20 +418,70 @@ def test_a_patched_index_equals_a_clean_one_byte_for_byte(
 def test_an_odd_previous_file_gives_a_clean_index_not_a_patched_one(tmp_path, name):
     before, after = ["高速公路", "质量发展"], ["高速公交", "质量发展"]
     titles = ["甲", "乙"]
-    old_files, state = build_search_index(
+    old_files, state = _index(
         _docs(before, titles), lambda ids: {i: before[int(i[1:])] for i in ids}
     )
     _write(tmp_path, old_files)
     (tmp_path / f"search/{name}.js").write_bytes(
         f'ProvarchiveSearch.deliver("{name}","AAAA");\n'.encode()
     )
-    patched, _ = build_search_index(
+    patched, _ = _index(
         _docs(after, titles),
         lambda ids: {i: after[int(i[1:])] for i in ids},
         state,
         lambda path: (tmp_path / path).read_bytes(),
     )
-    clean, _ = build_search_index(
-        _docs(after, titles), lambda ids: {i: after[int(i[1:])] for i in ids}
-    )
+    clean, _ = _index(_docs(after, titles), lambda ids: {i: after[int(i[1:])] for i in ids})
     assert patched == clean
+
+
+# ---- memory: posting lists spilled in runs, chunks written as they are made ----
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(
+    texts=st.lists(_TEXT, min_size=0, max_size=40),
+    titles=st.lists(_TEXT, min_size=40, max_size=40),
+    held=st.integers(1, 60),
+)
+def test_an_index_built_in_small_pieces_equals_one_built_at_once(texts, titles, held):
+    docs = _docs(texts, titles[: len(texts)])
+    text_of = lambda ids: {i: texts[int(i[1:])] for i in ids}  # noqa: E731
+    assert _index(docs, text_of, held=held) == _index(docs, text_of)
+
+
+def test_the_example_index_built_in_many_spills_equals_the_built_one(example_index):
+    config = load_config(REPO)
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
+    graph = build_graph(tree.columns, tree.articles.values())
+    docs = search_docs(graph, "any")
+    built = {
+        path.relative_to(example_index).as_posix(): path.read_bytes()
+        for path in (example_index / "search").iterdir()
+    }
+    for held in (1, 300, HELD_POSTINGS):  # a run per document, a few runs, none
+        files, _ = _index(
+            docs, lambda ids: {i: document_text(graph.articles[i]) for i in ids}, held=held
+        )
+        assert files == built, held
+
+
+def test_a_change_to_most_documents_rebuilds_the_index_without_reading_the_old_one(tmp_path):
+    count = PATCH_LIMIT + 1
+    before, after = [f"公路{n}" for n in range(count)], [f"高速{n}" for n in range(count)]
+    titles = ["标题"] * count
+    old_files, state = _index(
+        _docs(before, titles), lambda ids: {i: before[int(i[1:])] for i in ids}
+    )
+    _write(tmp_path, old_files)
+    read: list[str] = []
+
+    def read_previous(path: str) -> bytes | None:
+        read.append(path)
+        return (tmp_path / path).read_bytes()
+
+    text_of = lambda ids: {i: after[int(i[1:])] for i in ids}  # noqa: E731
+    rebuilt, _ = _index(_docs(after, titles), text_of, state, read_previous)
+    assert read == []
+    assert rebuilt == _index(_docs(after, titles), text_of)[0]
+    assert None not in rebuilt.values()

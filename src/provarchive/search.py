@@ -24,9 +24,12 @@ in :mod:`provarchive.search_files`:
 Documents are numbered oldest first, so that new articles are appended and an edit
 rewrites only the files holding what it changed; search.js walks candidates from the
 highest number down, newest first. The output is a pure function of the articles.
-The full build reads the texts in batches (only the posting lists and the compressed
-chunks stay in memory), and its per-character work is done by C loops: sets of
-bigrams made with ``map``, compression by zlib.
+The full build reads the texts in batches and writes each file as soon as it is made
+(through an :class:`IndexSink`); only the posting lists outlive a batch, and beyond a
+bound they are spilled to a temporary file and merged back one shard at a time (see
+:mod:`provarchive.search_postings`), so its memory does not grow with the archive. Its
+per-character work is done by C loops: sets of bigrams made with ``map``, compression
+by zlib.
 """
 
 from __future__ import annotations
@@ -35,18 +38,15 @@ import functools
 import hashlib
 import re
 import unicodedata
-from array import array
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from itertools import repeat
 from operator import add
 
 from .graph import SiteGraph
 from .model import Article
 from .search_files import (
     SEARCH_DIR,
-    Entry,
     decode_chunk,
     decode_shard,
     encode_chunk,
@@ -54,6 +54,7 @@ from .search_files import (
     read_script,
     script,
 )
+from .search_postings import IndexSink, PostingRuns
 
 FORMAT_VERSION = 2
 """Bumped whenever the files' shape changes (search.js checks it)."""
@@ -61,6 +62,9 @@ DOCS_PER_CHUNK = 8
 """Documents per ``docs-N.js`` file: a candidate costs the download of its chunk."""
 BATCH = 64 * DOCS_PER_CHUNK
 """Documents whose texts a full build reads at a time."""
+PATCH_LIMIT = 8 * BATCH
+"""Changed documents beyond which an index is built whole rather than patched (a patch
+holds the texts and chunks of every changed document at once)."""
 
 _RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
@@ -222,19 +226,25 @@ def token_set(text: str) -> set[str]:
     return found
 
 
+IndexFiles = dict[str, bool]
+"""Every file of the index by site path: True if written now, False if unchanged (the
+caller keeps the old one)."""
+
+
 def build_search_index(
     docs: list[SearchDoc],
     text_of: Callable[[list[str]], dict[str, str]],
+    sink: IndexSink,
     previous: SearchState | None = None,
     read_previous: Callable[[str], bytes | None] | None = None,
-) -> tuple[dict[str, bytes | None], SearchState]:
-    """Return the index files by site path, and the state to keep for the next build.
+) -> tuple[IndexFiles, SearchState]:
+    """Write the index files through ``sink``; return them, and the state to keep for
+    the next build.
 
     ``text_of(ids)`` returns the searchable text of articles (see :func:`document_text`).
     With the ``previous`` state and a way to read the previous index files, documents
     that did not change are not read again and only the files an edit touches are
-    rewritten; a file mapped to None is unchanged (the caller keeps the old one).
-    The result is the same as a clean build's, byte for byte.
+    rewritten. The result is the same as a clean build's, byte for byte.
     """
     state = SearchState(
         ids=tuple(doc.id for doc in docs),
@@ -244,47 +254,40 @@ def build_search_index(
     if previous is not None and read_previous is not None:
         updated = _update_index(docs, state, previous, text_of, read_previous)
         if updated is not None:
-            return updated, state
-    return _full_index(docs, state, text_of), state
-
-
-Postings = defaultdict[str, array]
-"""Token to the ascending numbers of the documents holding it (in titles, or in texts)."""
+            for path, data in updated.items():
+                if data is not None:
+                    sink.write(path, data)
+            return {path: data is not None for path, data in updated.items()}, state
+    return _full_index(docs, state, text_of, sink), state
 
 
 def _full_index(
-    docs: list[SearchDoc], state: SearchState, text_of: Callable[[list[str]], dict[str, str]]
-) -> dict[str, bytes | None]:
-    """Every index file; the texts are read :data:`BATCH` documents at a time."""
-    titles: Postings = defaultdict(functools.partial(array, "I"))
-    bodies: Postings = defaultdict(functools.partial(array, "I"))
-    files: dict[str, bytes | None] = dict([script("meta", _meta(state))])
-    for start in range(0, len(docs), BATCH):
-        batch = docs[start : start + BATCH]
-        texts = text_of([doc.id for doc in batch])
-        rows = []
-        for number, doc in enumerate(batch, start):
-            text = texts.get(doc.id, "")
-            rows.append(_row(doc, text))
-            _post(titles, token_set(normalize(doc.title)), number)
-            _post(bodies, token_set(normalize(text)), number)
-        for offset in range(0, len(rows), DOCS_PER_CHUNK):
-            chunk = encode_chunk(rows[offset : offset + DOCS_PER_CHUNK])
-            files.update([script(f"docs-{(start + offset) // DOCS_PER_CHUNK}", chunk)])
-    if not docs:
-        files.update([script("docs-0", encode_chunk([]))])
-    shards: list[list[tuple[str, Entry]]] = [[] for _ in range(state.shards)]
-    empty = array("I")
-    for token in titles.keys() | bodies.keys():
-        lists = (titles.get(token, empty), bodies.get(token, empty))
-        shards[shard_of(token, state.shards)].append((token, lists))
-    files.update(script(f"index-{n}", encode_shard(entries)) for n, entries in enumerate(shards))
-    return dict(sorted(files.items()))
-
-
-def _post(postings: Postings, found: set[str], number: int) -> None:
-    """Add document ``number`` to the list of each token found (a C loop: ``map``)."""
-    deque(map(array.append, map(postings.__getitem__, found), repeat(number)), maxlen=0)
+    docs: list[SearchDoc],
+    state: SearchState,
+    text_of: Callable[[list[str]], dict[str, str]],
+    sink: IndexSink,
+) -> IndexFiles:
+    """Write every index file; the texts are read :data:`BATCH` documents at a time,
+    each chunk is written when made, and the posting lists are held within a bound."""
+    sink.write(*script("meta", _meta(state)))
+    shard = functools.partial(shard_of, shards=state.shards)
+    with PostingRuns(state.shards, shard, sink.scratch, sink.held) as postings:
+        for start in range(0, len(docs), BATCH):
+            batch = docs[start : start + BATCH]
+            texts = text_of([doc.id for doc in batch])
+            rows = []
+            for number, doc in enumerate(batch, start):
+                text = texts.get(doc.id, "")
+                rows.append(_row(doc, text))
+                postings.add(number, token_set(normalize(doc.title)), token_set(normalize(text)))
+            for offset in range(0, len(rows), DOCS_PER_CHUNK):
+                chunk = encode_chunk(rows[offset : offset + DOCS_PER_CHUNK])
+                sink.write(*script(f"docs-{(start + offset) // DOCS_PER_CHUNK}", chunk))
+        if not docs:
+            sink.write(*script("docs-0", encode_chunk([])))
+        for number, entries in enumerate(postings.shards()):
+            sink.write(*script(f"index-{number}", encode_shard(entries)))
+    return dict.fromkeys(index_files(len(docs)), True)
 
 
 def _update_index(
@@ -300,6 +303,8 @@ def _update_index(
         return None  # documents were removed or reordered: numbers shift
     changed = [n for n in range(kept) if state.digests[n] != previous.digests[n]]
     changed += list(range(kept, len(docs)))
+    if len(changed) > PATCH_LIMIT:
+        return None
     files: dict[str, bytes | None] = dict.fromkeys(index_files(len(docs)))
     if not changed:
         return files

@@ -25,7 +25,7 @@ from .pages import ArticlePayload, FeedPayload, PageSpec
 from .parallel import Progress, map_in_workers_meanwhile, stage_progress
 from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
-from .search import SearchState, build_search_index, document_text
+from .search import IndexFiles, IndexSink, SearchState, build_search_index, document_text
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class SideWork:
     files: dict[str, tuple[str, tuple[int, int, int]]]
     copied: set[str]
     search: SearchState | None
-    index: dict[str, bytes | None]
+    index: IndexFiles
     shard_tokens: tuple[str, ...]
 
 
@@ -125,7 +125,7 @@ def write_output(job: WriteJob) -> Written:
             staged.remove(path)
         written = {page.path for page in [*reuse.to_render, *side.missing]}
         written |= side.copied | removed | failed
-        written.update(path for path, data in side.index.items() if data is not None)
+        written.update(path for path, fresh in side.index.items() if fresh)
         run.lap("pages, assets, search index")
         token = output_token(side.fingerprints)
         staged.commit(token, keep_spare=previous.same_output)
@@ -192,7 +192,7 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
 
 def _search_index(
     job: WriteJob, staged: StagedOutput, carried: Callable[[str], bool]
-) -> tuple[dict[str, bytes | None], SearchState | None]:
+) -> tuple[IndexFiles, SearchState | None]:
     """Build (or patch) the search index into the staging folder."""
     if not job.inputs.config.search:
         return {}, None
@@ -208,17 +208,16 @@ def _search_index(
         return texts
 
     output_dir = job.output_dir
+    sink = IndexSink(staged.write, job.previous.cache_dir)  # posting runs beside the cache
     index, search = build_search_index(
         docs,
         text_of,
+        sink,
         previous=job.previous.previous_search(),
         read_previous=lambda path: _read_old(output_dir, path),
     )
-    if any(data is None and not carried(path) for path, data in index.items()):
-        index, search = build_search_index(docs, text_of)  # the old files are gone
-    for path, data in index.items():
-        if data is not None:
-            staged.write(path, data)
+    if any(not fresh and not carried(path) for path, fresh in index.items()):
+        index, search = build_search_index(docs, text_of, sink)  # the old files are gone
     return index, search
 
 
