@@ -86,6 +86,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "writing": {
         "errors",
+        "faults",
         "incremental",
         "inputs",
         "output",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
+from .faults import fault
 from .incremental import (
     Layout,
     Outcome,
@@ -207,17 +208,22 @@ def _search_index(
                 texts[i] = document_text(article)
         return texts
 
-    output_dir = job.output_dir
-    sink = IndexSink(staged.write, job.previous.cache_dir)  # posting runs beside the cache
-    index, search = build_search_index(
-        docs,
-        text_of,
-        sink,
-        previous=job.previous.previous_search(),
-        read_previous=lambda path: _read_old(output_dir, path),
-    )
-    if any(not fresh and not carried(path) for path, fresh in index.items()):
-        index, search = build_search_index(docs, text_of, sink)  # the old files are gone
+    output_dir, cache_dir = job.output_dir, job.previous.cache_dir
+    sink = IndexSink(staged.write, cache_dir)  # posting runs beside the cache
+    try:
+        index, search = build_search_index(
+            docs,
+            text_of,
+            sink,
+            previous=job.previous.previous_search(),
+            read_previous=lambda path: _read_old(output_dir, path),
+        )
+        if any(not fresh and not carried(path) for path, fresh in index.items()):
+            index, search = build_search_index(docs, text_of, sink)  # the old files are gone
+    except OSError as exc:  # the posting runs' scratch file, beside the cache
+        raise fault(
+            exc, cache_dir, "building the search index", "the previous site is unchanged"
+        ) from None
     return index, search
 
 
