@@ -135,3 +135,16 @@ def _values(hint) -> st.SearchStrategy:
     if hint is float:
         return st.floats(allow_nan=False)
     return st.from_type(hint)
+
+
+@settings(max_examples=examples(60, deep=2000), deadline=None)
+@given(records(model.Article), st.text(max_size=20), st.text(max_size=20))
+def test_an_article_with_a_body_is_what_replace_gives_and_the_original_is_unchanged(
+    article, html, text
+):
+    before = dataclasses.astuple(article)
+    made = model.with_body(article, html, text)
+    expected = dataclasses.replace(article, body_html=html, text=text)
+    assert made == expected and type(made) is model.Article
+    assert made.__dict__ == expected.__dict__  # no field missing, none added
+    assert dataclasses.astuple(article) == before

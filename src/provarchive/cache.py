@@ -37,7 +37,7 @@ import sqlite3
 import zlib
 import zoneinfo
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -45,7 +45,7 @@ from .codec import decode, encode
 from .errors import ProvarchiveError
 from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
-from .model import Article, Signature
+from .model import Article, Signature, with_body
 from .pages import PageSpec
 from .search import SearchDoc, SearchState
 
@@ -147,7 +147,7 @@ def body_row(article: Article, render_key: str) -> tuple[str, str, str]:
 
 def without_body(article: Article) -> Article:
     """The article as the cache keeps it (bodies live in the body store)."""
-    return replace(article, body_html="", text="") if article.body_html or article.text else article
+    return with_body(article, "", "") if article.body_html or article.text else article
 
 
 def state_file(cache_dir: Path, output_dir: Path) -> Path:

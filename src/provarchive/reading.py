@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
 from .markup import MarkdownRenderer
-from .model import Article, Column, SiteConfig
+from .model import Article, Column, SiteConfig, with_body
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
 
 
@@ -297,7 +297,7 @@ class Bodies:
                 lost.append(article_id)
             else:
                 article = self.articles[article_id]
-                found[article_id] = replace(article, body_html=body[0], text=body[1])
+                found[article_id] = with_body(article, body[0], body[1])
         if lost:  # the store lost them (deleted or damaged): render them again
             found.update(self._render_again(lost))
         return found
