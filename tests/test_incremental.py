@@ -604,6 +604,35 @@ def test_a_new_output_folder_reuses_the_articles_another_output_folder_read(make
     assert load_articles(site / ".provarchive-cache", other, own) and len(own.articles) == 7
 
 
+def test_files_a_rebuild_replaces_in_the_spare_are_set_aside_and_removed_later(
+    make_site, tmp_path
+):
+    site = make_site(site_files())
+    public = site / "public"
+    assert run_cli("build", site, "-q").code == 0
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    theme = Path(__import__("provarchive.render").render.theme_dir())
+    changed = (theme / "article.html").read_text("utf-8")
+    changed = changed.replace('<div class="article-body">', '<div class="article-body" data-v="2">')
+    (templates / "article.html").write_text(changed, "utf-8")
+    assert run_cli("build", site, "-q").code == 0  # every article page written anew
+    page = next(public.glob("zhxx/yywl/*/a3.html"))
+    old = page.read_bytes()
+    (templates / "article.html").unlink()
+    spare_version = (site / ".public.spare" / page.relative_to(public)).stat().st_ino
+    assert run_cli("build", site, "-q").code == 0  # starts from the spare, of two builds ago
+    assert page.read_bytes() != old and page.stat().st_ino != spare_version
+    deadline = time.monotonic() + 60
+    while any(site.glob(".public.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(site.glob(".public.trash-*"))  # what was set aside is gone
+    edited = site / "content/zhxx/yywl/a1.md"
+    edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert snapshot(public) == clean_build(site, tmp_path / "clean")
+
+
 def test_cached_articles_come_back_from_a_shard_file_exactly():
     import datetime as dt
     import zoneinfo

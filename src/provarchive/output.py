@@ -254,6 +254,10 @@ class StagedOutput:
         self._root = str(self.root)
         self._output = str(output_dir)
         self._made: set[str] = set()
+        self._aside = str(_trash_dir(output_dir))
+        """Where replaced files of the staging folder go (see :meth:`_set_aside`); one
+        name for this process and its workers, removed in the background at the end."""
+        self._set_aside_count = 0
         self.warnings: list[ProvarchiveError] = []
         """Old copies of the site that cannot be removed (the next build tries again)."""
         try:
@@ -308,7 +312,7 @@ class StagedOutput:
             try:
                 descriptor = os.open(target, flags, 0o644)
             except FileExistsError:
-                os.unlink(target)
+                self._set_aside(target)
                 descriptor = os.open(target, flags, 0o644)
             try:
                 view = memoryview(data)
@@ -329,21 +333,24 @@ class StagedOutput:
         except OSError as exc:
             raise self._fault(exc, site_path) from None
 
-    def keep(self, site_path: str) -> bool:
+    def keep(self, site_path: str, *, replacing: bool = False) -> bool:
         """Carry the file ``site_path`` of the current output over unchanged (a hard link).
 
         Returns False when the current output no longer has the file (someone removed
-        it by hand), so that the caller writes it anew.
+        it by hand), so that the caller writes it anew. ``replacing`` says the staging
+        folder (the spare) may hold an older version, set aside first.
         """
         source = os.path.join(self._output, site_path)
         try:
             target = self._target(site_path)
+            if replacing:
+                self._set_aside(target)
             try:
                 os.link(source, target)
             except FileNotFoundError:
                 return False
             except FileExistsError:  # the spare's own, older version
-                os.unlink(target)
+                self._set_aside(target)
                 os.link(source, target)
             except OSError:  # a file system without hard links (or a refusal copying meets too)
                 shutil.copyfile(source, target)
@@ -352,6 +359,32 @@ class StagedOutput:
         except OSError as exc:
             raise self._fault(exc, site_path) from None
         return True
+
+    def _set_aside(self, target: str) -> None:
+        """Move the file ``target`` out of the staging folder, to be removed in the
+        background with the others (:meth:`_remove_set_aside`).
+
+        Files a rebuild replaces are mostly the spare's old versions, whose last link
+        this is: unlinking one frees its blocks there and then, which cost most of an
+        edit after a build that rewrote every article page (20,000 files: 2.4 of 3 s).
+        A rename frees nothing.
+        """
+        self._set_aside_count += 1
+        aside = os.path.join(self._aside, f"{os.getpid()}-{self._set_aside_count}")
+        try:
+            if self._set_aside_count == 1:  # in each process (workers are forked copies)
+                os.makedirs(self._aside, exist_ok=True)
+            os.rename(target, aside)
+        except FileNotFoundError:  # nothing there to set aside
+            return
+        except OSError:
+            os.unlink(target)
+
+    def _remove_set_aside(self) -> None:
+        """Remove the files set aside, in a detached process."""
+        aside = Path(self._aside)
+        if aside.is_dir():
+            self._note(remove_in_background(aside, aside))
 
     def remove(self, site_path: str) -> None:
         """Remove ``site_path`` from the staging folder, and the folders it leaves empty.
@@ -402,6 +435,7 @@ class StagedOutput:
             raise self._fault(with_file(exc, self.root / MARKER)) from None
         # the new site is in place: what remains is tidying up, which the next build retries
         try:
+            self._remove_set_aside()
             if keep_spare:
                 os.rename(self.root, spare_dir(out))
             else:
@@ -432,6 +466,7 @@ class StagedOutput:
     def discard(self) -> None:
         """Remove the staging folder, leaving the output folder untouched."""
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self._aside, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:

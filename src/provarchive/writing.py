@@ -177,7 +177,9 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
 
     def carried(path: str) -> bool:
         """Make the staged file ``path`` the current output's; False if that is gone."""
-        return (stale is not None and path not in stale) or staged.keep(path)
+        if stale is None:  # a staging folder that started empty
+            return staged.keep(path)
+        return path not in stale or staged.keep(path, replacing=True)
 
     media = content.extras.media
     fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
