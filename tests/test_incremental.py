@@ -604,9 +604,7 @@ def test_a_new_output_folder_reuses_the_articles_another_output_folder_read(make
     assert load_articles(site / ".provarchive-cache", other, own) and len(own.articles) == 7
 
 
-def test_files_a_rebuild_replaces_in_the_spare_are_set_aside_and_removed_later(
-    make_site, tmp_path
-):
+def test_files_a_rebuild_replaces_in_the_spare_are_set_aside_and_removed_later(make_site, tmp_path):
     site = make_site(site_files())
     public = site / "public"
     assert run_cli("build", site, "-q").code == 0
