@@ -375,8 +375,9 @@ class StagedOutput:
             if self._set_aside_count == 1:  # in each process (workers are forked copies)
                 os.makedirs(self._aside, exist_ok=True)
             os.rename(target, aside)
-        except FileNotFoundError:  # nothing there to set aside
-            return
+        except FileNotFoundError:  # nothing there to set aside (or no folder to set it in)
+            if os.path.lexists(target):
+                os.unlink(target)
         except OSError:
             os.unlink(target)
 

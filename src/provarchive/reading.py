@@ -310,11 +310,11 @@ class Bodies:
         when there are none, or when the store holds more bodies than the site has
         (left by a build that failed after storing them).
         """
-        keys = {a.content_hash for a in self.articles.values()}
-        stale = {entry.content_hash for entry in previous.values()} - keys
+        hashes = {a.content_hash for a in self.articles.values()}
+        stale = {entry.content_hash for entry in previous.values()} - hashes
         self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
-        if not previous or self.store.count() > len(keys):
-            self.store.keep_only({body_key(content_hash, self.render_key) for content_hash in keys})
+        if not previous or self.store.count() > len(hashes):
+            self.store.keep_only({body_key(hash_, self.render_key) for hash_ in hashes})
         self.store.close()
 
     def _render_again(self, ids: list[str]) -> dict[str, Article]:
