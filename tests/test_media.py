@@ -562,3 +562,19 @@ def test_pins_never_move_older_pages(count, per_page, pins):
             assert set(page.listing) | set(pinned) >= set(before.listing)
         else:
             assert page == before and not pinned, path
+
+
+def test_a_site_without_files_or_images_still_lists_attachments_kept_at_their_address(
+    make_site,
+):
+    legacy = "https://old.example.gov.cn/xxgk/P0202406.pdf"
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": SITE["content/zhxx/_column.yaml"],
+            "content/zhxx/a.md": article(attachments=f"[{{url: '{legacy}', title: 细则}}]"),
+        }
+    )
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    html = (site / "public/zhxx/202405/a.html").read_text("utf-8")
+    assert f'<a href="{legacy}" rel="nofollow">细则</a>（PDF，原网站）' in html

@@ -173,6 +173,10 @@ class PageRenderer:
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
         env.globals["topics"] = self.topics
+        # whether the site has any image or attachment: the theme makes no media call
+        # where it has none, so that an archive without media pays nothing for them
+        env.globals["site_images"] = bool(self.media.images)
+        env.globals["site_attachments"] = bool(self.media.attachments)
         env.globals["cover"] = self.media.cover
         env.globals["lead_image"] = self.lead_image
         env.globals["images_by_path"] = self.media.images.get
