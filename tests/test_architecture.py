@@ -53,7 +53,8 @@ ALLOWED: dict[str, set[str]] = {
     "search_files": set(),
     "search_postings": set(),
     "search": {"graph", "model", "search_files", "search_postings"},
-    "cache": {"__init__", "codec", "errors", "faults", "graph", "model", "pages", "search"},
+    "pageplan": {"codec", "pages"},
+    "cache": {"__init__", "codec", "errors", "faults", "graph", "model", "pageplan", "search"},
     "digest": {"codec", "model", "pages"},
     "parallel": set(),
     "reading": {
@@ -70,7 +71,6 @@ ALLOWED: dict[str, set[str]] = {
     "inputs": {"__init__", "config", "content", "model", "plan", "render", "topics"},
     "incremental": {
         "cache",
-        "codec",
         "content",
         "digest",
         "errors",
@@ -78,6 +78,7 @@ ALLOWED: dict[str, set[str]] = {
         "media",
         "model",
         "output",
+        "pageplan",
         "pages",
         "plan",
         "reading",

@@ -47,7 +47,8 @@ def records_of(module) -> list[type]:
 
 
 RECORDS = sorted(
-    {cls for module in (model, pages, plan, cache, search, graph) for cls in records_of(module)},
+    {cls for module in (model, pages, plan, cache, search, graph) for cls in records_of(module)}
+    - {cache.SavedPlan},  # made by load_plan from its parts, never stored whole
     key=lambda cls: cls.__qualname__,
 )
 

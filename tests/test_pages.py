@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 from conftest import REPO, article, column, examples, run_cli, snapshot
 from provarchive import __version__
-from provarchive.cache import CACHE_FORMAT, state_file
+from provarchive.cache import CACHE_FORMAT, load_plan, save_plan, state_file
 from provarchive.codec import decode, encode
 from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.digest import page_fingerprint
+from provarchive.pageplan import PagePlan
 from provarchive.pages import PAYLOADS, PageKind, PageSpec, Payload
 from test_codec import records
 from test_render import example_plan
@@ -169,8 +170,9 @@ def test_a_cache_of_the_earlier_page_layout_is_set_aside(make_site, tmp_path):
     state.version = f"{__version__}/{CACHE_FORMAT - 1}"
     state_path.write_bytes(pickle.dumps(state))
     plan_path = state_path.with_name(f"{state_path.stem}.plan.pickle")
-    structure, graph, keys, docs = pickle.loads(plan_path.read_bytes())
-    flat = [(key[0], key[1], key[2], key[4], *[None] * 17, key[5]) for key in marshal.loads(keys)]
+    structure, graph, stored, docs = pickle.loads(plan_path.read_bytes())
+    _, keys, _ = marshal.loads(stored)
+    flat = [(key[0], key[1], key[2], key[4], *[None] * 17, key[5]) for key in keys]
     plan_path.write_bytes(pickle.dumps((structure, graph, marshal.dumps(flat), docs)))
     edited = article("甲文", "2024-05-08", tags="[科技]", topics="[kj]", body="改过的正文。")
     (site / "content/zhxx/a.md").write_text(edited, "utf-8")  # the same structure
@@ -221,3 +223,22 @@ def test_the_cache_format_changes_with_the_shape_of_the_plan():
         "the records of a page plan changed shape: bump cache.CACHE_FORMAT (so that a "
         "cache of the old shape is set aside) and put the new shape in PLAN_SHAPE"
     )
+
+
+def test_a_reloaded_plan_is_the_plan_and_knows_which_pages_show_each_article(tmp_path):
+    """The example site's plan, kept in the cache by a build and loaded as the next build
+    loads it: the same specs in the same order, and ``showing`` names exactly the pages
+    whose payload shows the article (what the next edit renders again)."""
+    _, graph, pages, _ = example_plan(REPO, tmp_path / "media")
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    made = PagePlan.of(pages)
+    save_plan(cache, out, b"structure", graph, made, [])
+    saved = load_plan(cache, out, b"structure")
+    assert saved is not None and len(saved.pages) == len(pages)
+    assert saved.pages.paths == tuple(page.path for page in pages)
+    for article_id in graph.articles:
+        showing = {i for i, page in enumerate(pages) if page.shows_any({article_id})}
+        assert saved.pages.showing([article_id]) == showing == made.showing([article_id])
+    assert list(saved.pages) == pages
+    assert saved.pages.at(pages[-1].path) == pages[-1]
+    assert load_plan(cache, out, b"another structure") is None

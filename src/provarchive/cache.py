@@ -46,10 +46,10 @@ from .errors import ProvarchiveError
 from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature, with_body
-from .pages import PageSpec
+from .pageplan import PagePlan
 from .search import SearchDoc, SearchState
 
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -129,8 +129,8 @@ class SavedPlan:
     """The structure digest they were made for."""
     graph: SiteGraph
     """The site graph without its articles (the build puts the current ones in)."""
-    page_keys: list[tuple]
-    """The page plan, each spec as its :meth:`plan.PageSpec.key`."""
+    pages: PagePlan
+    """The page plan, its specs decoded when first asked for."""
     docs: list[SearchDoc]
     """The search documents."""
 
@@ -275,10 +275,10 @@ def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> SavedPlan 
     if not isinstance(saved[1], SiteGraph):
         return None
     try:
-        keys = marshal.loads(saved[2])
+        pages = PagePlan.saved(*marshal.loads(saved[2]))
     except (EOFError, ValueError, TypeError):
         return None
-    return SavedPlan(structure, saved[1], keys, saved[3])
+    return SavedPlan(structure, saved[1], pages, saved[3])
 
 
 def save_plan(
@@ -286,12 +286,13 @@ def save_plan(
     output_dir: Path,
     structure: bytes,
     graph: SiteGraph,
-    pages: list[PageSpec],
+    pages: PagePlan,
     docs: list[SearchDoc],
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
-    for ``structure``. Pages are kept as :func:`codec.encode` tuples, in marshal's format."""
-    keys = marshal.dumps([encode(page) for page in pages])
+    for ``structure``. Pages are kept as :func:`codec.encode` tuples with the index of
+    the pages showing each article, in marshal's format."""
+    keys = marshal.dumps(pages.stored())
     _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
 
 

@@ -27,7 +27,6 @@ from .cache import (
     save_state,
     without_body,
 )
-from .codec import decode
 from .content import signature as file_signature
 from .digest import (
     article_digest,
@@ -41,6 +40,7 @@ from .graph import SiteGraph, build_graph
 from .media import Media
 from .model import Article, Column, SiteConfig, Topic
 from .output import StagedOutput, read_token
+from .pageplan import PagePlan
 from .pages import PageSpec
 from .plan import plan_pages
 from .reading import RACY_NS, trusted
@@ -53,7 +53,7 @@ class Layout:
     """The site graph, the page plan and the search documents of one build."""
 
     graph: SiteGraph
-    pages: list[PageSpec]
+    pages: PagePlan
     docs: list[SearchDoc]
     structure: bytes
     """The structure digest they were made for."""
@@ -68,8 +68,9 @@ class Reuse:
     """Which pages a build renders and which it carries over from the current output."""
 
     to_render: list[PageSpec]
-    kept: list[PageSpec]
-    """Pages whose fingerprint is the one their current file was rendered from."""
+    kept: list[str]
+    """Paths of the pages whose fingerprint is the one their current file was rendered
+    from."""
     fingerprints: dict[str, bytes]
     """Fingerprint of every page, by path; empty when nothing can be reused (then they
     are computed while the workers render, see :func:`all_fingerprints`)."""
@@ -223,11 +224,10 @@ class PreviousBuild:
             saved = load_plan(self.cache_dir, self.output_dir, structure)
         if saved is not None:
             graph = replace(saved.graph, articles={i: articles[i] for i in saved.graph.order})
-            pages = [decode(PageSpec, key) for key in saved.page_keys]
             docs = refresh_docs(saved.docs, articles, render_key)
-            return Layout(graph, pages, docs, structure, site_part, kept=True)
+            return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), state.graph)
-        pages = plan_pages(graph, config, plan_topics(graph, config, topics))
+        pages = PagePlan.of(plan_pages(graph, config, plan_topics(graph, config, topics)))
         docs = search_docs(graph, render_key) if config.search else []
         return Layout(graph, pages, docs, structure, site_part, kept=False)
 

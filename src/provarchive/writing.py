@@ -161,7 +161,7 @@ def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] 
     """Remove from the staging folder what this build no longer makes; from the spare,
     also what the output before it had (the spare is that output). Returns the paths
     the current output has and this build drops."""
-    new_outputs = {page.path for page in job.layout.pages}
+    new_outputs = set(job.layout.pages.paths)
     new_outputs.update(path for path, _ in job.files)
     new_outputs.update(job.index_paths)
     removed = job.previous.previous_outputs() - new_outputs
@@ -183,7 +183,7 @@ def _side_work(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None
 
     media = content.extras.media
     fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
-    missing = [page for page in job.reuse.kept if not carried(page.path)]
+    missing = [layout.pages.at(path) for path in job.reuse.kept if not carried(path)]
     kept_files, copied = write_files(
         staged, job.files, previous.state, previous.same_output, carried
     )
