@@ -801,3 +801,24 @@ def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path):
     edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
     assert run_cli("build", site, "-q").code == 0
     assert snapshot(public) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_spare_that_differs_in_most_files_is_not_built_on(make_site, tmp_path):
+    """A build starts from the spare (the output of two builds ago) only when it differs
+    from the output in at most half of its files; else from an empty staging folder."""
+    site = make_site(site_files())
+    public, spare = site / "public", site / ".public.spare"
+    assert run_cli("build", site, "-q").code == 0
+    templates = site / "templates"
+    templates.mkdir(exist_ok=True)
+    theme = Path(__import__("provarchive.render").render.theme_dir())
+    base = (theme / "base.html").read_text("utf-8").replace("<body", "<body data-v=2", 1)
+    (templates / "base.html").write_text(base, "utf-8")
+    assert run_cli("build", site, "-q").code == 0  # every page written anew
+    edited = site / "content/zhxx/yywl/a1.md"
+    for mark, from_spare in (("一", False), ("二", True)):
+        spare_folder = spare.stat().st_ino
+        edited.write_text(edited.read_text("utf-8") + f"\n补充第{mark}段。\n", "utf-8")
+        assert run_cli("build", site, "-q").code == 0
+        assert (public.stat().st_ino == spare_folder) is from_spare, mark
+        assert snapshot(public) == clean_build(site, tmp_path / f"clean-{mark}")

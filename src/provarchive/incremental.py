@@ -249,18 +249,20 @@ class PreviousBuild:
         if self.same_output and state.pages and layout.kept and state.salt == salt:
             # the same pages from the same salt: only pages showing a touched article can
             # have changed (an article's digest covers its file, place, links, terms, media)
-            fresh_ids = set(touched)
-            for page in pages:
-                found = state.pages.get(page.path)
-                if found is None or page.shows_any(fresh_ids):
-                    found = page_fingerprint(salt, page, digests)
-                fingerprints[page.path] = found
+            fingerprints = {path: state.pages.get(path, b"") for path in pages.paths}
+            again = pages.showing(touched)
+            again.update(i for i, path in enumerate(pages.paths) if not fingerprints[path])
+            for position in sorted(again):
+                page = pages[position]
+                fingerprints[page.path] = page_fingerprint(salt, page, digests)
         elif self.same_output and state.pages:
             fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
-        reused = {path for path, found in fingerprints.items() if state.pages.get(path) == found}
+        old = state.pages
+        kept = [path for path, found in fingerprints.items() if old.get(path) == found]
+        reused = set(kept)
         return Reuse(
-            to_render=[page for page in pages if page.path not in reused],
-            kept=[page for page in pages if page.path in reused],
+            to_render=[pages[i] for i, path in enumerate(pages.paths) if path not in reused],
+            kept=kept,
             fingerprints=fingerprints,
         )
 
@@ -275,10 +277,21 @@ class PreviousBuild:
         state = self.state
         return {*state.pages, *state.files, *state.index_paths} if self.same_output else set()
 
+    def _output_count(self) -> int:
+        """How many files the current output holds, as the last build left it."""
+        state = self.state
+        return len(state.pages) + len(state.files) + len(state.index_paths)
+
     def spare(self) -> tuple[str, frozenset[str] | None]:
-        """The spare output's token and the paths in which it differs from the output."""
-        if self.same_output and self.state.spare_stale is not None:
-            return self.state.spare_token, self.state.spare_stale
+        """The spare output's token and the paths in which it differs from the output.
+
+        A spare that differs in more than half of the output's files (after a template
+        edit, say) is not used: setting aside its old file and linking the current one
+        costs two steps a file, where a staging folder started empty costs one.
+        """
+        stale = self.state.spare_stale
+        if self.same_output and stale is not None and 2 * len(stale) <= self._output_count():
+            return self.state.spare_token, stale
         return "", None
 
     def previous_search(self) -> SearchState | None:
@@ -352,7 +365,7 @@ def output_token(fingerprints: dict[str, bytes]) -> str:
 
 
 def all_fingerprints(
-    reuse: Reuse, pages: list[PageSpec], graph: SiteGraph, salt: bytes, media: Media
+    reuse: Reuse, pages: PagePlan, graph: SiteGraph, salt: bytes, media: Media
 ) -> dict[str, bytes]:
     """The fingerprint of every page: those :meth:`PreviousBuild.decide` computed, or,
     when it computed none (nothing could be reused), all of them now (the build does
