@@ -490,3 +490,42 @@ def test_memo_output_links_right_from_every_depth_even_nested(make_site):
         assert "\x1a" not in html
     nested = (site / "public/a/b/202405/y.html").read_text("utf-8")
     assert "class='in' href=\"../../../a/202405/x.html\"" in nested
+
+
+HOLD_LOCK = (
+    "import fcntl, os, sys\n"
+    "descriptor = os.open(sys.argv[1], os.O_RDONLY)\n"
+    "fcntl.flock(descriptor, fcntl.LOCK_EX)\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+)
+"""A process standing for the detached remover of an earlier build: it holds the lock
+on the folder it removes until its input ends."""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="folder locks are POSIX")
+def test_an_old_copy_still_being_removed_is_left_to_its_remover(make_site):
+    """The next build neither waits for nor repeats the removal of an old copy that an
+    earlier build's remover still holds; one that no remover holds (a killed one's) it
+    removes."""
+    site = news_site(make_site, count=2)
+    assert run_cli("build", site, "-q").code == 0
+    trash = site / ".public.trash-1-feedbeef"
+    (trash / "zhxx").mkdir(parents=True)
+    (trash / "zhxx/old.html").write_text("旧的", "utf-8")
+    remover = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(trash)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert remover.stdout.readline() == "holding\n"
+        assert run_cli("build", site, "-q", "--no-cache").code == 0
+        assert (trash / "zhxx/old.html").is_file()
+    finally:
+        remover.stdin.close()
+        remover.wait()
+    result = run_cli("build", site, "-q", "--no-cache")
+    assert result.code == 0 and result.err == ""
+    assert not trash.exists()

@@ -143,8 +143,10 @@ def clear_leftovers(output_dir: Path) -> list[ProvarchiveError]:
     """Undo what a build killed mid-swap left behind: restore the old output if it is missing.
 
     Also removes leftover staging folders, and old outputs that a background
-    removal did not finish. Returns a warning for each folder that cannot be removed
-    (a folder in it is not writable, say), which the next build tries again.
+    removal did not finish; one whose remover is still at work is left to it (a build
+    never waits for the removal of an old copy). Returns a warning for each folder that
+    cannot be removed (a folder in it is not writable, say), which the next build tries
+    again.
     """
     old = _old_dir(output_dir)
     if old.is_dir() and not output_dir.exists():
@@ -154,6 +156,8 @@ def clear_leftovers(output_dir: Path) -> list[ProvarchiveError]:
     leftovers += output_dir.parent.glob(f".{output_dir.name}.trash-*")
     warnings: list[ProvarchiveError] = []
     for leftover in leftovers:
+        if being_removed(leftover):
+            continue  # a remover started by an earlier build is at it: do not wait for it
         problem = _remove_tree(leftover) if leftover.is_dir() else None
         if problem is not None and leftover.exists():
             warnings.append(_stuck(problem, leftover))
@@ -208,6 +212,51 @@ def read_token(output_dir: Path) -> str:
     return ""
 
 
+@contextlib.contextmanager
+def _removal_lock(folder: Path) -> Iterator[int]:
+    """An open descriptor of ``folder`` holding an exclusive lock on it (-1 where the OS
+    has none), for the remover to inherit: the lock lasts as long as the remover runs,
+    so :func:`being_removed` can tell its folder from one a killed remover left."""
+    try:
+        import fcntl
+
+        descriptor = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):  # not POSIX, or nothing to lock: a remover without
+        yield -1
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # a file system without locks
+        os.close(descriptor)
+        yield -1
+        return
+    try:
+        yield descriptor
+    finally:
+        os.close(descriptor)  # the remover's inherited copy keeps the lock
+
+
+def being_removed(folder: Path) -> bool:
+    """Whether a remover started by :func:`remove_in_background` is removing ``folder``."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return False
+
+
 def remove_in_background(folder: Path, trash: Path) -> ProvarchiveError | None:
     """Remove ``folder`` in a detached process, so that a build can end at once.
 
@@ -217,18 +266,20 @@ def remove_in_background(folder: Path, trash: Path) -> ProvarchiveError | None:
     blocker = _blocker(folder)
     os.rename(folder, trash)
     try:
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-                str(trash),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with _removal_lock(trash) as descriptor:
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                    str(trash),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                pass_fds=(descriptor,) if descriptor >= 0 else (),
+            )
     except OSError:
         shutil.rmtree(trash, ignore_errors=True)
     if blocker is None:
