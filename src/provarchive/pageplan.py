@@ -23,7 +23,11 @@ class PagePlan(Sequence[PageSpec]):
     """Every page of a build, in plan order; specs decoded on first use."""
 
     def __init__(
-        self, paths: Sequence[str], specs: list[PageSpec | None], keys: Sequence, showing: Showing
+        self,
+        paths: Sequence[str],
+        specs: list[PageSpec | None],
+        keys: Sequence,
+        showing: Showing | None,
     ):
         self.paths = tuple(paths)
         """Output path of each page."""
@@ -34,13 +38,10 @@ class PagePlan(Sequence[PageSpec]):
 
     @classmethod
     def of(cls, pages: Iterable[PageSpec]) -> PagePlan:
-        """The plan of specs made anew."""
+        """The plan of specs made anew (its index is made when first needed: a build
+        that made its plan anew keeps it for the next one while pages render)."""
         specs: list[PageSpec | None] = list(pages)
-        showing: Showing = {}
-        for position, page in enumerate(specs):
-            for article_id in page.article_ids():  # type: ignore[union-attr]
-                showing.setdefault(article_id, []).append(position)
-        return cls([page.path for page in specs], specs, (), showing)  # type: ignore[union-attr]
+        return cls([page.path for page in specs], specs, (), None)  # type: ignore[union-attr]
 
     @classmethod
     def saved(cls, paths: Sequence[str], keys: Sequence, showing: Showing) -> PagePlan:
@@ -52,7 +53,7 @@ class PagePlan(Sequence[PageSpec]):
     def stored(self) -> tuple[tuple[str, ...], list, Showing]:
         """The plan as plain values (paths, encoded specs, the showing index)."""
         keys = self._keys or [encode(page) for page in self]
-        return self.paths, list(keys), self._showing
+        return self.paths, list(keys), self._index()
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -76,10 +77,20 @@ class PagePlan(Sequence[PageSpec]):
 
     def showing(self, article_ids: Iterable[str]) -> set[int]:
         """The positions of the pages showing any of ``article_ids``."""
-        found: set[int] = set()
+        index, found = self._index(), set()
         for article_id in article_ids:
-            found.update(self._showing.get(article_id, ()))
+            found.update(index.get(article_id, ()))
         return found
+
+    def _index(self) -> Showing:
+        """Article id to the positions of the pages showing it."""
+        if self._showing is None:
+            showing: Showing = {}
+            for position, page in enumerate(self):
+                for article_id in page.article_ids():
+                    showing.setdefault(article_id, []).append(position)
+            self._showing = showing
+        return self._showing
 
     def at(self, path: str) -> PageSpec:
         """The page written to ``path``."""
