@@ -282,16 +282,20 @@ class PreviousBuild:
         state = self.state
         return len(state.pages) + len(state.files) + len(state.index_paths)
 
-    def spare(self) -> tuple[str, frozenset[str] | None]:
-        """The spare output's token and the paths in which it differs from the output.
+    def keeps_spare(self, written: Collection[str]) -> bool:
+        """Whether the output a build with these ``written`` paths replaces is kept as
+        the spare; else a spare is made of the new output (:meth:`StagedOutput.make_spare`).
 
-        A spare that differs in more than half of the output's files (after a template
-        edit, say) is not used: setting aside its old file and linking the current one
-        costs two steps a file, where a staging folder started empty costs one.
+        The replaced output is kept unless it differs from the new one in more than
+        half of its files (after a template edit, say): the next build would set aside
+        its old file and link the current one, two steps a file, for every one of them.
         """
-        stale = self.state.spare_stale
-        if self.same_output and stale is not None and 2 * len(stale) <= self._output_count():
-            return self.state.spare_token, stale
+        return self.same_output and 2 * len(written) <= self._output_count()
+
+    def spare(self) -> tuple[str, frozenset[str] | None]:
+        """The spare output's token and the paths in which it differs from the output."""
+        if self.same_output and self.state.spare_stale is not None:
+            return self.state.spare_token, self.state.spare_stale
         return "", None
 
     def previous_search(self) -> SearchState | None:
@@ -346,17 +350,17 @@ class PreviousBuild:
         )
 
     def _spare_token(self, outcome: Outcome) -> str:
-        """The token of the spare this build leaves: the replaced output, or a copy of
-        its own output; "" for none."""
-        if self.same_output:
-            return self.state.output_token
-        return outcome.token if outcome.spare_made else ""
+        """The token of the spare this build leaves: a copy of its own output, or the
+        replaced output; "" for none."""
+        if outcome.spare_made:
+            return outcome.token
+        return self.state.output_token if self.keeps_spare(outcome.written) else ""
 
     def _spare_stale(self, outcome: Outcome) -> frozenset[str] | None:
         """The paths in which the spare this build leaves differs from its output."""
-        if self.same_output:
-            return outcome.written
-        return frozenset() if outcome.spare_made else None
+        if outcome.spare_made:
+            return frozenset()
+        return outcome.written if self.keeps_spare(outcome.written) else None
 
 
 def output_token(fingerprints: dict[str, bytes]) -> str:

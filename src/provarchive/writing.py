@@ -129,10 +129,11 @@ def write_output(job: WriteJob) -> Written:
         written.update(path for path, fresh in side.index.items() if fresh)
         run.lap("pages, assets, search index")
         token = output_token(side.fingerprints)
-        staged.commit(token, keep_spare=previous.same_output)
+        keep_spare = previous.keeps_spare(written)
+        staged.commit(token, keep_spare=keep_spare)
         if run.on_commit is not None:
             run.on_commit()
-        spare_made = not previous.same_output and staged.make_spare()
+        spare_made = not keep_spare and staged.make_spare()
     except BaseException:
         staged.discard()
         raise
