@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,29 @@ def test_every_kind_of_page_has_a_context_builder():
 def test_the_plan_of_the_example_site_has_every_kind_but_none_unknown(tmp_path):
     _, _, pages, _ = example_plan(REPO, tmp_path)
     assert {page.kind for page in pages} == set(PageKind)
+
+
+def test_memo_as_a_filter_renders_what_memo_and_the_macro_render(make_site):
+    """``{{ macro | memo(args) }}`` (the theme's form: no Jinja call overhead) is ``memo()``."""
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/b/_column.yaml": column("子栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08"),
+        "content/a/b/y.md": article("标题二", "2024-05-09"),
+        "templates/column.html": (
+            '{% extends "base.html" %}'
+            "{% macro item(a, level=2) %}<h{{ level }}><a href='{{ a.url | url }}'>"
+            "{{ a.title }}</a></h{{ level }}>{% endmacro %}"
+            "{% block main %}{% for a in articles %}[{{ memo(item, a, level=3) }}|"
+            "{{ item | memo(a, level=3) }}|{{ item(a, level=3) }}]{% endfor %}{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    for page, root in (("a/index.html", "../"), ("a/b/index.html", "../../")):
+        text = (site / "public" / page).read_text("utf-8")
+        items = re.findall(r"\[(.*?)\|(.*?)\|(.*?)\]", text)
+        assert items, page
+        for by_function, by_filter, plain in items:
+            assert by_function == by_filter == plain
+            assert f"<a href='{root}a/" in plain

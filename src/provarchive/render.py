@@ -170,6 +170,7 @@ class PageRenderer:
         env.globals["archive_path"] = archive_path
         env.globals["taxonomy_names"] = TAXONOMIES
         env.globals["memo"] = self.memo
+        env.filters["memo"] = self.memo  # {{ macro | memo(args) }}: without Jinja's call overhead
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
         env.globals["topics"] = self.topics
@@ -188,6 +189,8 @@ class PageRenderer:
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
+        self._globals: dict[jinja2.Template, dict[str, Any]] = {}
+        """The globals of each template in use, as one dict."""
 
     @jinja2.pass_context
     def url(self, context: jinja2.runtime.Context, target: str) -> str:
@@ -291,7 +294,7 @@ class PageRenderer:
         """
         try:
             template = self.env.get_template(page.template)
-            html = template.render(self.contexts.context(page, bodies))
+            html = self._render(template, self.contexts.context(page, bodies))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno
@@ -309,6 +312,18 @@ class PageRenderer:
                 f"{what} (while rendering {page.path})", file or page.template, line
             ) from None
         return html.encode("utf-8")
+
+    def _render(self, template: jinja2.Template, variables: dict[str, Any]) -> str:
+        """``template.render(variables)``, the globals copied once per template: Jinja
+        copies them into every page's context, reading each through a ``ChainMap``."""
+        found = self._globals.get(template)
+        if found is None:
+            found = self._globals[template] = dict(template.globals)
+        context = template.new_context({**found, **variables}, shared=True)
+        try:
+            return self.env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            self.env.handle_exception()
 
 
 def _sizes(sizes: str) -> dict[str, str]:
