@@ -114,3 +114,24 @@ def test_memo_as_a_filter_renders_what_memo_and_the_macro_render(make_site):
         for by_function, by_filter, plain in items:
             assert by_function == by_filter == plain
             assert f"<a href='{root}a/" in plain
+
+
+def test_a_renamed_column_is_renamed_on_every_page(make_site):
+    """The trail and navigation of a column are made once per build, never kept across."""
+    files = {
+        "content/a/_column.yaml": column("旧名栏目"),
+        "content/a/b/_column.yaml": column("子栏目"),
+        "content/a/b/y.md": article("标题二", "2024-05-09", tags="[科技]"),
+        **{f"content/a/x{n}.md": article(f"标题{n}", f"2024-05-{n + 10}") for n in range(5)},
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    pages = sorted((site / "public").rglob("*.html"))
+    before = {page: page.read_text("utf-8") for page in pages}
+    assert all("旧名栏目" in text for text in before.values())
+    (site / "content/a/_column.yaml").write_text(column("新名栏目"), encoding="utf-8")
+    assert run_cli("build", site, "-j", "1").code == 0
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert "旧名栏目" not in text, page
+        assert text == before[page].replace("旧名栏目", "新名栏目"), page
