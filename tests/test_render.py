@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import REPO, article, column, run_cli
+from conftest import REPO, article, column, examples, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
 from provarchive.contexts import CONTEXT_BUILDERS
@@ -16,7 +19,13 @@ from provarchive.graph import build_graph
 from provarchive.pages import PageKind
 from provarchive.plan import plan_pages
 from provarchive.reading import read_content
-from provarchive.render import PageRenderer, make_environment, memoisable_macros, template_dirs
+from provarchive.render import (
+    PageRenderer,
+    escape_output,
+    make_environment,
+    memoisable_macros,
+    template_dirs,
+)
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
 
@@ -135,3 +144,44 @@ def test_a_renamed_column_is_renamed_on_every_page(make_site):
         text = page.read_text("utf-8")
         assert "旧名栏目" not in text, page
         assert text == before[page].replace("旧名栏目", "新名栏目"), page
+
+
+class _Html:
+    """An object that gives its own HTML, as Jinja's ``Markup`` and others do."""
+
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    value=st.text()
+    | st.text().map(markupsafe.Markup)
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.none()
+    | st.just(_Html())
+)
+def test_output_is_escaped_as_markupsafe_escapes(value):
+    assert escape_output(value) == str(markupsafe.escape(value))
+
+
+def test_templates_escape_every_output_and_keep_markup_whole():
+    env = make_environment(template_dirs(REPO))
+    template = env.from_string(
+        "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set s %}<u>{{ t }}</u>{% endset %}"
+        "{{ t }}|{{ m(t) }}|{{ s }}|{{ t | safe }}|{{ n }}|{% filter upper %}{{ t }}{% endfilter %}"
+    )
+    text = "<a href='x'>&\"</a>"
+    escaped = "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;"
+    assert template.render(t=text, n=7) == (
+        f"{escaped}|<i>{escaped}</i>|<u>{escaped}</u>|{text}|7|{escaped.upper()}"
+    )
+
+
+def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
+    """Templates compiled by our code generator are never loaded by another one."""
+    env = make_environment(template_dirs(REPO), tmp_path)
+    env.get_template("redirect.html")
+    names = [path.name for path in tmp_path.iterdir()]
+    assert names and all(name.startswith("__provarchive_") for name in names)
