@@ -255,3 +255,30 @@ def test_prose_path_declines_markdown_syntax(body):
 def test_odd_whitespace_lists_every_space_but_space_and_newline():
     spaces = {chr(code) for code in range(0x110000) if chr(code).isspace()}
     assert set(ODD_WHITESPACE) == spaces - {" ", "\n"}
+
+
+def _summary_by_hand(text: str, length: int) -> str:
+    """make_summary's rule, character by character: the sentence end (with its closing
+    quotes) nearest ``length`` between 2/3 and 4/3 of it, else a cut marked ``……``."""
+    text = join_lines(text)
+    if len(text) <= length:
+        return text
+    ends = []
+    for index, char in enumerate(text[: (4 * length) // 3]):
+        if char in "。！？!?…" and index + 1 >= (2 * length) // 3:
+            end = index + 1
+            while end < len(text) and text[end] in "”’」』）)】":
+                end += 1
+            ends.append(end)
+    if ends:
+        return text[: min(ends, key=lambda end: abs(end - length))]
+    return text[:length].rstrip() + "……"
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    text=st.text(st.sampled_from("甲乙 a\n。！？!?…”’」』）)】"), max_size=400),
+    length=st.integers(0, 200),
+)
+def test_summary_follows_its_rule(text, length):
+    assert make_summary(text, length) == _summary_by_hand(text, length)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import REPO, article, column, run_cli
+from conftest import REPO, article, column, examples, run_cli
 from provarchive.config import load_config
 from provarchive.content import scan_content
 from provarchive.contexts import CONTEXT_BUILDERS
@@ -15,7 +19,13 @@ from provarchive.graph import build_graph
 from provarchive.pages import PageKind
 from provarchive.plan import plan_pages
 from provarchive.reading import read_content
-from provarchive.render import PageRenderer, make_environment, memoisable_macros, template_dirs
+from provarchive.render import (
+    PageRenderer,
+    escape_output,
+    make_environment,
+    memoisable_macros,
+    template_dirs,
+)
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
 
@@ -87,3 +97,91 @@ def test_every_kind_of_page_has_a_context_builder():
 def test_the_plan_of_the_example_site_has_every_kind_but_none_unknown(tmp_path):
     _, _, pages, _ = example_plan(REPO, tmp_path)
     assert {page.kind for page in pages} == set(PageKind)
+
+
+def test_memo_as_a_filter_renders_what_memo_and_the_macro_render(make_site):
+    """``{{ macro | memo(args) }}`` (the theme's form: no Jinja call overhead) is ``memo()``."""
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/b/_column.yaml": column("子栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08"),
+        "content/a/b/y.md": article("标题二", "2024-05-09"),
+        "templates/column.html": (
+            '{% extends "base.html" %}'
+            "{% macro item(a, level=2) %}<h{{ level }}><a href='{{ a.url | url }}'>"
+            "{{ a.title }}</a></h{{ level }}>{% endmacro %}"
+            "{% block main %}{% for a in articles %}[{{ memo(item, a, level=3) }}|"
+            "{{ item | memo(a, level=3) }}|{{ item(a, level=3) }}]{% endfor %}{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    for page, root in (("a/index.html", "../"), ("a/b/index.html", "../../")):
+        text = (site / "public" / page).read_text("utf-8")
+        items = re.findall(r"\[(.*?)\|(.*?)\|(.*?)\]", text)
+        assert items, page
+        for by_function, by_filter, plain in items:
+            assert by_function == by_filter == plain
+            assert f"<a href='{root}a/" in plain
+
+
+def test_a_renamed_column_is_renamed_on_every_page(make_site):
+    """The trail and navigation of a column are made once per build, never kept across."""
+    files = {
+        "content/a/_column.yaml": column("旧名栏目"),
+        "content/a/b/_column.yaml": column("子栏目"),
+        "content/a/b/y.md": article("标题二", "2024-05-09", tags="[科技]"),
+        **{f"content/a/x{n}.md": article(f"标题{n}", f"2024-05-{n + 10}") for n in range(5)},
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    pages = sorted((site / "public").rglob("*.html"))
+    before = {page: page.read_text("utf-8") for page in pages}
+    assert all("旧名栏目" in text for text in before.values())
+    (site / "content/a/_column.yaml").write_text(column("新名栏目"), encoding="utf-8")
+    assert run_cli("build", site, "-j", "1").code == 0
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert "旧名栏目" not in text, page
+        assert text == before[page].replace("旧名栏目", "新名栏目"), page
+
+
+class _Html:
+    """An object that gives its own HTML, as Jinja's ``Markup`` and others do."""
+
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    value=st.text()
+    | st.text().map(markupsafe.Markup)
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.none()
+    | st.just(_Html())
+)
+def test_output_is_escaped_as_markupsafe_escapes(value):
+    assert escape_output(value) == str(markupsafe.escape(value))
+
+
+def test_templates_escape_every_output_and_keep_markup_whole():
+    env = make_environment(template_dirs(REPO))
+    template = env.from_string(
+        "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set s %}<u>{{ t }}</u>{% endset %}"
+        "{{ t }}|{{ m(t) }}|{{ s }}|{{ t | safe }}|{{ n }}|{% filter upper %}{{ t }}{% endfilter %}"
+    )
+    text = "<a href='x'>&\"</a>"
+    escaped = "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;"
+    assert template.render(t=text, n=7) == (
+        f"{escaped}|<i>{escaped}</i>|<u>{escaped}</u>|{text}|7|{escaped.upper()}"
+    )
+
+
+def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
+    """Templates compiled by our code generator are never loaded by another one."""
+    env = make_environment(template_dirs(REPO), tmp_path)
+    env.get_template("redirect.html")
+    names = [path.name for path in tmp_path.iterdir()]
+    assert names and all(name.startswith("__provarchive_") for name in names)

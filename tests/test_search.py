@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, article, examples, require_all, run_cli
-from provarchive.search import normalize, shard_of, tokens
+from provarchive.search import normalize, shard_of, token_codes, token_of, tokens
 
 HARNESS = Path(__file__).parent / "js" / "query_index.js"
 SEARCH_JS = REPO / "templates" / "static" / "search.js"
@@ -54,6 +55,25 @@ def test_tokens_are_cjk_bigrams_and_words():
         "ab",
         "bc",
     ]
+
+
+_ANY_TEXT = st.text(
+    st.sampled_from("高速公路质量𠀀𪚥abz059 ，。,\n\x00-ａＢ１") | st.characters(), max_size=60
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(text=_ANY_TEXT)
+def test_token_codes_are_the_tokens_as_numbers(text):
+    normalized = normalize(text)
+    assert {token_of(code) for code in token_codes(normalized)} == set(tokens(normalized))
+
+
+def test_token_codes_of_runs_between_punctuation():
+    text = normalize("高速公路，公路。5G基站 a 质")
+    assert sorted(map(token_of, token_codes(text))) == sorted(set(tokens(text)))
+    assert {token_of(code) for code in token_codes("𠀀𠀁")} == {"𠀀𠀁"}
+    assert token_codes("") == token_codes("质") == token_codes("高，速") == set()
 
 
 def test_shards_agree_between_python_and_javascript():
@@ -251,7 +271,13 @@ from provarchive.search import (  # noqa: E402
     search_docs,
     shard_count,
 )
-from provarchive.search_files import decode_list, encode_list, encode_shard, script  # noqa: E402
+from provarchive.search_files import (  # noqa: E402
+    decode_list,
+    encode_list,
+    encode_shard,
+    read_varint,
+    script,
+)
 from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
 
 
@@ -288,6 +314,23 @@ def test_posting_lists_come_back_exactly_and_never_exceed_a_bit_per_document(bas
     assert decode_list(data + b"\x07", 0) == (numbers, len(data))
     if numbers:
         assert len(data) <= (numbers[-1] - numbers[0]) // 8 + 12
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.integers(0, 300_000),
+    st.integers(2, 70_000) | st.integers(2, 2_000),
+    st.sets(st.integers(0, 70_000), min_size=2, max_size=300),
+)
+def test_a_posting_list_takes_its_smallest_form(base, scale, picks):
+    numbers = sorted({base + pick % scale for pick in picks})
+    if len(numbers) < 2:
+        return
+    header, _ = read_varint(encode_list(numbers), 0)
+    deltas = [later - earlier for earlier, later in pairwise(numbers)]
+    width = 1 if max(deltas) < 1 << 8 else 2 if max(deltas) < 1 << 16 else 4
+    bitmap = (numbers[-1] - numbers[0]) // 8 + 1
+    assert header & 3 == (2 if bitmap < width * len(deltas) else {1: 0, 2: 1, 4: 3}[width])
 
 
 def test_javascript_reads_the_lists_python_writes(tmp_path):

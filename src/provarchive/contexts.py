@@ -128,6 +128,12 @@ class PageContexts:
         self.topics = topics
         self._bodies: dict[str, Article] = {}
         """Articles with bodies for the page at hand (see :meth:`context`)."""
+        self._base_path = urlsplit(config.base_url).path
+        self._nav = [columns[path] for path in graph.top_columns]
+        self._trails: dict[tuple[str, bool], tuple[Crumb, ...]] = {}
+        """The breadcrumb trail of each column path (and whether it is the page's)."""
+        self._tops: dict[str, str | None] = {}
+        """The top-level column of each column path."""
 
     def context(self, page: PageSpec, bodies: dict[str, Article] | None = None) -> Context:
         """Return the template variables of ``page``: those of every page, and what the
@@ -140,10 +146,8 @@ class PageContexts:
         context: Context = {
             "site": self.config,
             "page": TemplatePage(page),
-            "root": urlsplit(self.config.base_url).path
-            if page.kind is PageKind.NOTFOUND
-            else root_prefix(page.path),
-            "nav": [self.columns[path] for path in self.graph.top_columns],
+            "root": self._base_path if page.kind is PageKind.NOTFOUND else root_prefix(page.path),
+            "nav": list(self._nav),
             "columns": self.columns,
             "current_top": None,
             "crumbs": [],
@@ -152,7 +156,7 @@ class PageContexts:
             "pinned": [],
             "photos": [],
             "pager": None,
-            "base_path": urlsplit(self.config.base_url).path,
+            "base_path": self._base_path,
         }
         builder = CONTEXT_BUILDERS[page.kind]
         if builder is not None:
@@ -162,8 +166,10 @@ class PageContexts:
     def _in_column(self, column: str | None, context: Context) -> None:
         """The variables of a page that belongs to ``column``: its feed and top column."""
         if column:
-            trail = self.graph.column_trail(column)
-            context["current_top"] = trail[0].path if trail else None
+            if column not in self._tops:
+                trail = self.graph.column_trail(column)
+                self._tops[column] = trail[0].path if trail else None
+            context["current_top"] = self._tops[column]
             context["feed_path"] = f"{column}/atom.xml"
 
     def _listed(self, listing: tuple[str, ...], pager: Pager, context: Context) -> None:
@@ -286,12 +292,17 @@ class PageContexts:
         return [articles[article_id] for article_id in ids]
 
     def _crumbs(self, column_path: str, *, current: bool) -> list[Crumb]:
-        crumbs = [Crumb(self.config.home_label, "index.html")]
-        trail: tuple[Column, ...] = self.graph.column_trail(column_path)
-        for index, column in enumerate(trail):
-            last = index == len(trail) - 1
-            crumbs.append(Crumb(column.title, index_path(column.path), current and last))
-        return crumbs
+        """The trail from the home page down to the column at ``column_path`` (made
+        once per column: many pages share it)."""
+        trail = self._trails.get((column_path, current))
+        if trail is None:
+            crumbs = [Crumb(self.config.home_label, "index.html")]
+            columns: tuple[Column, ...] = self.graph.column_trail(column_path)
+            for index, column in enumerate(columns):
+                last = index == len(columns) - 1
+                crumbs.append(Crumb(column.title, index_path(column.path), current and last))
+            trail = self._trails[(column_path, current)] = tuple(crumbs)
+        return list(trail)
 
 
 ContextBuilder = Callable[[PageContexts, PageSpec, Any, Context], None]

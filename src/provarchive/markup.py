@@ -41,6 +41,7 @@ _CJK = re.compile(
 )
 _UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|file|data):", re.IGNORECASE)
 _SENTENCE_END = "。！？!?…"
+_SENTENCE_ENDS = re.compile(f"[{_SENTENCE_END}]")
 _CLOSERS = "”’」』）)】"
 _ABSOLUTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 ODD_WHITESPACE = (
@@ -368,12 +369,11 @@ def make_summary(text: str, length: int = SUMMARY_LENGTH) -> str:
         return text
     low, high = (2 * length) // 3, (4 * length) // 3
     ends = []
-    for index, char in enumerate(text[:high]):
-        if char in _SENTENCE_END and index + 1 >= low:
-            end = index + 1
-            while end < len(text) and text[end] in _CLOSERS:
-                end += 1
-            ends.append(end)
+    for found in _SENTENCE_ENDS.finditer(text, max(low - 1, 0), high):  # ends at low or later
+        end = found.end()
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        ends.append(end)
     if ends:
         best = min(ends, key=lambda end: abs(end - length))
         return text[:best]

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import jinja2.compiler
 import markupsafe
 
 from .attachments import Attachment, linked_attachment
@@ -60,6 +61,57 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return dirs
 
 
+try:  # markupsafe's C escaping of a str, which its escape() wraps in a Markup copy
+    from markupsafe import _escape_inner as _escape_text
+except ImportError:  # markupsafe before 3.0
+    _escape_text = markupsafe.escape
+
+
+def escape_output(value: Any) -> str:
+    """What ``{{ value }}`` outputs with autoescaping: the text of ``markupsafe.escape``,
+    as a plain string (output is only ever joined, so no ``Markup`` is made)."""
+    if type(value) is str:
+        return _escape_text(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return html()
+    return _escape_text(str(value))
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with escaped output made by :func:`escape_output`.
+
+    Jinja escapes every ``{{ }}`` with ``markupsafe.escape``, which copies each piece
+    into a ``Markup`` (an article body or a memoised header too), only for the pieces to
+    be joined: that was a fifth of rendering. What a macro, a block or ``{% set %}``
+    returns is still made ``Markup`` by Jinja, after the join.
+    """
+
+    def visit_Template(self, node: Any, frame: Any = None) -> None:
+        self.writeline("escape_output = environment.escape_output")
+        super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class _Environment(jinja2.Environment):
+    """The environment of our templates: compiled by :class:`_CodeGenerator`."""
+
+    code_generator_class = _CodeGenerator
+    escape_output = staticmethod(escape_output)
+
+
+_BYTECODE_FILES = "__provarchive_%s.cache"
+"""Names of compiled templates in the cache: not Jinja's default, so that no other
+version of provarchive (or code generator) loads them."""
+
+
 def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment that renders every page of a build.
 
@@ -69,8 +121,8 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
     bytecode = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
-    env = jinja2.Environment(
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir), _BYTECODE_FILES)
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -170,6 +222,7 @@ class PageRenderer:
         env.globals["archive_path"] = archive_path
         env.globals["taxonomy_names"] = TAXONOMIES
         env.globals["memo"] = self.memo
+        env.filters["memo"] = self.memo  # {{ macro | memo(args) }}: without Jinja's call overhead
         env.globals["url"] = self.url
         env.filters["url"] = self.url  # {{ path | url }}: called without Jinja's call overhead
         env.globals["topics"] = self.topics
@@ -188,6 +241,8 @@ class PageRenderer:
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
+        self._globals: dict[jinja2.Template, dict[str, Any]] = {}
+        """The globals of each template in use, as one dict."""
 
     @jinja2.pass_context
     def url(self, context: jinja2.runtime.Context, target: str) -> str:
@@ -291,7 +346,7 @@ class PageRenderer:
         """
         try:
             template = self.env.get_template(page.template)
-            html = template.render(self.contexts.context(page, bodies))
+            html = self._render(template, self.contexts.context(page, bodies))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"template syntax: {exc.message}", exc.filename or exc.name, exc.lineno
@@ -309,6 +364,18 @@ class PageRenderer:
                 f"{what} (while rendering {page.path})", file or page.template, line
             ) from None
         return html.encode("utf-8")
+
+    def _render(self, template: jinja2.Template, variables: dict[str, Any]) -> str:
+        """``template.render(variables)``, the globals copied once per template: Jinja
+        copies them into every page's context, reading each through a ``ChainMap``."""
+        found = self._globals.get(template)
+        if found is None:
+            found = self._globals[template] = dict(template.globals)
+        context = template.new_context({**found, **variables}, shared=True)
+        try:
+            return self.env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            self.env.handle_exception()
 
 
 def _sizes(sizes: str) -> dict[str, str]:

@@ -28,8 +28,8 @@ The full build reads the texts in batches and writes each file as soon as it is 
 (through an :class:`IndexSink`); only the posting lists outlive a batch, and beyond a
 bound they are spilled to a temporary file and merged back one shard at a time (see
 :mod:`provarchive.search_postings`), so its memory does not grow with the archive. Its
-per-character work is done by C loops: sets of bigrams made with ``map``, compression
-by zlib.
+per-character work is done by C loops: a document's bigrams as numbers read from its
+UTF-32 bytes (:func:`token_codes`), compression by zlib.
 """
 
 from __future__ import annotations
@@ -37,11 +37,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from operator import add
+from itertools import repeat
+from operator import add, itemgetter, lshift
 
 from .graph import SiteGraph
 from .model import Article
@@ -226,6 +229,39 @@ def token_set(text: str) -> set[str]:
     return found
 
 
+_LITTLE = sys.byteorder == "little"
+_LAST, _FIRST = itemgetter(-1), itemgetter(0)
+
+
+def token_codes(text: str) -> set[int]:
+    """Return the index tokens of normalized ``text`` as numbers: the set
+    ``token_set(text)``, each token as its two characters in one 64-bit number (the
+    first in the low half; :func:`token_of` gives the token back).
+
+    Made without a Python loop or a string per bigram: the distinct runs are joined by
+    NUL and encoded as UTF-32, whose 8-byte words read at both alignments are every
+    pair of neighbouring characters; the pairs holding a NUL (a run's last character
+    then NUL, NUL then a run's first) are removed, and only those hold a zero half.
+    """
+    runs = set(_RUN.findall(text))
+    data = "\x00".join(runs).encode("utf-32-le")
+    even = array("Q", data[: len(data) // 8 * 8])
+    odd = array("Q", data[4 : 4 + (len(data) - 4) // 8 * 8])
+    if not _LITTLE:
+        even.byteswap()
+        odd.byteswap()
+    found = set(even)
+    found.update(odd)
+    found.difference_update(map(ord, map(_LAST, runs)))
+    found.difference_update(map(lshift, map(ord, map(_FIRST, runs)), repeat(32)))
+    return found
+
+
+def token_of(code: int) -> str:
+    """Return the token of a number of :func:`token_codes`."""
+    return code.to_bytes(8, "little").decode("utf-32-le")
+
+
 IndexFiles = dict[str, bool]
 """Every file of the index by site path: True if written now, False if unchanged (the
 caller keeps the old one)."""
@@ -270,7 +306,10 @@ def _full_index(
     """Write every index file; the texts are read :data:`BATCH` documents at a time,
     each chunk is written when made, and the posting lists are held within a bound."""
     sink.write(*script("meta", _meta(state)))
-    shard = functools.partial(shard_of, shards=state.shards)
+
+    def shard(code: int) -> int:
+        return shard_of(token_of(code), state.shards)
+
     with PostingRuns(state.shards, shard, sink.scratch, sink.held) as postings:
         for start in range(0, len(docs), BATCH):
             batch = docs[start : start + BATCH]
@@ -279,14 +318,17 @@ def _full_index(
             for number, doc in enumerate(batch, start):
                 text = texts.get(doc.id, "")
                 rows.append(_row(doc, text))
-                postings.add(number, token_set(normalize(doc.title)), token_set(normalize(text)))
+                postings.add(
+                    number, token_codes(normalize(doc.title)), token_codes(normalize(text))
+                )
             for offset in range(0, len(rows), DOCS_PER_CHUNK):
                 chunk = encode_chunk(rows[offset : offset + DOCS_PER_CHUNK])
                 sink.write(*script(f"docs-{(start + offset) // DOCS_PER_CHUNK}", chunk))
         if not docs:
             sink.write(*script("docs-0", encode_chunk([])))
         for number, entries in enumerate(postings.shards()):
-            sink.write(*script(f"index-{number}", encode_shard(entries)))
+            tokens = ((token_of(code), lists) for code, lists in entries)
+            sink.write(*script(f"index-{number}", encode_shard(tokens)))
     return dict.fromkeys(index_files(len(docs)), True)
 
 

@@ -69,24 +69,27 @@ def encode_list(numbers: Sequence[int]) -> bytes:
         first_only = varint(numbers[0]) if numbers else b""
         return varint(len(first_only) << 2) + first_only
     first = numbers[0]
-    deltas = list(map(sub, numbers[1:], numbers[:-1]))
-    largest = max(deltas, default=0)
-    kind, code, _ = next(k for k in _WIDTH_KINDS if largest < k[2])
-    packed = array(code, deltas)
-    if not _LITTLE:
-        packed.byteswap()
-    body = packed.tobytes()
     span = numbers[-1] - first + 1
-    if (span + 7) // 8 < len(body):
-        kind, body = 2, _bitmap([n - first for n in numbers], span)
+    bitmap_size = (span + 7) // 8
+    if bitmap_size < len(numbers) - 1:  # smaller than deltas of a byte each: no need to pack them
+        kind, body = 2, _bitmap(numbers, first, span)
+    else:
+        deltas = list(map(sub, numbers[1:], numbers[:-1]))
+        kind, code, _ = next(k for k in _WIDTH_KINDS if max(deltas) < k[2])
+        packed = array(code, deltas)
+        if not _LITTLE:
+            packed.byteswap()
+        body = packed.tobytes()
+        if bitmap_size < len(body):
+            kind, body = 2, _bitmap(numbers, first, span)
     payload = varint(first) + body
     return varint(len(payload) << 2 | kind) + payload
 
 
-def _bitmap(offsets: list[int], span: int) -> bytes:
-    """Bit ``i`` set for each ``i`` of ``offsets``, least significant bit first."""
+def _bitmap(numbers: Sequence[int], first: int, span: int) -> bytes:
+    """Bit ``n - first`` set for each ``n`` of ``numbers``, least significant bit first."""
     present = bytearray(span)
-    deque(map(present.__setitem__, offsets, repeat(1)), maxlen=0)
+    deque(map(present.__setitem__, map(sub, numbers, repeat(first)), repeat(1)), maxlen=0)
     text = present.translate(_BITS)[::-1]  # the highest number first, as int() reads
     return int(text, 2).to_bytes((span + 7) // 8, "little")
 

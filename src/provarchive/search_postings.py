@@ -1,10 +1,12 @@
 """The posting lists of a full search index build, held within a memory bound, and the
 :class:`IndexSink` its files go to.
 
-Documents are added in number order. Each token's two lists (titles, bodies) grow in
-memory as ``array('I')`` until the lists held reach ``limit`` numbers in all; then
-they are spilled to a temporary file as a run, grouped by shard: the shard's tokens
-(joined by newlines, which no token holds), the sizes of their lists, and the numbers.
+Documents are added in number order, with their tokens as numbers (a token's two
+characters in one 64-bit number, see :func:`search.token_codes`: cheaper to make, hash
+and keep than strings). Each token's two lists (titles, bodies) grow in memory as
+``array('I')`` until the lists held reach ``limit`` numbers in all; then they are
+spilled to a temporary file as a run, grouped by shard: the shard's tokens, the sizes
+of their lists, and the numbers.
 At the end :meth:`PostingRuns.shards` gives each shard's lists whole, its runs read
 back in order and what is still in memory appended (numbers ascend from run to run),
 so that the lists of one shard at a time are whole in memory, never all of them.
@@ -45,9 +47,10 @@ class IndexSink:
 Lists = tuple[array, array]
 """The ascending document numbers of one token: in titles, in bodies."""
 
-_FIELDS = 4
-"""Numbers kept per shard of a run: offset, bytes of its tokens, tokens, numbers."""
+_FIELDS = 3
+"""Numbers kept per shard of a run: offset, tokens, numbers."""
 _SIZE = array("I").itemsize
+_CODE_SIZE = array("Q").itemsize
 
 
 def _numbers() -> array:
@@ -62,14 +65,14 @@ class PostingRuns:
     """
 
     def __init__(
-        self, shards: int, shard_of: Callable[[str], int], scratch: Path | None, limit: int
+        self, shards: int, shard_of: Callable[[int], int], scratch: Path | None, limit: int
     ):
         self._shards = shards
         self._shard_of = shard_of
         self._scratch = scratch
         self._limit = limit
-        self._titles: defaultdict[str, array] = defaultdict(_numbers)
-        self._bodies: defaultdict[str, array] = defaultdict(_numbers)
+        self._titles: defaultdict[int, array] = defaultdict(_numbers)
+        self._bodies: defaultdict[int, array] = defaultdict(_numbers)
         self._held = 0
         self._file: IO[bytes] | None = None
         self._runs: list[array] = []
@@ -88,7 +91,7 @@ class PostingRuns:
             self._file.close()
             self._file = None
 
-    def add(self, number: int, title: set[str], body: set[str]) -> None:
+    def add(self, number: int, title: set[int], body: set[int]) -> None:
         """Add document ``number`` (above every number added before) to the lists of
         the tokens of its title and of its body."""
         _post(self._titles, title, number)
@@ -97,12 +100,12 @@ class PostingRuns:
         if self._held >= self._limit:
             self._spill()
 
-    def shards(self) -> Iterator[list[tuple[str, Lists]]]:
+    def shards(self) -> Iterator[list[tuple[int, Lists]]]:
         """Yield the entries (token, lists) of each shard in shard order, whole; the
         lists in memory are handed over (this can be walked once)."""
         groups = self._grouped()
         for shard, tokens in enumerate(groups):
-            merged: dict[str, Lists] = {}
+            merged: dict[int, Lists] = {}
             for run in self._runs:
                 self._read_run(run, shard, merged)
             for token in tokens:
@@ -112,9 +115,9 @@ class PostingRuns:
             groups[shard] = []
             yield list(merged.items())
 
-    def _grouped(self) -> list[list[str]]:
+    def _grouped(self) -> list[list[int]]:
         """The tokens in memory, by shard."""
-        groups: list[list[str]] = [[] for _ in range(self._shards)]
+        groups: list[list[int]] = [[] for _ in range(self._shards)]
         for token in self._titles.keys() | self._bodies.keys():
             groups[self._shard_of(token)].append(token)
         return groups
@@ -125,15 +128,14 @@ class PostingRuns:
             self._file = tempfile.TemporaryFile(dir=self._scratch)  # noqa: SIM115 (closed on exit)
         index = array("Q")
         for tokens in self._grouped():
-            names = "\n".join(tokens).encode("utf-8")
             sizes, numbers = array("I"), array("I")
             for token in tokens:
                 title, body = self._titles.get(token, ()), self._bodies.get(token, ())
                 sizes.extend((len(title), len(body)))
                 numbers.extend(title)
                 numbers.extend(body)
-            index.extend((self._file.tell(), len(names), len(tokens), len(numbers)))
-            self._file.write(names)
+            index.extend((self._file.tell(), len(tokens), len(numbers)))
+            self._file.write(array("Q", tokens).tobytes())
             self._file.write(sizes.tobytes())
             self._file.write(numbers.tobytes())
         self._runs.append(index)
@@ -141,25 +143,27 @@ class PostingRuns:
         self._bodies.clear()
         self._held = 0
 
-    def _read_run(self, run: array, shard: int, merged: dict[str, Lists]) -> None:
+    def _read_run(self, run: array, shard: int, merged: dict[int, Lists]) -> None:
         """Add the lists that ``run`` holds for ``shard`` to ``merged``."""
-        offset, name_bytes, count, total = run[shard * _FIELDS : (shard + 1) * _FIELDS]
+        offset, count, total = run[shard * _FIELDS : (shard + 1) * _FIELDS]
         if not count or self._file is None:
             return
         self._file.seek(offset)
-        data = self._file.read(name_bytes + (2 * count + total) * _SIZE)
-        sizes, numbers = array("I"), array("I")
-        sizes.frombytes(data[name_bytes : name_bytes + 2 * count * _SIZE])
-        numbers.frombytes(data[name_bytes + 2 * count * _SIZE :])
+        code_bytes = count * _CODE_SIZE
+        data = self._file.read(code_bytes + (2 * count + total) * _SIZE)
+        tokens, sizes, numbers = array("Q"), array("I"), array("I")
+        tokens.frombytes(data[:code_bytes])
+        sizes.frombytes(data[code_bytes : code_bytes + 2 * count * _SIZE])
+        numbers.frombytes(data[code_bytes + 2 * count * _SIZE :])
         at = 0
-        for index, token in enumerate(data[:name_bytes].decode("utf-8").split("\n")):
+        for index, token in enumerate(tokens):
             middle = at + sizes[2 * index]
             end = middle + sizes[2 * index + 1]
             _merge(merged, token, numbers[at:middle], numbers[middle:end])
             at = end
 
 
-def _merge(merged: dict[str, Lists], token: str, title: array, body: array) -> None:
+def _merge(merged: dict[int, Lists], token: int, title: array, body: array) -> None:
     """Append ``title`` and ``body`` (higher numbers) to the lists of ``token``."""
     lists = merged.get(token)
     if lists is None:
@@ -169,6 +173,6 @@ def _merge(merged: dict[str, Lists], token: str, title: array, body: array) -> N
         lists[1].extend(body)
 
 
-def _post(postings: defaultdict[str, array], found: set[str], number: int) -> None:
+def _post(postings: defaultdict[int, array], found: set[int], number: int) -> None:
     """Add document ``number`` to the list of each token found (a C loop: ``map``)."""
     deque(map(array.append, map(postings.__getitem__, found), repeat(number)), maxlen=0)
