@@ -87,6 +87,7 @@ ALLOWED: dict[str, set[str]] = {
     "writing": {
         "errors",
         "faults",
+        "graph",
         "incremental",
         "inputs",
         "output",
