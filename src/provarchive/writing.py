@@ -332,14 +332,14 @@ def render_order(pages: list[PageSpec], graph: SiteGraph) -> tuple[list[PageSpec
     every page: in a worker, each memory page holding them would be copied (see
     :func:`_after_workers`).
     """
-    articles = graph.articles
+    stamps = {article_id: a.date.timestamp() for article_id, a in graph.articles.items()}
 
     def newest(page: PageSpec) -> float:
         payload = page.payload
         if isinstance(payload, ArticlePayload):
-            return articles[payload.article].date.timestamp()
+            return stamps[payload.article]
         ids = payload.article_ids()
-        return max(articles[i].date for i in ids).timestamp() if ids else math.inf
+        return max(map(stamps.__getitem__, ids)) if ids else math.inf
 
     own = [page for page in pages if isinstance(page.payload, LinksPayload)]
     shared = [page for page in pages if not isinstance(page.payload, LinksPayload)]
