@@ -88,6 +88,7 @@ ALLOWED: dict[str, set[str]] = {
     "writing": {
         "errors",
         "faults",
+        "graph",
         "incremental",
         "inputs",
         "output",

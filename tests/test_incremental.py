@@ -439,6 +439,19 @@ def test_a_lost_body_store_is_healed_not_rendered_empty(make_site, tmp_path):
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
+def test_a_search_index_rebuilt_without_the_body_store_reads_the_bodies_again(make_site, tmp_path):
+    """The index reads the texts of its documents from the body store (packed before the
+    workers are forked); those the store lost are rendered again, not left empty."""
+    site = make_site(site_files())
+    assert run_cli("build", site, "-q").code == 0
+    for stored in (site / ".provarchive-cache").glob("bodies.sqlite*"):
+        stored.unlink()
+    # an article removed: document numbers shift, the index is made anew from every text
+    (site / "content/zhxx/yywl/a2.md").unlink()
+    assert run_cli("build", site, "-q").code == 0
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 @pytest.mark.parametrize(
     "meta,body",
     [

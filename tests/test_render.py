@@ -16,7 +16,7 @@ from provarchive.content import scan_content
 from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.extras import read_extras
 from provarchive.graph import build_graph
-from provarchive.pages import PageKind
+from provarchive.pages import ArticlePayload, LinksPayload, PageKind
 from provarchive.plan import plan_pages
 from provarchive.reading import read_content
 from provarchive.render import (
@@ -28,6 +28,7 @@ from provarchive.render import (
 )
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
+from provarchive.writing import render_order
 
 
 def example_plan(site: Path, cache: Path):
@@ -56,6 +57,50 @@ def test_memo_changes_no_byte_of_any_page_of_the_example_site(tmp_path):
     assert memoised.keys() == plain.keys() and len(plain) > 200
     different = [path for path in plain if memoised[path] != plain[path]]
     assert different == []
+
+
+def test_memo_bounded_to_two_entries_changes_no_byte_and_keeps_two(tmp_path):
+    """memo() keeps the most recently used outputs only: forced to drop almost all of
+    them, it renders each page of the example site as an unbounded one does."""
+    config, graph, pages, extras = example_plan(REPO, tmp_path)
+    renderers = {
+        entries: PageRenderer(
+            make_environment(template_dirs(REPO)),
+            graph,
+            config,
+            extras.media,
+            extras.topics,
+            memo_entries=entries,
+        )
+        for entries in (2, 100_000)
+    }
+    bounded, unbounded = renderers[2], renderers[100_000]
+    for page in pages:
+        assert bounded.render(page) == unbounded.render(page), page.path
+    assert bounded.memo_counts.kept == 2 < unbounded.memo_counts.kept
+    assert bounded.memo_counts.misses > unbounded.memo_counts.misses > 0
+    assert bounded.memo_counts.hits > 0
+
+
+def test_pages_are_rendered_newest_first_and_link_lists_apart(tmp_path):
+    """Workers render pages by the newest article each shows (so that memo() still
+    holds a list item when the next list shows it); sitemap.xml and the redirect files
+    are rendered by the build's own process."""
+    _, graph, pages, _ = example_plan(REPO, tmp_path)
+    to_render, own = render_order(pages, graph)
+    assert sorted(p.path for p in [*to_render, *own]) == sorted(p.path for p in pages)
+    assert own and all(isinstance(page.payload, LinksPayload) for page in own)
+    assert not any(isinstance(page.payload, LinksPayload) for page in to_render)
+
+    def newest(page):
+        payload = page.payload
+        ids = (payload.article,) if isinstance(payload, ArticlePayload) else payload.article_ids()
+        return max((graph.articles[i].date for i in ids), default=None)
+
+    dates = [newest(page) for page in to_render]
+    shown = [date for date in dates if date is not None]
+    assert dates[: len(dates) - len(shown)] == [None] * (len(dates) - len(shown))
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) > 10
 
 
 def test_the_theme_macros_are_memoised():

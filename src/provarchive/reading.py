@@ -302,6 +302,15 @@ class Bodies:
             found.update(self._render_again(lost))
         return found
 
+    def key(self, article_id: str) -> str:
+        """The body store's key of the body of ``article_id``."""
+        return body_key(self.articles[article_id].content_hash, self.render_key)
+
+    def stored(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """``key -> (html, text)`` of the stored bodies of ``keys`` (see :meth:`key`);
+        the lost ones left out (:meth:`of` renders them again)."""
+        return self.store.get(keys)
+
     def forget_others(self, previous: dict[str, CachedArticle]) -> None:
         """Drop stored bodies of articles the site no longer has, and close the store.
 

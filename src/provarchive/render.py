@@ -12,8 +12,9 @@ import importlib.resources
 import re
 import sys
 import traceback
+from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,6 +42,11 @@ from .urls import (
 
 _ROOT_MARK = "\x1a"
 """Stands for the page's root in output that :meth:`PageRenderer.memo` keeps."""
+
+MEMO_ENTRIES = 8192
+"""How many macro outputs :meth:`PageRenderer.memo` keeps in one process, the least
+recently used dropped first: enough for the pages of a list (they are rendered
+together) while the memory stays the same whatever the size of the archive."""
 
 TEMPLATES_DIR = "templates"
 """The folder of a site that overrides the default theme, file by file."""
@@ -197,6 +203,16 @@ def _cn_date(value: dt.datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@dataclass
+class MemoCounts:
+    """How often :meth:`PageRenderer.memo` found a macro's output (in one process)."""
+
+    hits: int = 0
+    misses: int = 0
+    kept: int = 0
+    """Outputs kept now (at most :data:`MEMO_ENTRIES`)."""
+
+
 class PageRenderer:
     """Renders :class:`PageSpec` values of one site graph to bytes."""
 
@@ -209,6 +225,7 @@ class PageRenderer:
         topics: dict[str, Topic] | None = None,
         *,
         memo: bool = True,
+        memo_entries: int = MEMO_ENTRIES,
     ):
         self.env = env
         self.graph = graph
@@ -236,8 +253,12 @@ class PageRenderer:
         env.globals["picture"] = self.picture
         env.filters["attachments"] = self.attachments
         env.filters["responsive"] = self.responsive
-        self._memo: dict[tuple, Any] | None = {} if memo else None
-        """Output of each macro (by name) and arguments; None to render every call."""
+        self._memo: OrderedDict[tuple, Any] | None = OrderedDict() if memo else None
+        """Output of each macro (by name) and arguments, least recently used first; None
+        to render every call."""
+        self._memo_entries = max(1, memo_entries)
+        self.memo_counts = MemoCounts()
+        """Calls of memoised macros answered from the cache, and rendered."""
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
         self._escaped_roots: dict[str, str] = {}
@@ -271,11 +292,10 @@ class PageRenderer:
         )
         found = self._memo.get(key)
         if found is None:
-            outer, self._rootless = self._rootless, True
-            try:
-                found = self._memo[key] = macro(*args, **kwargs)
-            finally:
-                self._rootless = outer
+            found = self._render_memo(key, macro, args, kwargs)
+        else:
+            self._memo.move_to_end(key)
+            self.memo_counts.hits += 1
         if self._rootless:  # inside another memo: that one puts the root in
             return found
         root = context["root"]
@@ -283,6 +303,22 @@ class PageRenderer:
         if escaped is None:
             escaped = self._escaped_roots[root] = str(markupsafe.escape(root))
         return markupsafe.Markup(str.replace(found, _ROOT_MARK, escaped))
+
+    def _render_memo(self, key: tuple, macro: Any, args: tuple, kwargs: dict) -> Any:
+        """Render ``macro`` with the root left as a mark, and keep the output under
+        ``key``, dropping the least recently used beyond :data:`MEMO_ENTRIES`."""
+        assert self._memo is not None
+        outer, self._rootless = self._rootless, True
+        try:
+            found = macro(*args, **kwargs)
+        finally:
+            self._rootless = outer
+        self._memo[key] = found
+        self.memo_counts.misses += 1
+        if len(self._memo) > self._memo_entries:
+            self._memo.popitem(last=False)
+        self.memo_counts.kept = len(self._memo)
+        return found
 
     @jinja2.pass_context
     def picture(

@@ -171,8 +171,14 @@ excerpts of the body alone, so they do not run a kicker into the first sentence.
 def document_text(article: Article) -> str:
     """Return the searchable text of an article besides its title: the body, then
     :data:`BODY_END`, the kicker and the subtitle."""
-    extra = [part for part in (article.kicker, article.subtitle) if part]
-    return article.text + BODY_END + "\n".join(extra) if extra else article.text
+    return searchable_text(article.text, article.kicker, article.subtitle)
+
+
+def searchable_text(text: str, kicker: str | None, subtitle: str | None) -> str:
+    """The searchable text of a body's plain ``text`` and its article's kicker and
+    subtitle (see :func:`document_text`)."""
+    extra = [part for part in (kicker, subtitle) if part]
+    return text + BODY_END + "\n".join(extra) if extra else text
 
 
 def shard_count(documents: int) -> int:
