@@ -107,13 +107,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+MIN_ITEMS = 64
+"""Fewer items than this are mapped in this process: forking would cost more."""
+
+
+def forks(total: int, jobs: int, min_items: int = MIN_ITEMS) -> bool:
+    """Whether :func:`map_in_workers` forks workers for ``total`` items (else it maps
+    them in this process, one after the other)."""
+    return jobs > 1 and total >= min_items and "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_in_workers(
     function: Callable[[Any, Item], Result],
     items: Sequence[Item],
     state: Any,
     jobs: int,
     *,
-    min_items: int = 64,
+    min_items: int = MIN_ITEMS,
     progress: Callable[[int, int], None] | None = None,
     settle: Callable[[list[Result]], list[Any]] | None = None,
 ) -> list[Any]:
@@ -153,7 +163,7 @@ def map_in_workers_meanwhile(
     jobs: int,
     meanwhile: Callable[[], Other],
     *,
-    min_items: int = 64,
+    min_items: int = MIN_ITEMS,
     progress: Callable[[int, int], None] | None = None,
     settle: Callable[[list[Result]], list[Any]] | None = None,
 ) -> tuple[list[Any], Other]:
@@ -162,7 +172,7 @@ def map_in_workers_meanwhile(
     keep = settle or _as_they_are
     total = len(items)
     size = max(1, min(64, total // (max(jobs, 1) * 8)))
-    if jobs <= 1 or total < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if not forks(total, jobs, min_items):
         results: list[Result] = []
         with _collector_on():
             for start in range(0, total, size):
