@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import math
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +86,27 @@ class Written:
     build that finds nothing changed looks for again rather than repeats."""
 
 
+TextSource = tuple[str, str | None, str | None]
+"""Where an article's searchable text comes from: its body's key, kicker and subtitle."""
+
+
+@dataclass(frozen=True)
+class _TextsOf(Mapping[str, TextSource]):
+    """The :data:`TextSource` of each article of ``bodies``, made when asked for."""
+
+    bodies: Bodies
+
+    def __getitem__(self, article_id: str) -> TextSource:
+        article = self.bodies.articles[article_id]
+        return self.bodies.key(article_id), article.kicker, article.subtitle
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.bodies.articles)
+
+    def __len__(self) -> int:
+        return len(self.bodies.articles)
+
+
 @dataclass(frozen=True)
 class SearchInputs:
     """What the search index reads of the articles: packed before the workers are
@@ -93,17 +114,14 @@ class SearchInputs:
     :func:`_after_workers`)."""
 
     docs: list[SearchDoc]
-    texts: dict[str, tuple[str, str | None, str | None]]
+    texts: Mapping[str, TextSource]
     """(body key, kicker, subtitle) of each article, by id."""
 
     @classmethod
     def of(cls, docs: list[SearchDoc], bodies: Bodies) -> SearchInputs:
-        """The inputs as they are, for a build that renders its pages in this process."""
-        texts = {}
-        for doc in docs:
-            article = bodies.articles[doc.id]
-            texts[doc.id] = (bodies.key(doc.id), article.kicker, article.subtitle)
-        return cls(docs, texts)
+        """The inputs as they are, for a build that renders its pages in this process
+        (texts looked up when asked for: a patch asks for a few)."""
+        return cls(docs, _TextsOf(bodies))
 
     @staticmethod
     def pack(docs: list[SearchDoc], bodies: Bodies) -> bytes:
