@@ -100,6 +100,9 @@ class Outcome:
     spare_made: bool = False
     """A spare was made of the new output (hard links of all of it): see
     :meth:`output.StagedOutput.make_spare`."""
+    spare_kept: bool = False
+    """The output this build replaced was kept as the spare (see
+    :meth:`PreviousBuild.keeps_spare`)."""
 
 
 @dataclass
@@ -354,13 +357,13 @@ class PreviousBuild:
         replaced output; "" for none."""
         if outcome.spare_made:
             return outcome.token
-        return self.state.output_token if self.keeps_spare(outcome.written) else ""
+        return self.state.output_token if outcome.spare_kept else ""
 
     def _spare_stale(self, outcome: Outcome) -> frozenset[str] | None:
         """The paths in which the spare this build leaves differs from its output."""
         if outcome.spare_made:
             return frozenset()
-        return outcome.written if self.keeps_spare(outcome.written) else None
+        return outcome.written if outcome.spare_kept else None
 
 
 def output_token(fingerprints: dict[str, bytes]) -> str:

@@ -235,6 +235,7 @@ def write_output(job: WriteJob) -> Written:
         media=job.media,
         clean=not errors,
         spare_made=spare_made,
+        spare_kept=keep_spare,
     )
     return Written(outcome, errors, len(side.index), tuple(staged.warnings))
 
