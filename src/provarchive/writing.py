@@ -126,11 +126,11 @@ class SearchInputs:
     @staticmethod
     def pack(docs: list[SearchDoc], bodies: Bodies) -> bytes:
         """The documents and where their texts are, as one block of bytes."""
+        texts = _TextsOf(bodies)
         rows = []
         for doc in docs:
-            article = bodies.articles[doc.id]
             fields = (doc.id, doc.url, doc.title, doc.date, doc.column, doc.key, doc.order)
-            rows.append((fields, (bodies.key(doc.id), article.kicker, article.subtitle)))
+            rows.append((fields, texts[doc.id]))
         return pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
 
     @classmethod
