@@ -52,9 +52,20 @@ ALLOWED: dict[str, set[str]] = {
     "output": {"errors", "faults"},
     "search_files": set(),
     "search_postings": set(),
-    "search": {"graph", "model", "search_files", "search_postings"},
+    "search_docs": {"graph", "model"},
+    "search": {"model", "search_docs", "search_files", "search_postings"},
     "pageplan": {"codec", "pages"},
-    "cache": {"__init__", "codec", "errors", "faults", "graph", "model", "pageplan", "search"},
+    "cache": {
+        "__init__",
+        "codec",
+        "errors",
+        "faults",
+        "graph",
+        "model",
+        "pageplan",
+        "search",
+        "search_docs",
+    },
     "digest": {"codec", "model", "pages"},
     "parallel": set(),
     "reading": {
@@ -83,6 +94,7 @@ ALLOWED: dict[str, set[str]] = {
         "plan",
         "reading",
         "search",
+        "search_docs",
         "topicplan",
     },
     "writing": {
@@ -97,6 +109,7 @@ ALLOWED: dict[str, set[str]] = {
         "reading",
         "render",
         "search",
+        "search_docs",
     },
     "build": {
         "__init__",

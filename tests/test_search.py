@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import shutil
@@ -264,13 +265,12 @@ from provarchive.graph import build_graph  # noqa: E402
 from provarchive.reading import read_content  # noqa: E402
 from provarchive.search import (  # noqa: E402
     PATCH_LIMIT,
-    SearchDoc,
     SearchState,
     build_search_index,
     document_text,
-    search_docs,
     shard_count,
 )
+from provarchive.search_docs import SearchDoc, SearchDocs, search_docs  # noqa: E402
 from provarchive.search_files import (  # noqa: E402
     decode_list,
     encode_list,
@@ -282,7 +282,7 @@ from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
 
 
 def _index(
-    docs: list[SearchDoc],
+    docs: SearchDocs,
     text_of,
     previous: SearchState | None = None,
     read_previous=None,
@@ -358,19 +358,20 @@ def test_javascript_reads_the_lists_python_writes(tmp_path):
 _WORDS = ["高速", "公路", "质量", "发展", "12", "345", "ab", "建设", "交通", "。", "，", " "]
 
 
-def _docs(texts: list[str], titles: list[str]) -> list[SearchDoc]:
-    return [
-        SearchDoc(
-            id=f"d{n}",
-            url=f"a/{n}.html",
-            title=title,
-            date="2024-01-01",
-            column="栏目",
-            key=str(hash(text)),
-            order=("2024-01-01", f"d{n:04d}"),
-        )
-        for n, (text, title) in enumerate(zip(texts, titles, strict=True))
-    ]
+def _docs(texts: list[str], titles: list[str]) -> SearchDocs:
+    return SearchDocs.of(
+        [
+            SearchDoc(
+                id=f"d{n}",
+                url=f"a/{n}.html",
+                title=title,
+                date="2024-01-01",
+                column="栏目",
+                key=f"{hash(text)}:test",
+            )
+            for n, (text, title) in enumerate(zip(texts, titles, strict=True))
+        ]
+    )
 
 
 def _write(folder: Path, files: dict[str, bytes | None]) -> None:
@@ -491,6 +492,24 @@ def test_an_index_built_in_small_pieces_equals_one_built_at_once(texts, titles, 
     docs = _docs(texts, titles[: len(texts)])
     text_of = lambda ids: {i: texts[int(i[1:])] for i in ids}  # noqa: E731
     assert _index(docs, text_of, held=held) == _index(docs, text_of)
+
+
+def test_documents_refreshed_after_an_edit_are_those_made_anew():
+    config = load_config(REPO)
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
+    graph = build_graph(tree.columns, tree.articles.values())
+    docs = search_docs(graph, "any")
+    assert docs.refreshed(graph.articles) is docs
+    edited = sorted(graph.articles)[len(graph.articles) // 2]
+    articles = dict(graph.articles)
+    articles[edited] = dataclasses.replace(articles[edited], content_hash="0" * 40)
+    refreshed = docs.refreshed(articles)
+    made = search_docs(dataclasses.replace(graph, articles=articles), "any")
+    assert refreshed == made
+    assert [n for n, d in enumerate(docs.digests) if d != made.digests[n]] == [
+        docs.ids.index(edited)
+    ]
+    assert [doc.digest for doc in made] == list(made.digests)
 
 
 def test_the_example_index_built_in_many_spills_equals_the_built_one(example_index):

@@ -47,9 +47,10 @@ from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature, with_body
 from .pageplan import PagePlan
-from .search import SearchDoc, SearchState
+from .search import SearchState
+from .search_docs import SearchDocs
 
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -131,7 +132,7 @@ class SavedPlan:
     """The site graph without its articles (the build puts the current ones in)."""
     pages: PagePlan
     """The page plan, its specs decoded when first asked for."""
-    docs: list[SearchDoc]
+    docs: SearchDocs
     """The search documents."""
 
 
@@ -287,7 +288,7 @@ def save_plan(
     structure: bytes,
     graph: SiteGraph,
     pages: PagePlan,
-    docs: list[SearchDoc],
+    docs: SearchDocs,
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
     for ``structure``. Pages are kept as :func:`codec.encode` tuples with the index of

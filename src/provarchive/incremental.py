@@ -44,7 +44,8 @@ from .pageplan import PagePlan
 from .pages import PageSpec
 from .plan import plan_pages
 from .reading import RACY_NS, trusted
-from .search import SearchDoc, SearchState, refresh_docs, search_docs
+from .search import SearchState
+from .search_docs import SearchDocs, search_docs
 from .topicplan import plan_topics
 
 
@@ -54,7 +55,7 @@ class Layout:
 
     graph: SiteGraph
     pages: PagePlan
-    docs: list[SearchDoc]
+    docs: SearchDocs
     structure: bytes
     """The structure digest they were made for."""
     structure_site: bytes
@@ -227,11 +228,11 @@ class PreviousBuild:
             saved = load_plan(self.cache_dir, self.output_dir, structure)
         if saved is not None:
             graph = replace(saved.graph, articles={i: articles[i] for i in saved.graph.order})
-            docs = refresh_docs(saved.docs, articles, render_key)
+            docs = saved.docs.refreshed(articles)
             return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), state.graph)
         pages = PagePlan.of(plan_pages(graph, config, plan_topics(graph, config, topics)))
-        docs = search_docs(graph, render_key) if config.search else []
+        docs = search_docs(graph, render_key) if config.search else SearchDocs()
         return Layout(graph, pages, docs, structure, site_part, kept=False)
 
     def same_files(self, layout: Layout, files: Collection[str], index_paths: list[str]) -> bool:

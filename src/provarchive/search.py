@@ -34,20 +34,18 @@ UTF-32 bytes (:func:`token_codes`), compression by zlib.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 import sys
 import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import repeat
 from operator import add, itemgetter, lshift
 
-from .graph import SiteGraph
 from .model import Article
+from .search_docs import SearchDoc, SearchDocs
 from .search_files import (
     SEARCH_DIR,
     decode_chunk,
@@ -126,32 +124,6 @@ def shard_of(token: str, shards: int) -> int:
 
 
 @dataclass(frozen=True)
-class SearchDoc:
-    """One article as the search index sees it."""
-
-    id: str
-    """The article id."""
-    url: str
-    """Site path of the article page."""
-    title: str
-    """The headline."""
-    date: str
-    """``YYYY-MM-DD``."""
-    column: str
-    """Title of the article's column."""
-    key: str
-    """Changes whenever the text changes (file hash and render settings)."""
-    order: tuple[str, str]
-    """Sort key: numbers are given oldest first, so new articles are appended."""
-
-    @functools.cached_property
-    def digest(self) -> bytes:
-        """A digest of every field the index stores (kept with the document when cached)."""
-        fields = "\x00".join((self.id, self.url, self.title, self.date, self.column, self.key))
-        return hashlib.blake2b(fields.encode("utf-8"), digest_size=16).digest()
-
-
-@dataclass(frozen=True)
 class SearchState:
     """What the last build put in the index, for updating it in place."""
 
@@ -193,37 +165,6 @@ def shard_count(documents: int) -> int:
     while shards * 16 < documents:
         shards *= 2
     return shards
-
-
-def search_docs(graph: SiteGraph, render_key: str) -> list[SearchDoc]:
-    """Return the documents of the index, in document-number order (oldest first)."""
-    docs = []
-    for article in graph.articles.values():
-        column = graph.columns[article.column].title if article.column in graph.columns else ""
-        docs.append(
-            SearchDoc(
-                id=article.id,
-                url=article.url,
-                title=article.title,
-                date=article.date.strftime("%Y-%m-%d"),
-                column=column,
-                key=f"{article.content_hash}:{render_key}",
-                order=(article.date.isoformat(), article.id),
-            )
-        )
-    return sorted(docs, key=lambda doc: doc.order)
-
-
-def refresh_docs(
-    docs: list[SearchDoc], articles: dict[str, Article], render_key: str
-) -> list[SearchDoc]:
-    """Return ``docs`` (made by :func:`search_docs` for a graph of the same structure)
-    with the key of each article whose text changed since brought up to date."""
-    fresh = []
-    for doc in docs:
-        key = f"{articles[doc.id].content_hash}:{render_key}"
-        fresh.append(doc if doc.key == key else replace(doc, key=key))
-    return fresh
 
 
 def token_set(text: str) -> set[str]:
@@ -274,7 +215,7 @@ caller keeps the old one)."""
 
 
 def build_search_index(
-    docs: list[SearchDoc],
+    docs: SearchDocs,
     text_of: Callable[[list[str]], dict[str, str]],
     sink: IndexSink,
     previous: SearchState | None = None,
@@ -288,11 +229,7 @@ def build_search_index(
     that did not change are not read again and only the files an edit touches are
     rewritten. The result is the same as a clean build's, byte for byte.
     """
-    state = SearchState(
-        ids=tuple(doc.id for doc in docs),
-        digests=tuple(doc.digest for doc in docs),
-        shards=shard_count(len(docs)),
-    )
+    state = SearchState(ids=docs.ids, digests=docs.digests, shards=shard_count(len(docs)))
     if previous is not None and read_previous is not None:
         updated = _update_index(docs, state, previous, text_of, read_previous)
         if updated is not None:
@@ -304,7 +241,7 @@ def build_search_index(
 
 
 def _full_index(
-    docs: list[SearchDoc],
+    docs: SearchDocs,
     state: SearchState,
     text_of: Callable[[list[str]], dict[str, str]],
     sink: IndexSink,
@@ -318,7 +255,7 @@ def _full_index(
 
     with PostingRuns(state.shards, shard, sink.scratch, sink.held) as postings:
         for start in range(0, len(docs), BATCH):
-            batch = docs[start : start + BATCH]
+            batch = [docs[number] for number in range(start, min(start + BATCH, len(docs)))]
             texts = text_of([doc.id for doc in batch])
             rows = []
             for number, doc in enumerate(batch, start):
@@ -339,7 +276,7 @@ def _full_index(
 
 
 def _update_index(
-    docs: list[SearchDoc],
+    docs: SearchDocs,
     state: SearchState,
     previous: SearchState,
     text_of: Callable[[list[str]], dict[str, str]],
@@ -397,7 +334,7 @@ Changes = dict[str, list[tuple[int, int]]]
 
 def _token_changes(
     changed: list[int],
-    docs: list[SearchDoc],
+    docs: SearchDocs,
     texts: dict[str, str],
     chunks: dict[int, list[list[str]]],
 ) -> tuple[Changes, Changes]:

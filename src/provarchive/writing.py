@@ -32,12 +32,12 @@ from .render import PageRenderer, make_environment
 from .search import (
     IndexFiles,
     IndexSink,
-    SearchDoc,
     SearchState,
     build_search_index,
     document_text,
     searchable_text,
 )
+from .search_docs import SearchDocs
 
 
 @dataclass(frozen=True)
@@ -113,34 +113,27 @@ class SearchInputs:
     forked, unpacked into objects of this process's own while they run (see
     :func:`_after_workers`)."""
 
-    docs: list[SearchDoc]
+    docs: SearchDocs
     texts: Mapping[str, TextSource]
     """(body key, kicker, subtitle) of each article, by id."""
 
     @classmethod
-    def of(cls, docs: list[SearchDoc], bodies: Bodies) -> SearchInputs:
+    def of(cls, docs: SearchDocs, bodies: Bodies) -> SearchInputs:
         """The inputs as they are, for a build that renders its pages in this process
         (texts looked up when asked for: a patch asks for a few)."""
         return cls(docs, _TextsOf(bodies))
 
     @staticmethod
-    def pack(docs: list[SearchDoc], bodies: Bodies) -> bytes:
+    def pack(docs: SearchDocs, bodies: Bodies) -> bytes:
         """The documents and where their texts are, as one block of bytes."""
         texts = _TextsOf(bodies)
-        rows = []
-        for doc in docs:
-            fields = (doc.id, doc.url, doc.title, doc.date, doc.column, doc.key, doc.order)
-            rows.append((fields, texts[doc.id]))
-        return pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((docs, [texts[i] for i in docs.ids]), pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def unpack(cls, packed: bytes) -> SearchInputs:
         """The inputs :meth:`pack` packed, as new objects."""
-        docs, texts = [], {}
-        for fields, text in pickle.loads(packed):
-            docs.append(SearchDoc(*fields))
-            texts[fields[0]] = text
-        return cls(docs, texts)
+        docs, texts = pickle.loads(packed)
+        return cls(docs, dict(zip(docs.ids, texts, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -282,8 +275,6 @@ def _after_workers(job: WriteJob, writer: PageWriter, own: list[PageSpec]) -> Si
     fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
     own_results = [writer.write(page) for page in own]
     shard_tokens = previous.save_articles(job.inputs.scan.markdown, content.articles, content.fresh)
-    for doc in layout.docs:  # kept with the plan: computed once, here
-        _ = doc.digest
     previous.save_layout(layout)
     return SiteWide(fingerprints, own_results, shard_tokens)
 

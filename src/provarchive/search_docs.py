@@ -1,0 +1,125 @@
+"""The documents of the search index: what it shows of each article, in index order.
+
+Documents are numbered oldest first (see :mod:`provarchive.search`). The whole list is
+a :class:`SearchDocs`, kept field by field: a saved plan holds it as a few tuples of
+strings, which load in a fraction of the time of one record per article, and an edit
+finds the documents whose text changed by comparing two tuples of file hashes, in C.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from itertools import compress, count
+from operator import attrgetter, ne
+
+from .graph import SiteGraph
+from .model import Article
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One article as the search index sees it."""
+
+    id: str
+    """The article id."""
+    url: str
+    """Site path of the article page."""
+    title: str
+    """The headline."""
+    date: str
+    """``YYYY-MM-DD``."""
+    column: str
+    """Title of the article's column."""
+    key: str
+    """Changes whenever the text changes (file hash and render settings)."""
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """A digest of every field the index stores."""
+        fields = "\x00".join((self.id, self.url, self.title, self.date, self.column, self.key))
+        return hashlib.blake2b(fields.encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class SearchDocs:
+    """The documents of the index by number, field by field; ``docs[n]`` is document
+    ``n`` as a :class:`SearchDoc`. Made by :func:`search_docs` or :meth:`of`."""
+
+    ids: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    hashes: tuple[str, ...] = ()
+    """The content hash of each article's file: its text changes with it."""
+    render_key: str = ""
+    """The render settings of the bodies (the same for every document)."""
+    digests: tuple[bytes, ...] = ()
+    """Each document's :attr:`SearchDoc.digest`."""
+
+    @classmethod
+    def of(cls, docs: list[SearchDoc]) -> SearchDocs:
+        """The documents ``docs``, numbered in their order; each key is the text's
+        hash then ``:`` and the render key."""
+        keys = [doc.key.partition(":") for doc in docs]
+        made = cls(
+            ids=tuple(doc.id for doc in docs),
+            urls=tuple(doc.url for doc in docs),
+            titles=tuple(doc.title for doc in docs),
+            dates=tuple(doc.date for doc in docs),
+            columns=tuple(doc.column for doc in docs),
+            hashes=tuple(key[0] for key in keys),
+            render_key=keys[0][2] if keys else "",
+        )
+        return replace(made, digests=tuple(doc.digest for doc in made))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, number: int) -> SearchDoc:
+        return SearchDoc(
+            self.ids[number],
+            self.urls[number],
+            self.titles[number],
+            self.dates[number],
+            self.columns[number],
+            f"{self.hashes[number]}:{self.render_key}",
+        )
+
+    def __iter__(self) -> Iterator[SearchDoc]:
+        return map(self.__getitem__, range(len(self.ids)))
+
+    def refreshed(self, articles: Mapping[str, Article]) -> SearchDocs:
+        """These documents (of a graph of the same structure as ``articles``'s) with the
+        hash and digest of each article whose file changed since brought up to date."""
+        hashes = tuple(map(attrgetter("content_hash"), map(articles.__getitem__, self.ids)))
+        if hashes == self.hashes:
+            return self
+        fresh = replace(self, hashes=hashes)
+        digests = list(self.digests)
+        for number in compress(count(), map(ne, hashes, self.hashes)):
+            digests[number] = fresh[number].digest
+        return replace(fresh, digests=tuple(digests))
+
+
+def search_docs(graph: SiteGraph, render_key: str) -> SearchDocs:
+    """Return the documents of the index, in document-number order (oldest first):
+    by date, then by id, so that new articles are appended."""
+    articles = sorted(graph.articles.values(), key=lambda a: (a.date.isoformat(), a.id))
+    columns = graph.columns
+    return SearchDocs.of(
+        [
+            SearchDoc(
+                id=article.id,
+                url=article.url,
+                title=article.title,
+                date=article.date.strftime("%Y-%m-%d"),
+                column=columns[article.column].title if article.column in columns else "",
+                key=f"{article.content_hash}:{render_key}",
+            )
+            for article in articles
+        ]
+    )
