@@ -38,6 +38,8 @@ import zlib
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import mod
 from pathlib import Path
 
 from . import __version__
@@ -226,10 +228,10 @@ def save_articles(
         gone = previous.articles.keys() - articles.keys()
         affected = {_shard_of(article_id) for article_id in changed | gone}
     shards: dict[int, dict[str, CachedArticle]] = {number: {} for number in affected}
-    for article_id, entry in articles.items():
-        shard = shards.get(_shard_of(article_id))
-        if shard is not None:
-            shard[article_id] = entry
+    numbers = _shards_of(articles)
+    wanted = map(affected.__contains__, numbers)
+    for number, article_id in compress(zip(numbers, articles, strict=True), wanted):
+        shards[number][article_id] = articles[article_id]
     tokens: list[str] = []
     for number in range(ARTICLE_SHARDS):
         if number not in affected:
@@ -324,6 +326,12 @@ def _decode_shard(stored: object) -> dict[str, CachedArticle]:
 def _shard_of(article_id: str) -> int:
     """The number of the shard file that holds the article ``article_id``."""
     return zlib.crc32(article_id.encode("utf-8")) % ARTICLE_SHARDS
+
+
+def _shards_of(article_ids: Iterable[str]) -> list[int]:
+    """:func:`_shard_of` of each of ``article_ids``, in C loops (20,000 of them an edit)."""
+    encoded = map(str.encode, article_ids)
+    return list(map(mod, map(zlib.crc32, encoded), repeat(ARTICLE_SHARDS)))
 
 
 def _shard_file(base: Path, number: int, token: str) -> Path:

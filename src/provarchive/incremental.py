@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from itertools import compress, count, repeat
+from operator import attrgetter, eq, ne, not_
 from pathlib import Path
 
 from .cache import (
@@ -47,6 +49,9 @@ from .reading import RACY_NS, trusted
 from .search import SearchState
 from .search_docs import SearchDocs, search_docs
 from .topicplan import plan_topics
+
+_SIGNATURE = attrgetter("signature")
+"""A cache entry's file signature (mapped over 20,000 entries by C)."""
 
 
 @dataclass(frozen=True)
@@ -253,20 +258,22 @@ class PreviousBuild:
         if self.same_output and state.pages and layout.kept and state.salt == salt:
             # the same pages from the same salt: only pages showing a touched article can
             # have changed (an article's digest covers its file, place, links, terms, media)
-            fingerprints = {path: state.pages.get(path, b"") for path in pages.paths}
-            again = pages.showing(touched)
-            again.update(i for i, path in enumerate(pages.paths) if not fingerprints[path])
+            paths = pages.paths
+            fingerprints = dict(zip(paths, map(state.pages.get, paths, repeat(b"")), strict=True))
+            again = pages.showing(touched)  # and the pages the last build did not write:
+            again.update(compress(count(), map(not_, fingerprints.values())))
             for position in sorted(again):
                 page = pages[position]
                 fingerprints[page.path] = page_fingerprint(salt, page, digests)
         elif self.same_output and state.pages:
             fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
-        old = state.pages
-        kept = [path for path, found in fingerprints.items() if old.get(path) == found]
-        reused = set(kept)
+        if fingerprints:  # of every page, in the plan's order
+            same = list(map(eq, map(state.pages.get, fingerprints), fingerprints.values()))
+        else:
+            same = [False] * len(pages)
         return Reuse(
-            to_render=[pages[i] for i, path in enumerate(pages.paths) if path not in reused],
-            kept=kept,
+            to_render=[pages[i] for i in compress(count(), map(not_, same))],
+            kept=list(compress(pages.paths, same)),
             fingerprints=fingerprints,
         )
 
@@ -445,13 +452,16 @@ def cache_entries(
     An article not read anew whose file kept its signature is the old entry's article
     itself, so its old entry stands, without a look at its fields.
     """
+    old_signatures = dict(zip(old, map(_SIGNATURE, old.values()), strict=True))
+    moved = map(ne, map(old_signatures.get, signatures), signatures.values())
     changed = {
         article_id
-        for article_id, signature in signatures.items()
-        if article_id in articles
-        and (article_id in fresh or article_id not in old or old[article_id].signature != signature)
+        for article_id in fresh.keys() | compress(signatures, moved)
+        if article_id in articles and article_id in signatures
     }
-    entries = {article_id: old[article_id] for article_id in articles.keys() - changed}
+    entries = {**old}  # then the entries of articles gone or changed left out
+    for article_id in (old.keys() - articles.keys()) | changed:
+        entries.pop(article_id, None)
     for article_id in changed:
         article = articles[article_id]
         entries[article_id] = CachedArticle(

@@ -12,6 +12,8 @@ import hashlib
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import and_, attrgetter, eq, itemgetter, lt, not_
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,9 @@ def render_key(config: SiteConfig) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
+_CONTENT_HASH = attrgetter("content_hash")
+"""An article's or a cache entry's file hash (mapped over 20,000 of them by C)."""
+
 RACY_NS = 2_000_000_000
 """A file modified this close to the previous build's scan may have changed again within
 the same timestamp tick without its signature changing ("racy" files, as git calls
@@ -144,13 +149,11 @@ def read_articles(
         else:
             sources[rel] = result
 
-    def wanted(article: Article) -> bool:
-        return drafts or not article.draft
-
-    reused = {rel: a for rel, a in reused.items() if wanted(a)}
-    done = {rel: a for rel, a in done.items() if wanted(a)}
-    sources = {rel: s for rel, s in sources.items() if wanted(s.article)}
-    urls = {rel: a.url for rel, a in reused.items()}
+    if not drafts:
+        reused = {rel: a for rel, a in reused.items() if not a.draft}
+        done = {rel: a for rel, a in done.items() if not a.draft}
+        sources = {rel: s for rel, s in sources.items() if not s.article.draft}
+    urls = dict(zip(reused, map(attrgetter("url"), reused.values()), strict=True))
     urls.update((rel, a.url) for rel, a in done.items())
     urls.update((rel, s.article.url) for rel, s in sources.items())
     for rel, article in list(reused.items()):
@@ -179,15 +182,17 @@ def _unchanged(
     scan: ContentScan, cached: dict[str, CachedArticle], scanned_ns: int
 ) -> tuple[dict[str, Article], list[str]]:
     """The cached articles whose files are certainly unchanged, and the files to read."""
-    reused: dict[str, Article] = {}
-    to_read: list[str] = []
-    for rel, sig in scan.markdown.items():
-        entry = cached.get(rel)
-        if entry is not None and entry.signature == sig and trusted(sig, scanned_ns):
-            reused[rel] = entry.article
-        else:
-            to_read.append(rel)
-    return reused, to_read
+    files = scan.markdown  # 20,000 of them: C loops, each a step of :func:`trusted`
+    cached_signatures = dict(
+        zip(cached, map(attrgetter("signature"), cached.values()), strict=True)
+    )
+    same = map(eq, map(cached_signatures.get, files), files.values())
+    old_enough = map(lt, map(itemgetter(0), files.values()), repeat(scanned_ns - RACY_NS))
+    unchanged = list(map(and_, same, old_enough))
+    reused_files = list(compress(files, unchanged))
+    entries = map(cached.__getitem__, reused_files)
+    reused = dict(zip(reused_files, map(attrgetter("article"), entries), strict=True))
+    return reused, list(compress(files, map(not_, unchanged)))
 
 
 @dataclass(frozen=True)
@@ -319,8 +324,8 @@ class Bodies:
         when there are none, or when the store holds more bodies than the site has
         (left by a build that failed after storing them).
         """
-        hashes = {a.content_hash for a in self.articles.values()}
-        stale = {entry.content_hash for entry in previous.values()} - hashes
+        hashes = set(map(_CONTENT_HASH, self.articles.values()))
+        stale = set(map(_CONTENT_HASH, previous.values())) - hashes
         self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
         if not previous or self.store.count() > len(hashes):
             self.store.keep_only({body_key(hash_, self.render_key) for hash_ in hashes})

@@ -364,14 +364,18 @@ def render_order(pages: list[PageSpec], graph: SiteGraph) -> tuple[list[PageSpec
     every page: in a worker, each memory page holding them would be copied (see
     :func:`_after_workers`).
     """
-    stamps = {article_id: a.date.timestamp() for article_id, a in graph.articles.items()}
+    articles = graph.articles
+
+    @functools.cache  # an edit renders a few pages: their articles' stamps only
+    def stamp(article_id: str) -> float:
+        return articles[article_id].date.timestamp()
 
     def newest(page: PageSpec) -> float:
         payload = page.payload
         if isinstance(payload, ArticlePayload):
-            return stamps[payload.article]
+            return stamp(payload.article)
         ids = payload.article_ids()
-        return max(map(stamps.__getitem__, ids)) if ids else math.inf
+        return max(map(stamp, ids)) if ids else math.inf
 
     own = [page for page in pages if isinstance(page.payload, LinksPayload)]
     shared = [page for page in pages if not isinstance(page.payload, LinksPayload)]
