@@ -11,6 +11,7 @@ import marshal
 import pickle
 import types
 import typing
+from array import array
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from provarchive.cache import CACHE_FORMAT, load_plan, save_plan, state_file
 from provarchive.codec import decode, encode
 from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.digest import page_fingerprint
-from provarchive.pageplan import PagePlan
+from provarchive.pageplan import CHUNK, PagePlan
 from provarchive.pages import PAYLOADS, PageKind, PageSpec, Payload
 from test_codec import records
 from test_render import example_plan
@@ -170,8 +171,11 @@ def test_a_cache_of_the_earlier_page_layout_is_set_aside(make_site, tmp_path):
     state.version = f"{__version__}/{CACHE_FORMAT - 1}"
     state_path.write_bytes(pickle.dumps(state))
     plan_path = state_path.with_name(f"{state_path.stem}.plan.pickle")
-    structure, graph, stored, docs = pickle.loads(plan_path.read_bytes())
-    _, keys, _ = marshal.loads(stored)
+    structure, graph, (_, data, ends, _), docs = pickle.loads(plan_path.read_bytes())
+    keys, start = [], 0
+    for end in array("Q", ends):
+        keys += marshal.loads(data[start:end])
+        start = end
     flat = [(key[0], key[1], key[2], key[4], *[None] * 17, key[5]) for key in keys]
     plan_path.write_bytes(pickle.dumps((structure, graph, marshal.dumps(flat), docs)))
     edited = article("甲文", "2024-05-08", tags="[科技]", topics="[kj]", body="改过的正文。")
@@ -234,7 +238,7 @@ def test_a_reloaded_plan_is_the_plan_and_knows_which_pages_show_each_article(tmp
     made = PagePlan.of(pages)
     save_plan(cache, out, b"structure", graph, made, [])
     saved = load_plan(cache, out, b"structure")
-    assert saved is not None and len(saved.pages) == len(pages)
+    assert saved is not None and len(saved.pages) == len(pages) > 2 * CHUNK  # blocks
     assert saved.pages.paths == tuple(page.path for page in pages)
     for article_id in graph.articles:
         showing = {i for i, page in enumerate(pages) if page.shows_any({article_id})}

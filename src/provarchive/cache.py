@@ -52,7 +52,7 @@ from .pageplan import PagePlan
 from .search import SearchState
 from .search_docs import SearchDocs
 
-CACHE_FORMAT = 13
+CACHE_FORMAT = 14
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -278,8 +278,8 @@ def load_plan(cache_dir: Path, output_dir: Path, structure: bytes) -> SavedPlan 
     if not isinstance(saved[1], SiteGraph):
         return None
     try:
-        pages = PagePlan.saved(*marshal.loads(saved[2]))
-    except (EOFError, ValueError, TypeError):
+        pages = PagePlan.saved(*saved[2])
+    except (ValueError, TypeError):
         return None
     return SavedPlan(structure, saved[1], pages, saved[3])
 
@@ -293,10 +293,9 @@ def save_plan(
     docs: SearchDocs,
 ) -> None:
     """Keep the graph (without articles), the page plan and the search documents made
-    for ``structure``. Pages are kept as :func:`codec.encode` tuples with the index of
-    the pages showing each article, in marshal's format."""
-    keys = marshal.dumps(pages.stored())
-    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, keys, docs))
+    for ``structure``. Pages are kept as :meth:`PagePlan.stored` gives them: blocks of
+    encoded specs, and the index of the pages showing each article."""
+    _dump(_plan_file(state_file(cache_dir, output_dir)), (structure, graph, pages.stored(), docs))
 
 
 def _plan_file(base: Path) -> Path:
