@@ -43,16 +43,16 @@ from operator import mod
 from pathlib import Path
 
 from . import __version__
-from .codec import decode, encode
+from .codec import decode, encode, replaced
 from .errors import ProvarchiveError
 from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
-from .model import Article, Signature, with_body
+from .model import Article, Signature
 from .pageplan import PagePlan
 from .search import SearchState
 from .search_docs import SearchDocs
 
-CACHE_FORMAT = 14
+CACHE_FORMAT = 15
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -61,7 +61,7 @@ KEPT_OUTPUTS = 4
 """Output folders whose build states are kept (the ones built last)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CachedArticle:
     """What the last build learned from one article file."""
 
@@ -146,6 +146,11 @@ def body_key(content_hash: str, render_key: str) -> str:
 def body_row(article: Article, render_key: str) -> tuple[str, str, str]:
     """The body store's row for ``article``: (key, html, text)."""
     return body_key(article.content_hash, render_key), article.body_html, article.text
+
+
+def with_body(article: Article, body_html: str, text: str) -> Article:
+    """A new article like ``article`` with this body (see :func:`codec.replaced`)."""
+    return replaced(article, body_html=body_html, text=text)
 
 
 def without_body(article: Article) -> Article:

@@ -9,11 +9,13 @@ name beside its fields.
 
 Plain tuples load several times faster than pickled records (marshal reads them), and
 digest the same every time. Decoding sets all of a record's fields at once, as
-unpickling does (``object.__new__`` and one update of its ``__dict__``), skipping a
-frozen ``__init__``'s one ``object.__setattr__`` per field; each class gets a decoder
-made for it, with its fields and converters written out (as :mod:`dataclasses` writes
-``__init__``), which halves the time of a loop over the fields: that is what makes
-20,000 cached articles load quickly. Nothing writes to a record after it is made.
+unpickling does (``object.__new__`` and one update of its ``__dict__``, or a record
+with slots, each slot's descriptor), skipping a frozen ``__init__``'s one
+``object.__setattr__`` per field; each class gets a decoder made for it, with its
+fields and converters written out (as :mod:`dataclasses` writes ``__init__``), which
+halves the time of a loop over the fields: that is what makes 20,000 cached articles
+load quickly. :func:`replaced` makes records the same way. Nothing writes to a record
+after it is made.
 """
 
 from __future__ import annotations
@@ -62,31 +64,53 @@ def encode(record: Any) -> tuple:
 
 def decode(cls: type[Record], values: tuple | list) -> Record:
     """The ``cls`` record that :func:`encode` turned into ``values``."""
-    return _decoder(cls)(values)
+    return _maker(cls, True)(values)
+
+
+def replaced(record: Record, **changes: Any) -> Record:
+    """A new record like ``record`` with ``changes``: what :func:`dataclasses.replace`
+    gives, without running ``__init__`` again for fields it checked already (three
+    times faster). ``record`` is not changed."""
+    cls = type(record)
+    schema = _schema(cls)
+    values = schema.values(record)
+    found = list(values) if len(schema.names) > 1 else [values]
+    for name, value in changes.items():
+        found[schema.names.index(name)] = value
+    return _maker(cls, False)(found)
 
 
 @functools.cache
-def _decoder(cls: type) -> Callable[[tuple | list], Any]:
-    """A function that makes a ``cls`` record of its encoded values, written out for
-    ``cls``: one dictionary display of its fields, each converted where it must be."""
+def _maker(cls: type, convert: bool) -> Callable[[tuple | list], Any]:
+    """A function that makes a ``cls`` record of its field values in order (each
+    converted as :func:`decode` must, when ``convert``), written out for ``cls``."""
     schema = _schema(cls)
-    converters = dict(schema.decoders)
-    items = ", ".join(
-        f"{name!r}: _c{index}(v[{index}])" if index in converters else f"{name!r}: v[{index}]"
-        for index, name in enumerate(schema.names)
-    )
+    converters = dict(schema.decoders) if convert else {}
+    values = [
+        f"_c{index}(v[{index}])" if index in converters else f"v[{index}]"
+        for index in range(len(schema.names))
+    ]
+    slotted = "__slots__" in vars(cls)
+    if slotted:  # each slot's descriptor sets it, as __init__ would
+        fields = "".join(f"    _s{i}(record, {value})\n" for i, value in enumerate(values))
+    else:
+        pairs = zip(schema.names, values, strict=True)
+        items = ", ".join(f"{name!r}: {value}" for name, value in pairs)
+        fields = f"    record.__dict__.update({{{items}}})\n"
     source = (
-        "def decode(v):\n"
+        "def make(v):\n"
         f"    if len(v) != {len(schema.names)}:\n"
         "        raise ValueError(f'{len(v)} values for {_n} fields')\n"
         "    record = _new(_cls)\n"
-        f"    record.__dict__.update({{{items}}})\n"
+        f"{fields}"
         "    return record\n"
     )
-    scope = {f"_c{index}": convert for index, convert in converters.items()}
+    scope = {f"_c{index}": function for index, function in converters.items()}
+    if slotted:
+        scope.update({f"_s{i}": vars(cls)[name].__set__ for i, name in enumerate(schema.names)})
     scope.update(_new=object.__new__, _cls=cls, _n=len(schema.names))
     exec(source, scope)  # the source is made here, of field names and indexes only
-    return scope["decode"]
+    return scope["make"]
 
 
 @functools.cache
@@ -115,7 +139,7 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return operator.attrgetter("value"), {member.value: member for member in hint}.__getitem__
     if dataclasses.is_dataclass(hint):
-        return encode, _decoder(hint)
+        return encode, _maker(hint, True)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in args if arg is not type(None)]

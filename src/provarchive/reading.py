@@ -19,12 +19,12 @@ from typing import Any
 
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, CachedArticle, body_key, body_row, without_body
+from .cache import BodyStore, CachedArticle, body_key, body_row, with_body, without_body
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
 from .markup import MarkdownRenderer
-from .model import Article, Column, SiteConfig, with_body
+from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
 
 
