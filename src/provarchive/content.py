@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from .articles import SourceArticle, read_article_source
@@ -206,7 +207,8 @@ def _scan_folder(
             )
             continue
         into = found.markdown if name.endswith(".md") else found.assets
-        into[prefix + name] = signature(entry.stat())
+        stat = entry.stat()  # :func:`signature`, written out: once a file, 20,000 files
+        into[prefix + name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         has_column = has_column or into is found.markdown
     return subfolders, has_column
 
@@ -214,7 +216,7 @@ def _scan_folder(
 def _listing(folder: Path) -> list[os.DirEntry[str]]:
     """The entries of ``folder``, by name."""
     with os.scandir(folder) as entries:
-        return sorted(entries, key=lambda e: e.name)
+        return sorted(entries, key=attrgetter("name"))
 
 
 def _read_column(

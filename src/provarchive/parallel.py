@@ -6,7 +6,8 @@ to them; only results come back, through one pipe per worker. Workers share out 
 items through a small shared array of index ranges (:func:`_claim`). Where ``fork``
 is unavailable (Windows), or for little work, everything runs in the calling
 process. Results come back in the order of the items, so output never depends on
-the number of jobs.
+the number of jobs. :mod:`multiprocessing` is imported when workers are first
+started: a build that starts none (a one-article edit) does not load it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import sys
@@ -114,7 +113,7 @@ MIN_ITEMS = 64
 def forks(total: int, jobs: int, min_items: int = MIN_ITEMS) -> bool:
     """Whether :func:`map_in_workers` forks workers for ``total`` items (else it maps
     them in this process, one after the other)."""
-    return jobs > 1 and total >= min_items and "fork" in multiprocessing.get_all_start_methods()
+    return jobs > 1 and total >= min_items and hasattr(os, "fork")
 
 
 def map_in_workers(
@@ -213,6 +212,8 @@ def _run_workers(
 ) -> tuple[list[Any], Other]:
     """Start ``jobs`` workers (adding each to ``workers`` as it starts), run ``meanwhile``
     in this process, and return both results once the workers are done."""
+    import multiprocessing  # here, not above: see the module docstring
+
     context = multiprocessing.get_context("fork")
     total = len(items)
     progress, settle = told
@@ -359,11 +360,13 @@ def _collect(
 ) -> None:
     """Receive the workers' results into ``collected`` (a thread of the parent); anything
     that goes wrong, here or in a worker, ends up in ``failures``."""
+    from multiprocessing.connection import wait  # see the module docstring
+
     open_receivers = {receiver: process for process, receiver in workers}
     done = 0
     try:
         while open_receivers and not failures:
-            for receiver in multiprocessing.connection.wait(list(open_receivers)):
+            for receiver in wait(list(open_receivers)):
                 try:
                     message = receiver.recv()
                 except (EOFError, OSError):
