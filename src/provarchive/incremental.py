@@ -232,7 +232,9 @@ class PreviousBuild:
         if state.structure == structure and state.render_key == render_key:
             saved = load_plan(self.cache_dir, self.output_dir, structure)
         if saved is not None:
-            graph = replace(saved.graph, articles={i: articles[i] for i in saved.graph.order})
+            order = saved.graph.order
+            in_order = dict(zip(order, map(articles.__getitem__, order), strict=True))
+            graph = replace(saved.graph, articles=in_order)
             docs = saved.docs.refreshed(articles)
             return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), state.graph)

@@ -150,14 +150,16 @@ def read_articles(
             sources[rel] = result
 
     if not drafts:
-        reused = {rel: a for rel, a in reused.items() if not a.draft}
+        published = map(not_, map(attrgetter("draft"), reused.values()))
+        reused = dict(compress(reused.items(), published))
         done = {rel: a for rel, a in done.items() if not a.draft}
         sources = {rel: s for rel, s in sources.items() if not s.article.draft}
     urls = dict(zip(reused, map(attrgetter("url"), reused.values()), strict=True))
     urls.update((rel, a.url) for rel, a in done.items())
     urls.update((rel, s.article.url) for rel, s in sources.items())
-    for rel, article in list(reused.items()):
-        if article.links and resolve_links(article, urls, assets) != article.links:
+    for rel in list(compress(reused, map(attrgetter("links"), reused.values()))):
+        article = reused[rel]
+        if resolve_links(article, urls, assets) != article.links:
             result = reader.read(rel)
             if isinstance(result, ProvarchiveError):  # changed between scan and now
                 errors.append(result)
