@@ -84,7 +84,11 @@ import json, sys, time
 from pathlib import Path
 from provarchive.config import load_config
 from provarchive.graph import build_graph
-from provarchive.search import build_search_index, document_text, search_docs
+from provarchive.search import build_search_index, document_text
+try:  # the documents' module of this version, or of one before it had its own
+    from provarchive.search_docs import search_docs
+except ImportError:
+    from provarchive.search import search_docs
 site = Path(sys.argv[1])
 config = load_config(site)
 try:  # the content reader of this version, or of one before the build's stages were typed
