@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import time
+from array import array
 from dataclasses import dataclass
+from itertools import chain, islice
+from operator import gt, itemgetter
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import CONFIG_FILE
 from .content import CONTENT_DIR, ContentScan, scan_content
 from .content import signature as file_signature
-from .model import SiteConfig
+from .model import Signature, SiteConfig
 from .plan import STATIC_DIR
 from .render import template_dirs
 from .topics import TopicScan, scan_topics
@@ -70,26 +74,32 @@ def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bo
             name = path.relative_to(folder).as_posix()
             if path.is_file() and name not in templates and "__pycache__" not in name:
                 templates[name] = (path, file_signature(path.stat()))
-    hasher = hashlib.blake2b(digest_size=16)
     config_stat = (site_dir / CONFIG_FILE).stat()
-    for part in (
-        __version__,
-        drafts,
-        str(output_dir.resolve()),
-        file_signature(config_stat),
-        sorted(scan.markdown.items()),
-        sorted(scan.assets.items()),
-        sorted(scan.column_files.items()),
-        sorted(topics.files.items()),
-        [(name, sig) for name, (_, sig) in templates.items()],
-    ):
-        hasher.update(repr(part).encode("utf-8"))
-    mtimes = [
-        sig[0]
-        for sig in (*scan.markdown.values(), *scan.assets.values(), *scan.column_files.values())
-    ]
-    mtimes += [sig[0] for sig in topics.files.values()]
-    mtimes += [sig[0] for _, sig in templates.values()] + [config_stat.st_mtime_ns]
+    hasher = hashlib.blake2b(digest_size=16)
+    settings = (__version__, drafts, str(output_dir.resolve()), file_signature(config_stat))
+    hasher.update(repr(settings).encode("utf-8"))
+    signatures = {name: sig for name, (_, sig) in templates.items()}
+    found = (scan.markdown, scan.assets, scan.column_files, topics.files, signatures)
+    for files in found:
+        _digest_files(hasher, files)
+    mtimes = map(itemgetter(0), chain.from_iterable(files.values() for files in found))
+    newest_ns = max(config_stat.st_mtime_ns, *mtimes)
     return BuildInputs(
-        config, scan, topics, dirs, templates, hasher.digest(), max(mtimes), scanned_ns, site_dir
+        config, scan, topics, dirs, templates, hasher.digest(), newest_ns, scanned_ns, site_dir
     )
+
+
+def _digest_files(hasher: Any, files: dict[str, Signature]) -> None:
+    """Add the paths and signatures of ``files`` to ``hasher``, in path order: the paths
+    joined, and the signatures' numbers as 64-bit integers (C loops: as ``repr``, the
+    20,000 files of an archive took 25 ms of every build)."""
+    if any(map(gt, files, islice(files, 1, None))):  # not in path order (few files)
+        files = dict(sorted(files.items()))
+    hasher.update(len(files).to_bytes(8, "little"))
+    hasher.update("\x00".join(files).encode("utf-8", "surrogatepass"))
+    try:
+        numbers = array("q", chain.from_iterable(files.values()))
+    except OverflowError:  # a number beyond 64 bits
+        hasher.update(repr(list(files.values())).encode("utf-8"))
+    else:
+        hasher.update(numbers.tobytes())
