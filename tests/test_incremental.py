@@ -144,6 +144,27 @@ def test_the_inputs_digest_changes_with_any_file_and_only_then(make_site):
     assert len(seen) == 8  # each change made a digest of its own
 
 
+def test_the_graph_memo_is_carried_over_an_edit_and_made_anew_with_the_graph(make_site):
+    from provarchive.cache import graph_memo
+
+    site = make_site(site_files())
+    cache, out = site / ".provarchive-cache", site / "public"
+    assert run_cli("build", site, "-q").code == 0
+    first = load_state(cache, out)
+    memo = graph_memo(first)
+    assert memo is not None and {"标签0", "标签1", "标签2"} <= memo.spelled.keys()
+    edited, body = site / "content/zhxx/yywl/a1.md", "改写的正文。\n\n![图](img.svg)"
+    fields = {"tags": "[标签1]", "authors": "[记者1]", "body": body}  # a body edit only
+    edited.write_text(article("要闻1", "2024-02-11 09:00", **fields), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert load_state(cache, out).graph == first.graph  # the graph was kept: so was its memo
+    fields["tags"] = "[新标签]"
+    edited.write_text(article("要闻1", "2024-02-11 09:00", **fields), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    memo = graph_memo(load_state(cache, out))
+    assert memo is not None and "新标签" in memo.spelled
+
+
 def test_a_page_removed_by_hand_is_written_again(make_site):
     site = make_site(site_files())
     assert run_cli("build", site, "-q").code == 0

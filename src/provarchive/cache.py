@@ -52,7 +52,7 @@ from .pageplan import PagePlan
 from .search import SearchState
 from .search_docs import SearchDocs
 
-CACHE_FORMAT = 15
+CACHE_FORMAT = 16
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32
@@ -94,8 +94,9 @@ class BuildState:
     """Copied output files (assets, theme files): output path to (source, signature)."""
     search: SearchState | None = None
     """The search index's own state (see :mod:`provarchive.search`)."""
-    graph: GraphMemo | None = None
-    """What the site graph keeps for the next build (see :class:`graph.GraphMemo`)."""
+    graph: bytes = b""
+    """What the site graph keeps for the next build (a :class:`graph.GraphMemo`, pickled:
+    a build that keeps the graph carries the bytes over, unread; see :func:`graph_memo`)."""
     output_dir: str = ""
     """The output folder the state describes."""
     output_token: str = ""
@@ -156,6 +157,20 @@ def with_body(article: Article, body_html: str, text: str) -> Article:
 def without_body(article: Article) -> Article:
     """The article as the cache keeps it (bodies live in the body store)."""
     return with_body(article, "", "") if article.body_html or article.text else article
+
+
+def pickled_memo(memo: GraphMemo) -> bytes:
+    """``memo`` as :attr:`BuildState.graph` keeps it."""
+    return pickle.dumps(memo, pickle.HIGHEST_PROTOCOL)
+
+
+def graph_memo(state: BuildState) -> GraphMemo | None:
+    """The graph memo ``state`` keeps, or None (none kept, or unreadable)."""
+    try:
+        memo = pickle.loads(state.graph) if state.graph else None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return memo if isinstance(memo, GraphMemo) else None
 
 
 def state_file(cache_dir: Path, output_dir: Path) -> Path:

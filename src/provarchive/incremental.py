@@ -20,10 +20,12 @@ from pathlib import Path
 from .cache import (
     BuildState,
     CachedArticle,
+    graph_memo,
     load_articles,
     load_plan,
     load_state,
     newest_other_state,
+    pickled_memo,
     save_articles,
     save_plan,
     save_state,
@@ -237,7 +239,7 @@ class PreviousBuild:
             graph = replace(saved.graph, articles=in_order)
             docs = saved.docs.refreshed(articles)
             return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
-        graph = build_graph(columns, articles.values(), state.graph)
+        graph = build_graph(columns, articles.values(), graph_memo(state))
         pages = PagePlan.of(plan_pages(graph, config, plan_topics(graph, config, topics)))
         docs = search_docs(graph, render_key) if config.search else SearchDocs()
         return Layout(graph, pages, docs, structure, site_part, kept=False)
@@ -346,7 +348,7 @@ class PreviousBuild:
                 pages={p: f for p, f in outcome.fingerprints.items() if p not in outcome.failed},
                 files=outcome.files,
                 search=outcome.search,
-                graph=layout.graph.memo,
+                graph=self.state.graph if layout.kept else pickled_memo(layout.graph.memo),
                 output_dir=str(self.output_dir.resolve()),
                 output_token=outcome.token,
                 inputs=inputs_signature if outcome.clean else None,
