@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -230,3 +231,50 @@ def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
     env.get_template("redirect.html")
     names = [path.name for path in tmp_path.iterdir()]
     assert names and all(name.startswith("__provarchive_") for name in names)
+
+
+def test_memo_tells_apart_calls_whose_arguments_look_alike(make_site):
+    """memo() keys a call by its arguments' count, kind and keywords: an article and a
+    text equal to its id, a pair and two arguments, a pair and a keyword argument are
+    each rendered for themselves, as the macro renders them."""
+    calls = [
+        ("a", "a.id"),
+        ("(1, 2)", "1, 2"),
+        ("1, ('second', 2)", "1, second=2"),
+    ]
+    pairs = "".join(
+        f"[{{{{ show | memo({one}) }}}}|{{{{ show({one}) }}}}]"
+        f"[{{{{ show | memo({other}) }}}}|{{{{ show({other}) }}}}]"
+        for one, other in calls
+    )
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08"),
+        "templates/column.html": (
+            '{% extends "base.html" %}'
+            "{% macro show(first, second=none) %}<s>"
+            "{{ first.title if first.title is defined else first }}/{{ second }}</s>"
+            "{% endmacro %}{% block main %}{% for a in articles %}" + pairs + "{% endfor %}"
+            "{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    text = (site / "public/a/index.html").read_text("utf-8")
+    found = re.findall(r"\[(<s>.*?</s>)\|(<s>.*?</s>)\]", text)
+    assert len(found) == 2 * len(calls)
+    for memoised, plain in found:
+        assert memoised == plain
+    for index in range(0, len(found), 2):  # the two calls of each pair differ
+        assert found[index][1] != found[index + 1][1]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    when=st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=8)))),
+    fmt=st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y年%m月", "%d/%m/%Y"]),
+)
+def test_datefmt_writes_what_strftime_writes(when, fmt):
+    env = make_environment(template_dirs(REPO))
+    assert env.filters["datefmt"](when, fmt) == when.strftime(fmt)
+    assert env.filters["datefmt"](when) == when.strftime("%Y-%m-%d")

@@ -8,6 +8,7 @@ The variables of each page are made by :mod:`provarchive.contexts`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.resources
 import re
 import sys
@@ -76,12 +77,20 @@ except ImportError:  # markupsafe before 3.0
 def escape_output(value: Any) -> str:
     """What ``{{ value }}`` outputs with autoescaping: the text of ``markupsafe.escape``,
     as a plain string (output is only ever joined, so no ``Markup`` is made)."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_text(value)
+    if kind is markupsafe.Markup:  # memo() output and macros: HTML already
+        return value
     html = getattr(value, "__html__", None)
     if html is not None:
         return html()
     return _escape_text(str(value))
+
+
+_markup = functools.partial(str.__new__, markupsafe.Markup)
+"""``Markup(text)`` for a ``str`` known to be HTML already, without the Python code of
+``Markup.__new__`` (which looks for ``__html__`` and an encoding first)."""
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
@@ -183,6 +192,14 @@ def _page_path(number: int, pager: Pager) -> str:
 
 
 def _datefmt(value: dt.datetime, fmt: str = "%Y-%m-%d") -> str:
+    """Template filter: ``value.strftime(fmt)``; the two formats of the theme are written
+    out directly, three times as fast (years before 1000 are left to ``strftime``, whose
+    padding of them differs between C libraries)."""
+    if value.year >= 1000:
+        if fmt == "%Y-%m-%d":
+            return f"{value.year}-{value.month:02}-{value.day:02}"
+        if fmt == "%Y-%m-%d %H:%M":
+            return f"{value.year}-{value.month:02}-{value.day:02} {value.hour:02}:{value.minute:02}"
     return value.strftime(fmt)
 
 
@@ -261,7 +278,11 @@ class PageRenderer:
         """Calls of memoised macros answered from the cache, and rendered."""
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
-        self._escaped_roots: dict[str, str] = {}
+        self._root = ""
+        """The root of the page being rendered (its variable ``root``): what ``url()``
+        puts before a site path."""
+        self._escaped_root = ""
+        """The same, escaped as HTML: what :meth:`memo` puts in place of the mark."""
         self._globals: dict[jinja2.Template, dict[str, Any]] = {}
         """The globals of each template in use, as one dict."""
 
@@ -272,7 +293,7 @@ class PageRenderer:
         The 404 page is served at any depth, so it links by absolute path instead.
         While :meth:`memo` renders a macro, the page's root is left as a mark.
         """
-        return (_ROOT_MARK if self._rootless else context["root"]) + target
+        return (_ROOT_MARK if self._rootless else self._root) + target
 
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, macro: Any, *args: Any, **kwargs: Any) -> Any:
@@ -283,13 +304,10 @@ class PageRenderer:
         use puts in the root of the page at hand. So the macro's output must depend on
         nothing but its arguments and ``url()``.
         """
-        if self._memo is None or macro.name not in self._memoisable:
+        name = macro.name
+        if self._memo is None or name not in self._memoisable:
             return macro(*args, **kwargs)
-        key = (
-            macro.name,
-            tuple(a.id if isinstance(a, Article) else a for a in args),
-            tuple(kwargs.items()),
-        )
+        key = _memo_key(name, args, kwargs)
         found = self._memo.get(key)
         if found is None:
             found = self._render_memo(key, macro, args, kwargs)
@@ -298,11 +316,7 @@ class PageRenderer:
             self.memo_counts.hits += 1
         if self._rootless:  # inside another memo: that one puts the root in
             return found
-        root = context["root"]
-        escaped = self._escaped_roots.get(root)
-        if escaped is None:
-            escaped = self._escaped_roots[root] = str(markupsafe.escape(root))
-        return markupsafe.Markup(str.replace(found, _ROOT_MARK, escaped))
+        return _markup(str.replace(found, _ROOT_MARK, self._escaped_root))
 
     def _render_memo(self, key: tuple, macro: Any, args: tuple, kwargs: dict) -> Any:
         """Render ``macro`` with the root left as a mark, and keep the output under
@@ -407,11 +421,30 @@ class PageRenderer:
         found = self._globals.get(template)
         if found is None:
             found = self._globals[template] = dict(template.globals)
+        self._root = root = variables["root"]
+        self._escaped_root = _escape_text(root)
         context = template.new_context({**found, **variables}, shared=True)
         try:
             return self.env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
         except Exception:
             self.env.handle_exception()
+
+
+def _memo_key(name: str, args: tuple, kwargs: dict[str, Any]) -> tuple:
+    """The key of a :meth:`PageRenderer.memo` call: the macro's name, the number of
+    positional arguments, each of them (an article as its id, tagged with the class,
+    which no template can name), then the keyword arguments. Most calls pass one
+    article, and are keyed without a loop."""
+    if len(args) == 1:
+        only = args[0]
+        key = (name, 1, (Article, only.id) if isinstance(only, Article) else only)
+    else:
+        key = (name, len(args), *map(_memo_arg, args))
+    return key + tuple(kwargs.items()) if kwargs else key
+
+
+def _memo_arg(arg: Any) -> Any:
+    return (Article, arg.id) if isinstance(arg, Article) else arg
 
 
 def _sizes(sizes: str) -> dict[str, str]:
