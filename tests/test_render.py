@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from pathlib import Path
 
@@ -278,3 +279,28 @@ def test_datefmt_writes_what_strftime_writes(when, fmt):
     env = make_environment(template_dirs(REPO))
     assert env.filters["datefmt"](when, fmt) == when.strftime(fmt)
     assert env.filters["datefmt"](when) == when.strftime("%Y-%m-%d")
+
+
+def test_rendered_pages_leave_no_reference_cycles_behind(tmp_path):
+    """A page's contexts are emptied once it is rendered: its macros and their context
+    form a reference cycle, which would keep every page's variables until the cycle
+    collector ran. Every page of the example site (those importing macros with context
+    too) is freed as soon as it is rendered; but the site map, whose macro calls itself
+    (a cycle of its own, which the collector frees)."""
+    config, graph, pages, extras = example_plan(REPO, tmp_path)
+    pages = [page for page in pages if page.kind is not PageKind.SITE_MAP]
+    env = make_environment(template_dirs(REPO))
+    renderer = PageRenderer(env, graph, config, extras.media, extras.topics)
+    for page in pages:  # compiled and cached: what stays is not the pages' garbage
+        renderer.render(page)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        rendered = {page.path: renderer.render(page) for page in pages}
+        left = gc.collect()
+    finally:
+        if enabled:
+            gc.enable()
+    assert len(rendered) > 200
+    assert left == 0
