@@ -304,3 +304,29 @@ def test_rendered_pages_leave_no_reference_cycles_behind(tmp_path):
             gc.enable()
     assert len(rendered) > 200
     assert left == 0
+
+
+def test_a_module_kept_across_pages_keeps_what_it_imported_with_context(make_site):
+    """A template imported without context is made once and kept for every page (by
+    Jinja); a template it imports with context belongs to it, not to the page that
+    happened to be rendered first, and is never emptied with that page."""
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        **{f"content/a/x{n}.md": article(f"标题{n}", f"2024-05-1{n}") for n in range(3)},
+        # the macro looks ``greeting`` up in the module's context: _inner.html sets it
+        "templates/_greeter.html": "{% macro hi(x) %}{{ greeting }}:{{ x }}{% endmacro %}",
+        "templates/_inner.html": "{% extends '_greeter.html' %}{% set greeting = '你好' %}",
+        "templates/_outer.html": (
+            '{% import "_inner.html" as inner with context %}'
+            "{% macro wrap(x) %}[{{ inner.hi(x) }}]{% endmacro %}"
+        ),
+        "templates/article.html": (
+            '{% extends "base.html" %}{% import "_outer.html" as outer %}'
+            "{% block main %}{{ outer.wrap(article.title) }}{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    for n in range(3):
+        text = (site / f"public/a/202405/x{n}.html").read_text("utf-8")
+        assert f"[你好:标题{n}]" in text

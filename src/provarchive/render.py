@@ -117,8 +117,8 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
 
 class _Template(jinja2.Template):
     """A template that hands its environment each context made for the page being
-    rendered: the page's own, and those of the templates it imports ``with context``
-    (see :meth:`PageRenderer._render`)."""
+    rendered: the page's own, and those of the templates it imports or includes
+    ``with context`` (see :meth:`PageRenderer._render`)."""
 
     def new_context(
         self,
@@ -128,9 +128,26 @@ class _Template(jinja2.Template):
     ) -> jinja2.runtime.Context:
         context = super().new_context(vars, shared, locals)
         made = getattr(self.environment, "page_contexts", None)
-        if shared and made is not None:  # a cached module is made without ``shared``
+        if shared and made is not None:
             made.append(context)
         return context
+
+    def make_module(
+        self,
+        vars: dict[str, Any] | None = None,
+        shared: bool = False,
+        locals: Mapping[str, Any] | None = None,
+    ) -> jinja2.environment.TemplateModule:
+        if shared:  # imported with context: made for this page alone
+            return super().make_module(vars, shared, locals)
+        # imported without context: Jinja may keep the module for other pages, so none
+        # of the contexts made with it belong to the page
+        env = self.environment
+        held, env.page_contexts = getattr(env, "page_contexts", None), None  # type: ignore[attr-defined]
+        try:
+            return super().make_module(vars, shared, locals)
+        finally:
+            env.page_contexts = held  # type: ignore[attr-defined]
 
 
 class _Environment(jinja2.Environment):
