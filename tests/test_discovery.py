@@ -122,6 +122,31 @@ def test_related_articles_prefer_shared_tags_then_column(make_site):
     assert "戊" not in related
 
 
+def test_related_articles_are_the_five_with_most_shared_tags_nearest_first(make_site):
+    """Of seven articles sharing tags, the five sharing most are shown, most shared
+    first, and of those sharing as many the nearer in time first."""
+    others = {
+        "三近": ("2024-01-11", "[甲, 乙, 丙]"),
+        "三远": ("2024-01-20", "[甲, 乙, 丙]"),
+        "二近": ("2024-01-09", "[甲, 乙]"),
+        "二远": ("2024-01-01", "[乙, 丙]"),
+        "一近": ("2024-01-12", "[丙]"),
+        "一中": ("2024-01-15", "[甲]"),
+        "一远": ("2024-01-25", "[乙]"),
+    }
+    files = {
+        f"content/b/o{n}.md": article(title, date, tags=tags)
+        for n, (title, (date, tags)) in enumerate(others.items())
+    }
+    files["content/a/x.md"] = article("本篇", "2024-01-10", tags="[甲, 乙, 丙]")
+    site = make_site(files)
+    assert run_cli("build", site).code == 0
+    html = (site / "public/a/202401/x.html").read_text("utf-8")
+    related = html[html.index('id="related-heading"') :]
+    shown = sorted((related.index(title), title) for title in others if title in related)
+    assert [title for _, title in shown] == ["三近", "三远", "二近", "二远", "一近"]
+
+
 def test_not_found_page_has_navigation_and_search(make_site):
     site = taxonomy_site(make_site)
     assert run_cli("build", site).code == 0

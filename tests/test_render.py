@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import re
 from pathlib import Path
 
@@ -230,3 +232,101 @@ def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
     env.get_template("redirect.html")
     names = [path.name for path in tmp_path.iterdir()]
     assert names and all(name.startswith("__provarchive_") for name in names)
+
+
+def test_memo_tells_apart_calls_whose_arguments_look_alike(make_site):
+    """memo() keys a call by its arguments' count, kind and keywords: an article and a
+    text equal to its id, a pair and two arguments, a pair and a keyword argument are
+    each rendered for themselves, as the macro renders them."""
+    calls = [
+        ("a", "a.id"),
+        ("(1, 2)", "1, 2"),
+        ("1, ('second', 2)", "1, second=2"),
+    ]
+    pairs = "".join(
+        f"[{{{{ show | memo({one}) }}}}|{{{{ show({one}) }}}}]"
+        f"[{{{{ show | memo({other}) }}}}|{{{{ show({other}) }}}}]"
+        for one, other in calls
+    )
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        "content/a/x.md": article("标题一", "2024-05-08"),
+        "templates/column.html": (
+            '{% extends "base.html" %}'
+            "{% macro show(first, second=none) %}<s>"
+            "{{ first.title if first.title is defined else first }}/{{ second }}</s>"
+            "{% endmacro %}{% block main %}{% for a in articles %}" + pairs + "{% endfor %}"
+            "{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    text = (site / "public/a/index.html").read_text("utf-8")
+    found = re.findall(r"\[(<s>.*?</s>)\|(<s>.*?</s>)\]", text)
+    assert len(found) == 2 * len(calls)
+    for memoised, plain in found:
+        assert memoised == plain
+    for index in range(0, len(found), 2):  # the two calls of each pair differ
+        assert found[index][1] != found[index + 1][1]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    when=st.datetimes(timezones=st.just(dt.timezone(dt.timedelta(hours=8)))),
+    fmt=st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y年%m月", "%d/%m/%Y"]),
+)
+def test_datefmt_writes_what_strftime_writes(when, fmt):
+    env = make_environment(template_dirs(REPO))
+    assert env.filters["datefmt"](when, fmt) == when.strftime(fmt)
+    assert env.filters["datefmt"](when) == when.strftime("%Y-%m-%d")
+
+
+def test_rendered_pages_leave_no_reference_cycles_behind(tmp_path):
+    """A page's contexts are emptied once it is rendered: its macros and their context
+    form a reference cycle, which would keep every page's variables until the cycle
+    collector ran. Every page of the example site (those importing macros with context
+    too) is freed as soon as it is rendered; but the site map, whose macro calls itself
+    (a cycle of its own, which the collector frees)."""
+    config, graph, pages, extras = example_plan(REPO, tmp_path)
+    pages = [page for page in pages if page.kind is not PageKind.SITE_MAP]
+    env = make_environment(template_dirs(REPO))
+    renderer = PageRenderer(env, graph, config, extras.media, extras.topics)
+    for page in pages:  # compiled and cached: what stays is not the pages' garbage
+        renderer.render(page)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        rendered = {page.path: renderer.render(page) for page in pages}
+        left = gc.collect()
+    finally:
+        if enabled:
+            gc.enable()
+    assert len(rendered) > 200
+    assert left == 0
+
+
+def test_a_module_kept_across_pages_keeps_what_it_imported_with_context(make_site):
+    """A template imported without context is made once and kept for every page (by
+    Jinja); a template it imports with context belongs to it, not to the page that
+    happened to be rendered first, and is never emptied with that page."""
+    files = {
+        "content/a/_column.yaml": column("栏目"),
+        **{f"content/a/x{n}.md": article(f"标题{n}", f"2024-05-1{n}") for n in range(3)},
+        # the macro looks ``greeting`` up in the module's context: _inner.html sets it
+        "templates/_greeter.html": "{% macro hi(x) %}{{ greeting }}:{{ x }}{% endmacro %}",
+        "templates/_inner.html": "{% extends '_greeter.html' %}{% set greeting = '你好' %}",
+        "templates/_outer.html": (
+            '{% import "_inner.html" as inner with context %}'
+            "{% macro wrap(x) %}[{{ inner.hi(x) }}]{% endmacro %}"
+        ),
+        "templates/article.html": (
+            '{% extends "base.html" %}{% import "_outer.html" as outer %}'
+            "{% block main %}{{ outer.wrap(article.title) }}{% endblock %}"
+        ),
+    }
+    site = make_site(files)
+    assert run_cli("build", site, "-j", "1").code == 0
+    for n in range(3):
+        text = (site / f"public/a/202405/x{n}.html").read_text("utf-8")
+        assert f"[你好:标题{n}]" in text

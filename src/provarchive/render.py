@@ -8,12 +8,13 @@ The variables of each page are made by :mod:`provarchive.contexts`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.resources
 import re
 import sys
 import traceback
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -76,12 +77,20 @@ except ImportError:  # markupsafe before 3.0
 def escape_output(value: Any) -> str:
     """What ``{{ value }}`` outputs with autoescaping: the text of ``markupsafe.escape``,
     as a plain string (output is only ever joined, so no ``Markup`` is made)."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_text(value)
+    if kind is markupsafe.Markup:  # memo() output and macros: HTML already
+        return value
     html = getattr(value, "__html__", None)
     if html is not None:
         return html()
     return _escape_text(str(value))
+
+
+_markup = functools.partial(str.__new__, markupsafe.Markup)
+"""``Markup(text)`` for a ``str`` known to be HTML already, without the Python code of
+``Markup.__new__`` (which looks for ``__html__`` and an encoding first)."""
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
@@ -106,11 +115,52 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+class _Template(jinja2.Template):
+    """A template that hands its environment each context made for the page being
+    rendered: the page's own, and those of the templates it imports or includes
+    ``with context`` (see :meth:`PageRenderer._render`)."""
+
+    def new_context(
+        self,
+        vars: dict[str, Any] | None = None,
+        shared: bool = False,
+        locals: Mapping[str, Any] | None = None,
+    ) -> jinja2.runtime.Context:
+        context = super().new_context(vars, shared, locals)
+        made = getattr(self.environment, "page_contexts", None)
+        if shared and made is not None:
+            made.append(context)
+        return context
+
+    def make_module(
+        self,
+        vars: dict[str, Any] | None = None,
+        shared: bool = False,
+        locals: Mapping[str, Any] | None = None,
+    ) -> jinja2.environment.TemplateModule:
+        if shared:  # imported with context: made for this page alone
+            return super().make_module(vars, shared, locals)
+        # imported without context: Jinja may keep the module for other pages, so none
+        # of the contexts made with it belong to the page
+        env = self.environment
+        held, env.page_contexts = getattr(env, "page_contexts", None), None  # type: ignore[attr-defined]
+        try:
+            return super().make_module(vars, shared, locals)
+        finally:
+            env.page_contexts = held  # type: ignore[attr-defined]
+
+
 class _Environment(jinja2.Environment):
     """The environment of our templates: compiled by :class:`_CodeGenerator`."""
 
     code_generator_class = _CodeGenerator
+    template_class = _Template
     escape_output = staticmethod(escape_output)
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.page_contexts: list[jinja2.runtime.Context] | None = None
+        """While a page renders, the contexts made for it."""
 
 
 _BYTECODE_FILES = "__provarchive_%s.cache"
@@ -183,6 +233,14 @@ def _page_path(number: int, pager: Pager) -> str:
 
 
 def _datefmt(value: dt.datetime, fmt: str = "%Y-%m-%d") -> str:
+    """Template filter: ``value.strftime(fmt)``; the two formats of the theme are written
+    out directly, three times as fast (years before 1000 are left to ``strftime``, whose
+    padding of them differs between C libraries)."""
+    if value.year >= 1000:
+        if fmt == "%Y-%m-%d":
+            return f"{value.year}-{value.month:02}-{value.day:02}"
+        if fmt == "%Y-%m-%d %H:%M":
+            return f"{value.year}-{value.month:02}-{value.day:02} {value.hour:02}:{value.minute:02}"
     return value.strftime(fmt)
 
 
@@ -261,7 +319,11 @@ class PageRenderer:
         """Calls of memoised macros answered from the cache, and rendered."""
         self._memoisable = memoisable_macros(env) if memo else frozenset()
         self._rootless = False
-        self._escaped_roots: dict[str, str] = {}
+        self._root = ""
+        """The root of the page being rendered (its variable ``root``): what ``url()``
+        puts before a site path."""
+        self._escaped_root = ""
+        """The same, escaped as HTML: what :meth:`memo` puts in place of the mark."""
         self._globals: dict[jinja2.Template, dict[str, Any]] = {}
         """The globals of each template in use, as one dict."""
 
@@ -272,7 +334,7 @@ class PageRenderer:
         The 404 page is served at any depth, so it links by absolute path instead.
         While :meth:`memo` renders a macro, the page's root is left as a mark.
         """
-        return (_ROOT_MARK if self._rootless else context["root"]) + target
+        return (_ROOT_MARK if self._rootless else self._root) + target
 
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, macro: Any, *args: Any, **kwargs: Any) -> Any:
@@ -283,13 +345,10 @@ class PageRenderer:
         use puts in the root of the page at hand. So the macro's output must depend on
         nothing but its arguments and ``url()``.
         """
-        if self._memo is None or macro.name not in self._memoisable:
+        name = macro.name
+        if self._memo is None or name not in self._memoisable:
             return macro(*args, **kwargs)
-        key = (
-            macro.name,
-            tuple(a.id if isinstance(a, Article) else a for a in args),
-            tuple(kwargs.items()),
-        )
+        key = _memo_key(name, args, kwargs)
         found = self._memo.get(key)
         if found is None:
             found = self._render_memo(key, macro, args, kwargs)
@@ -298,11 +357,7 @@ class PageRenderer:
             self.memo_counts.hits += 1
         if self._rootless:  # inside another memo: that one puts the root in
             return found
-        root = context["root"]
-        escaped = self._escaped_roots.get(root)
-        if escaped is None:
-            escaped = self._escaped_roots[root] = str(markupsafe.escape(root))
-        return markupsafe.Markup(str.replace(found, _ROOT_MARK, escaped))
+        return _markup(str.replace(found, _ROOT_MARK, self._escaped_root))
 
     def _render_memo(self, key: tuple, macro: Any, args: tuple, kwargs: dict) -> Any:
         """Render ``macro`` with the root left as a mark, and keep the output under
@@ -407,11 +462,49 @@ class PageRenderer:
         found = self._globals.get(template)
         if found is None:
             found = self._globals[template] = dict(template.globals)
+        self._root = root = variables["root"]
+        self._escaped_root = _escape_text(root)
+        env = self.env
+        made: list[jinja2.runtime.Context] = []
+        env.page_contexts = made  # type: ignore[attr-defined]
         context = template.new_context({**found, **variables}, shared=True)
         try:
-            return self.env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+            return env.concat(template.root_render_func(context))  # type: ignore[attr-defined]
         except Exception:
-            self.env.handle_exception()
+            env.handle_exception()
+        finally:
+            env.page_contexts = None  # type: ignore[attr-defined]
+            _free(made)
+
+
+def _free(contexts: list[jinja2.runtime.Context]) -> None:
+    """Empty the variables of a rendered page's contexts.
+
+    A context holds the macros its template defines, and each macro's code refers to the
+    context: a reference cycle, which only the cycle collector would free, with all the
+    page's variables. Emptied, the page is freed as soon as it is rendered: the collector
+    ran 69 times instead of 559 while the 9,603 pages of 5,000 articles were rendered,
+    for 0.01 s instead of 0.11 s.
+    """
+    for context in contexts:
+        context.vars.clear()
+
+
+def _memo_key(name: str, args: tuple, kwargs: dict[str, Any]) -> tuple:
+    """The key of a :meth:`PageRenderer.memo` call: the macro's name, the number of
+    positional arguments, each of them (an article as its id, tagged with the class,
+    which no template can name), then the keyword arguments. Most calls pass one
+    article, and are keyed without a loop."""
+    if len(args) == 1:
+        only = args[0]
+        key = (name, 1, (Article, only.id) if isinstance(only, Article) else only)
+    else:
+        key = (name, len(args), *map(_memo_arg, args))
+    return key + tuple(kwargs.items()) if kwargs else key
+
+
+def _memo_arg(arg: Any) -> Any:
+    return (Article, arg.id) if isinstance(arg, Article) else arg
 
 
 def _sizes(sizes: str) -> dict[str, str]:

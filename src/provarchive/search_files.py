@@ -13,7 +13,7 @@ number as a varint, then a bitmap whose bit ``i`` (bit ``i % 8`` of byte ``i // 
 says whether ``first + i`` is in the list. The smallest form is used, so the same
 list always gives the same bytes, and no list of a common token is larger than one
 bit per document. The work is done by C loops of the standard library (``map``,
-``bytes``, ``array``, ``int``), not by Python loops over numbers.
+``bytes``, ``array``, ``int``), but for the one Python loop that sets a bitmap's bytes.
 
 A document chunk is zlib-compressed JSON: a list of ``[url, title, date, column, text]``.
 """
@@ -26,9 +26,7 @@ import json
 import sys
 import zlib
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
 from operator import sub
 from typing import Any
 
@@ -87,10 +85,15 @@ def encode_list(numbers: Sequence[int]) -> bytes:
 
 
 def _bitmap(numbers: Sequence[int], first: int, span: int) -> bytes:
-    """Bit ``n - first`` set for each ``n`` of ``numbers``, least significant bit first."""
-    present = bytearray(span)
-    deque(map(present.__setitem__, map(sub, numbers, repeat(first)), repeat(1)), maxlen=0)
-    text = present.translate(_BITS)[::-1]  # the highest number first, as int() reads
+    """Bit ``n - first`` set for each ``n`` of ``numbers``, least significant bit first.
+
+    A byte per number is set by a plain loop (``present[n] = 1`` is a bytecode of its
+    own: twice as fast as ``map`` over ``present.__setitem__``); the bytes are then
+    read as one binary number by C code."""
+    present = bytearray(first + span)
+    for number in numbers:
+        present[number] = 1
+    text = present[first:].translate(_BITS)[::-1]  # the highest number first, as int() reads
     return int(text, 2).to_bytes((span + 7) // 8, "little")
 
 
