@@ -171,7 +171,7 @@ def test_a_cache_of_the_earlier_page_layout_is_set_aside(make_site, tmp_path):
     state.version = f"{__version__}/{CACHE_FORMAT - 1}"
     state_path.write_bytes(pickle.dumps(state))
     plan_path = state_path.with_name(f"{state_path.stem}.plan.pickle")
-    structure, graph, (_, data, ends, _), docs = pickle.loads(plan_path.read_bytes())
+    structure, graph, (_, data, _, ends, _), docs = pickle.loads(plan_path.read_bytes())
     keys, start = [], 0
     for end in array("Q", ends):
         keys += marshal.loads(data[start:end])
@@ -179,6 +179,29 @@ def test_a_cache_of_the_earlier_page_layout_is_set_aside(make_site, tmp_path):
     flat = [(key[0], key[1], key[2], key[4], *[None] * 17, key[5]) for key in keys]
     plan_path.write_bytes(pickle.dumps((structure, graph, marshal.dumps(flat), docs)))
     edited = article("甲文", "2024-05-08", tags="[科技]", topics="[kj]", body="改过的正文。")
+    (site / "content/zhxx/a.md").write_text(edited, "utf-8")  # the same structure
+    result = run_cli("build", site, "-q")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert run_cli("build", site, "--no-cache", "-q", "-o", tmp_path / "clean").code == 0
+    built, clean = snapshot(out), snapshot(tmp_path / "clean")
+    assert built.keys() - {".provarchive-output"} == clean.keys() - {".provarchive-output"}
+    assert all(built[path] == clean[path] for path in clean if path != ".provarchive-output")
+
+
+def test_a_saved_plan_with_a_damaged_block_is_set_aside(make_site, tmp_path):
+    """Blocks of the saved plan are decoded while pages render: one damaged on disk is
+    found when the plan is loaded, and the next build makes its plan anew."""
+    site = former_fields_site(make_site)
+    assert run_cli("build", site, "-q").code == 0
+    out, cache = site / "public", site / ".provarchive-cache"
+    plan_path = state_file(cache, out).with_name(f"{state_file(cache, out).stem}.plan.pickle")
+    structure, graph, (paths, data, check, ends, showing), docs = pickle.loads(
+        plan_path.read_bytes()
+    )
+    damaged = data[:10] + bytes([data[10] ^ 0xFF]) + data[11:]  # a type code of block 0
+    stored = (paths, damaged, check, ends, showing)
+    plan_path.write_bytes(pickle.dumps((structure, graph, stored, docs)))
+    edited = article("甲文", "2024-05-08", tags="[科技]", topics="[kj]", body="又改过的正文。")
     (site / "content/zhxx/a.md").write_text(edited, "utf-8")  # the same structure
     result = run_cli("build", site, "-q")
     assert result.code == 0 and "Traceback" not in result.err, result.err

@@ -52,7 +52,7 @@ from .pageplan import PagePlan
 from .search import SearchState
 from .search_docs import SearchDocs
 
-CACHE_FORMAT = 16
+CACHE_FORMAT = 17
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 ARTICLE_SHARDS = 32

@@ -12,6 +12,7 @@ plan (positions as 32-bit numbers), without looking at every page.
 from __future__ import annotations
 
 import marshal
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
@@ -24,10 +25,12 @@ Showing = dict[str, list[int] | bytes]
 bytes in a plan reloaded from the cache)."""
 CHUNK = 64
 """Specs stored and decoded together (strings they share are stored once)."""
-Stored = tuple[tuple[str, ...], bytes, bytes, dict[str, bytes]]
+Stored = tuple[tuple[str, ...], bytes, int, bytes, dict[str, bytes]]
 """A plan as :meth:`PagePlan.stored` keeps it: its paths, its blocks of encoded specs
-one after another, where each block ends (``array("Q")`` bytes), and the showing index
-with the positions of each article as ``array("I")`` bytes."""
+one after another and their Adler-32 checksum (blocks are decoded during the build, so
+damage must be found when the plan is loaded, while another can still be made), where
+each block ends (``array("Q")`` bytes), and the showing index with the positions of
+each article as ``array("I")`` bytes."""
 
 
 class PagePlan(Sequence[PageSpec]):
@@ -55,8 +58,13 @@ class PagePlan(Sequence[PageSpec]):
         return cls([page.path for page in specs], specs, None, None)  # type: ignore[union-attr]
 
     @classmethod
-    def saved(cls, paths: Sequence[str], data: bytes, ends: bytes, showing: dict) -> PagePlan:
-        """A plan kept by :meth:`stored`, its specs still encoded."""
+    def saved(
+        cls, paths: Sequence[str], data: bytes, check: int, ends: bytes, showing: dict
+    ) -> PagePlan:
+        """A plan kept by :meth:`stored`, its specs still encoded; ValueError when its
+        parts do not match or its blocks are damaged."""
+        if zlib.adler32(data) != check:
+            raise ValueError("a saved plan whose blocks are damaged")
         block_ends = array("Q")
         block_ends.frombytes(ends)
         if not (len(block_ends) == -(-len(paths) // CHUNK) and isinstance(showing, dict)):
@@ -72,7 +80,8 @@ class PagePlan(Sequence[PageSpec]):
             blocks.append(marshal.dumps([encode(page) for page in self[start : start + CHUNK]]))
             ends.append((ends[-1] if ends else 0) + len(blocks[-1]))
         showing = {i: array("I", positions).tobytes() for i, positions in self._index().items()}
-        return self.paths, b"".join(blocks), ends.tobytes(), showing
+        data = b"".join(blocks)
+        return self.paths, data, zlib.adler32(data), ends.tobytes(), showing
 
     def __len__(self) -> int:
         return len(self.paths)
