@@ -345,7 +345,7 @@ class PreviousBuild:
                 render_key=outcome.render_key,
                 article_count=outcome.article_count,
                 shard_tokens=outcome.shard_tokens,
-                pages={p: f for p, f in outcome.fingerprints.items() if p not in outcome.failed},
+                pages=self._written_pages(outcome),
                 files=outcome.files,
                 search=outcome.search,
                 graph=self.state.graph if layout.kept else pickled_memo(layout.graph.memo),
@@ -363,6 +363,14 @@ class PreviousBuild:
                 media=outcome.media,
             ),
         )
+
+    @staticmethod
+    def _written_pages(outcome: Outcome) -> dict[str, bytes]:
+        """The fingerprints of the pages the output holds (a failed page is not there;
+        most builds fail none, and the 37,000 fingerprints are then kept as they are)."""
+        if not outcome.failed:
+            return outcome.fingerprints
+        return {p: f for p, f in outcome.fingerprints.items() if p not in outcome.failed}
 
     def _spare_token(self, outcome: Outcome) -> str:
         """The token of the spare this build leaves: a copy of its own output, or the

@@ -122,11 +122,11 @@ class PagePlan(Sequence[PageSpec]):
     def _index(self) -> Showing:
         """Article id to the positions of the pages showing it."""
         if self._showing is None:
-            showing: dict[str, list[int]] = {}
+            showing: Showing = {}
             for position, page in enumerate(self):
                 for article_id in page.article_ids():
-                    showing.setdefault(article_id, []).append(position)
-            self._showing = dict(showing)
+                    showing.setdefault(article_id, []).append(position)  # type: ignore[union-attr]
+            self._showing = showing
         return self._showing
 
     def at(self, path: str) -> PageSpec:
