@@ -864,19 +864,41 @@ def test_bodies_go_to_the_store_as_they_are_read_and_are_not_kept(make_site):
     store.close()
 
 
-def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path, jobs):
+    """The spare is linked file by file as the pages are written (in the workers too)."""
     from provarchive.output import read_token
 
-    site = make_site(site_files(6))
-    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    site = make_site(site_files(80))  # enough pages for workers
+    assert run_cli("build", site, "-q", "--no-cache", "-j", jobs).code == 0
     public, spare = site / "public", site / ".public.spare"
     assert read_token(spare) == read_token(public)  # hard links of the new output
-    page = next(public.glob("zhxx/yywl/*/*.html"))
-    assert page.stat().st_ino == (spare / page.relative_to(public)).stat().st_ino
+    assert inodes(spare) == inodes(public)  # every file, the same file
+    assert not list(site.glob(".public.staging*"))  # (old copies go in the background)
     edited = site / "content/zhxx/yywl/a1.md"
     edited.write_text(edited.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    spare_folder = spare.stat().st_ino
     assert run_cli("build", site, "-q").code == 0
+    assert public.stat().st_ino == spare_folder  # the edit started from the spare
     assert snapshot(public) == clean_build(site, tmp_path / "clean")
+
+
+def test_a_build_that_leaves_a_page_out_still_leaves_a_whole_spare(make_site, tmp_path):
+    """A page left out (``--keep-going``) is removed from the staging folder; the spare
+    made beside it then cannot be used, and one is made of the output instead."""
+    files = site_files(80)
+    theme = Path(__import__("provarchive.render").render.theme_dir())
+    template = (theme / "article.html").read_text("utf-8")
+    failing = '{% block title %}{% if article.title == "要闻3" %}{{ article.titel }}{% endif %}'
+    files["templates/article.html"] = template.replace("{% block title %}", failing, 1)
+    site = make_site(files)
+    result = run_cli("build", site, "-q", "--no-cache", "--keep-going")
+    assert result.code == 1 and "'titel'" in result.err
+    public, spare = site / "public", site / ".public.spare"
+    assert not (public / "zhxx/yywl/202404/a3.html").exists()
+    assert (public / "zhxx/yywl/202405/a4.html").is_file()
+    assert inodes(spare) == inodes(public)
+    assert not list(site.glob(".public.staging*"))  # (old copies go in the background)
 
 
 def inodes(folder: Path) -> dict[str, int]:

@@ -307,6 +307,12 @@ class PreviousBuild:
         """
         return self.same_output and 2 * len(written) <= self._output_count()
 
+    def replaces_spare(self, rendering: int) -> bool:
+        """Whether a build that renders ``rendering`` pages surely makes a new spare
+        (:meth:`keeps_spare` will say no, whatever else it writes): then the staging
+        folder links each file into the new spare as it is written."""
+        return not self.same_output or 2 * rendering > self._output_count()
+
     def spare(self) -> tuple[str, frozenset[str] | None]:
         """The spare output's token and the paths in which it differs from the output."""
         if self.same_output and self.state.spare_stale is not None:

@@ -36,6 +36,8 @@ from .faults import fault, read_only, with_file
 
 MARKER = ".provarchive-output"
 """File in the output folder that says provarchive wrote it (and may replace it)."""
+_BROKEN = ".broken"
+"""File in a twin folder (see :class:`StagedOutput`) that says it lacks files."""
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -299,7 +301,7 @@ class StagedOutput:
     is raised as one :class:`OutputError` naming the output folder.
     """
 
-    def __init__(self, output_dir: Path, spare_token: str = ""):
+    def __init__(self, output_dir: Path, spare_token: str = "", *, twin: bool = False):
         self.output_dir = output_dir
         self.root = staging_dir(output_dir)
         self._root = str(self.root)
@@ -327,6 +329,16 @@ class StagedOutput:
                     self._note(remove_in_background(spare, _trash_dir(output_dir)))
                 self.root.mkdir(parents=True)
             (self.root / MARKER).unlink(missing_ok=True)  # the spare's: written at commit
+            self._twin = f"{self._root}-spare" if twin and not self.from_spare else ""
+            """With ``twin``, a second folder into which every file is linked as it is
+            staged: the next build's spare, made while the pages are rendered instead of
+            after the swap (see :meth:`make_spare`). Only for a staging folder that starts
+            empty, whose every file passes through :meth:`write`, :meth:`copy` or
+            :meth:`keep`."""
+            self._twin_whole = bool(self._twin)
+            """Whether this process linked every file it staged into the twin so far."""
+            if self._twin:
+                os.mkdir(self._twin)
         except OSError as exc:
             raise self._fault(exc) from None
 
@@ -349,7 +361,35 @@ class StagedOutput:
         if folder and folder not in self._made:
             os.makedirs(os.path.join(self._root, folder), exist_ok=True)
             self._made.add(folder)
+            if self._twin_whole:
+                try:
+                    os.makedirs(os.path.join(self._twin, folder), exist_ok=True)
+                except OSError:
+                    self._break_twin()
         return os.path.join(self._root, site_path)
+
+    def _link_twin(self, target: str, site_path: str) -> None:
+        """Link the staged file ``target`` into the twin folder, if there is one."""
+        if not self._twin_whole:
+            return
+        twin = os.path.join(self._twin, site_path)
+        try:
+            try:
+                os.link(target, twin)
+            except FileExistsError:  # a file staged twice
+                os.unlink(twin)
+                os.link(target, twin)
+        except OSError:
+            self._break_twin()
+
+    def _break_twin(self) -> None:
+        """Give up the twin folder: a refusal there only costs the next build its spare.
+        The mark is a file in the folder, seen by :meth:`make_spare` whichever process
+        (workers are forked copies) gave it up."""
+        if self._twin_whole:
+            self._twin_whole = False
+            with contextlib.suppress(OSError):
+                os.close(os.open(os.path.join(self._twin, _BROKEN), os.O_WRONLY | os.O_CREAT))
 
     def write(self, site_path: str, data: bytes) -> None:
         """Write ``data`` to ``site_path`` in the staging folder, as a new file.
@@ -373,6 +413,7 @@ class StagedOutput:
                 os.close(descriptor)
         except OSError as exc:
             raise self._fault(exc, site_path) from None
+        self._link_twin(target, site_path)
 
     def copy(self, source: Path, site_path: str) -> None:
         """Copy the file ``source`` to ``site_path`` in the staging folder, as a new file."""
@@ -383,6 +424,7 @@ class StagedOutput:
             shutil.copyfile(source, target)
         except OSError as exc:
             raise self._fault(exc, site_path) from None
+        self._link_twin(target, site_path)
 
     def keep(self, site_path: str, *, replacing: bool = False) -> bool:
         """Carry the file ``site_path`` of the current output over unchanged (a hard link).
@@ -409,6 +451,7 @@ class StagedOutput:
             return False
         except OSError as exc:
             raise self._fault(exc, site_path) from None
+        self._link_twin(target, site_path)
         return True
 
     def _set_aside(self, target: str) -> None:
@@ -444,6 +487,7 @@ class StagedOutput:
         Only for a staging folder that started as the spare, before files are written.
         """
         target = os.path.join(self._root, site_path)  # not _target: it makes folders
+        self._break_twin()  # the twin's folders would stay, empty
         try:
             if os.path.isdir(target) and not os.path.islink(target):
                 shutil.rmtree(target)
@@ -476,6 +520,7 @@ class StagedOutput:
                 f"build {token}\n",
                 encoding="utf-8",
             )
+            self._link_twin(str(self.root / MARKER), MARKER)
             if not out.exists():
                 os.rename(self.root, out)
                 return
@@ -490,6 +535,7 @@ class StagedOutput:
             self._remove_set_aside()
             if keep_spare:
                 os.rename(self.root, spare_dir(out))
+                self._drop_twin()
             else:
                 self._note(remove_in_background(self.root, _trash_dir(out)))
         except OSError as exc:
@@ -499,9 +545,14 @@ class StagedOutput:
         """Make a spare of the output just committed, every file a hard link, so that
         the next build (the first edit after a clean one) touches only what it changes
         instead of linking every file anew. False when it cannot (no hard links, a
-        refusal): then the next build starts from an empty staging folder, as before."""
+        refusal): then the next build starts from an empty staging folder, as before.
+
+        A staging folder made with a twin has its spare already: the twin becomes it
+        (unless a file is missing from it: then the spare is made as above)."""
         out = self.output_dir
         spare = spare_dir(out)
+        if self._twin and self._twin_as_spare(spare):
+            return True
         try:
             if spare.exists():
                 return False
@@ -515,9 +566,32 @@ class StagedOutput:
             return False
         return True
 
+    def _twin_as_spare(self, spare: Path) -> bool:
+        """Make the twin folder the spare, unless a file is missing from it."""
+        try:
+            broken = os.path.lexists(os.path.join(self._twin, _BROKEN))
+            if self._twin_whole and not broken and not spare.exists():
+                os.rename(self._twin, spare)
+                return True
+        except OSError:
+            pass
+        self._drop_twin()
+        return False
+
+    def _drop_twin(self) -> None:
+        """Remove the twin folder (if any) in the background."""
+        if self._twin:
+            try:
+                self._note(remove_in_background(Path(self._twin), _trash_dir(self.output_dir)))
+            except OSError as exc:
+                self._note(_stuck(exc, Path(self._twin)))
+            self._twin = ""
+
     def discard(self) -> None:
         """Remove the staging folder, leaving the output folder untouched."""
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._twin:
+            shutil.rmtree(self._twin, ignore_errors=True)
         shutil.rmtree(self._aside, ignore_errors=True)
 
 

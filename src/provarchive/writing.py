@@ -172,7 +172,8 @@ def write_output(job: WriteJob) -> Written:
         extras.topics,
     )
     spare_token, stale = previous.spare()
-    staged = StagedOutput(job.output_dir, spare_token)
+    twin = previous.replaces_spare(len(reuse.to_render))
+    staged = StagedOutput(job.output_dir, spare_token, twin=twin)
     stale = stale if staged.from_spare else None
     writer = PageWriter(renderer, staged, job.content.bodies)
     try:
