@@ -20,7 +20,10 @@ Every run writes into a new, empty output folder, and outputs are deleted only w
 the bench ends. On this machine's file system (ext4 without a journal) creating files
 is slow for minutes after many were deleted: the inode allocator looks at recently
 freed inodes one by one (``recently_deleted`` in ``perf``). Deleting one run's output
-right before the next timed how fast the file system recovered, not the tool.
+right before the next timed how fast the file system recovered, not the tool. For
+the same reason each run first waits until the old copies a provarchive build left to
+a background process (``.NAME.trash-*``) are gone, so that no tool pays for that
+removal; and the cold builds of the tools take turns at going first, run by run.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def measure(command: list[str], cwd: Path | None = None, tree: bool = False) -> 
     tool pays for another's writes. (Pipes are read after the end: commands here print
     little.)
     """
+    settle()
     os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -91,6 +95,14 @@ def measure(command: list[str], cwd: Path | None = None, tree: bool = False) -> 
         "tree_pss_mib": sampler.peak_pss // 1024 if sampler else None,
         "output": out + err,
     }
+
+
+def settle(limit: float = 300.0) -> None:
+    """Wait (up to ``limit`` seconds) until no background removal of an old copy of a
+    provarchive output is at work under :data:`OUTPUTS`."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and any(OUTPUTS.glob(".*.trash-*")):
+        time.sleep(0.2)
 
 
 def stage_times(output: str) -> dict[str, float]:
@@ -162,8 +174,10 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[
                                             str(out), "-q"], pelican_site)
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
-    for _ in range(runs):
-        for name, (command, cwd) in commands.items():
+    names = list(commands)
+    for turn in range(runs):
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
+            command, cwd = commands[name]
             seconds, peak, _ = run(command(fresh_folder(f"{name}-{count}")), cwd=cwd)
             times[name].append(seconds)
             rss[name] = max(rss[name], peak)
@@ -247,9 +261,9 @@ def scale_row(count: int, jobs: int) -> dict[str, dict]:
             "output_mb": size / 1e6, "output_files": files,
             "index_mb": index_size / 1e6, "index_files": index_files,
             **{f"{mark}_edit": {key: value for key, value in measured.items() if key != "output"}
-               for mark, measured in zip(("first", "later"), edits)},
+               for mark, measured in zip(("first", "later"), edits, strict=True)},
             **{f"{mark}_edit_stages": stage_times(measured["output"])
-               for mark, measured in zip(("first", "later"), edits)},
+               for mark, measured in zip(("first", "later"), edits, strict=True)},
         }
         print_scale(count, name, row[name])
     return row

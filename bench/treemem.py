@@ -14,6 +14,7 @@ Sampling can miss a peak shorter than its period; the main process's own ``maxrs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -24,10 +25,8 @@ PERIOD = 0.02
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            pass
     return found
 
 
