@@ -25,11 +25,12 @@ from .graph import SiteGraph
 from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
-from .output import build_lock, check_output_dir, clear_leftovers
+from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_collisions, machine_file_notes
 from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
+from .removal import clear_leftovers
 from .render import visible_columns
 from .search import index_files
 from .writing import RunOptions, WriteJob, write_output
