@@ -10,7 +10,9 @@ The output a swap replaces is kept as a hidden *spare* folder beside it
 next build starts its staging folder from the spare and touches only the files
 that differ (those the previous build wrote or removed, and its own), so an
 incremental build costs in proportion to what changed, not to the site's size.
-The spare is used only when its marker token is the one the build cache expects.
+The spare is used only when its marker token is the one the build cache expects. A
+build with no spare to start from (a clean build) links each file it stages into a
+*twin* of the staging folder as it writes it; the twin becomes the next spare.
 
 A refusal of the machine (disk full, no permission, read-only file system) is raised
 as one :class:`OutputError` naming the output folder (see :mod:`provarchive.faults`);
