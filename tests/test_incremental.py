@@ -256,6 +256,23 @@ def test_an_edit_rewrites_one_article_shard_and_a_stale_shard_is_never_trusted(m
     assert "第七篇改过" in (site / "public/zhxx/yywl/202408/a7.html").read_text("utf-8")
 
 
+@pytest.mark.parametrize("damage", [b"m\x00\xff not marshal", b"p not a pickle"])
+def test_a_damaged_shard_makes_a_clean_build(make_site, tmp_path, damage):
+    from provarchive.build import CACHE_DIR
+
+    site = make_site(site_files(count=12))
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    shard = next((site / CACHE_DIR).glob("state-*.articles-*"))
+    head = shard.read_bytes().split(b"\n", 1)[0]
+    shard.write_bytes(head + b"\n" + damage)  # the token is right, the rows are not
+    (site / "content/zhxx/yywl/a3.md").write_text(article("第三篇改过", "2024-04-13"), "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0 and "Traceback" not in result.err
+    assert " 0 unchanged" in result.out  # the cache was not trusted: a clean build
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 def test_a_failed_build_leaves_the_cache_usable(make_site):
     site = make_site(site_files(count=12))
     age(site)
