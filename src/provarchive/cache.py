@@ -17,8 +17,8 @@
 
 Shards keep articles as marshal'd :mod:`codec` tuples, which load faster than pickled
 records, behind a line naming the shard's token; a shard is read whole in one call
-and decoded where it lies (a pickle around the same bytes copied them twice: 0.05 to
-0.08 s of a one-article edit at 20,000 articles).
+and decoded where it lies (a pickle around the same bytes copied them twice: about
+0.07 s of a one-article edit at 20,000 articles).
 States are kept for the :data:`KEPT_OUTPUTS` output folders built last. The first build
 into another output folder starts from the articles of the newest state
 (:func:`newest_other_state`), its shards written anew for its own state.
