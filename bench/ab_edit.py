@@ -51,6 +51,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8, help="an even number: each order as often")
     parser.add_argument("--size", type=int, default=20000)
     args = parser.parse_args()
+    if args.rounds < 2 or args.rounds % 2:
+        parser.error("--rounds must be even: each order runs as often as the other")
     corpus = CORPUS / f"provarchive-{args.size}"
     if not (corpus / ".complete").exists():
         raise SystemExit(f"no corpus at {corpus}: run make bench first")
