@@ -56,6 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "search_docs": {"graph", "model"},
     "search": {"model", "search_docs", "search_files", "search_postings"},
     "pageplan": {"codec", "pages"},
+    "records": {"codec", "model"},
     "cache": {
         "__init__",
         "codec",
@@ -64,6 +65,7 @@ ALLOWED: dict[str, set[str]] = {
         "graph",
         "model",
         "pageplan",
+        "records",
         "search",
         "search_docs",
     },
@@ -79,6 +81,7 @@ ALLOWED: dict[str, set[str]] = {
         "markup",
         "model",
         "parallel",
+        "records",
     },
     "inputs": {"__init__", "config", "content", "model", "plan", "render", "topics"},
     "incremental": {
@@ -94,6 +97,7 @@ ALLOWED: dict[str, set[str]] = {
         "pages",
         "plan",
         "reading",
+        "records",
         "search",
         "search_docs",
         "topicplan",
@@ -176,7 +180,7 @@ ALLOWED: dict[str, set[str]] = {
     "images": set(),
     "media": {"articles", "attachments", "errors", "images", "model", "parallel"},
     "topics": {"config", "errors", "images", "model", "urls", "yamlfile"},
-    "extras": {"content", "errors", "media", "model", "parallel", "topics"},
+    "extras": {"content", "errors", "media", "model", "parallel", "records", "topics"},
     "featured": {"model"},
     "topicplan": {"graph", "model", "pages", "plan", "topics", "urls"},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import datetime as dt
 import marshal
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import examples
-from provarchive import cache, graph, model, pages, plan, search, search_docs
+from provarchive import cache, graph, model, pages, plan, records, search, search_docs
 from provarchive.codec import decode, encode
 
 ZONES = [zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("America/New_York"), None]
@@ -49,7 +50,7 @@ def records_of(module) -> list[type]:
 RECORDS = sorted(
     {
         cls
-        for module in (model, pages, plan, cache, search, search_docs, graph)
+        for module in (model, pages, plan, cache, records, search, search_docs, graph)
         for cls in records_of(module)
     }
     - {cache.SavedPlan},  # made by load_plan from its parts, never stored whole
@@ -127,7 +128,7 @@ def _values(hint) -> st.SearchStrategy:
         if len(args) == 2 and args[1] is Ellipsis:
             return st.lists(_values(args[0]), max_size=3).map(tuple)
         return st.tuples(*[_values(arg) for arg in args])
-    if origin is dict:
+    if origin in (dict, collections.abc.Mapping):
         return st.dictionaries(_values(args[0]), _values(args[1]), max_size=3)
     if origin is frozenset:
         return st.frozensets(_values(args[0]), max_size=3)

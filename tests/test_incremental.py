@@ -256,16 +256,29 @@ def test_an_edit_rewrites_one_article_shard_and_a_stale_shard_is_never_trusted(m
     assert "第七篇改过" in (site / "public/zhxx/yywl/202408/a7.html").read_text("utf-8")
 
 
-@pytest.mark.parametrize("damage", [b"m\x00\xff not marshal", b"p not a pickle"])
+@pytest.mark.parametrize("damage", ["flipped", "rewritten"])
 def test_a_damaged_shard_makes_a_clean_build(make_site, tmp_path, damage):
+    """Records are decoded while the build runs, so a damaged shard must be found
+    before: by its checksum, or (rows of another shape) when its rows are read."""
+    import zlib
+
     from provarchive.build import CACHE_DIR
 
     site = make_site(site_files(count=12))
     age(site)
     assert run_cli("build", site, "-q").code == 0
-    shard = next((site / CACHE_DIR).glob("state-*.articles-*"))
-    head = shard.read_bytes().split(b"\n", 1)[0]
-    shard.write_bytes(head + b"\n" + damage)  # the token is right, the rows are not
+    shard = max((site / CACHE_DIR).glob("state-*.articles-*"), key=lambda p: p.stat().st_size)
+    head, rows = shard.read_bytes().split(b"\n", 1)
+    if damage == "flipped":  # one byte of a record changed on disk: the head stays
+        middle = len(rows) // 2
+        shard.write_bytes(
+            head + b"\n" + rows[:middle] + bytes([rows[middle] ^ 0x20]) + rows[middle + 1 :]
+        )
+    else:  # rows of another shape, under a head that names them rightly
+        rows = b"\x00\xff not marshal"
+        words = head.split(b" ")
+        words[-1] = f"{zlib.crc32(rows):08x}".encode()
+        shard.write_bytes(b" ".join(words) + b"\n" + rows)
     (site / "content/zhxx/yywl/a3.md").write_text(article("第三篇改过", "2024-04-13"), "utf-8")
     result = run_cli("build", site)
     assert result.code == 0 and "Traceback" not in result.err
@@ -727,8 +740,9 @@ def test_cached_articles_come_back_from_a_shard_file_exactly():
     import datetime as dt
     import zoneinfo
 
-    from provarchive.cache import CachedArticle, _decode_shard, _encode_shard
+    from provarchive.cache import _decode_shard, _encode_shard
     from provarchive.model import Article
+    from provarchive.records import CachedArticle
 
     zone = zoneinfo.ZoneInfo("Asia/Shanghai")
     full = Article(
@@ -769,26 +783,35 @@ def test_cached_articles_come_back_from_a_shard_file_exactly():
         url="202405/b.html",
     )
     fixed = dataclasses.replace(plain, id="c.md", date=plain.date.astimezone(dt.timezone.utc))
+    odd = dataclasses.replace(plain, id="d.md", extra={"日": dt.date(2024, 5, 1)})
     for shard in (
-        {
-            "a/x.md": CachedArticle((1, 2, 3), "abc", full),
-            "b.md": CachedArticle((4, 5, 6), "def", plain),
-        },
-        {"c.md": CachedArticle((7, 8, 9), "ghi", fixed)},
+        {"a/x.md": CachedArticle.of((1, 2, 3), full), "b.md": CachedArticle.of((4, 5, 6), plain)},
+        {"c.md": CachedArticle.of((7, 8, 9), fixed), "d.md": CachedArticle.of((1, 1, 1), odd)},
     ):
         back = _decode_shard(memoryview(_encode_shard(shard)))
         assert back == shard
-        assert [(e.article.date.tzinfo, e.article.date.fold) for e in back.values()] == [
-            (e.article.date.tzinfo, e.article.date.fold) for e in shard.values()
-        ]
-    assert _encode_shard({"a/x.md": CachedArticle((1, 2, 3), "abc", full)})[:1] == b"m"
-    # a value marshal does not know: the shard is pickled, and comes back all the same
-    odd = {
-        "d.md": CachedArticle(
-            (1, 1, 1), "jkl", dataclasses.replace(plain, extra={"日": dt.date(2024, 5, 1)})
-        )
-    }
-    assert _encode_shard(odd)[:1] == b"p" and _decode_shard(_encode_shard(odd)) == odd
+        for article_id, entry in back.items():
+            record = entry.article()
+            original = shard[article_id].article()
+            assert record == original and record.id == article_id
+            assert (record.date.tzinfo, record.date.fold) == (
+                original.date.tzinfo,
+                original.date.fold,
+            )
+    assert [CachedArticle.of((1, 1, 1), a).article() for a in (full, plain, fixed, odd)] == [
+        full,
+        plain,
+        fixed,
+        odd,
+    ]
+    # the facts the passes over every article read are the record's
+    entry = CachedArticle.of((1, 2, 3), full)
+    assert (entry.content_hash, entry.url, entry.draft, entry.topics) == ("abc", full.url, True, ())
+    assert entry.has_links and entry.shows_media
+    assert not CachedArticle.of((1, 2, 3), plain).shows_media
+    # a value marshal does not know: that record is pickled, and comes back all the same
+    assert CachedArticle.of((1, 1, 1), full).encoded[:1] == b"m"
+    assert CachedArticle.of((1, 1, 1), odd).encoded[:1] == b"p"
 
 
 def test_the_no_change_shortcut_reports_what_a_clean_build_reports(make_site, tmp_path):
@@ -954,3 +977,47 @@ def test_a_build_that_rewrites_most_files_leaves_a_spare_of_its_own_output(make_
         assert snapshot(public) == clean_build(site, tmp_path / f"clean-{mark}")
         differ = {path for path, inode in inodes(public).items() if inodes(spare)[path] != inode}
         assert differ and len(differ) * 2 < len(inodes(public))  # the replaced output
+
+
+def test_passes_over_every_cached_article_decode_none_of_them(make_site):
+    """An edit's passes over every article (file hashes, topics, media) read the facts a
+    cache entry keeps beside its record; only the records a page shows are decoded."""
+    from provarchive.records import ArticleMap
+
+    files = site_files(count=4)
+    files["topics/kj/_topic.yaml"] = "title: 科技专题\n"
+    for n in range(6):
+        meta = {"topics": "[kj]"} if n % 3 == 0 else {}
+        files[f"content/zwgk/p{n}.md"] = article(f"通知{n}", f"2023-06-1{n}", **meta)
+    site = make_site(files)
+    assert run_cli("build", site, "-q").code == 0
+    cache_dir = site / ".provarchive-cache"
+    state = load_state(cache_dir, site / "public")
+    assert load_articles(cache_dir, site / "public", state)
+    entries = state.articles
+    records = {i: entry.article() for i, entry in entries.items()}
+    ids = sorted(entries)
+    # every record undecodable: a pass that decoded one would fail
+    poisoned = {i: dataclasses.replace(e, encoded=b"m\x00") for i, e in entries.items()}
+    lazy = ArticleMap(ids, poisoned, {})
+    assert lazy.hashes() == {i: records[i].content_hash for i in ids}
+    topical = [i for i in ids if records[i].topics]
+    showing = [i for i in ids if records[i].image or records[i].links or records[i].attachments]
+    assert len(topical) == 2 and 0 < len(showing) < len(ids)
+    with pytest.raises(ValueError):  # what a pass that decodes would meet
+        lazy.with_topics()
+    assert (
+        list(ArticleMap(ids, poisoned, {i: records[i] for i in topical}).with_topics()) == topical
+    )
+    assert list(ArticleMap(ids, poisoned, {i: records[i] for i in showing}).with_media()) == showing
+    # records decoded when asked for, once, and shared by a map in another order
+    whole = ArticleMap(ids, entries, {})
+    assert dict(whole) == records and list(whole) == ids
+    first = whole[ids[0]]
+    again = whole.reordered(reversed(ids))
+    assert again[ids[0]] is first and list(again) == ids[::-1]
+    with pytest.raises(ValueError):
+        whole.reordered(ids[1:])
+    with pytest.raises(KeyError):
+        whole["zhxx/nowhere.md"]
+    assert "zhxx/nowhere.md" not in whole and len(whole) == len(ids)

@@ -3,22 +3,25 @@
 * ``state-OUTPUT.pickle``, one per output folder the site is built into: per
   output file the fingerprint of the inputs it was rendered from; the signature of
   all inputs, for the no-change fast path.
-* ``state-OUTPUT.articles-NN-TOKEN.shard``: per content file its signature, hash and
-  the article read from it (without its body), split into :data:`ARTICLE_SHARDS` files
-  by a hash of the file's path, so that a build writes only the shards whose articles
-  changed (as new files: the state names the ones it goes with, and the others are
-  removed once it is saved). A shard missing or not holding its token makes the cache
-  unusable.
+* ``state-OUTPUT.articles-NN-TOKEN.shard``: per content file its cache entry
+  (:class:`records.CachedArticle`: signature, hash, the few facts every edit reads, and
+  the article read from it, without its body, as bytes), split into
+  :data:`ARTICLE_SHARDS` files by a hash of the file's path, so that a build writes
+  only the shards whose articles changed (as new files: the state names the ones it
+  goes with, and the others are removed once it is saved). A shard missing, not
+  holding its token or failing its checksum makes the cache unusable.
 * ``state-OUTPUT.plan.pickle``: the site graph (without articles), the page plan (as
   marshal'd spec keys) and the search documents of the last structure digest, reused
   while the structure stays the same.
 * ``bodies.sqlite``: rendered article bodies (HTML and text), by body key, loaded only
   for the pages that are rendered again.
 
-Shards keep articles as marshal'd :mod:`codec` tuples, which load faster than pickled
-records, behind a line naming the shard's token; a shard is read whole in one call
-and decoded where it lies (a pickle around the same bytes copied them twice: about
-0.07 s of a one-article edit at 20,000 articles).
+Shards keep their entries as marshal'd :mod:`codec` tuples, which load faster than
+pickled records, behind a line naming the shard's token and the CRC-32 of its rows; a
+shard is read whole in one call and decoded where it lies (a pickle around the same
+bytes copied them twice: about 0.07 s of a one-article edit at 20,000 articles). The
+article records in them are decoded only when asked for (:class:`records.ArticleMap`),
+so the checksum is what finds a damaged one before the build starts.
 States are kept for the :data:`KEPT_OUTPUTS` output folders built last. The first build
 into another output folder starts from the articles of the newest state
 (:func:`newest_other_state`), its shards written anew for its own state.
@@ -54,10 +57,11 @@ from .faults import database_fault, fault, with_file
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature
 from .pageplan import PagePlan
+from .records import CachedArticle
 from .search import SearchState
 from .search_docs import SearchDocs
 
-CACHE_FORMAT = 18
+CACHE_FORMAT = 19
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 WRITER_CACHE_KIB = 16384
@@ -66,18 +70,6 @@ ARTICLE_SHARDS = 32
 """How many files the cached articles are split into."""
 KEPT_OUTPUTS = 4
 """Output folders whose build states are kept (the ones built last)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CachedArticle:
-    """What the last build learned from one article file."""
-
-    signature: Signature
-    """The file's signature when it was read."""
-    content_hash: str
-    """sha1 of the file's bytes."""
-    article: Article
-    """The article, with ``body_html`` and ``text`` left empty (see the body store)."""
 
 
 @dataclass
@@ -214,28 +206,19 @@ def newest_other_state(cache_dir: Path, output_dir: Path) -> BuildState | None:
 
 
 def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
-    """Fill ``state.articles`` from the shard files; False when a shard is missing or
-    is not the one the state names (then the state must not be used)."""
+    """Fill ``state.articles`` from the shard files; False when a shard is missing, is
+    not the one the state names or is damaged (then the state must not be used)."""
     articles: dict[str, CachedArticle] = {}
     base = state_file(cache_dir, output_dir)
     for number, token in enumerate(state.shard_tokens):
         stored = _read(_shard_file(base, number, token))
-        head = _shard_head(token)
-        if stored is None or not stored.startswith(head):
+        rows = _shard_rows(stored, token) if stored is not None else None
+        if rows is None:
             return False
         try:
-            articles.update(_decode_shard(memoryview(stored)[len(head) :]))
-        except (
-            EOFError,
-            ValueError,
-            TypeError,
-            KeyError,
-            AttributeError,
-            ImportError,
-            pickle.UnpicklingError,
-            zoneinfo.ZoneInfoNotFoundError,
-        ):  # a damaged shard (or a pickled one naming what is gone): no cache
-            return False
+            articles.update(_decode_shard(rows))
+        except (EOFError, ValueError, TypeError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+            return False  # rows of another shape (the checksum holds): no cache
     if len(articles) != state.article_count:
         return False
     state.articles = articles
@@ -275,7 +258,8 @@ def save_articles(
             tokens.append(old_tokens[number])
             continue
         tokens.append(secrets.token_hex(8))
-        stored = _shard_head(tokens[-1]) + _encode_shard(shards[number])
+        rows = _encode_shard(shards[number])
+        stored = _shard_head(tokens[-1], rows) + rows
         _write(_shard_file(base, number, tokens[-1]), methodcaller("write", stored))
     return tuple(tokens)
 
@@ -341,28 +325,30 @@ def _plan_file(base: Path) -> Path:
 
 
 def _encode_shard(shard: dict[str, CachedArticle]) -> bytes:
-    """A shard as stored: ``m`` and the marshal'd :func:`codec.encode` tuples, which load
-    in two thirds of the time of pickled records; ``p`` and the pickled records when a
-    value of an article's ``extra`` is one marshal does not know."""
-    rows = {article_id: encode(entry) for article_id, entry in shard.items()}
-    try:
-        return b"m" + marshal.dumps(rows)
-    except ValueError:
-        return b"p" + pickle.dumps(shard, pickle.HIGHEST_PROTOCOL)
+    """A shard's rows as stored: the marshal'd :func:`codec.encode` tuples of its entries
+    (plain values and each record's bytes, see :attr:`CachedArticle.encoded`)."""
+    return marshal.dumps({article_id: encode(entry) for article_id, entry in shard.items()})
 
 
 def _decode_shard(stored: bytes | memoryview) -> dict[str, CachedArticle]:
     """The entries of a shard stored by :func:`_encode_shard`."""
-    kind, data = stored[:1], stored[1:]
-    if kind == b"p":
-        return dict(pickle.loads(data))
-    rows = marshal.loads(data)
+    rows = marshal.loads(stored)
     return {article_id: decode(CachedArticle, row) for article_id, row in rows.items()}
 
 
-def _shard_head(token: str) -> bytes:
-    """The first line of the shard file holding ``token``."""
-    return f"provarchive shard {token}\n".encode("ascii")
+def _shard_head(token: str, rows: bytes | memoryview) -> bytes:
+    """The first line of the shard file holding ``token`` and ``rows``: with their
+    CRC-32, since the records they hold are decoded during the build (a damaged one
+    must make a clean build, found before the build starts)."""
+    return f"provarchive shard {token} {zlib.crc32(rows):08x}\n".encode("ascii")
+
+
+def _shard_rows(stored: bytes, token: str) -> memoryview | None:
+    """The rows of the shard file ``stored`` if it holds ``token`` and its rows are
+    whole, else None."""
+    end = stored.find(b"\n") + 1
+    rows = memoryview(stored)[end:]
+    return rows if end and stored[:end] == _shard_head(token, rows) else None
 
 
 def _shard_of(article_id: str) -> int:

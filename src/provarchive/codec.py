@@ -20,6 +20,7 @@ after it is made.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import datetime as dt
 import enum
@@ -156,7 +157,7 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert] | None:
         pair = _converters(args[0])
         if pair is not None:
             return _each(pair[0]), _each(pair[1], origin)
-    if origin is dict:
+    if origin in (dict, collections.abc.Mapping):  # a mapping comes back a dict
         pair = _converters(args[1])
         if pair is not None:
             return _values(pair[0]), _values(pair[1])

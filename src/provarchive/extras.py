@@ -13,8 +13,9 @@ from pathlib import Path
 from .content import CONTENT_DIR
 from .errors import ProvarchiveError
 from .media import Media, Signature, collect_media
-from .model import Article, Topic
+from .model import Topic
 from .parallel import Progress, stage_progress
+from .records import ArticleMap
 from .topics import TopicScan, check_article_topics, read_topics
 
 
@@ -38,7 +39,7 @@ class Extras:
 def read_extras(
     site_dir: Path,
     topic_scan: TopicScan,
-    articles: dict[str, Article],
+    articles: ArticleMap,
     assets: dict[str, Signature],
     cache_dir: Path,
     jobs: int,
@@ -54,14 +55,14 @@ def read_extras(
     }
     media, media_errors = collect_media(
         site_dir / CONTENT_DIR,
-        articles,
+        articles.with_media(),
         assets,
         cache_dir,
         jobs,
         stage_progress(progress, "处理图片"),
         banners,
     )
-    errors += media_errors + check_article_topics(articles.values(), topics)
+    errors += media_errors + check_article_topics(articles.with_topics().values(), topics)
     if any(t.banner not in media.images for t in topics.values() if t.banner):
         topics = {  # a banner that failed is left out (its error is reported)
             slug: t if t.banner in media.images else Topic(**{**t.__dict__, "banner": None})

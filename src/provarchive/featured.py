@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .model import Article
@@ -15,7 +16,7 @@ class Featured:
     """The articles that can be featured, found in one pass, so that an archive without
     pins or covers costs nothing per listing."""
 
-    articles: dict[str, Article]
+    articles: Mapping[str, Article]
     """Every article by id."""
     pinned: frozenset[str]
     """Ids of the pinned articles."""
@@ -23,7 +24,7 @@ class Featured:
     """Ids of the articles with a cover."""
 
     @classmethod
-    def of(cls, articles: dict[str, Article]) -> Featured:
+    def of(cls, articles: Mapping[str, Article]) -> Featured:
         """The featured articles among ``articles``."""
         pinned = frozenset(i for i, a in articles.items() if a.pinned is not None)
         covered = frozenset(i for i, a in articles.items() if a.image)

@@ -7,7 +7,7 @@ single passes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .model import Article, Column
@@ -42,7 +42,7 @@ class SiteGraph:
     """Columns by path, with ``children`` and ``article_ids`` filled in."""
     top_columns: tuple[str, ...]
     """Paths of the top-level columns in display order."""
-    articles: dict[str, Article]
+    articles: Mapping[str, Article]
     """Articles by id."""
     order: tuple[str, ...]
     """Every article id, newest first."""

@@ -11,7 +11,7 @@ a clean build writes; a hypothesis state machine checks that after random edits.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, ne, not_
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .cache import (
     BuildState,
-    CachedArticle,
     graph_memo,
     load_articles,
     load_plan,
@@ -48,6 +47,7 @@ from .pageplan import PagePlan
 from .pages import PageSpec
 from .plan import plan_pages
 from .reading import RACY_NS, trusted
+from .records import ArticleMap, CachedArticle
 from .search import SearchState
 from .search_docs import SearchDocs, search_docs
 from .topicplan import plan_topics
@@ -177,7 +177,7 @@ class PreviousBuild:
         )
 
     def refuse_emptying(
-        self, content_dir: Path, articles: dict[str, Article], errors: list[ProvarchiveError]
+        self, content_dir: Path, articles: Mapping[str, Article], errors: list[ProvarchiveError]
     ) -> None:
         """Raise ``errors`` and one more if a build with ``articles`` (none) would replace
         a published site that has some."""
@@ -195,7 +195,7 @@ class PreviousBuild:
                 ]
             )
 
-    def removed_articles(self, articles: dict[str, Article]) -> int:
+    def removed_articles(self, articles: Mapping[str, Article]) -> int:
         """How many articles of the current site a build of ``articles`` drops."""
         if self.state.articles and not self.borrowed:
             return len(self.state.articles.keys() - articles.keys())
@@ -209,7 +209,7 @@ class PreviousBuild:
         self,
         config: SiteConfig,
         columns: dict[str, Column],
-        articles: dict[str, Article],
+        articles: ArticleMap,
         fresh: dict[str, Article],
         render_key: str,
         topics: dict[str, Topic],
@@ -223,7 +223,7 @@ class PreviousBuild:
             and state.structure_site == site_part
             and articles.keys() == state.articles.keys()
             and all(
-                structure_facts(article) == structure_facts(state.articles[i].article)
+                structure_facts(article) == structure_facts(state.articles[i].article())
                 for i, article in fresh.items()
             )
         ):
@@ -234,10 +234,8 @@ class PreviousBuild:
         if state.structure == structure and state.render_key == render_key:
             saved = load_plan(self.cache_dir, self.output_dir, structure)
         if saved is not None:
-            order = saved.graph.order
-            in_order = dict(zip(order, map(articles.__getitem__, order), strict=True))
-            graph = replace(saved.graph, articles=in_order)
-            docs = saved.docs.refreshed(articles)
+            graph = replace(saved.graph, articles=articles.reordered(saved.graph.order))
+            docs = saved.docs.refreshed(articles.hashes())
             return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
         graph = build_graph(columns, articles.values(), graph_memo(state))
         pages = PagePlan.of(plan_pages(graph, config, plan_topics(graph, config, topics)))
@@ -282,10 +280,11 @@ class PreviousBuild:
         )
 
     def media_changes(
-        self, articles: dict[str, Article], media: Media
+        self, articles: ArticleMap, media: Media
     ) -> tuple[dict[str, bytes], set[str]]:
-        """See :func:`media_changes`, against what the last build kept."""
-        return media_changes(articles, media, self.state.media)
+        """See :func:`media_changes`, against what the last build kept (only articles
+        that show media can have a digest)."""
+        return media_changes(articles.with_media(), media, self.state.media)
 
     def previous_outputs(self) -> set[str]:
         """Every output path the current output holds, as the last build left it."""
@@ -425,7 +424,7 @@ class Digests(dict):
 
 
 def media_changes(
-    articles: dict[str, Article], media: Media, previous: dict[str, bytes]
+    articles: Mapping[str, Article], media: Media, previous: dict[str, bytes]
 ) -> tuple[dict[str, bytes], set[str]]:
     """The media digest of each article showing media, and the articles whose digest is
     not the one the last build kept (their pages must be fingerprinted again)."""
@@ -462,7 +461,7 @@ def write_files(
 def cache_entries(
     old: dict[str, CachedArticle],
     signatures: dict[str, tuple[int, int, int]],
-    articles: dict[str, Article],
+    articles: Mapping[str, Article],
     fresh: dict[str, Article],
 ) -> tuple[dict[str, CachedArticle], set[str]]:
     """The cache's entries for ``articles`` and the ids whose entry is not the old one.
@@ -482,9 +481,5 @@ def cache_entries(
         entries.pop(article_id, None)
     for article_id in changed:
         article = articles[article_id]
-        entries[article_id] = CachedArticle(
-            signature=signatures[article_id],
-            content_hash=article.content_hash,
-            article=without_body(article),
-        )
+        entries[article_id] = CachedArticle.of(signatures[article_id], without_body(article))
     return entries, changed

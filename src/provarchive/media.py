@@ -13,7 +13,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +87,7 @@ def body_sources(article: Article) -> dict[str, str]:
 
 def collect_media(
     content_dir: Path,
-    articles: dict[str, Article],
+    articles: Mapping[str, Article],
     assets: dict[str, Signature],
     cache_dir: Path,
     jobs: int,

@@ -19,13 +19,14 @@ from typing import Any
 
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, CachedArticle, body_key, body_row, with_body, without_body
+from .cache import BodyStore, body_key, body_row, with_body, without_body
 from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
 from .markup import MarkdownRenderer
 from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
+from .records import ArticleMap, CachedArticle
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ContentTree:
 
     columns: dict[str, Column]
     """Columns by path (children and article ids not filled in yet; see the graph stage)."""
-    articles: dict[str, Article]
+    articles: ArticleMap
     """Articles read without error, by id (path under content/), drafts left out unless
     asked for; without bodies when reused from the cache."""
     fresh: dict[str, Article]
@@ -113,11 +114,12 @@ def read_articles(
     drafts: bool,
     progress: Progress | None = None,
     sink: BodySink | None = None,
-) -> tuple[dict[str, Article], dict[str, Article], list[ProvarchiveError], list[str]]:
+) -> tuple[ArticleMap, dict[str, Article], list[ProvarchiveError], list[str]]:
     """Return (articles by id, the freshly rendered ones, errors, skipped files).
 
     Files whose signature matches the cache are not read; bodies are rendered only
-    for files read anew or whose relative links now resolve differently.
+    for files read anew or whose relative links now resolve differently. Cached
+    articles stay encoded until a later stage asks for one (see :class:`ArticleMap`).
     """
     reused, to_read = _unchanged(scan, cached, scanned_ns)
     errors: list[ProvarchiveError] = []
@@ -143,30 +145,29 @@ def read_articles(
             errors.append(result)
             skipped.append(display_path(site_dir / CONTENT_DIR / rel))
         elif result is None:
-            reused[rel] = cached[rel].article  # touched, not changed
+            reused.append(rel)  # touched, not changed
         elif isinstance(result, Article):
             done[rel] = result
         else:
             sources[rel] = result
 
     if not drafts:
-        published = map(not_, map(attrgetter("draft"), reused.values()))
-        reused = dict(compress(reused.items(), published))
+        reused = list(compress(reused, map(not_, map(_DRAFT, map(cached.__getitem__, reused)))))
         done = {rel: a for rel, a in done.items() if not a.draft}
         sources = {rel: s for rel, s in sources.items() if not s.article.draft}
-    urls = dict(zip(reused, map(attrgetter("url"), reused.values()), strict=True))
+    urls = dict(zip(reused, map(_URL, map(cached.__getitem__, reused)), strict=True))
     urls.update((rel, a.url) for rel, a in done.items())
     urls.update((rel, s.article.url) for rel, s in sources.items())
-    for rel in list(compress(reused, map(attrgetter("links"), reused.values()))):
-        article = reused[rel]
+    failed: set[str] = set()
+    for rel in list(compress(reused, map(_HAS_LINKS, map(cached.__getitem__, reused)))):
+        article = cached[rel].article()
         if resolve_links(article, urls, assets) != article.links:
             result = reader.read(rel)
             if isinstance(result, ProvarchiveError):  # changed between scan and now
                 errors.append(result)
-                del reused[rel]
+                failed.add(rel)
             else:
                 sources[rel] = result
-                del reused[rel]
     rendered = map_in_workers(
         _call,
         list(sources.values()),
@@ -176,14 +177,20 @@ def read_articles(
         settle=sink,
     )
     fresh = {**done, **{article.id: article for article in rendered}}
-    articles = {**reused, **fresh}
-    return dict(sorted(articles.items())), fresh, errors, skipped
+    ids = sorted(set(reused).difference(failed, fresh).union(fresh))
+    return ArticleMap(ids, cached, dict(fresh)), fresh, errors, skipped
+
+
+_DRAFT = attrgetter("draft")
+_URL = attrgetter("url")
+_HAS_LINKS = attrgetter("has_links")
 
 
 def _unchanged(
     scan: ContentScan, cached: dict[str, CachedArticle], scanned_ns: int
-) -> tuple[dict[str, Article], list[str]]:
-    """The cached articles whose files are certainly unchanged, and the files to read."""
+) -> tuple[list[str], list[str]]:
+    """The ids of the cached articles whose files are certainly unchanged, and the
+    files to read."""
     files = scan.markdown  # 20,000 of them: C loops, each a step of :func:`trusted`
     cached_signatures = dict(
         zip(cached, map(attrgetter("signature"), cached.values()), strict=True)
@@ -191,10 +198,7 @@ def _unchanged(
     same = map(eq, map(cached_signatures.get, files), files.values())
     old_enough = map(lt, map(itemgetter(0), files.values()), repeat(scanned_ns - RACY_NS))
     unchanged = list(map(and_, same, old_enough))
-    reused_files = list(compress(files, unchanged))
-    entries = map(cached.__getitem__, reused_files)
-    reused = dict(zip(reused_files, map(attrgetter("article"), entries), strict=True))
-    return reused, list(compress(files, map(not_, unchanged)))
+    return list(compress(files, unchanged)), list(compress(files, map(not_, unchanged)))
 
 
 @dataclass(frozen=True)
@@ -283,7 +287,7 @@ class Bodies:
 
     site_dir: Path
     config: SiteConfig
-    articles: dict[str, Article]
+    articles: ArticleMap
     store: BodyStore
     render_key: str
     assets: frozenset[str]
@@ -326,7 +330,7 @@ class Bodies:
         when there are none, or when the store holds more bodies than the site has
         (left by a build that failed after storing them).
         """
-        hashes = set(map(_CONTENT_HASH, self.articles.values()))
+        hashes = set(self.articles.hashes().values())
         stale = set(map(_CONTENT_HASH, previous.values())) - hashes
         self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
         if not previous or self.store.count() > len(hashes):
@@ -351,7 +355,7 @@ class SiteContent:
 
     columns: dict[str, Column]
     """Columns by path."""
-    articles: dict[str, Article]
+    articles: ArticleMap
     """Articles by id (path under content/), without bodies unless read anew."""
     fresh: dict[str, Article]
     """Articles read and rendered anew in this build (their bodies in the store)."""

@@ -13,10 +13,9 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import compress, count
-from operator import attrgetter, ne
+from operator import ne
 
 from .graph import SiteGraph
-from .model import Article
 
 
 @dataclass(frozen=True)
@@ -92,10 +91,11 @@ class SearchDocs:
     def __iter__(self) -> Iterator[SearchDoc]:
         return map(self.__getitem__, range(len(self.ids)))
 
-    def refreshed(self, articles: Mapping[str, Article]) -> SearchDocs:
-        """These documents (of a graph of the same structure as ``articles``'s) with the
-        hash and digest of each article whose file changed since brought up to date."""
-        hashes = tuple(map(attrgetter("content_hash"), map(articles.__getitem__, self.ids)))
+    def refreshed(self, hashes_by_id: Mapping[str, str]) -> SearchDocs:
+        """These documents (of a graph of the same structure as the articles') with the
+        hash and digest of each article whose file changed since (``hashes_by_id``, each
+        article's file hash) brought up to date."""
+        hashes = tuple(map(hashes_by_id.__getitem__, self.ids))
         if hashes == self.hashes:
             return self
         fresh = replace(self, hashes=hashes)

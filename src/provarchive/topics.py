@@ -8,7 +8,7 @@ are copied to ``topics/<slug>/`` in the output, where the topic's pages are writ
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +159,7 @@ def check_article_topics(
 
 
 def topic_listings(
-    order: Iterable[str], articles: dict[str, Article], topics: dict[str, Topic]
+    order: Iterable[str], articles: Mapping[str, Article], topics: dict[str, Topic]
 ) -> dict[str, tuple[str, ...]]:
     """The ids of each topic's articles, in the order of ``order`` (newest first)."""
     found: dict[str, list[str]] = {slug: [] for slug in topics}
