@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provarchive.parallel import _claim, _segments, map_in_workers, map_in_workers_meanwhile
+from provarchive.parallel import (
+    _claim,
+    _segments,
+    map_in_workers,
+    map_in_workers_meanwhile,
+    run_meanwhile,
+)
 
 
 def _square(state, item):
@@ -68,6 +74,16 @@ def test_meanwhile_runs_in_this_process_while_workers_work():
     results, other = map_in_workers_meanwhile(_square, list(range(200)), 0, 2, os.getpid)
     assert other == os.getpid()
     assert [value for value, _ in results] == [n * n for n in range(200)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_task_runs_in_a_worker_while_this_process_runs_another(jobs):
+    """(How a build scans its inputs while it loads the last build's state.)"""
+    task, other = run_meanwhile(lambda: ("scanned", os.getpid()), os.getpid, jobs)
+    assert task[0] == "scanned" and other == os.getpid()
+    assert (task[1] == os.getpid()) == (jobs == 1)
+    with pytest.raises(ValueError, match="item 3 is bad"):
+        run_meanwhile(lambda: _fail_on(3, 3), os.getpid, jobs)
 
 
 def test_an_exception_in_a_worker_is_raised_here():

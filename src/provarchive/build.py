@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -26,7 +27,7 @@ from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .model import SiteConfig
 from .output import build_lock, check_output_dir
-from .parallel import Progress, collector_paused, default_jobs
+from .parallel import Progress, collector_paused, default_jobs, forks, run_meanwhile
 from .plan import check_collisions, machine_file_notes
 from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
@@ -117,11 +118,23 @@ def _build_site(options: BuildOptions) -> BuildReport:
     check_output_dir(site_dir, output_dir, force=options.force)
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
-        previous = PreviousBuild.load(cache_dir, output_dir, options.use_cache)
-        inputs = scan_inputs(site_dir, config, output_dir, options.drafts)
+        inputs, previous = _scan_and_load(options, config, output_dir)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
             return _nothing_changed(previous, config, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started)
+
+
+def _scan_and_load(
+    options: BuildOptions, config: SiteConfig, output_dir: Path
+) -> tuple[BuildInputs, PreviousBuild]:
+    """The inputs, scanned in a worker while this process loads the last build's state
+    and, in the time that leaves, its articles, graph and plan (needed next unless
+    nothing changed; the graph and plan while the structure stays the same)."""
+    load = partial(PreviousBuild.load, options.site_dir / CACHE_DIR, output_dir, options.use_cache)
+    scan = partial(scan_inputs, options.site_dir, config, output_dir, options.drafts)
+    if not forks(1, jobs := options.jobs or default_jobs(), min_items=1):
+        return scan(), load()
+    return run_meanwhile(scan, lambda: load().with_articles().with_plan(), jobs)
 
 
 def _nothing_changed(
@@ -260,17 +273,9 @@ def _site_salt(
     config: SiteConfig, inputs: BuildInputs, graph: SiteGraph, content: SiteContent
 ) -> bytes:
     """What every page depends on besides its own spec and articles."""
-    columns = visible_columns(graph.columns)
-    templates = inputs.template_hashes()
-    return site_salt(
-        __version__,
-        content.render_key,
-        config,
-        templates,
-        columns,
-        graph.top_columns,
-        content.extras.salt(),
-    )
+    columns, templates = visible_columns(graph.columns), inputs.template_hashes()
+    parts = (content.render_key, config, templates, columns, graph.top_columns)
+    return site_salt(__version__, *parts, content.extras.salt())
 
 
 class _Clock:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .cache import (
     BuildState,
+    SavedPlan,
     graph_memo,
     load_articles,
     load_plan,
@@ -128,6 +129,10 @@ class PreviousBuild:
     """The cache is in use and has no state for this output folder (see :meth:`with_articles`)."""
     borrowed: bool = False
     """The state holds only the articles another output folder's build read."""
+    loaded: bool = False
+    """:meth:`with_articles` made this one."""
+    plan: SavedPlan | None = None
+    """The graph and plan the last build kept, when :meth:`with_plan` loaded them."""
 
     @classmethod
     def load(cls, cache_dir: Path, output_dir: Path, use_cache: bool) -> PreviousBuild:
@@ -160,6 +165,8 @@ class PreviousBuild:
         another one read (as ``-o`` previews, or a second output, are built): files
         unchanged since are not read again. Nothing else of that build is reused.
         """
+        if self.loaded:
+            return self
         if self.first_here:
             donor = newest_other_state(self.cache_dir, self.output_dir)
             if donor is not None:
@@ -169,12 +176,20 @@ class PreviousBuild:
                     articles=donor.articles,
                     scanned_ns=donor.scanned_ns,
                 )
-                return replace(self, state=state, first_here=False, borrowed=True)
+                return replace(self, state=state, first_here=False, borrowed=True, loaded=True)
         if load_articles(self.cache_dir, self.output_dir, self.state):
-            return self
+            return replace(self, loaded=True)
         return PreviousBuild(
-            self.cache_dir, self.output_dir, published_articles=self.published_articles
+            self.cache_dir, self.output_dir, published_articles=self.published_articles, loaded=True
         )
+
+    def with_plan(self) -> PreviousBuild:
+        """This state with the graph and plan the last build kept loaded ahead of
+        :meth:`layout` (which uses them only if the structure is still theirs)."""
+        state = self.state
+        if self.plan is not None or not state.structure:
+            return self
+        return replace(self, plan=load_plan(self.cache_dir, self.output_dir, state.structure))
 
     def refuse_emptying(
         self, content_dir: Path, articles: Mapping[str, Article], errors: list[ProvarchiveError]
@@ -232,7 +247,7 @@ class PreviousBuild:
             structure = structure_digest(site_part, articles.values())
         saved = None
         if state.structure == structure and state.render_key == render_key:
-            saved = load_plan(self.cache_dir, self.output_dir, structure)
+            saved = self.with_plan().plan
         if saved is not None:
             graph = replace(saved.graph, articles=articles.reordered(saved.graph.order))
             docs = saved.docs.refreshed(articles.hashes())

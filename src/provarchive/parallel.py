@@ -116,6 +116,21 @@ def forks(total: int, jobs: int, min_items: int = MIN_ITEMS) -> bool:
     return jobs > 1 and total >= min_items and hasattr(os, "fork")
 
 
+def run_meanwhile(
+    task: Callable[[], Result], meanwhile: Callable[[], Other], jobs: int
+) -> tuple[Result, Other]:
+    """Run ``task()`` in a worker process while ``meanwhile()`` runs in this one, and
+    return both results (one after the other where no worker is forked: see
+    :func:`forks`). Exceptions raised by ``task`` propagate; its result travels back
+    pickled."""
+    results, other = map_in_workers_meanwhile(_run, [task], None, jobs, meanwhile, min_items=1)
+    return results[0], other
+
+
+def _run(_state: None, task: Callable[[], Result]) -> Result:
+    return task()
+
+
 def map_in_workers(
     function: Callable[[Any, Item], Result],
     items: Sequence[Item],
