@@ -1010,6 +1010,12 @@ def test_passes_over_every_cached_article_decode_none_of_them(make_site):
         list(ArticleMap(ids, poisoned, {i: records[i] for i in topical}).with_topics()) == topical
     )
     assert list(ArticleMap(ids, poisoned, {i: records[i] for i in showing}).with_media()) == showing
+    # an article read anew has its own facts, not those of its out-of-date entry
+    edited = dataclasses.replace(records[showing[0]], image=None, links=(), attachments=())
+    edited = dataclasses.replace(edited, topics=("kj",), content_hash="new")
+    fresh = ArticleMap(ids, entries, {edited.id: edited})
+    assert edited.id not in fresh.with_media() and edited.id in fresh.with_topics()
+    assert fresh.hashes()[edited.id] == "new" and fresh[edited.id] is edited
     # records decoded when asked for, once, and shared by a map in another order
     whole = ArticleMap(ids, entries, {})
     assert dict(whole) == records and list(whole) == ids

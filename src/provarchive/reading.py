@@ -178,7 +178,7 @@ def read_articles(
     )
     fresh = {**done, **{article.id: article for article in rendered}}
     ids = sorted(set(reused).difference(failed, fresh).union(fresh))
-    return ArticleMap(ids, cached, dict(fresh)), fresh, errors, skipped
+    return ArticleMap(ids, cached, fresh), fresh, errors, skipped
 
 
 _DRAFT = attrgetter("draft")

@@ -16,8 +16,9 @@ import marshal
 import pickle
 from collections.abc import Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
+from typing import Any
 
 from .codec import decode, encode
 from .model import Article, Signature
@@ -89,24 +90,27 @@ class ArticleMap(Mapping[str, Article]):
     """Articles by id, in a given order: those read in this build as they are, the
     cached ones decoded when first asked for (and kept)."""
 
-    __slots__ = ("_cached", "_ids", "_ready")
+    __slots__ = ("_cached", "_fresh", "_ids", "_ready")
 
     def __init__(
         self,
         ids: Iterable[str],
         cached: Mapping[str, CachedArticle],
-        ready: dict[str, Article],
+        fresh: Mapping[str, Article],
+        ready: dict[str, Article] | None = None,
     ):
-        """``ids`` in order; each one's record is in ``ready`` (records at hand, added to
-        as cached ones are decoded) or ``cached``."""
+        """``ids`` in order: each one is in ``fresh`` (the records read in this build) or
+        has an entry in ``cached`` (whose entries of ``fresh`` articles are out of date).
+        ``ready`` holds the records at hand, added to as cached ones are decoded."""
         self._ids = dict.fromkeys(ids)
         self._cached = cached
-        self._ready = ready
+        self._fresh = fresh
+        self._ready = dict(fresh) if ready is None else ready
 
     @classmethod
     def of(cls, articles: Mapping[str, Article]) -> ArticleMap:
         """A map of records all at hand (a build without a cache)."""
-        return cls(articles, {}, dict(articles))
+        return cls(articles, {}, articles)
 
     def __getitem__(self, article_id: str) -> Article:
         found = self._ready.get(article_id)
@@ -132,36 +136,43 @@ class ArticleMap(Mapping[str, Article]):
     def reordered(self, ids: Iterable[str]) -> ArticleMap:
         """The same articles in the order of ``ids`` (which must be all of them), sharing
         the records decoded so far and those decoded from now on."""
-        found = ArticleMap(ids, self._cached, self._ready)
+        found = ArticleMap(ids, self._cached, self._fresh, self._ready)
         if found.keys() != self.keys():
             raise ValueError("reordered() needs the same ids")
         return found
 
     def hashes(self) -> dict[str, str]:
         """Each article's file hash, by id, without decoding a record."""
-        return dict(zip(self._ids, map(_CONTENT_HASH, self._sources()), strict=True))
+        found = self._entry_facts("content_hash", "")
+        found.update(zip(self._fresh, map(_CONTENT_HASH, self._fresh.values()), strict=True))
+        return found
 
     def with_topics(self) -> dict[str, Article]:
         """The articles that name a topic (the others have nothing to check)."""
-        named = list(compress(self._ids, map(_TOPICS, self._sources())))
-        return dict(zip(named, map(self.__getitem__, named), strict=True))
+        named = self._entry_facts("topics", ())
+        named.update(zip(self._fresh, map(_TOPICS, self._fresh.values()), strict=True))
+        return self._chosen(named)
 
     def with_media(self) -> dict[str, Article]:
         """The articles with a cover, attachments or relative links (see
         :func:`shows_media`): the only ones whose pages show media."""
-        showing = list(compress(self._ids, map(_shows_media, self._sources())))
-        return dict(zip(showing, map(self.__getitem__, showing), strict=True))
+        showing = self._entry_facts("shows_media", False)
+        showing.update(zip(self._fresh, map(shows_media, self._fresh.values()), strict=True))
+        return self._chosen(showing)
 
-    def _sources(self) -> Iterator[Article | CachedArticle]:
-        """Each article's record if at hand, else its cache entry, in order (C loops:
-        20,000 of them at each edit)."""
+    def _entry_facts(self, name: str, default: object) -> dict[str, Any]:
+        """The field ``name`` of each article's cache entry (``default`` for a new
+        article), by id in order, in C loops: 20,000 of them at each edit. The fresh
+        articles' values are the caller's to put in."""
         ids = self._ids
-        return map(self._ready.get, ids, map(self._cached.get, ids))
+        entries = map(self._cached.get, ids)
+        return dict(zip(ids, map(getattr, entries, repeat(name), repeat(default)), strict=True))
+
+    def _chosen(self, flags: dict[str, Any]) -> dict[str, Article]:
+        """The articles whose value in ``flags`` is true, in order."""
+        chosen = list(compress(flags, flags.values()))
+        return dict(zip(chosen, map(self.__getitem__, chosen), strict=True))
 
 
 _CONTENT_HASH = attrgetter("content_hash")
 _TOPICS = attrgetter("topics")
-
-
-def _shows_media(source: Article | CachedArticle) -> bool:
-    return source.shows_media if isinstance(source, CachedArticle) else shows_media(source)
