@@ -26,7 +26,7 @@ from .extras import Extras
 from .markup import MarkdownRenderer
 from .model import Article, Column, SiteConfig
 from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
-from .records import ArticleMap, CachedArticle
+from .records import ArticleMap, CachedArticle, entry_facts
 
 
 @dataclass(frozen=True)
@@ -151,15 +151,19 @@ def read_articles(
         else:
             sources[rel] = result
 
+    # the facts of the cached entries, each read in one pass in their memory order
     if not drafts:
-        reused = list(compress(reused, map(not_, map(_DRAFT, map(cached.__getitem__, reused)))))
+        draft = entry_facts(cached, _DRAFT)
+        reused = list(compress(reused, map(not_, map(draft.__getitem__, reused))))
         done = {rel: a for rel, a in done.items() if not a.draft}
         sources = {rel: s for rel, s in sources.items() if not s.article.draft}
-    urls = dict(zip(reused, map(_URL, map(cached.__getitem__, reused)), strict=True))
+    cached_urls = entry_facts(cached, _URL)
+    urls = dict(zip(reused, map(cached_urls.__getitem__, reused), strict=True))
     urls.update((rel, a.url) for rel, a in done.items())
     urls.update((rel, s.article.url) for rel, s in sources.items())
     failed: set[str] = set()
-    for rel in list(compress(reused, map(_HAS_LINKS, map(cached.__getitem__, reused)))):
+    linking = entry_facts(cached, _HAS_LINKS)
+    for rel in list(compress(reused, map(linking.__getitem__, reused))):
         article = cached[rel].article()
         if resolve_links(article, urls, assets) != article.links:
             result = reader.read(rel)
@@ -192,9 +196,7 @@ def _unchanged(
     """The ids of the cached articles whose files are certainly unchanged, and the
     files to read."""
     files = scan.markdown  # 20,000 of them: C loops, each a step of :func:`trusted`
-    cached_signatures = dict(
-        zip(cached, map(attrgetter("signature"), cached.values()), strict=True)
-    )
+    cached_signatures = entry_facts(cached, attrgetter("signature"))
     same = map(eq, map(cached_signatures.get, files), files.values())
     old_enough = map(lt, map(itemgetter(0), files.values()), repeat(scanned_ns - RACY_NS))
     unchanged = list(map(and_, same, old_enough))
