@@ -118,19 +118,19 @@ def _build_site(options: BuildOptions) -> BuildReport:
     check_output_dir(site_dir, output_dir, force=options.force)
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
-        inputs, previous = _scan_and_load(options, config, output_dir)
+        inputs, previous = _scan_and_load(options, config, output_dir, cache_dir)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
             return _nothing_changed(previous, config, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started)
 
 
 def _scan_and_load(
-    options: BuildOptions, config: SiteConfig, output_dir: Path
+    options: BuildOptions, config: SiteConfig, output_dir: Path, cache_dir: Path
 ) -> tuple[BuildInputs, PreviousBuild]:
     """The inputs, scanned in a worker while this process loads the last build's state
     and, in the time that leaves, its articles, graph and plan (needed next unless
     nothing changed; the graph and plan while the structure stays the same)."""
-    load = partial(PreviousBuild.load, options.site_dir / CACHE_DIR, output_dir, options.use_cache)
+    load = partial(PreviousBuild.load, cache_dir, output_dir, options.use_cache)
     scan = partial(scan_inputs, options.site_dir, config, output_dir, options.drafts)
     if not forks(1, jobs := options.jobs or default_jobs(), min_items=1):
         return scan(), load()

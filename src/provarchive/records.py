@@ -110,11 +110,6 @@ class ArticleMap(Mapping[str, Article]):
         self._fresh = fresh
         self._ready = dict(fresh) if ready is None else ready
 
-    @classmethod
-    def of(cls, articles: Mapping[str, Article]) -> ArticleMap:
-        """A map of records all at hand (a build without a cache)."""
-        return cls(articles, {}, articles)
-
     def __getitem__(self, article_id: str) -> Article:
         found = self._ready.get(article_id)
         if found is None:
