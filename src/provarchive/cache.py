@@ -217,7 +217,14 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
             return False
         try:
             articles.update(_decode_shard(rows))
-        except (EOFError, ValueError, TypeError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+        except (
+            EOFError,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            zoneinfo.ZoneInfoNotFoundError,
+        ):
             return False  # rows of another shape (the checksum holds): no cache
     if len(articles) != state.article_count:
         return False
