@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import math
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -18,6 +18,7 @@ from .graph import SiteGraph
 from .incremental import (
     Layout,
     Outcome,
+    PageFingerprints,
     PreviousBuild,
     Reuse,
     all_fingerprints,
@@ -176,10 +177,11 @@ def write_output(job: WriteJob) -> Written:
     twin = previous.replaces_spare(len(reuse.to_render))
     staged = StagedOutput(job.output_dir, spare_token, twin=twin)
     stale = stale if staged.from_spare else None
-    writer = PageWriter(renderer, staged, job.content.bodies)
     try:
         removed = _remove_outdated(job, staged, stale)
         to_render, own = render_order(reuse.to_render, layout.graph)
+        fingerprints = PageFingerprints.of(reuse, layout.graph, job.salt, job.content.extras.media)
+        writer = PageWriter(renderer, staged, job.content.bodies, fingerprints)
         search = job.inputs.config.search
         search_inputs = _search_inputs(job, forks(len(to_render), run.jobs)) if search else None
         run.lap("fingerprints")
@@ -192,10 +194,11 @@ def write_output(job: WriteJob) -> Written:
             progress=stage_progress(run.progress, "生成页面"),
         )
         run.lap("pages, assets, search index")
-        prepared = _after_workers(job, writer, own)
+        prepared = _after_workers(job, writer, own, _made(to_render, results))
         # pages removed from the output by hand since the last build are rendered again
-        results += prepared.own_results + [writer.write(page) for page in side.missing]
-        page_errors, failed = _page_errors([*to_render, *own, *side.missing], results)
+        errors = [error for error, _ in results] + prepared.own_results
+        errors += [writer.write(page) for page in side.missing]
+        page_errors, failed = _page_errors([*to_render, *own, *side.missing], errors)
         if page_errors and not run.keep_going:
             raise ErrorGroup(page_errors)
         for path in sorted(failed):  # left out: not even the spare's old version stays
@@ -259,26 +262,35 @@ def _search_inputs(job: WriteJob, forked: bool) -> Callable[[], SearchInputs]:
     return functools.partial(SearchInputs.of, docs, bodies)
 
 
-def _after_workers(job: WriteJob, writer: PageWriter, own: list[PageSpec]) -> SiteWide:
+def _after_workers(
+    job: WriteJob, writer: PageWriter, own: list[PageSpec], made: dict[str, bytes]
+) -> SiteWide:
     """What this process does once the workers are done: all that reads every article
-    record and page spec, which the workers read too.
+    record and page spec, which the workers read too. ``made`` are the fingerprints
+    the workers made, by path (see :class:`PageFingerprints`).
 
     Reading an object writes its reference count, which copies the memory page holding
     it. A page this process copies while the workers run stays in each worker as it
     was: the tree then holds three copies of a page that this process and one worker
-    read, where it holds two of a page only a worker reads. So the fingerprints, the
-    pages this process renders itself (``own``), the article shards and the plan wait
-    for the workers, and what the search index reads while they run is packed before
-    they are forked (:class:`SearchInputs`). (100,000 articles: the tree's peak memory a
-    sixth less.)
+    read, where it holds two of a page only a worker reads. So the pages this process
+    renders itself (``own``), the article shards and the plan wait for the workers,
+    and what the search index reads while they run is packed before they are forked
+    (:class:`SearchInputs`). (100,000 articles: the tree's peak memory a sixth less.)
     """
     content, previous, layout = job.content, job.previous, job.layout
-    media = content.extras.media
-    fingerprints = all_fingerprints(job.reuse, layout.pages, layout.graph, job.salt, media)
     own_results = [writer.write(page) for page in own]
+    made.update((page.path, writer.fingerprint(page)) for page in own)
+    fingerprints = all_fingerprints(job.reuse, layout.pages, made)
     shard_tokens = previous.save_articles(job.inputs.scan.markdown, content.articles, content.fresh)
     previous.save_layout(layout)
     return SiteWide(fingerprints, own_results, shard_tokens)
+
+
+def _made(pages: list[PageSpec], results: list[PageResult]) -> dict[str, bytes]:
+    """The fingerprints the workers made of ``pages``, by path (empty when they made none)."""
+    if not pages or not results[0][1]:
+        return {}
+    return {page.path: fingerprint for page, (_, fingerprint) in zip(pages, results, strict=True)}
 
 
 def _side_work(
@@ -394,7 +406,7 @@ def _body_ids(page: PageSpec) -> tuple[str, ...]:
 
 
 def _page_errors(
-    pages: list[PageSpec], results: list[TemplateError | None]
+    pages: list[PageSpec], results: Iterable[TemplateError | None]
 ) -> tuple[list[ProvarchiveError], set[str]]:
     """Return the template errors (each mistake once, however many pages it broke)
     and the paths of the pages that failed."""
@@ -408,15 +420,21 @@ def _page_errors(
     return list(errors.values()), failed
 
 
+PageResult = tuple[TemplateError | None, bytes]
+"""What a worker gives for a page: its template error, if any, and its fingerprint
+(``b""`` unless the worker makes them, see :class:`PageFingerprints`)."""
+
+
 @dataclass(frozen=True)
 class PageWriter:
     """The task of the page workers: render a page into the staging folder, with the
     bodies it shows loaded from the body store for it alone (a build never holds every
-    body at once)."""
+    body at once); in a clean build, make its fingerprint too."""
 
     renderer: PageRenderer
     staged: StagedOutput
     bodies: Bodies
+    fingerprints: PageFingerprints | None = None
 
     def write(self, page: PageSpec) -> TemplateError | None:
         """Render and write ``page``; its template error, if any, as a value."""
@@ -428,9 +446,13 @@ class PageWriter:
             return exc
         return None
 
+    def fingerprint(self, page: PageSpec) -> bytes:
+        """The fingerprint of ``page``, or ``b""`` when this writer makes none."""
+        return self.fingerprints(page) if self.fingerprints is not None else b""
 
-def _write_page(writer: PageWriter, page: PageSpec) -> TemplateError | None:
-    return writer.write(page)
+
+def _write_page(writer: PageWriter, page: PageSpec) -> PageResult:
+    return writer.write(page), writer.fingerprint(page)
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:
