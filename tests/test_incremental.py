@@ -301,6 +301,58 @@ def test_a_failed_build_leaves_the_cache_usable(make_site):
     assert " 0 unchanged" not in result.out  # not a clean build: the cache still held
 
 
+def test_a_cache_file_refused_on_the_writer_thread_fails_the_build_once(make_site, tmp_path):
+    """The plan and the shards are written on a thread of their own: the machine's
+    refusal there still ends the build in one line, the output and the cache as they
+    were."""
+    site = make_site(site_files(count=8))
+    age(site)
+    out = site / "public"
+    assert run_cli("build", site, "-q").code == 0
+    before = snapshot(out)
+    (site / "content/zwgk/new.md").write_text(article("新", "2024-06-01"), "utf-8")  # a new plan
+    plan = state_file(site / ".provarchive-cache", out).with_name(
+        state_file(site / ".provarchive-cache", out).stem + ".plan.pickle"
+    )
+    squatter = plan.with_suffix(f".{os.getpid()}.tmp")  # the temporary file's name, taken
+    squatter.mkdir()
+    result = run_cli("build", site)
+    assert result.code == 1 and result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "while saving the build cache" in lines[0], result.err
+    assert lines[0].startswith(f"{site / '.provarchive-cache'}: error: ")
+    assert "Traceback" not in result.err
+    assert snapshot(out) == before
+    squatter.rmdir()
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    assert " 0 unchanged" not in result.out  # the cache of the build before still held
+    assert snapshot(out) == clean_build(site, tmp_path / "clean")
+
+
+def test_cache_writes_wait_for_every_file_and_raise_the_first_refusal(tmp_path):
+    from provarchive.cache import CacheWrites
+    from provarchive.errors import OutputError
+
+    with CacheWrites() as writes:
+        for n in range(40):
+            writes.write(tmp_path / f"f{n}", bytes([n]) * (n * 10_000))
+    assert [(tmp_path / f"f{n}").read_bytes() for n in range(40)] == [
+        bytes([n]) * (n * 10_000) for n in range(40)
+    ]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"f{n}" for n in range(40))
+    (tmp_path / "file").write_text("", "utf-8")
+    refused = pytest.raises(OutputError, match="while saving the build cache")
+    with refused, CacheWrites() as writes:
+        writes.write(tmp_path / "file" / "under-a-file", b"x")  # not a folder
+        writes.write(tmp_path / "after", b"y")
+    assert not (tmp_path / "after").exists()  # a refusal ends the build: nothing more
+    with pytest.raises(KeyError), CacheWrites() as writes:  # the block's own exception wins
+        writes.write(tmp_path / "file" / "under-a-file", b"x")
+        raise KeyError("the build's own")
+    assert sorted(path.name for path in tmp_path.iterdir() if path.suffix == ".tmp") == []
+
+
 def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
     files = site_files(count=90)
     site = make_site(files)

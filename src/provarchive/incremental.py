@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .cache import (
     BuildState,
+    CacheWrites,
     SavedPlan,
     graph_memo,
     load_articles,
@@ -338,21 +339,24 @@ class PreviousBuild:
         return self.state.search if self.same_output else None
 
     def save_articles(
-        self, scanned: dict[str, tuple[int, int, int]], articles: dict, fresh: dict
+        self,
+        scanned: dict[str, tuple[int, int, int]],
+        articles: dict,
+        fresh: dict,
+        writes: CacheWrites | None = None,
     ) -> tuple[str, ...]:
-        """Write the article shards that changed; return every shard's token."""
+        """Write the article shards that changed (by ``writes``, when given); return
+        every shard's token."""
         entries, changed = cache_entries(self.state.articles, scanned, articles, fresh)
-        return save_articles(
-            self.cache_dir, self.output_dir, entries, previous=self.state, changed=changed
-        )
+        return save_articles(self.cache_dir, self.output_dir, entries, self.state, changed, writes)
 
-    def save_layout(self, layout: Layout) -> None:
-        """Keep a graph and plan made anew for the next build."""
+    def save_layout(self, layout: Layout, writes: CacheWrites | None = None) -> None:
+        """Keep a graph and plan made anew for the next build (written by ``writes``,
+        when given)."""
         if not layout.kept:
             graph = replace(layout.graph, articles={})
-            save_plan(
-                self.cache_dir, self.output_dir, layout.structure, graph, layout.pages, layout.docs
-            )
+            parts = (layout.structure, graph, layout.pages, layout.docs)
+            save_plan(self.cache_dir, self.output_dir, *parts, writes)
 
     def remember(
         self, layout: Layout, outcome: Outcome, inputs_signature: bytes, scanned_ns: int

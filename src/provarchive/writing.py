@@ -16,6 +16,7 @@ from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
 from .graph import SiteGraph
 from .incremental import (
+    CacheWrites,
     Layout,
     Outcome,
     PageFingerprints,
@@ -278,11 +279,13 @@ def _after_workers(
     (:class:`SearchInputs`). (100,000 articles: the tree's peak memory a sixth less.)
     """
     content, previous, layout = job.content, job.previous, job.layout
-    own_results = [writer.write(page) for page in own]
-    made.update((page.path, writer.fingerprint(page)) for page in own)
-    fingerprints = all_fingerprints(job.reuse, layout.pages, made)
-    shard_tokens = previous.save_articles(job.inputs.scan.markdown, content.articles, content.fresh)
-    previous.save_layout(layout)
+    with CacheWrites() as writes:  # the files written while this thread goes on
+        previous.save_layout(layout, writes)
+        scanned = job.inputs.scan.markdown
+        shard_tokens = previous.save_articles(scanned, content.articles, content.fresh, writes)
+        own_results = [writer.write(page) for page in own]
+        made.update((page.path, writer.fingerprint(page)) for page in own)
+        fingerprints = all_fingerprints(job.reuse, layout.pages, made)
     return SiteWide(fingerprints, own_results, shard_tokens)
 
 
