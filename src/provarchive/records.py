@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Any
 
 from .codec import decode, encode
@@ -94,7 +95,7 @@ class ArticleMap(Mapping[str, Article]):
     """Articles by id, in a given order: those read in this build as they are, the
     cached ones decoded when first asked for (and kept)."""
 
-    __slots__ = ("_cached", "_fresh", "_ids", "_ready")
+    __slots__ = ("_cached", "_fresh", "_hashes", "_ids", "_ready")
 
     def __init__(
         self,
@@ -110,6 +111,7 @@ class ArticleMap(Mapping[str, Article]):
         self._cached = cached
         self._fresh = fresh
         self._ready = dict(fresh) if ready is None else ready
+        self._hashes: Mapping[str, str] | None = None
 
     def __getitem__(self, article_id: str) -> Article:
         found = self._ready.get(article_id)
@@ -140,12 +142,17 @@ class ArticleMap(Mapping[str, Article]):
             raise ValueError("reordered() needs the same ids")
         return found
 
-    def hashes(self) -> dict[str, str]:
-        """Each article's file hash, by id, without decoding a record."""
-        found = entry_facts(self._cached, _CONTENT_HASH)
-        found.update(zip(self._fresh, map(_CONTENT_HASH, self._fresh.values()), strict=True))
-        ids = self._ids
-        return dict(zip(ids, map(found.__getitem__, ids), strict=True))
+    def hashes(self) -> Mapping[str, str]:
+        """Each article's file hash, by id, without decoding a record; made once (an
+        edit asks twice: 70-75 ms each at 100,000 articles), read-only."""
+        if self._hashes is None:
+            found = entry_facts(self._cached, _CONTENT_HASH)
+            found.update(zip(self._fresh, map(_CONTENT_HASH, self._fresh.values()), strict=True))
+            ids = self._ids
+            self._hashes = MappingProxyType(
+                dict(zip(ids, map(found.__getitem__, ids), strict=True))
+            )
+        return self._hashes
 
     def with_topics(self) -> dict[str, Article]:
         """The articles that name a topic (the others have nothing to check)."""
