@@ -983,7 +983,7 @@ def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path, jo
     # the fingerprints the clean build made where it rendered each page are the ones
     # an edit makes: only the pages showing the edited article are rendered again
     written, unchanged = map(int, re.search(r"(\d+) written, (\d+) unchanged", result.out).groups())
-    assert 0 < written and unchanged > 10 * written, result.out
+    assert written > 0 and unchanged > 10 * written, result.out
     assert snapshot(public) == clean_build(site, tmp_path / "clean")
 
 
