@@ -181,8 +181,8 @@ def write_output(job: WriteJob) -> Written:
     try:
         removed = _remove_outdated(job, staged, stale)
         to_render, own = render_order(reuse.to_render, layout.graph)
-        fingerprints = PageFingerprints.of(reuse, layout.graph, job.salt, job.content.extras.media)
-        writer = PageWriter(renderer, staged, job.content.bodies, fingerprints)
+        making = PageFingerprints.of(reuse, layout.graph, job.salt, job.content.extras.media)
+        writer = PageWriter(renderer, staged, job.content.bodies, making)
         search = job.inputs.config.search
         search_inputs = _search_inputs(job, forks(len(to_render), run.jobs)) if search else None
         run.lap("fingerprints")
@@ -195,7 +195,8 @@ def write_output(job: WriteJob) -> Written:
             progress=stage_progress(run.progress, "生成页面"),
         )
         run.lap("pages, assets, search index")
-        prepared = _after_workers(job, writer, own, _made(to_render, results))
+        made = _made(to_render, results) if making is not None else {}
+        prepared = _after_workers(job, writer, own, made)
         # pages removed from the output by hand since the last build are rendered again
         errors = [error for error, _ in results] + prepared.own_results
         errors += [writer.write(page) for page in side.missing]
@@ -284,15 +285,13 @@ def _after_workers(
         scanned = job.inputs.scan.markdown
         shard_tokens = previous.save_articles(scanned, content.articles, content.fresh, writes)
         own_results = [writer.write(page) for page in own]
-        made.update((page.path, writer.fingerprint(page)) for page in own)
-        fingerprints = all_fingerprints(job.reuse, layout.pages, made)
+        own_made = {page.path: writer.fingerprint(page) for page in own}
+        fingerprints = all_fingerprints(job.reuse, layout.pages, made | own_made)
     return SiteWide(fingerprints, own_results, shard_tokens)
 
 
 def _made(pages: list[PageSpec], results: list[PageResult]) -> dict[str, bytes]:
-    """The fingerprints the workers made of ``pages``, by path (empty when they made none)."""
-    if not pages or not results[0][1]:
-        return {}
+    """The fingerprints the workers made of ``pages``, by path."""
     return {page.path: fingerprint for page, (_, fingerprint) in zip(pages, results, strict=True)}
 
 
