@@ -57,8 +57,10 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"model", "search_docs", "search_files", "search_postings"},
     "pageplan": {"codec", "pages"},
     "records": {"codec", "model"},
+    "cachefiles": {"errors", "faults"},
     "cache": {
         "__init__",
+        "cachefiles",
         "codec",
         "errors",
         "faults",
@@ -86,6 +88,7 @@ ALLOWED: dict[str, set[str]] = {
     "inputs": {"__init__", "config", "content", "model", "plan", "render", "topics"},
     "incremental": {
         "cache",
+        "cachefiles",
         "content",
         "digest",
         "errors",

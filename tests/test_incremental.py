@@ -332,7 +332,7 @@ def test_a_cache_file_refused_on_the_writer_thread_fails_the_build_once(make_sit
 
 
 def test_cache_writes_wait_for_every_file_and_raise_the_first_refusal(tmp_path):
-    from provarchive.cache import CacheWrites
+    from provarchive.cachefiles import CacheWrites
     from provarchive.errors import OutputError
 
     with CacheWrites() as writes:

@@ -26,38 +26,35 @@ States are kept for the :data:`KEPT_OUTPUTS` output folders built last. The firs
 into another output folder starts from the articles of the newest state
 (:func:`newest_other_state`), its shards written anew for its own state.
 
-The shards and the plan a build writes go to :class:`CacheWrites`, a thread that writes
-them while the build's thread goes on.
-The state is written only after a build succeeded, each file atomically, so a failed
-or killed build leaves the previous cache usable. A cache from another provarchive version, or one
-that cannot be read, is ignored: the build is then a clean build.
+The shards and the plan a build writes go to :class:`cachefiles.CacheWrites`, a thread
+that writes them while the build's thread goes on. The state is written only after a
+build succeeded, each file atomically, so a failed or killed build leaves the previous
+cache usable. A cache from another provarchive version, or one that cannot be read, is
+ignored: the build is then a clean build.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import marshal
 import os
 import pickle
-import queue
 import secrets
 import sqlite3
-import threading
 import zlib
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import methodcaller, mod
+from operator import mod
 from pathlib import Path
-from typing import BinaryIO
 
 from . import __version__
+from .cachefiles import CacheWrites, cache_fault, dump_file, write_file
 from .codec import decode, encode, replaced
 from .errors import ProvarchiveError
-from .faults import database_fault, fault, with_file
+from .faults import database_fault
 from .graph import GraphMemo, SiteGraph
 from .model import Article, Signature
 from .pageplan import PagePlan
@@ -281,7 +278,7 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
     """Write ``state`` (whose ``shard_tokens`` name shards :func:`save_articles` wrote)
     atomically, then remove the shard files it does not name."""
     base = state_file(cache_dir, output_dir)
-    _dump(base, BuildState(**{**vars(state), "articles": {}}))
+    dump_file(base, BuildState(**{**vars(state), "articles": {}}))
     named = {
         _shard_file(base, number, token).name for number, token in enumerate(state.shard_tokens)
     }
@@ -332,8 +329,8 @@ def save_plan(
     for ``structure`` (written by ``writes``, when given). Pages are kept as
     :meth:`PagePlan.stored` gives them: blocks of encoded specs, and the index of the
     pages showing each article."""
-    kept = pickle.dumps((structure, graph, pages.stored(), docs), pickle.HIGHEST_PROTOCOL)
-    (writes.write if writes else write_file)(_plan_file(state_file(cache_dir, output_dir)), kept)
+    kept = (structure, graph, pages.stored(), docs)
+    (writes.dump if writes else dump_file)(_plan_file(state_file(cache_dir, output_dir)), kept)
 
 
 def _plan_file(base: Path) -> Path:
@@ -405,80 +402,6 @@ def _read(path: Path) -> bytes | None:
             return handle.readall()
     except OSError:
         return None
-
-
-def _dump(path: Path, value: object) -> None:
-    """Write ``value``, pickled, to ``path`` atomically (see :func:`_write`)."""
-    _write(path, functools.partial(pickle.dump, value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
-    """Write the file ``path`` atomically, ``fill`` writing into a temporary file that
-    is then renamed over the old one.
-
-    Raises :class:`OutputError` when the machine refuses (disk full, say), leaving
-    no temporary file behind.
-    """
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            fill(handle)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise cache_fault(with_file(exc, temporary), path.parent) from None
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` as the file ``path``, atomically (see :func:`_write`)."""
-    _write(path, methodcaller("write", data))
-
-
-class CacheWrites:
-    """Cache files written whole and atomically (see :func:`write_file`) by a thread of
-    their own, while the build's thread goes on: the kernel copies a file's bytes with
-    the interpreter released, and here that took about a second for the plan and the
-    shards of 100,000 articles (220 MB), which the build's thread now spends on its own
-    work. Leaving the ``with`` block waits for every file, then raises the first
-    failure (an :class:`OutputError` when the machine refused) unless the block raised.
-    """
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[Path, bytes] | None] = queue.SimpleQueue()
-        self._failures: list[Exception] = []
-        self._thread = threading.Thread(target=self._run, name="cache-writes", daemon=True)
-
-    def write(self, path: Path, data: bytes) -> None:
-        """Write ``data`` as the file ``path``, on the thread."""
-        if not self._thread.is_alive():
-            self._thread.start()
-        self._queue.put((path, data))
-
-    def __enter__(self) -> CacheWrites:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if kind is None and self._failures:
-            raise self._failures[0]
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._failures:  # a refusal ends the build: the rest would be thrown away
-                continue
-            try:
-                write_file(*item)
-            except Exception as exc:  # raised in the build's thread, see __exit__
-                self._failures.append(exc)
-
-
-def cache_fault(exc: OSError, cache_dir: Path) -> ProvarchiveError:
-    """The error for a refusal of the machine while writing the build cache."""
-    return fault(exc, cache_dir, "saving the build cache")
 
 
 class BodyStore:

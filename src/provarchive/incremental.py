@@ -19,7 +19,6 @@ from pathlib import Path
 
 from .cache import (
     BuildState,
-    CacheWrites,
     SavedPlan,
     graph_memo,
     load_articles,
@@ -32,6 +31,7 @@ from .cache import (
     save_state,
     without_body,
 )
+from .cachefiles import CacheWrites
 from .content import signature as file_signature
 from .digest import (
     article_digest,
