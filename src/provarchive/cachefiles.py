@@ -25,7 +25,12 @@ Fill = Callable[[BinaryIO], object]
 
 def dump_file(path: Path, value: object) -> None:
     """Write ``value``, pickled, to ``path`` atomically (see :func:`write_atomically`)."""
-    write_atomically(path, functools.partial(pickle.dump, value, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(path, _pickling(value))
+
+
+def _pickling(value: object) -> Fill:
+    """What pickles ``value`` into a file's handle, as it goes."""
+    return functools.partial(pickle.dump, value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write_atomically(path: Path, fill: Fill, buffering: int = -1) -> None:
@@ -80,7 +85,7 @@ class CacheWrites:
 
     def dump(self, path: Path, value: object) -> None:
         """Write ``value``, pickled on the thread, as the file ``path``."""
-        self._put(path, functools.partial(pickle.dump, value, protocol=pickle.HIGHEST_PROTOCOL))
+        self._put(path, _pickling(value))
 
     def _put(self, path: Path, fill: Fill) -> None:
         if not self._thread.is_alive():
