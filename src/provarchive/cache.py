@@ -51,7 +51,7 @@ from operator import mod
 from pathlib import Path
 
 from . import __version__
-from .cachefiles import CacheWrites, cache_fault, dump_file, write_file
+from .cachefiles import CacheWrites, cache_fault, dump_file
 from .codec import decode, encode, replaced
 from .errors import ProvarchiveError
 from .faults import database_fault
@@ -237,16 +237,16 @@ def save_articles(
     cache_dir: Path,
     output_dir: Path,
     articles: dict[str, CachedArticle],
-    previous: BuildState | None = None,
-    changed: set[str] | None = None,
-    writes: CacheWrites | None = None,
+    previous: BuildState | None,
+    changed: set[str] | None,
+    writes: CacheWrites,
 ) -> tuple[str, ...]:
     """Write the article shards that differ from ``previous`` (the state loaded at the
     start of the build) as new files; return the token of every shard, for the state.
 
     ``changed`` names the articles whose entries are not ``previous``'s (None: any may
     be); only shards holding one of them, or an article gone since, are written (by
-    ``writes``, when given). The files the previous state names stay until
+    ``writes``). The files the previous state names stay until
     :func:`save_state` replaces it, so a build that fails after this leaves the cache
     as it was.
     """
@@ -270,7 +270,7 @@ def save_articles(
         tokens.append(secrets.token_hex(8))
         rows = _encode_shard(shards[number])
         stored = _shard_head(tokens[-1], rows) + rows
-        (writes.write if writes else write_file)(_shard_file(base, number, tokens[-1]), stored)
+        writes.write(_shard_file(base, number, tokens[-1]), stored)
     return tuple(tokens)
 
 

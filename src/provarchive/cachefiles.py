@@ -52,22 +52,18 @@ def write_atomically(path: Path, fill: Fill, buffering: int = -1) -> None:
         raise cache_fault(with_file(exc, temporary), path.parent) from None
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` as the file ``path``, atomically (see :func:`write_atomically`)."""
-    write_atomically(path, methodcaller("write", data))
-
-
 class CacheWrites:
-    """Cache files written whole and atomically (see :func:`write_file`) by a thread of
+    """Cache files written whole and atomically (see :func:`write_atomically`) by a thread of
     their own, while the build's thread goes on: the kernel copies a file's bytes with
     the interpreter released, and here that took about a second for the plan and the
     shards of 100,000 articles (220 MB), which the build's thread now spends on its own
     work. Leaving the ``with`` block waits for every file, then raises the first
     failure (an :class:`OutputError` when the machine refused) unless the block raised.
 
-    A value to pickle is pickled on the thread into a buffer of :data:`BUFFER` bytes, so
-    that the interpreter passes between the threads once per buffer, not per pickle
-    frame, and a large file's bytes are never held whole. At most :data:`WAITING`
+    A value to pickle is pickled on the thread into a file buffer of :data:`BUFFER`
+    bytes, so that the interpreter passes between the threads once per buffer, not per
+    pickle frame, and a large file's bytes are never held whole (bytes given whole are
+    written as they are, not copied into such a buffer). At most :data:`WAITING`
     files wait for the thread (a shard of 100,000 articles is 3 MB).
     """
 
@@ -75,22 +71,22 @@ class CacheWrites:
     WAITING: ClassVar[int] = 4
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Path, Fill] | None] = queue.Queue(self.WAITING)
+        self._queue: queue.Queue[tuple[Path, Fill, int] | None] = queue.Queue(self.WAITING)
         self._failures: list[Exception] = []
         self._thread = threading.Thread(target=self._run, name="cache-writes", daemon=True)
 
     def write(self, path: Path, data: bytes) -> None:
         """Write ``data`` as the file ``path``, on the thread."""
-        self._put(path, methodcaller("write", data))
+        self._put(path, methodcaller("write", data), -1)
 
     def dump(self, path: Path, value: object) -> None:
         """Write ``value``, pickled on the thread, as the file ``path``."""
-        self._put(path, _pickling(value))
+        self._put(path, _pickling(value), self.BUFFER)
 
-    def _put(self, path: Path, fill: Fill) -> None:
+    def _put(self, path: Path, fill: Fill, buffering: int) -> None:
         if not self._thread.is_alive():
             self._thread.start()
-        self._queue.put((path, fill))
+        self._queue.put((path, fill, buffering))
 
     def __enter__(self) -> CacheWrites:
         return self
@@ -107,7 +103,7 @@ class CacheWrites:
             if self._failures:  # a refusal ends the build: the rest would be thrown away
                 continue
             try:
-                write_atomically(*item, buffering=self.BUFFER)
+                write_atomically(*item)
             except Exception as exc:  # raised in the build's thread, see __exit__
                 self._failures.append(exc)
 

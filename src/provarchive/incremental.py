@@ -343,16 +343,15 @@ class PreviousBuild:
         scanned: dict[str, tuple[int, int, int]],
         articles: dict,
         fresh: dict,
-        writes: CacheWrites | None = None,
+        writes: CacheWrites,
     ) -> tuple[str, ...]:
-        """Write the article shards that changed (by ``writes``, when given); return
-        every shard's token."""
+        """Write the article shards that changed (by ``writes``); return every shard's
+        token."""
         entries, changed = cache_entries(self.state.articles, scanned, articles, fresh)
         return save_articles(self.cache_dir, self.output_dir, entries, self.state, changed, writes)
 
-    def save_layout(self, layout: Layout, writes: CacheWrites | None = None) -> None:
-        """Keep a graph and plan made anew for the next build (written by ``writes``,
-        when given)."""
+    def save_layout(self, layout: Layout, writes: CacheWrites) -> None:
+        """Keep a graph and plan made anew for the next build (written by ``writes``)."""
         if not layout.kept:
             graph = replace(layout.graph, articles={})
             parts = (layout.structure, graph, layout.pages, layout.docs)
