@@ -16,6 +16,11 @@ with and without search, its seconds per stage (``--timings``) and per 1,000 art
 wall and CPU seconds, the peak memory of the whole process tree (``treemem.py``), output
 and index sizes, and the first and a later one-article edit after it.
 
+Unless ``--no-memory``, provarchive and Hugo also build each size cold into memory
+(a tmpfs folder, ``inmemory.py``), taking turns with the other cold builds, and the
+``--scale`` rows get the same two cold builds into memory: their stage times say what the
+build itself costs per article, apart from this machine's disk.
+
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends. On this machine's file system (ext4 without a journal) creating files
 is slow for minutes after many were deleted: the inode allocator looks at recently
@@ -43,12 +48,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+import inmemory
 import treemem
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".corpus"
 OUTPUTS = WORK / "outputs"
 _made = [0]
+MEMORY_PER_ARTICLE = 40_000
+"""Bytes of tmpfs a build into memory needs per article (output, spare links, cache)."""
 
 
 def fresh_folder(name: str) -> Path:
@@ -153,32 +161,44 @@ def nosearch_site(site: Path) -> Path:
     return twin
 
 
-def cold_rows(count: int, runs: int, jobs: int, others: bool) -> dict[str, dict[str, float]]:
-    """Cold builds of every tool, alternating run by run, so load affects all alike."""
+def cold_rows(count: int, runs: int, jobs: int, others: bool,
+              memory: Path | None) -> dict[str, dict[str, float]]:
+    """Cold builds of every tool, alternating run by run, so load affects all alike; with
+    a ``memory`` folder (tmpfs), provarchive and Hugo also build into it (``inmemory.py``)."""
     site = make_corpus("provarchive", count)
     twin = nosearch_site(site)
     build = [*PROVARCHIVE, "build", "-q", "-j", str(jobs), "--no-cache"]
-    commands: dict[str, tuple[Callable[[Path], list[str]], Path | None]] = {
-        "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None),
-        "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None),
+    Command = tuple[Callable[[Path], list[str]], Path | None, Path | None]
+    commands: dict[str, Command] = {
+        "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None, None),
+        "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None, None),
     }
+    if memory is not None:
+        in_memory = inmemory.memory_site(site, memory)
+        commands["provarchive_memory"] = (
+            lambda out: [*build, str(in_memory), "-o", str(out)], None, in_memory)
     hugo = shutil.which("hugo")
     pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
     if others and hugo:
         hugo_site = make_corpus("hugo", count)
         commands["hugo"] = (lambda out: [hugo, "--quiet", "-s", str(hugo_site), "-d", str(out)],
-                            None)
+                            None, None)
+        if memory is not None:
+            commands["hugo_memory"] = (commands["hugo"][0], None, memory)
     if others and pelican:
         pelican_site = make_corpus("pelican", count)
         commands["pelican"] = (lambda out: [pelican, "content", "-s", "pelicanconf.py", "-o",
-                                            str(out), "-q"], pelican_site)
+                                            str(out), "-q"], pelican_site, None)
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     names = list(commands)
     for turn in range(runs):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
-            command, cwd = commands[name]
-            seconds, peak, _ = run(command(fresh_folder(f"{name}-{count}")), cwd=cwd)
+            command, cwd, where = commands[name]
+            out = fresh_folder(f"{name}-{count}") if where is None else memory / f"{name}-out"
+            seconds, peak, _ = run(command(out), cwd=cwd)
+            if where is not None:
+                inmemory.cleared(out, where if where != memory else None)
             times[name].append(seconds)
             rss[name] = max(rss[name], peak)
     return {name: {"cold_s": statistics.median(values), "peak_rss_mib": rss[name]}
@@ -232,10 +252,11 @@ def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
     return result
 
 
-def scale_row(count: int, jobs: int) -> dict[str, dict]:
+def scale_row(count: int, jobs: int, memory: Path | None) -> dict[str, dict]:
     """A cold build of ``count`` articles, with the search index and without, each with
     its time per stage (``--timings``), CPU seconds, the peak memory of the process tree,
-    output and index sizes; then the first and a later one-article edit."""
+    output and index sizes; then the first and a later one-article edit. With a
+    ``memory`` folder, the same two cold builds again with site and output in memory."""
     site = make_corpus("provarchive", count)
     search_dir = getattr(__import__("provarchive.search").search, "SEARCH_DIR", "search")
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
@@ -253,34 +274,54 @@ def scale_row(count: int, jobs: int) -> dict[str, dict]:
             edits.append(measure(build, tree=True))
             time.sleep(2.1)  # past the racy window, as an editor's next save would be
         article.write_text(original, "utf-8")
-        size, files = folder_size(out)
-        index_size, index_files = folder_size(out / search_dir)
         row[name] = {
-            **{key: value for key, value in cold.items() if key != "output"},
-            "stages": stage_times(cold["output"]),
-            "output_mb": size / 1e6, "output_files": files,
-            "index_mb": index_size / 1e6, "index_files": index_files,
+            **cold_figures(cold, out, search_dir),
             **{f"{mark}_edit": {key: value for key, value in measured.items() if key != "output"}
                for mark, measured in zip(("first", "later"), edits, strict=True)},
             **{f"{mark}_edit_stages": stage_times(measured["output"])
                for mark, measured in zip(("first", "later"), edits, strict=True)},
         }
         print_scale(count, name, row[name])
+    if memory is not None:
+        for name, extra in (("search", ""), ("nosearch", "search: false\n")):
+            in_memory = inmemory.memory_site(site, memory, extra)
+            out = memory / f"scale-{name}-{count}"
+            cold = measure([*PROVARCHIVE, "build", str(in_memory), "-q", "-j", str(jobs),
+                            "--timings", "-o", str(out), "--no-cache"], tree=True)
+            row[f"{name}_memory"] = cold_figures(cold, out, search_dir)
+            inmemory.cleared(out, in_memory)
+            print_scale(count, f"{name}_memory", row[f"{name}_memory"])
     return row
 
 
+def cold_figures(cold: dict, out: Path, search_dir: str) -> dict:
+    """The figures of a measured cold build into ``out``: times, stages, sizes."""
+    size, files = folder_size(out)
+    index_size, index_files = folder_size(out / search_dir)
+    return {**{key: value for key, value in cold.items() if key != "output"},
+            "stages": stage_times(cold["output"]),
+            "output_mb": size / 1e6, "output_files": files,
+            "index_mb": index_size / 1e6, "index_files": index_files}
+
+
+SCALE_NAMES = {"search": "search on", "nosearch": "search off",
+               "search_memory": "search on, site and output in memory (tmpfs)",
+               "nosearch_memory": "search off, site and output in memory (tmpfs)"}
+
+
 def print_scale(count: int, name: str, row: dict) -> None:
-    print(f"\n{count:,} articles, cold build, search {'on' if name == 'search' else 'off'}:"
+    print(f"\n{count:,} articles, cold build, {SCALE_NAMES[name]}:"
           f" {row['wall_s']:.1f} s wall, {row['cpu_s']:.1f} CPU-s; peak memory: process tree"
           f" RSS {row['tree_rss_mib']} MiB (PSS {row['tree_pss_mib']} MiB), largest process"
           f" {row['maxrss_mib']} MiB; output {row['output_mb']:.0f} MB in {row['output_files']:,}"
           f" files, index {row['index_mb']:.1f} MB in {row['index_files']:,} files", flush=True)
     for stage, seconds in row["stages"].items():
-        print(f"    {stage:<30}{seconds:8.2f} s  {seconds / count * 1000:6.3f} s per 1,000")
+        print(f"    {stage:<44}{seconds:8.3f} s  {seconds / count * 1000:6.4f} s per 1,000")
     for mark in ("first", "later"):
-        edit = row[f"{mark}_edit"]
-        print(f"  {mark} edit: {edit['wall_s']:.2f} s wall, {edit['cpu_s']:.2f} CPU-s, tree RSS"
-              f" {edit['tree_rss_mib']} MiB", flush=True)
+        edit = row.get(f"{mark}_edit")
+        if edit:
+            print(f"  {mark} edit: {edit['wall_s']:.2f} s wall, {edit['cpu_s']:.2f} CPU-s, tree"
+                  f" RSS {edit['tree_rss_mib']} MiB", flush=True)
 
 
 def hugo_edit(count: int, runs: int) -> float | None:
@@ -313,6 +354,8 @@ def main() -> int:
                         help="skip the search index rows (bench/search_bench.py)")
     parser.add_argument("--no-pagefind", action="store_true",
                         help="skip Pagefind (from npm, on the article pages; 1.6 GB at 5,000)")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the cold builds into memory (tmpfs, see bench/inmemory.py)")
     parser.add_argument("--scale", action="store_true",
                         help="add rows of --scale-sizes articles: time per stage, peak memory of "
                              "the process tree, output and index size (takes many minutes)")
@@ -324,22 +367,28 @@ def main() -> int:
     trash = WORK / f"outputs-old-{os.getpid()}"
     if OUTPUTS.exists():  # a bench that was stopped: deleted at the end, not now
         OUTPUTS.rename(trash)
-    for count in [int(size) for size in args.sizes.split(",") if size]:
-        cold = cold_rows(count, args.runs, args.jobs, not args.no_others)
+    counts = [int(size) for size in args.sizes.split(",") if size]
+    largest = max(counts + ([int(size) for size in args.scale_sizes.split(",")]
+                            if args.scale else []))
+    memory = None if args.no_memory else inmemory.memory_root(largest * MEMORY_PER_ARTICLE)
+    for count in counts:
+        cold = cold_rows(count, args.runs, args.jobs, not args.no_others, memory)
         mine = provarchive_rows(count, args.runs, args.jobs)
         mine["cold_s"] = cold["provarchive"]["cold_s"]
         mine["cold_nosearch_s"] = cold["provarchive_nosearch"]["cold_s"]
+        mine["cold_memory_s"] = cold.get("provarchive_memory", {}).get("cold_s")
         mine["peak_rss_mib"] = max(mine["peak_rss_mib"], cold["provarchive"]["peak_rss_mib"])
         row: dict[str, object] = {"provarchive": mine}
         if not args.no_others:
             row["hugo"] = cold.get("hugo")
             if isinstance(row["hugo"], dict):
                 row["hugo"]["edit_s"] = hugo_edit(count, args.runs)
+                row["hugo"]["cold_memory_s"] = cold.get("hugo_memory", {}).get("cold_s")
             row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
     if args.scale:
-        results["scale"] = {size: scale_row(int(size), args.jobs)
+        results["scale"] = {size: scale_row(int(size), args.jobs, memory)
                             for size in args.scale_sizes.split(",")}
         print_linearity(results["scale"])
     sizes = results["sizes"]
@@ -358,7 +407,8 @@ def main() -> int:
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
     print(f"results written to {out}")
     # the outputs, and the build caches kept for them in the corpora (one per output)
-    for folder in (OUTPUTS, *WORK.glob("outputs-old-*"), *WORK.glob("*/.provarchive-cache")):
+    for folder in (OUTPUTS, *WORK.glob("outputs-old-*"), *WORK.glob("*/.provarchive-cache"),
+                   *([memory] if memory else [])):
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 
@@ -367,16 +417,18 @@ def print_linearity(scale: dict[str, dict]) -> None:
     """Seconds per 1,000 articles of each stage at each size, against the first size."""
     sizes = list(scale)
     base = sizes[0]
-    for name in ("search", "nosearch"):
-        print(f"\nseconds per 1,000 articles, search {'on' if name == 'search' else 'off'}"
+    for name in SCALE_NAMES:
+        if name not in scale[base]:
+            continue
+        print(f"\nseconds per 1,000 articles, {SCALE_NAMES[name]}"
               f" (ratio to {int(base):,}; target within 15%)")
         for stage, seconds in scale[base][name]["stages"].items():
             per = seconds / int(base) * 1000
             cells = []
             for size in sizes[1:]:
                 other = scale[size][name]["stages"].get(stage, 0.0) / int(size) * 1000
-                cells.append(f"{int(size):,}: {other:.3f} ({other / per if per else 0:.2f}x)")
-            print(f"  {stage:<30}{int(base):,}: {per:.3f}  " + "  ".join(cells))
+                cells.append(f"{int(size):,}: {other:.4f} ({other / per if per else 0:.2f}x)")
+            print(f"  {stage:<44}{int(base):,}: {per:.4f}  " + "  ".join(cells))
 
 
 def print_row(count: int, row: dict[str, object]) -> None:
@@ -390,6 +442,9 @@ def print_row(count: int, row: dict[str, object]) -> None:
     print(f"  {'':<12}first edit after a cold build {mine['first_edit_s']:.2f}s, after a build"
           f" into another -o {mine['switch_edit_s']:.2f}s, later edits {mine['edit_s']:.2f}s")
     print(f"  {'  no search':<12}{mine['cold_nosearch_s']:>8.2f}s   (cold build with search: false)")
+    hugo = row.get("hugo")
+    print(f"  {'  in memory':<12}" + inmemory.ratio_line(
+        mine.get("cold_memory_s"), hugo.get("cold_memory_s") if isinstance(hugo, dict) else None))
     for name in ("hugo", "pelican"):
         other = row.get(name)
         if not isinstance(other, dict):
