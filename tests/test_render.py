@@ -105,6 +105,21 @@ def test_pages_are_rendered_newest_first_and_link_lists_apart(tmp_path):
     assert shown == sorted(shown, reverse=True) and len(set(shown)) > 10
 
 
+def test_an_edits_few_pages_are_rendered_in_the_order_of_a_whole_build(tmp_path):
+    """An edit's few pages are sorted, a whole build's are counted into places: both give
+    the same order, and pages of the same newest article keep the plan's order."""
+    _, graph, pages, _ = example_plan(REPO, tmp_path)
+    whole, _ = render_order(pages, graph)
+    assert len(pages) * 16 >= len(graph.order)  # the counting path
+    for step in (7, 13, 29):
+        few = pages[::step][: max(1, len(graph.order) // 16 - 1)]
+        assert len(few) * 16 < len(graph.order) + 1  # the sorting path
+        chosen = {page.path for page in few}
+        assert [page.path for page in render_order(few, graph)[0]] == [
+            page.path for page in whole if page.path in chosen
+        ]
+
+
 def test_the_theme_macros_are_memoised():
     env = make_environment(template_dirs(REPO))
     assert {"article_item", "site_header", "site_footer"} <= memoisable_macros(env)
