@@ -22,8 +22,9 @@ Unless ``--no-memory``, provarchive and Hugo also build each size cold into memo
 build itself costs per article, apart from this machine's disk.
 
 Every run writes into a new, empty output folder, and outputs are deleted only when
-the bench ends. On this machine's file system (ext4 without a journal) creating files
-is slow for minutes after many were deleted: the inode allocator looks at recently
+the bench ends; the cold builds of every size (and the ``--scale`` rows) run before the
+rows of edits, which replace and so delete files. On this machine's file system (ext4
+without a journal) creating files is slow for minutes after many were deleted: the inode allocator looks at recently
 freed inodes one by one (``recently_deleted`` in ``perf``). Deleting one run's output
 right before the next timed how fast the file system recovered, not the tool. For
 the same reason each run first waits until the old copies a provarchive build left to
@@ -371,8 +372,15 @@ def main() -> int:
     largest = max(counts + ([int(size) for size in args.scale_sizes.split(",")]
                             if args.scale else []))
     memory = None if args.no_memory else inmemory.memory_root(largest * MEMORY_PER_ARTICLE)
-    for count in counts:
-        cold = cold_rows(count, args.runs, args.jobs, not args.no_others, memory)
+    # every cold build first: the edit rows delete files (replaced pages, old outputs),
+    # and on this disk creating files is slow for minutes after a deletion
+    colds = {count: cold_rows(count, args.runs, args.jobs, not args.no_others, memory)
+             for count in counts}
+    if args.scale:
+        results["scale"] = {size: scale_row(int(size), args.jobs, memory)
+                            for size in args.scale_sizes.split(",")}
+        print_linearity(results["scale"])
+    for count, cold in colds.items():
         mine = provarchive_rows(count, args.runs, args.jobs)
         mine["cold_s"] = cold["provarchive"]["cold_s"]
         mine["cold_nosearch_s"] = cold["provarchive_nosearch"]["cold_s"]
@@ -387,10 +395,6 @@ def main() -> int:
             row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
-    if args.scale:
-        results["scale"] = {size: scale_row(int(size), args.jobs, memory)
-                            for size in args.scale_sizes.split(",")}
-        print_linearity(results["scale"])
     sizes = results["sizes"]
     if "5000" in sizes and "20000" in sizes:
         growth = sizes["20000"]["provarchive"]["cold_s"] / sizes["5000"]["provarchive"]["cold_s"]
