@@ -19,7 +19,9 @@ and index sizes, and the first and a later one-article edit after it.
 Unless ``--no-memory``, provarchive and Hugo also build each size cold into memory
 (a tmpfs folder, ``inmemory.py``), taking turns with the other cold builds, and the
 ``--scale`` rows get the same two cold builds into memory: their stage times say what the
-build itself costs per article, apart from this machine's disk.
+build itself costs per article, apart from this machine's disk. ``memwalk.py`` then
+times one plain Python loop over as many records as those builds made pages: what the
+memory of this machine adds per record when there are more of them.
 
 Every run writes into a new, empty output folder, and outputs are deleted only when
 the bench ends; the cold builds of every size (and the ``--scale`` rows) run before the
@@ -50,6 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import inmemory
+import memwalk
 import treemem
 
 HERE = Path(__file__).resolve().parent
@@ -380,6 +383,8 @@ def main() -> int:
         results["scale"] = {size: scale_row(int(size), args.jobs, memory)
                             for size in args.scale_sizes.split(",")}
         print_linearity(results["scale"])
+        pages = [row["nosearch"]["output_files"] for row in results["scale"].values()]
+        results["memwalk_ns"] = memwalk.measure(pages)  # the same loop, per record
     for count, cold in colds.items():
         mine = provarchive_rows(count, args.runs, args.jobs)
         mine["cold_s"] = cold["provarchive"]["cold_s"]
