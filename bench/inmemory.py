@@ -1,9 +1,10 @@
 """Builds whose output lives in memory (tmpfs), beside the builds onto the disk.
 
-On this machine the disk decides much of a cold build's time, and decides it unevenly:
-creating a file costs 3 µs on tmpfs and 53 µs or more on the root file system, and
-much more for minutes after many files were deleted (ext4 without a journal checks each
-recently freed inode it passes, ``recently_deleted`` in ``perf``). A build of the same
+On this machine the disk can decide much of a cold build's time, and decides it
+unevenly: creating and writing a 14 KB file cost 20 µs of CPU time on the root file
+system when no files had been deleted lately, and a 5,000-article build's workers spent
+115-254 µs a page file right after 20,000 files were (ext4 without a journal checks
+each recently freed inode it passes, ``recently_deleted`` in ``perf``). A build of the same
 archive into memory times the tools themselves: what they compute, and what the kernel
 costs them for files when no disk is in the way. The bench prints both.
 

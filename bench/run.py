@@ -174,37 +174,43 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
     site = make_corpus("provarchive", count)
     twin = nosearch_site(site)
     build = [*PROVARCHIVE, "build", "-q", "-j", str(jobs), "--no-cache"]
-    Command = tuple[Callable[[Path], list[str]], Path | None, Path | None]
+    Command = tuple[Callable[[Path], list[str]], Path | None]
     commands: dict[str, Command] = {
-        "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None, None),
-        "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None, None),
+        "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None),
+        "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None),
     }
+    into_memory: dict[str, Path | None] = {}
+    """The builds into memory, each with the site whose build cache goes with its output."""
     if memory is not None:
         in_memory = inmemory.memory_site(site, memory)
         commands["provarchive_memory"] = (
-            lambda out: [*build, str(in_memory), "-o", str(out)], None, in_memory)
+            lambda out: [*build, str(in_memory), "-o", str(out)], None)
+        into_memory["provarchive_memory"] = in_memory
     hugo = shutil.which("hugo")
     pelican = shutil.which("pelican") or shutil.which("pelican", path=str(HERE / ".venv/bin"))
     if others and hugo:
         hugo_site = make_corpus("hugo", count)
         commands["hugo"] = (lambda out: [hugo, "--quiet", "-s", str(hugo_site), "-d", str(out)],
-                            None, None)
+                            None)
         if memory is not None:
-            commands["hugo_memory"] = (commands["hugo"][0], None, memory)
+            commands["hugo_memory"] = commands["hugo"]
+            into_memory["hugo_memory"] = None
     if others and pelican:
         pelican_site = make_corpus("pelican", count)
         commands["pelican"] = (lambda out: [pelican, "content", "-s", "pelicanconf.py", "-o",
-                                            str(out), "-q"], pelican_site, None)
+                                            str(out), "-q"], pelican_site)
     times: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     names = list(commands)
     for turn in range(runs):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
-            command, cwd, where = commands[name]
-            out = fresh_folder(f"{name}-{count}") if where is None else memory / f"{name}-out"
-            seconds, peak, _ = run(command(out), cwd=cwd)
-            if where is not None:
-                inmemory.cleared(out, where if where != memory else None)
+            command, cwd = commands[name]
+            if memory is not None and name in into_memory:
+                out = memory / f"{name}-out"
+                seconds, peak, _ = run(command(out), cwd=cwd)
+                inmemory.cleared(out, into_memory[name])
+            else:
+                seconds, peak, _ = run(command(fresh_folder(f"{name}-{count}")), cwd=cwd)
             times[name].append(seconds)
             rss[name] = max(rss[name], peak)
     return {name: {"cold_s": statistics.median(values), "peak_rss_mib": rss[name]}
