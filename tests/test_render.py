@@ -30,7 +30,7 @@ from provarchive.render import (
 )
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
-from provarchive.writing import render_order
+from provarchive.writing import newest_candidates, render_order
 
 
 def example_plan(site: Path, cache: Path):
@@ -118,6 +118,19 @@ def test_an_edits_few_pages_are_rendered_in_the_order_of_a_whole_build(tmp_path)
         assert [page.path for page in render_order(few, graph)[0]] == [
             page.path for page in whole if page.path in chosen
         ]
+
+
+def test_the_newest_candidates_of_each_page_hold_its_newest_article(tmp_path):
+    """render_order looks up only the first of a listing kept newest first: that must be
+    the newest article the page shows, on every list page of the example site."""
+    _, graph, pages, _ = example_plan(REPO, tmp_path)
+    place = {article_id: number for number, article_id in enumerate(graph.order)}
+    listed = [page for page in pages if len(page.payload.article_ids()) > 1]
+    assert len(listed) > 50
+    for page in listed:
+        candidates = newest_candidates(page.payload)
+        assert min(map(place.get, candidates)) == min(map(place.get, page.payload.article_ids()))
+    assert any(len(newest_candidates(page.payload)) == 1 for page in listed)
 
 
 def test_the_theme_macros_are_memoised():

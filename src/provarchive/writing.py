@@ -27,7 +27,16 @@ from .incremental import (
 )
 from .inputs import BuildInputs
 from .output import StagedOutput
-from .pages import ArticlePayload, FeedPayload, LinksPayload, PageSpec
+from .pages import (
+    ArchivePayload,
+    ArticlePayload,
+    FeedPayload,
+    LinksPayload,
+    PageSpec,
+    Payload,
+    TermPayload,
+    TopicPayload,
+)
 from .parallel import Progress, forks, map_in_workers_meanwhile, stage_progress
 from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
@@ -388,12 +397,25 @@ def render_order(pages: list[PageSpec], graph: SiteGraph) -> tuple[list[PageSpec
         payload = page.payload
         if isinstance(payload, ArticlePayload):
             return position[payload.article]
-        ids = payload.article_ids()
+        ids = newest_candidates(payload)
         return min(map(position.__getitem__, ids)) if ids else 0
 
     own = [page for page in pages if isinstance(page.payload, LinksPayload)]
     shared = [page for page in pages if not isinstance(page.payload, LinksPayload)]
     return _by_place(shared, [newest(page) for page in shared], len(position) + 1), own
+
+
+_NEWEST_FIRST = (ArchivePayload, TermPayload, TopicPayload)
+"""Payloads whose ``listing`` is all they show, newest first."""
+
+
+def newest_candidates(payload: Payload) -> tuple[str, ...]:
+    """Articles among which is the newest that ``payload`` shows: the first of a listing
+    kept newest first, else every one (a list page shows up to 20; at 100,000 articles,
+    looking up each cost ``render_order`` 2.2 times as much per page as at 5,000)."""
+    if isinstance(payload, _NEWEST_FIRST):
+        return payload.listing[:1]
+    return payload.article_ids()
 
 
 def _by_place(pages: list[PageSpec], places: list[int], count: int) -> list[PageSpec]:
