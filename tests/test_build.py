@@ -253,6 +253,24 @@ def test_alias_on_a_page_collides(make_site):
     assert "both write 'a/202405/x.html'" in result.err
 
 
+def test_a_page_on_a_path_another_needs_as_a_folder_collides(make_site):
+    site = make_site(
+        {
+            "content/a/x.md": article("一"),
+            "content/a/y.md": article("二", aliases="[/a/202405/X.html/old.html]"),
+            "content/a/z.md": article("三", aliases="[/a/202405/x.html/older.html]"),
+        }
+    )
+    result = run_cli("build", site)
+    assert result.code == 1
+    found = [line for line in result.err.splitlines() if "needs a folder" in line]
+    assert len(found) == 1, result.err  # one error a file, naming the first page to need it
+    assert "content/a/x.md: error: " in found[0]
+    assert "writes the file 'a/202405/x.html', but " in found[0]
+    assert "content/a/y.md (alias /a/202405/X.html/old.html) needs a folder" in found[0]
+    assert not (site / "public").exists()
+
+
 def test_images_and_article_links_resolve_relative_to_the_markdown_file(make_site):
     site = make_site(
         {

@@ -488,11 +488,12 @@ def check_collisions(pages: Iterable[PageSpec], files: Iterable[tuple[str, str]]
             )
         else:
             owners[key] = (path, origin)
-    folders: dict[str, str] = {}
+    folders: dict[str, str] = {}  # each folder an output needs, with the first origin
     for path, origin in outputs:
-        parts = path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folders.setdefault("/".join(parts[:depth]).casefold(), origin)
+        folder = path.rpartition("/")[0]
+        while folder and (key := folder.casefold()) not in folders:
+            folders[key] = origin  # and on to its parent: the rest were met before
+            folder = folder.rpartition("/")[0]
     for key, (path, origin) in owners.items():
         if key in folders:
             errors.append(
