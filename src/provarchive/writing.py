@@ -421,7 +421,9 @@ def newest_candidates(payload: Payload) -> tuple[str, ...]:
 
 def _by_place(pages: list[PageSpec], places: list[int], count: int) -> list[PageSpec]:
     """``pages`` ordered by their ``places`` (each below ``count``), stable: a counting
-    sort, which costs the same per page at any size where a comparison sort would not."""
+    sort, a fixed number of steps per page at any size (a comparison sort's grow with
+    the logarithm of the pages; each step still waits longer for memory in a larger
+    archive, see ``docs/architecture.md``)."""
     if len(pages) * 16 < count:  # an edit: a few pages
         return [page for _, _, page in sorted(zip(places, range(len(pages)), pages, strict=True))]
     slots: list[list[PageSpec]] = [[] for _ in range(count)]
