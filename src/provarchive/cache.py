@@ -440,19 +440,32 @@ class BodyStore:
 
     def get(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Return ``key -> (html, text)`` for the keys that are stored."""
+        return {key: (html, text) for key, html, text in self._rows("html, text", keys)}
+
+    def html(self, keys: Iterable[str]) -> dict[str, str]:
+        """Return ``key -> html`` for the keys that are stored (what pages show)."""
+        return dict(self._rows("html", keys))
+
+    def text(self, keys: Iterable[str]) -> dict[str, str]:
+        """Return ``key -> text`` for the keys that are stored (what search reads)."""
+        return dict(self._rows("text", keys))
+
+    def _rows(self, columns: str, keys: Iterable[str]) -> list[tuple[str, ...]]:
+        """The rows ``(key, *columns)`` of the stored ``keys``; none if the store is
+        damaged. Only the columns asked for are read: making a string of a column
+        nobody reads cost a fifth of fetching a body."""
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, tuple[str, str]] = {}
+        found: list[tuple[str, ...]] = []
         try:
             db = self._db()
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = db.execute(
-                    f"SELECT key, html, text FROM bodies WHERE key IN ({marks})", chunk
+                found += db.execute(
+                    f"SELECT key, {columns} FROM bodies WHERE key IN ({marks})", chunk
                 )
-                found.update((key, (html, text)) for key, html, text in rows)
         except sqlite3.DatabaseError:
-            return {}
+            return []
         return found
 
     def put(self, bodies: Iterable[tuple[str, str, str]], *, keep_stored: bool = False) -> None:

@@ -297,32 +297,33 @@ class Bodies:
     """Articles whose bodies the store had lost, rendered again in this process."""
 
     def of(self, ids: Iterable[str]) -> dict[str, Article]:
-        """The articles ``ids`` with their bodies."""
+        """The articles ``ids`` with the HTML of their bodies, as pages show them. Their
+        plain ``text``, which only the search index reads (see :meth:`texts`), is left
+        out of those the store kept."""
         ids = list(ids)
         found = {i: self.again[i] for i in ids if i in self.again}
         wanted = [i for i in ids if i not in self.again]
         keys = {i: body_key(self.articles[i].content_hash, self.render_key) for i in wanted}
-        stored = self.store.get(keys.values())
+        stored = self.store.html(keys.values())
         lost = []
         for article_id in wanted:
-            body = stored.get(keys[article_id])
-            if body is None:
+            html = stored.get(keys[article_id])
+            if html is None:
                 lost.append(article_id)
             else:
-                article = self.articles[article_id]
-                found[article_id] = with_body(article, body[0], body[1])
+                found[article_id] = with_body(self.articles[article_id], html, "")
         if lost:  # the store lost them (deleted or damaged): render them again
-            found.update(self._render_again(lost))
+            found.update(self.render_again(lost))
         return found
 
     def key(self, article_id: str) -> str:
         """The body store's key of the body of ``article_id``."""
         return body_key(self.articles[article_id].content_hash, self.render_key)
 
-    def stored(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """``key -> (html, text)`` of the stored bodies of ``keys`` (see :meth:`key`);
-        the lost ones left out (:meth:`of` renders them again)."""
-        return self.store.get(keys)
+    def texts(self, keys: Iterable[str]) -> dict[str, str]:
+        """``key -> text`` of the stored bodies of ``keys`` (see :meth:`key`); the lost
+        ones left out (:meth:`render_again` renders them again)."""
+        return self.store.text(keys)
 
     def forget_others(self, previous: dict[str, CachedArticle]) -> None:
         """Drop stored bodies of articles the site no longer has, and close the store.
@@ -339,11 +340,16 @@ class Bodies:
             self.store.keep_only({body_key(hash_, self.render_key) for hash_ in hashes})
         self.store.close()
 
-    def _render_again(self, ids: list[str]) -> dict[str, Article]:
+    def render_again(self, ids: list[str]) -> dict[str, Article]:
+        """The articles ``ids`` read and rendered again, text and all (for bodies the
+        store lost: deleted or damaged)."""
+        missing = [article_id for article_id in ids if article_id not in self.again]
+        if not missing:
+            return {article_id: self.again[article_id] for article_id in ids}
         reader = ReadTask(self.site_dir, self.config, display_path(self.site_dir / CONTENT_DIR))
         urls = {article_id: article.url for article_id, article in self.articles.items()}
         bodies = RenderTask(MarkdownRenderer(self.config.markdown), urls, self.assets)
-        for article_id in ids:
+        for article_id in missing:
             source = reader.read(article_id)
             if isinstance(source, ProvarchiveError):
                 raise source

@@ -345,16 +345,16 @@ def _search_index(
         texts: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             wanted = {i: inputs.texts[i] for i in ids[start : start + 500]}
-            stored = bodies.stored(key for key, _, _ in wanted.values())
+            stored = bodies.texts(key for key, _, _ in wanted.values())
             lost = []
             for i, (key, kicker, subtitle) in wanted.items():
-                body = stored.get(key)
-                if body is None:
+                text = stored.get(key)
+                if text is None:
                     lost.append(i)
                 else:
-                    texts[i] = searchable_text(body[1], kicker, subtitle)
+                    texts[i] = searchable_text(text, kicker, subtitle)
             # the store lost them (deleted or damaged): rendered again
-            texts.update((i, document_text(a)) for i, a in bodies.of(lost).items())
+            texts.update((i, document_text(a)) for i, a in bodies.render_again(lost).items())
         return texts
 
     output_dir, cache_dir = job.output_dir, job.previous.cache_dir
