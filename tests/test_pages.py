@@ -13,6 +13,7 @@ import types
 import typing
 from array import array
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -197,6 +198,28 @@ def test_a_saved_plan_with_a_damaged_block_is_set_aside(make_site, tmp_path):
     assert_an_edit_builds_what_a_clean_build_does(site, tmp_path, "又改过的正文。")
 
 
+@pytest.mark.parametrize(
+    "index",
+    [
+        {"zhxx/a.md": b"\x00\x00\x00\x00"},  # the format before: positions by article
+        (("zhxx/a.md",), b"\x01\x00\x00\x00", b"\x00\x00\x00\x00"),  # one page, not all
+        (("zhxx/a.md",), b"\x01\x00", b""),  # not whole numbers
+    ],
+)
+def test_a_saved_plan_whose_index_of_pages_does_not_fit_is_set_aside(make_site, tmp_path, index):
+    """The index of the pages showing each article is read when the plan is loaded: one
+    of another format, or of other pages, makes the next build plan anew."""
+    site = former_fields_site(make_site)
+    assert run_cli("build", site, "-q").code == 0
+    out, cache = site / "public", site / ".provarchive-cache"
+    plan_path = state_file(cache, out).with_name(f"{state_file(cache, out).stem}.plan.pickle")
+    structure, graph, (paths, data, check, ends, _), docs = pickle.loads(plan_path.read_bytes())
+    assert len(paths) > 1
+    plan_path.write_bytes(pickle.dumps((structure, graph, (paths, data, check, ends, index), docs)))
+    assert load_plan(cache, out, structure) is None
+    assert_an_edit_builds_what_a_clean_build_does(site, tmp_path, "再改过的正文。")
+
+
 def assert_an_edit_builds_what_a_clean_build_does(site, tmp_path, body: str) -> None:
     """Edit the body of one article of :func:`former_fields_site` (the structure stays),
     build, and compare the output with a clean build's: no traceback on the way."""
@@ -265,6 +288,9 @@ def test_a_reloaded_plan_is_the_plan_and_knows_which_pages_show_each_article(tmp
     for article_id in graph.articles:
         showing = {i for i, page in enumerate(pages) if page.shows_any({article_id})}
         assert saved.pages.showing([article_id]) == showing == made.showing([article_id])
+    every = {i for i, page in enumerate(pages) if page.article_ids()}
+    assert saved.pages.showing(graph.articles) == every == made.showing(list(graph.articles))
+    assert saved.pages.showing(["no/such/article.md"]) == set()
     assert list(saved.pages) == pages
     assert saved.pages.at(pages[-1].path) == pages[-1]
     assert load_plan(cache, out, b"another structure") is None
