@@ -10,10 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import article, column, run_cli, snapshot
+from conftest import article, column, examples, run_cli, snapshot
 from provarchive.build import CACHE_DIR
+from provarchive.errors import ErrorGroup
 from provarchive.output import MARKER, build_lock
+from provarchive.plan import check_collisions
 from sitecheck import crawl, read_page
 
 
@@ -269,6 +273,34 @@ def test_a_page_on_a_path_another_needs_as_a_folder_collides(make_site):
     assert "writes the file 'a/202405/x.html', but " in found[0]
     assert "content/a/y.md (alias /a/202405/X.html/old.html) needs a folder" in found[0]
     assert not (site / "public").exists()
+
+
+def collides(paths: list[str]) -> bool:
+    """Two of ``paths`` name one file ignoring case, or one is a folder of another."""
+    keys = [path.casefold() for path in paths]
+    folders = {key[:at] for key in keys for at, char in enumerate(key) if char == "/"}
+    return len(set(keys)) < len(keys) or bool(folders & set(keys))
+
+
+@settings(max_examples=examples(300, deep=5000), deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "A", "b.html", "B.HTML", "ß", "ss"]), min_size=1, max_size=3
+        ).map("/".join),
+        max_size=6,
+    )
+)
+def test_outputs_collide_exactly_when_two_are_one_file_or_one_is_a_folder_of_another(paths):
+    """The quick check of every output path (C loops) lets a build through only when
+    none collides, and then the full check finds each collision."""
+    files = [(path, f"文件{number}") for number, path in enumerate(paths)]
+    try:
+        check_collisions([], files)
+    except ErrorGroup as group:
+        assert collides(paths) and group.errors
+    else:
+        assert not collides(paths)
 
 
 def test_images_and_article_links_resolve_relative_to_the_markdown_file(make_site):

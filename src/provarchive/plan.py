@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from urllib.parse import urlsplit
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError
@@ -471,9 +473,12 @@ def check_collisions(pages: Iterable[PageSpec], files: Iterable[tuple[str, str]]
     ``files`` are other outputs as (site path, origin), such as copied assets.
     A file whose path is also needed as a folder collides too.
     """
+    pages, files = list(pages), list(files)
+    if not _may_collide([*map(_PATH, pages), *map(_FIRST, files)]):
+        return
     owners: dict[str, tuple[str, str]] = {}
     errors: list[ProvarchiveError] = []
-    outputs = [(page.path, page.origin) for page in pages] + list(files)
+    outputs = [(page.path, page.origin) for page in pages] + files
     for path, origin in outputs:
         key = path.casefold()
         if key in owners:
@@ -505,6 +510,25 @@ def check_collisions(pages: Iterable[PageSpec], files: Iterable[tuple[str, str]]
             )
     if errors:
         raise ErrorGroup(errors)
+
+
+_PATH, _FIRST = attrgetter("path"), itemgetter(0)
+
+
+def _may_collide(paths: list[str]) -> bool:
+    """Whether two of ``paths`` are one file (ignoring case), or one is another's folder:
+    the check of :func:`check_collisions` without its messages, by C loops over the
+    paths (206,000 of them at 100,000 articles) and Python ones over their few folders."""
+    keys = list(map(str.casefold, paths))
+    files = set(keys)
+    if len(files) != len(keys):
+        return True
+    folders, todo = set(), set(map(_FIRST, map(str.rpartition, keys, repeat("/"))))
+    while todo:
+        folders |= todo
+        todo = {folder.rpartition("/")[0] for folder in todo} - folders
+    folders.discard("")
+    return not files.isdisjoint(folders)
 
 
 def _file_of(origin: str) -> str | None:
