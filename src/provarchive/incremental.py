@@ -285,10 +285,10 @@ class PreviousBuild:
                 fingerprints[page.path] = page_fingerprint(salt, page, digests)
         elif self.same_output and state.pages:
             fingerprints = {page.path: page_fingerprint(salt, page, digests) for page in pages}
-        if fingerprints:  # of every page, in the plan's order
-            same = list(map(eq, map(state.pages.get, fingerprints), fingerprints.values()))
-        else:
-            same = [False] * len(pages)
+        if not fingerprints:  # none known: every page is rendered
+            return Reuse(to_render=list(pages), kept=[], fingerprints=fingerprints)
+        # fingerprints of every page, in the plan's order
+        same = list(map(eq, map(state.pages.get, fingerprints), fingerprints.values()))
         return Reuse(
             to_render=[pages[i] for i in compress(count(), map(not_, same))],
             kept=list(compress(pages.paths, same)),

@@ -196,7 +196,10 @@ class PagePlan(Sequence[PageSpec]):
         self._specs[first : first + len(keys)] = [decode(PageSpec, key) for key in keys]
 
     def __iter__(self) -> Iterator[PageSpec]:
-        return (self[position] for position in range(len(self)))
+        for block in range(0, len(self._specs), CHUNK):  # a block is decoded whole
+            if self._specs[block] is None:
+                self._decode_block(block // CHUNK)
+        return iter(self._specs)  # type: ignore[arg-type]
 
     def showing(self, article_ids: Iterable[str]) -> set[int]:
         """The positions of the pages showing any of ``article_ids``."""
