@@ -378,8 +378,9 @@ def _machine_files(
                 origin=path,
             )
         )
+    days: dict[str, str] = {}
     entries = tuple(
-        (page.path, _last_change(graph, page))
+        (page.path, _last_change(graph, page, days))
         for page in pages
         if page.kind not in (PageKind.REDIRECT, PageKind.NOTFOUND, PageKind.SEARCH)
     )
@@ -444,17 +445,22 @@ def machine_file_notes(config: SiteConfig) -> tuple[str, ...]:
     )
 
 
-def _last_change(graph: SiteGraph, page: PageSpec) -> str:
-    """The date the page last changed: that of the newest article it shows."""
+def _last_change(graph: SiteGraph, page: PageSpec, days: dict[str, str]) -> str:
+    """The date the page last changed: that of the newest article it shows. ``days``
+    keeps each article's date once made (list pages share their newest articles)."""
     payload = page.payload
     if isinstance(payload, ArticlePayload):
-        ids: tuple[str, ...] = (payload.article,)
+        newest = payload.article
     elif isinstance(payload, Listing) and payload.listing:
-        ids = payload.listing[:1]
+        newest = payload.listing[0]
+    elif graph.order:
+        newest = graph.order[0]
     else:
-        ids = graph.order[:1]
-    dates = [graph.articles[i].date for i in ids]
-    return max(dates).date().isoformat() if dates else ""
+        return ""
+    day = days.get(newest)
+    if day is None:
+        day = days[newest] = graph.articles[newest].date.date().isoformat()
+    return day
 
 
 def _columns_in_tree_order(graph: SiteGraph) -> list[str]:
