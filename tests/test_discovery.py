@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import article, column, run_cli
-from provarchive.taxonomy import unique_slugs
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import article, column, examples, run_cli
+from provarchive.model import Article
+from provarchive.taxonomy import _RELATED_WINDOW, related_articles, unique_slugs
 from sitecheck import crawl, read_page
 
 
@@ -145,6 +151,66 @@ def test_related_articles_are_the_five_with_most_shared_tags_nearest_first(make_
     related = html[html.index('id="related-heading"') :]
     shown = sorted((related.index(title), title) for title in others if title in related)
     assert [title for _, title in shown] == ["三近", "三远", "二近", "二远", "一近"]
+
+
+def related_by_definition(articles, count, window):
+    """Related articles as the docstring of :func:`related_articles` defines them, the
+    slow way: list scans and string ids throughout."""
+    ids = [a.id for a in articles]
+    tagged = {tag: [a.id for a in articles if tag in a.tags] for a in articles for tag in a.tags}
+    found = {}
+    for here, a in enumerate(articles):
+        shared = {}
+        for tag in a.tags:
+            place = tagged[tag].index(a.id)
+            near = tagged[tag][max(0, place - window) : place] + tagged[tag][place + 1 :][:window]
+            for other in near:
+                shared[other] = shared.get(other, 0) + 1
+        ranked = sorted(shared, key=lambda o: (-shared[o], abs(ids.index(o) - here), o))
+        chosen = ranked[:count]
+        siblings = [b.id for b in articles if b.column == a.column]
+        place = siblings.index(a.id)
+        near = siblings[max(0, place - 2 * count) : place] + siblings[place + 1 :][: 2 * count]
+        for other in sorted(near, key=lambda o: (abs(ids.index(o) - here), o)):
+            if len(chosen) < count and other not in chosen:
+                chosen.append(other)
+        found[a.id] = tuple(chosen)
+    return found
+
+
+@settings(max_examples=examples(100, deep=2000), deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.lists(st.sampled_from("甲乙丙"), max_size=2, unique=True),
+        ),
+        min_size=10,
+        max_size=70,  # tags of more than twice the window: windows cut short
+    ),
+    st.integers(1, 6),
+)
+def test_related_articles_follow_their_definition(shape, count):
+    """Shared tags within the window of each tag, nearer first, then id; the rest from
+    the same column, nearer first (the build computes it with numbers for places)."""
+    when = dt.datetime(2024, 1, 1)
+    articles = [
+        Article(
+            id=f"{column}/{number:02}.md",
+            source_path=f"content/{column}/{number:02}.md",
+            column=column,
+            title=f"第{number}篇",
+            date=when - dt.timedelta(hours=number),
+            has_time=True,
+            slug=f"{number:02}",
+            url=f"{column}/{number:02}.html",
+            tags=tuple(tags),
+        )
+        for number, (column, tags) in enumerate(shape)
+    ]
+    assert related_articles(articles, count) == related_by_definition(
+        articles, count, _RELATED_WINDOW
+    )
 
 
 def test_not_found_page_has_navigation_and_search(make_site):

@@ -7,6 +7,7 @@ n·log n work, so a 20,000-article archive costs no more than a sort.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -117,43 +118,37 @@ def related_articles(
     nearest in time. Only the ``_RELATED_WINDOW`` nearest articles of each tag are
     considered, which keeps the work linear in the number of articles.
     """
-    position = {article.id: index for index, article in enumerate(articles)}
-    by_tag: dict[str, list[str]] = defaultdict(list)
-    by_column: dict[str, list[str]] = defaultdict(list)
-    for article in articles:
+    # articles as their places in ``articles``: numbers hash and compare without
+    # reading a record or a string (at 100,000 articles, looking ids up was most of it)
+    ids = [article.id for article in articles]
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    by_column: dict[str, list[int]] = defaultdict(list)
+    for here, article in enumerate(articles):
         for tag in article.tags:
-            by_tag[tag].append(article.id)
-        by_column[article.column].append(article.id)
-    tag_index = {
-        tag: {article_id: index for index, article_id in enumerate(ids)}
-        for tag, ids in by_tag.items()
-    }
-    column_index = {
-        column: {article_id: index for index, article_id in enumerate(ids)}
-        for column, ids in by_column.items()
-    }
+            by_tag[tag].append(here)
+        by_column[article.column].append(here)
     related: dict[str, tuple[str, ...]] = {}
-    for article in articles:
-        here = position[article.id]
-        shared: Counter[str] = Counter()
+    for here, article in enumerate(articles):
+        shared: Counter[int] = Counter()
         for tag in article.tags:
-            shared.update(_window(by_tag[tag], tag_index[tag][article.id], _RELATED_WINDOW))
+            shared.update(_window(by_tag[tag], here, _RELATED_WINDOW))
         # most shared tags, then nearest in time, then id: the first ``count`` of that
         # order (a C sort of a few dozen candidates beats heapq.nsmallest's Python loop)
-        ranked = sorted([(-n, abs(position[other] - here), other) for other, n in shared.items()])
+        ranked = sorted([(-n, abs(other - here), ids[other]) for other, n in shared.items()])
         chosen = [other for _, _, other in ranked[:count]]
         if len(chosen) < count:
-            siblings = by_column[article.column]
-            nearby = _window(siblings, column_index[article.column][article.id], count * 2)
-            for _, other in sorted((abs(position[o] - here), o) for o in nearby):
+            nearby = _window(by_column[article.column], here, count * 2)
+            for _, other in sorted((abs(place - here), ids[place]) for place in nearby):
                 if len(chosen) >= count:
                     break
                 if other not in chosen:
                     chosen.append(other)
-        related[article.id] = tuple(chosen)
+        related[ids[here]] = tuple(chosen)
     return related
 
 
-def _window(ids: list[str], index: int, size: int) -> list[str]:
-    """The up to ``size`` ids on each side of ``ids[index]``, without it."""
-    return ids[max(0, index - size) : index] + ids[index + 1 : index + 1 + size]
+def _window(places: list[int], here: int, size: int) -> list[int]:
+    """The up to ``size`` places on each side of ``here`` in ``places`` (ascending, and
+    holding ``here``), without it."""
+    index = bisect_left(places, here)
+    return places[max(0, index - size) : index] + places[index + 1 : index + 1 + size]
