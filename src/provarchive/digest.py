@@ -37,27 +37,32 @@ def _plain_bytes(value: object) -> bytes:
     return marshal.dumps(value, 2)
 
 
-def article_digest(
-    article: Article, term_slugs: dict[str, dict[str, str]], media: bytes = b""
-) -> bytes:
-    """Return the digest of an article: file hash, paths, resolved links, term slugs, and
-    ``media``, the digest of the images and attachments it shows."""
-    slugs = tuple(
-        term_slugs.get(taxonomy, {}).get(name, "")
-        for taxonomy, names in (
-            ("tags", article.tags),
-            ("authors", article.authors),
-            ("sources", (article.source,) if article.source else ()),
-        )
-        for name in names
-    )
+TermSlugs = tuple[dict[str, str], dict[str, str], dict[str, str]]
+"""The slugs of tags, of authors and of sources, by name (see :func:`term_slug_maps`)."""
+
+
+def term_slug_maps(term_slugs: dict[str, dict[str, str]]) -> TermSlugs:
+    """The slugs :func:`article_digest` reads, from a graph's ``term_slugs``."""
+    tags, authors, sources = (term_slugs.get(name, {}) for name in ("tags", "authors", "sources"))
+    return tags, authors, sources
+
+
+def article_digest(article: Article, slugs: TermSlugs, media: bytes = b"") -> bytes:
+    """Return the digest of an article: file hash, paths, resolved links, the slugs of
+    its terms (``slugs``, see :func:`term_slug_maps`), and ``media``, the digest of the
+    images and attachments it shows."""
+    tags, authors, sources = slugs
+    names = [tags.get(name, "") for name in article.tags]
+    names += [authors.get(name, "") for name in article.authors]
+    if article.source:
+        names.append(sources.get(article.source, ""))
     facts = (
         article.id,
         article.source_path,
         article.url,
         article.content_hash,
         article.links,
-        slugs,
+        tuple(names),
         media,
     )
     return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()

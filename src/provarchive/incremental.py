@@ -39,6 +39,7 @@ from .digest import (
     site_structure,
     structure_digest,
     structure_facts,
+    term_slug_maps,
 )
 from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
 from .graph import SiteGraph, build_graph
@@ -459,18 +460,20 @@ class Digests(dict):
         super().__init__()
         self.graph = graph
         self.media = media or Media()
+        self.slugs = term_slug_maps(graph.term_slugs)
 
     def __missing__(self, article_id: str) -> bytes:
         article = self.graph.articles[article_id]
-        digest = article_digest(article, self.graph.term_slugs, self.media.digest(article))
+        digest = article_digest(article, self.slugs, self.media.digest(article))
         self[article_id] = digest
         return digest
 
     def every(self) -> Digests:
         """These digests, with that of every article of the graph made now."""
-        for article_id in self.graph.articles:
+        slugs, media = self.slugs, self.media
+        for article_id, article in self.graph.articles.items():
             if article_id not in self:
-                self.__missing__(article_id)
+                self[article_id] = article_digest(article, slugs, media.digest(article))
         return self
 
 
