@@ -716,6 +716,22 @@ def test_a_cold_build_keeps_stored_bodies_and_adds_new_ones(make_site):
     store.close()
 
 
+def test_a_cold_build_sweeps_the_bodies_of_articles_the_site_no_longer_has(make_site):
+    """A build without cache entries stores every body it reads: the others in the store
+    (an article removed, a body no build of this site made) are swept."""
+    site = make_site(site_files(4))
+    assert run_cli("build", site, "-q").code == 0
+    store = BodyStore(site / ".provarchive-cache")
+    (site / "content/zhxx/yywl/a2.md").unlink()
+    store.put([("orphan:key", "<p>x</p>", "x")])
+    assert run_cli("build", site, "-q", "--no-cache").code == 0
+    remaining = set(store.keys())
+    assert len(remaining) == 4 and "orphan:key" not in remaining
+    assert run_cli("build", site, "-q", "--no-cache").code == 0  # nothing else to sweep
+    assert set(store.keys()) == remaining
+    store.close()
+
+
 def test_the_store_keeps_exactly_the_bodies_of_the_site_after_edits_removals_and_orphans(
     make_site,
 ):

@@ -330,13 +330,14 @@ class Bodies:
 
         ``previous`` are the last build's entries under this build's render key: only
         their bodies that no article has now are looked for. Every stored key is swept
-        when there are none, or when the store holds more bodies than the site has
-        (left by a build that failed after storing them).
+        when the store holds more bodies than the site has (left by a build that failed
+        after storing them, say), or when there are no entries and this build did not
+        store every body itself (then the store may hold others in place of some).
         """
         hashes = set(self.articles.hashes().values())
         stale = set(map(_CONTENT_HASH, previous.values())) - hashes
         self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
-        if not previous or self.store.count() > len(hashes):
+        if self.store.count() > len(hashes) or not (previous or self.articles.all_fresh()):
             self.store.keep_only({body_key(hash_, self.render_key) for hash_ in hashes})
         self.store.close()
 

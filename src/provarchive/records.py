@@ -130,6 +130,10 @@ class ArticleMap(Mapping[str, Article]):
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._ids
 
+    def all_fresh(self) -> bool:
+        """Whether every article was read in this build (none is a cached entry)."""
+        return len(self._fresh) == len(self._ids) and self._ids.keys() <= self._fresh.keys()
+
     def keys(self) -> KeysView[str]:
         """The ids, as a plain dictionary's keys (compared and subtracted in C)."""
         return self._ids.keys()
