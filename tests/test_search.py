@@ -259,10 +259,12 @@ def test_excerpts_show_body_text_not_kicker_or_subtitle(make_site):
 
 # ---- the binary index files, the recall property and patching, through the real index ----
 
+from provarchive.cache import BodyStore  # noqa: E402
 from provarchive.config import load_config  # noqa: E402
 from provarchive.content import scan_content  # noqa: E402
 from provarchive.graph import build_graph  # noqa: E402
-from provarchive.reading import read_content  # noqa: E402
+from provarchive.reading import Bodies, BodySink, read_content  # noqa: E402
+from provarchive.reading import render_key as body_render_key  # noqa: E402
 from provarchive.search import (  # noqa: E402
     PATCH_LIMIT,
     SearchState,
@@ -279,6 +281,7 @@ from provarchive.search_files import (  # noqa: E402
     script,
 )
 from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
+from provarchive.writing import SearchInputs  # noqa: E402
 
 
 def _index(
@@ -551,3 +554,24 @@ def test_a_change_to_most_documents_rebuilds_the_index_without_reading_the_old_o
     assert read == []
     assert rebuilt == _index(_docs(after, titles), text_of)[0]
     assert None not in rebuilt.values()
+
+
+def test_the_search_inputs_packed_for_the_workers_are_those_read_in_place(tmp_path):
+    """Packed before the workers are forked, the search inputs name the body of each
+    document by the key the body store holds it under: a wrong key would not show (the
+    text would be rendered again), only cost time, so it is compared here."""
+    site = REPO
+    config, store = load_config(site), BodyStore(tmp_path / "cache")
+    render_key = body_render_key(config)
+    sink = BodySink(store, render_key)
+    tree = read_content(site, config, scan_content(site), drafts=False, jobs=1, sink=sink)
+    bodies = Bodies(site, config, tree.articles, store, render_key, frozenset(tree.assets))
+    docs = search_docs(build_graph(tree.columns, tree.articles.values()), render_key)
+    packed = SearchInputs.unpack(SearchInputs.pack(docs, bodies))
+    in_place = SearchInputs.of(docs, bodies)
+    assert len(docs) > 50 and packed.docs == docs
+    assert packed.texts == {i: in_place.texts[i] for i in docs.ids}
+    assert any(kicker for _, kicker, _ in packed.texts.values())
+    keys = {key for key, _, _ in packed.texts.values()}
+    assert len(bodies.texts(keys)) == len(keys)  # every one held in the store
+    store.close()

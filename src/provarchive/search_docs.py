@@ -91,6 +91,11 @@ class SearchDocs:
     def __iter__(self) -> Iterator[SearchDoc]:
         return map(self.__getitem__, range(len(self.ids)))
 
+    def body_keys(self) -> list[str]:
+        """The key of each document's body in the body store, as :meth:`of` split it:
+        the file's hash, ``:`` and the render key."""
+        return [f"{content_hash}:{self.render_key}" for content_hash in self.hashes]
+
     def refreshed(self, hashes_by_id: Mapping[str, str]) -> SearchDocs:
         """These documents (of a graph of the same structure as the articles') with the
         hash and digest of each article whose file changed since (``hashes_by_id``, each

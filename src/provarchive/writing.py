@@ -137,15 +137,22 @@ class SearchInputs:
 
     @staticmethod
     def pack(docs: SearchDocs, bodies: Bodies) -> bytes:
-        """The documents and where their texts are, as one block of bytes."""
-        texts = _TextsOf(bodies)
-        return pickle.dumps((docs, [texts[i] for i in docs.ids]), pickle.HIGHEST_PROTOCOL)
+        """The documents and where their texts are, as one block of bytes: the kicker
+        and subtitle of each, whose body key :meth:`unpack` makes from the document's
+        file hash (:meth:`SearchDocs.body_keys`)."""
+        articles = list(map(bodies.articles.__getitem__, docs.ids))
+        kickers, subtitles = list(map(_KICKER, articles)), list(map(_SUBTITLE, articles))
+        return pickle.dumps((docs, kickers, subtitles), pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def unpack(cls, packed: bytes) -> SearchInputs:
         """The inputs :meth:`pack` packed, as new objects."""
-        docs, texts = pickle.loads(packed)
+        docs, kickers, subtitles = pickle.loads(packed)
+        texts = zip(docs.body_keys(), kickers, subtitles, strict=True)
         return cls(docs, dict(zip(docs.ids, texts, strict=True)))
+
+
+_KICKER, _SUBTITLE = attrgetter("kicker"), attrgetter("subtitle")
 
 
 @dataclass(frozen=True)
