@@ -21,7 +21,10 @@ Unless ``--no-memory``, provarchive and Hugo also build each size cold into memo
 ``--scale`` rows get the same two cold builds into memory, ``--scale-runs`` times each
 (3; each stage's fastest time is kept, as ``timeit`` does: at 100,000 articles one run
 differs from the next by up to a quarter here): their stage times say what the build
-itself costs per article, apart from this machine's disk. ``memwalk.py`` then
+itself costs per article, apart from this machine's disk. Only the first of them samples
+the memory of the process tree: the sampler reads each process's ``smaps_rollup`` every
+20 ms, and the kernel walks a process's page tables for it, so it took more of a core,
+and slowed the build more, the larger the archive. ``memwalk.py`` then
 times one plain Python loop over as many records as those builds made pages: what the
 memory of this machine adds per record when there are more of them.
 
@@ -315,12 +318,14 @@ def scale_row(count: int, jobs: int, memory: Path | None, runs: int) -> dict[str
         print_scale(count, name, row[name])
     if memory is not None:  # turn by turn, so that load affects both alike
         made: dict[str, list[dict]] = {"search": [], "nosearch": []}
-        for _ in range(runs):
+        for turn in range(runs):
             for name, extra in (("search", ""), ("nosearch", "search: false\n")):
                 in_memory = inmemory.memory_site(site, memory, extra)
                 out = memory / f"scale-{name}-{count}"
+                # the tree's memory is sampled in the first run only: reading smaps of
+                # processes of a GB takes a core's time, more the larger the archive
                 cold = measure([*PROVARCHIVE, "build", str(in_memory), "-q", "-j", str(jobs),
-                                "--timings", "-o", str(out), "--no-cache"], tree=True)
+                                "--timings", "-o", str(out), "--no-cache"], tree=turn == 0)
                 made[name].append(cold_figures(cold, out, search_dir))
                 inmemory.cleared(out, in_memory)
         for name, figures in made.items():
@@ -336,7 +341,7 @@ def fastest(runs: list[dict]) -> dict:
     first = runs[0]
     return {**first,
             **{key: min(run[key] for run in runs) for key in ("wall_s", "cpu_s")},
-            **{key: max(run[key] for run in runs)
+            **{key: max((run[key] for run in runs if run[key] is not None), default=None)
                for key in ("maxrss_mib", "tree_rss_mib", "tree_pss_mib")},
             "stages": {stage: min(run["stages"][stage] for run in runs)
                        for stage in first["stages"]},
@@ -359,7 +364,8 @@ SCALE_NAMES = {"search": "search on", "nosearch": "search off",
 
 
 def print_scale(count: int, name: str, row: dict) -> None:
-    runs = f" (fastest of {row['runs']} runs)" if row.get("runs", 1) > 1 else ""
+    runs = (f" (fastest of {row['runs']} runs, memory sampled in the first)"
+            if row.get("runs", 1) > 1 else "")
     print(f"\n{count:,} articles, cold build, {SCALE_NAMES[name]}{runs}:"
           f" {row['wall_s']:.1f} s wall, {row['cpu_s']:.1f} CPU-s; peak memory: process tree"
           f" RSS {row['tree_rss_mib']} MiB (PSS {row['tree_pss_mib']} MiB), largest process"
