@@ -43,8 +43,9 @@ class Showing:
 
     Made by C loops over the pages' article ids, with no list or number object per
     article: an index from each article to its pages (a dict of lists) cost 2.4-2.7
-    times as much per article at 100,000 articles as at 5,000, its 1.8 million
-    positions scattered over memory. Looking up a few articles scans ``shown`` once.
+    times as much per article at 100,000 articles as at 5,000, its 1.9 million
+    positions scattered over memory. Looking an article up scans the bytes of
+    ``shown`` for its number; more than :data:`FEW` articles, one pass over ``shown``.
     """
 
     __slots__ = ("_bytes", "ends", "ids", "shown")

@@ -260,13 +260,13 @@ def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] 
     """Remove from the staging folder what this build no longer makes; from the spare,
     also what the output before it had (the spare is that output). Returns the paths
     the current output has and this build drops."""
-    previous = job.previous.previous_outputs()
-    if not previous and stale is None:  # no output known, and the staging folder is empty
+    current = job.previous.previous_outputs()
+    if not current and stale is None:  # no output known, and the staging folder is empty
         return set()
     new_outputs = set(job.layout.pages.paths)
     new_outputs.update(path for path, _ in job.files)
     new_outputs.update(job.index_paths)
-    removed = previous - new_outputs
+    removed = current - new_outputs
     for path in sorted(removed | (stale - new_outputs) if stale is not None else ()):
         staged.remove(path)
     return removed
