@@ -60,7 +60,7 @@ from .model import Article, Signature
 from .pageplan import PagePlan
 from .records import CachedArticle
 from .search import SearchState
-from .search_docs import SearchDocs
+from .search_docs import SearchDocs, text_key
 
 CACHE_FORMAT = 19
 """Bumped whenever the shape of the cached data changes."""
@@ -140,8 +140,9 @@ class SavedPlan:
 
 
 def body_key(content_hash: str, render_key: str) -> str:
-    """Return the key of a rendered body in the body store."""
-    return f"{content_hash}:{render_key}"
+    """Return the key of a rendered body in the body store (the search documents name
+    their texts by it: :func:`search_docs.text_key`)."""
+    return text_key(content_hash, render_key)
 
 
 def body_row(article: Article, render_key: str) -> tuple[str, str, str]:

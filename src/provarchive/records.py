@@ -132,7 +132,7 @@ class ArticleMap(Mapping[str, Article]):
 
     def all_fresh(self) -> bool:
         """Whether every article was read in this build (none is a cached entry)."""
-        return len(self._fresh) == len(self._ids) and self._ids.keys() <= self._fresh.keys()
+        return self._ids.keys() <= self._fresh.keys()
 
     def keys(self) -> KeysView[str]:
         """The ids, as a plain dictionary's keys (compared and subtracted in C)."""

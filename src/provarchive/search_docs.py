@@ -94,7 +94,7 @@ class SearchDocs:
     def body_keys(self) -> list[str]:
         """The key of each document's body in the body store, as :meth:`of` split it:
         the file's hash, ``:`` and the render key."""
-        return [f"{content_hash}:{self.render_key}" for content_hash in self.hashes]
+        return [text_key(content_hash, self.render_key) for content_hash in self.hashes]
 
     def refreshed(self, hashes_by_id: Mapping[str, str]) -> SearchDocs:
         """These documents (of a graph of the same structure as the articles') with the
@@ -110,6 +110,12 @@ class SearchDocs:
         return replace(fresh, digests=tuple(digests))
 
 
+def text_key(content_hash: str, render_key: str) -> str:
+    """The key of a document's text, which is its body's key in the body store
+    (``cache.body_key``): the file's hash, ``:`` and the render key."""
+    return f"{content_hash}:{render_key}"
+
+
 def search_docs(graph: SiteGraph, render_key: str) -> SearchDocs:
     """Return the documents of the index, in document-number order (oldest first):
     by date, then by id, so that new articles are appended."""
@@ -123,7 +129,7 @@ def search_docs(graph: SiteGraph, render_key: str) -> SearchDocs:
                 title=article.title,
                 date=article.date.strftime("%Y-%m-%d"),
                 column=columns[article.column].title if article.column in columns else "",
-                key=f"{article.content_hash}:{render_key}",
+                key=text_key(article.content_hash, render_key),
             )
             for article in articles
         ]
