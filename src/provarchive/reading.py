@@ -334,7 +334,7 @@ class Bodies:
         after storing them, say), or when there are no entries and this build did not
         store every body itself (then the store may hold others in place of some).
         """
-        hashes = set(self.articles.hashes().values())
+        hashes = self.articles.distinct_hashes()
         stale = set(map(_CONTENT_HASH, previous.values())) - hashes
         self.store.delete(body_key(content_hash, self.render_key) for content_hash in stale)
         if self.store.count() > len(hashes) or not (previous or self.articles.all_fresh()):
