@@ -288,6 +288,34 @@ def test_a_damaged_shard_makes_a_clean_build(make_site, tmp_path, damage):
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
+@pytest.mark.parametrize("damage", ["not marshal", "another shape", "memo"])
+def test_a_state_with_damaged_tables_or_memo_is_not_trusted(make_site, tmp_path, damage):
+    """The state keeps its page fingerprints and search state marshal'd beside the
+    pickled record, and the graph memo as marshal'd bytes: tables that do not load
+    make a clean build, a memo that does not load is made again."""
+    import dataclasses
+    import marshal
+    import pickle
+
+    from provarchive.build import CACHE_DIR
+
+    site = make_site(site_files(count=12))
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    (state_path,) = (p for p in (site / CACHE_DIR).glob("state-*.pickle") if p.name.count(".") == 1)
+    state, tables = pickle.loads(state_path.read_bytes())
+    if damage == "memo":
+        state = dataclasses.replace(state, graph=b"\x00\xff not marshal")
+    else:
+        tables = b"\x00\xff not marshal" if damage == "not marshal" else marshal.dumps((1, 2, 3))
+    state_path.write_bytes(pickle.dumps((state, tables)))
+    (site / "content/zhxx/yywl/a3.md").write_text(article("第三篇改过", "2024-04-13"), "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0 and "Traceback" not in result.err
+    assert (" 0 unchanged" in result.out) == (damage != "memo")
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 def test_a_failed_build_leaves_the_cache_usable(make_site):
     site = make_site(site_files(count=12))
     age(site)
