@@ -106,6 +106,7 @@ ALLOWED: dict[str, set[str]] = {
         "topicplan",
     },
     "writing": {
+        "codec",
         "errors",
         "faults",
         "graph",

@@ -168,9 +168,9 @@ def test_a_cache_of_the_earlier_page_layout_is_set_aside(make_site, tmp_path):
     assert run_cli("build", site, "-q").code == 0
     out, cache = site / "public", site / ".provarchive-cache"
     state_path = state_file(cache, out)
-    state = pickle.loads(state_path.read_bytes())
+    state, tables = pickle.loads(state_path.read_bytes())
     state.version = f"{__version__}/{CACHE_FORMAT - 1}"
-    state_path.write_bytes(pickle.dumps(state))
+    state_path.write_bytes(pickle.dumps((state, tables)))
     plan_path = state_path.with_name(f"{state_path.stem}.plan.pickle")
     structure, graph, (_, data, _, ends, _), docs = pickle.loads(plan_path.read_bytes())
     keys, start = [], 0
