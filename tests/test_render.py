@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from provarchive.content import scan_content
 from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.extras import read_extras
 from provarchive.graph import build_graph
-from provarchive.pages import ArticlePayload, LinksPayload, PageKind
+from provarchive.pages import ArticlePayload, ColumnPayload, LinksPayload, PageKind, Pager
 from provarchive.plan import plan_pages
 from provarchive.reading import read_content
 from provarchive.render import (
@@ -137,6 +138,17 @@ def test_the_newest_candidates_of_each_page_hold_its_newest_article(tmp_path):
         candidates = newest_candidates(page.payload)
         assert min(map(place.get, candidates)) == min(map(place.get, page.payload.article_ids()))
     assert any(len(newest_candidates(page.payload)) == 1 for page in listed)
+    first_pages = [p.payload for p in listed if isinstance(p.payload, ColumnPayload)]
+    assert any(payload.pinned and payload.photos for payload in first_pages)
+
+
+def test_a_column_page_whose_newest_article_is_pinned_names_it_among_its_candidates():
+    """Pins leave the listing of a column's first page: when the column's newest article
+    is pinned, the listing's first is not the newest the page shows."""
+    pager = Pager(number=1, count=2, folder="zx")
+    payload = ColumnPayload("zx", ("second", "third"), pager, pinned=("newest",))
+    assert "newest" in newest_candidates(payload)
+    assert newest_candidates(replace(payload, pinned=())) == ("second",)
 
 
 def test_the_theme_macros_are_memoised():

@@ -32,6 +32,7 @@ from .output import StagedOutput
 from .pages import (
     ArchivePayload,
     ArticlePayload,
+    ColumnPayload,
     FeedPayload,
     LinksPayload,
     PageSpec,
@@ -437,6 +438,8 @@ def newest_candidates(payload: Payload) -> tuple[str, ...]:
     100,000 articles as at 5,000.)"""
     if isinstance(payload, _NEWEST_FIRST):
         return payload.listing[:1]
+    if isinstance(payload, ColumnPayload):  # a page of the column's listing, newest first
+        return (*payload.listing[:1], *payload.pinned, *payload.photos)
     return payload.article_ids()
 
 
