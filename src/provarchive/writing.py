@@ -8,7 +8,7 @@ import functools
 import marshal
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from operator import attrgetter, not_
 from pathlib import Path
 
@@ -165,6 +165,9 @@ class SiteWide:
     """What this process did once the workers were done (see :func:`_after_workers`)."""
 
     fingerprints: dict[str, bytes]
+    token: str
+    """The output's marker token, made of ``fingerprints`` while they are at hand
+    (see :func:`incremental.output_token`)."""
     own_results: list[TemplateError | None]
     """The results of the pages this process rendered itself (see :func:`render_order`)."""
     shard_tokens: tuple[str, ...]
@@ -226,11 +229,9 @@ def write_output(job: WriteJob) -> Written:
             raise ErrorGroup(page_errors)
         for path in sorted(failed):  # left out: not even the spare's old version stays
             staged.remove(path)
-        written = {page.path for page in [*reuse.to_render, *side.missing]}
-        written |= side.copied | removed | failed
-        written.update(path for path, fresh in side.index.items() if fresh)
+        written = _written(reuse.to_render, side, removed | failed)
         run.lap("fingerprints, site-wide pages, cache files")
-        token = output_token(prepared.fingerprints)
+        token = prepared.token
         keep_spare = previous.keeps_spare(written)
         staged.commit(token, keep_spare=keep_spare)
         if run.on_commit is not None:
@@ -249,7 +250,7 @@ def write_output(job: WriteJob) -> Written:
         files=side.files,
         search=side.search,
         token=token,
-        written=frozenset(written),
+        written=written,
         index_paths=tuple(job.index_paths),
         salt=job.salt,
         warnings=job.content.warnings,
@@ -311,7 +312,22 @@ def _after_workers(
         own_results = [writer.write(page) for page in own]
         own_made = {page.path: writer.fingerprint(page) for page in own}
         fingerprints = all_fingerprints(job.reuse, layout.pages, made | own_made)
-    return SiteWide(fingerprints, own_results, shard_tokens)
+        token = output_token(fingerprints)
+    return SiteWide(fingerprints, token, own_results, shard_tokens)
+
+
+def _written(rendered: list[PageSpec], side: SideWork, dropped: set[str]) -> frozenset[str]:
+    """The output paths a build changes: the pages ``rendered``, what this process wrote
+    while the workers ran, and the paths ``dropped``. Made once, as the outcome keeps
+    it (a copy of 206,000 paths took 0.02 s at 100,000 articles)."""
+    return frozenset(
+        chain(
+            map(_PATH, chain(rendered, side.missing)),
+            side.copied,
+            dropped,
+            compress(side.index, side.index.values()),
+        )
+    )
 
 
 def _made(pages: list[PageSpec], results: list[PageResult]) -> dict[str, bytes]:
@@ -426,7 +442,7 @@ def render_order(pages: list[PageSpec], graph: SiteGraph) -> tuple[list[PageSpec
     return list(map(shared.__getitem__, order)), list(compress(pages, links))
 
 
-_PAYLOAD = attrgetter("payload")
+_PAYLOAD, _PATH = attrgetter("payload"), attrgetter("path")
 _NEWEST_FIRST = (ArchivePayload, TermPayload, TopicPayload)
 """Payloads whose ``listing`` is all they show, newest first."""
 
