@@ -449,9 +449,9 @@ _NEWEST_FIRST = (ArchivePayload, TermPayload, TopicPayload)
 
 def newest_candidates(payload: Payload) -> tuple[str, ...]:
     """Articles among which is the newest that ``payload`` shows: the first of a listing
-    kept newest first, else every one. (A list page shows ``per_page`` articles, 20 by
-    default: looking each up made ``render_order`` cost 2.2 times as much per page at
-    100,000 articles as at 5,000.)"""
+    kept newest first (with a column page's pins and photos), else every one. (A list
+    page shows ``per_page`` articles, 20 by default: looking each up made
+    ``render_order`` cost 2.2 times as much per page at 100,000 articles as at 5,000.)"""
     if isinstance(payload, _NEWEST_FIRST):
         return payload.listing[:1]
     if isinstance(payload, ColumnPayload):  # a page of the column's listing, newest first
