@@ -112,14 +112,14 @@ def test_workers_end_with_their_build(make_site, ending):
         )
     site = make_site(files)
     build = subprocess.Popen(
-        [sys.executable, "-m", "provarchive", "build", str(site), "-q", "-j", "2"],
+        [sys.executable, "-m", "provarchive", "build", str(site), "-q", "-j", "3"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     staging = site / f".public.staging-{build.pid}"
     workers: list[int] = []
 
-    def rendering() -> bool:
+    def rendering() -> bool:  # three jobs: the build's process renders beside two workers
         workers[:] = [pid for pid, (parent, _) in _processes().items() if parent == build.pid]
         return len(workers) == 2 and any(staging.glob("zhxx/*/*.html"))
 

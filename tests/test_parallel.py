@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -74,6 +75,53 @@ def test_meanwhile_runs_in_this_process_while_workers_work():
     results, other = map_in_workers_meanwhile(_square, list(range(200)), 0, 2, os.getpid)
     assert other == os.getpid()
     assert [value for value, _ in results] == [n * n for n in range(200)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def _after_meanwhile(state, item):
+    time.sleep(0.002)
+    return item, os.getpid(), state["meanwhile done"]
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_joining_process_takes_items_once_meanwhile_is_done(jobs):
+    """(How pages are rendered while the build process makes the search index.)"""
+    state = {"meanwhile done": False}
+
+    def meanwhile():
+        time.sleep(0.05)  # the workers take items meanwhile
+        state["meanwhile done"] = True
+        return "index"
+
+    results, other = map_in_workers_meanwhile(
+        _after_meanwhile, list(range(300)), state, jobs, meanwhile, joins=True
+    )
+    assert other == "index"
+    assert [item for item, _, _ in results] == list(range(300))
+    makers = {pid for _, pid, _ in results}
+    assert len(makers) == jobs and os.getpid() in makers  # as many processes as jobs
+    # the workers were forked before meanwhile was done; this process took items after
+    assert all(done == (pid == os.getpid()) for _, pid, done in results)
+
+
+def test_an_exception_in_the_joining_process_ends_the_workers():
+    with pytest.raises(ValueError, match="item 299 is bad"):
+        map_in_workers_meanwhile(_fail_on, list(range(300)), 299, 2, lambda: None, joins=True)
+    assert multiprocessing.active_children() == []
+
+
+def _die_in_a_worker(parent, item):
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.002)  # long enough for the worker to start and take a chunk
+    return item
+
+
+def test_a_worker_that_dies_while_this_process_joins_is_reported():
+    with pytest.raises(RuntimeError, match="worker process died"):
+        map_in_workers_meanwhile(
+            _die_in_a_worker, list(range(300)), os.getpid(), 2, lambda: None, joins=True
+        )
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -121,3 +169,19 @@ def test_settle_runs_on_every_chunk_where_it_was_made_and_its_return_travels(job
         assert makers == {os.getpid()}
     else:  # in the workers, never here
         assert os.getpid() not in makers
+
+
+def test_settle_runs_where_a_joining_process_made_its_chunks(tmp_path):
+    def settle(results):
+        pids = {pid for _, pid in results}
+        (tmp_path / f"{os.getpid()}-{results[0][0]}").write_text(" ".join(map(str, pids)))
+        return [value for value, _ in results]
+
+    results = map_in_workers_meanwhile(
+        _square, list(range(300)), 1, 2, lambda: None, settle=settle, joins=True
+    )[0]
+    assert results == [(1 + n) ** 2 for n in range(300)]
+    chunks = {int(f.name.split("-")[0]): f.read_text() for f in tmp_path.iterdir()}
+    assert os.getpid() in chunks and len(chunks) == 2
+    for f in tmp_path.iterdir():  # each chunk settled by the process that made it
+        assert f.read_text() == f.name.split("-")[0]

@@ -217,6 +217,7 @@ def write_output(job: WriteJob) -> Written:
             run.jobs,
             functools.partial(_side_work, job, staged, stale, search_inputs),
             progress=stage_progress(run.progress, "生成页面"),
+            joins=True,
         )
         run.lap("pages, assets, search index")
         made = _made(to_render, results) if making is not None else {}
