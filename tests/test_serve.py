@@ -22,6 +22,13 @@ LIMIT = 120
 condition holds, so a healthy run never comes near it."""
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Let SIGINT interrupt the server as Ctrl-C does in a terminal, even when the tests
+    run in the background of a shell without job control, whose commands inherit
+    SIGINT ignored (then Python installs no handler for it, and Ctrl-C is a no-op)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """A running ``provarchive serve`` and a listener on its event stream."""
 
@@ -31,6 +38,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=_ctrl_c_as_in_a_terminal,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read_output, daemon=True).start()
