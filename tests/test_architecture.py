@@ -98,11 +98,13 @@ ALLOWED: dict[str, set[str]] = {
         "output",
         "pageplan",
         "pages",
+        "parallel",
         "plan",
         "reading",
         "records",
         "search",
         "search_docs",
+        "taxonomy",
         "topicplan",
     },
     "writing": {

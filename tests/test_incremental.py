@@ -393,6 +393,33 @@ def test_results_are_identical_for_any_number_of_jobs(make_site, tmp_path):
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+def test_related_articles_found_in_a_worker_are_those_found_in_one_process(make_site, tmp_path):
+    """From :data:`RELATED_IN_WORKER` articles a worker finds the related articles while
+    the build process links the rest of the graph: the site is the one a single process
+    builds; after a tag is changed (the related articles found again) and after a
+    column's title is (the graph made again, its related articles kept in its memo)
+    it is the one a clean build writes."""
+    from provarchive.incremental import RELATED_IN_WORKER
+
+    site = make_site(site_files(count=RELATED_IN_WORKER))
+    age(site)
+    assert run_cli("build", site, "-q", "-j", "2").code == 0
+    single = run_cli("build", site, "--no-cache", "-q", "-j", "1", "-o", tmp_path / "single")
+    assert single.code == 0
+    built = snapshot(site / "public")
+    assert built == snapshot(tmp_path / "single")
+    related = built["zhxx/yywl/202403/a2.html"].decode("utf-8").split('class="related"')[1]
+    assert related.split("</section>")[0].count("<li") == 5  # five related articles
+    retagged = article("要闻2", "2024-03-12 09:00", tags="[标签1]", body="第2篇正文。")
+    (site / "content/zhxx/yywl/a2.md").write_text(retagged, "utf-8")
+    assert run_cli("build", site, "-q", "-j", "2").code == 0
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+    # a new column title: the graph is made again, its related articles from the memo
+    (site / "content/zhxx/yywl/_column.yaml").write_text(column("要闻", 1), "utf-8")
+    assert run_cli("build", site, "-q", "-j", "2").code == 0
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 def test_keep_going_builds_the_rest_and_lists_what_was_left_out(make_site):
     files = site_files()
     files["content/zhxx/yywl/bad.md"] = "---\ntitle: 坏文件\ndate: 明天\n---\n"

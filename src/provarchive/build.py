@@ -176,6 +176,7 @@ def _build(
         content.fresh,
         content.render_key,
         extras.topics,
+        options.jobs or default_jobs(),
     )
     clock.lap("site graph and page plan")
     files = [*inputs.copied_files(), *extras.files]

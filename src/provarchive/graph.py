@@ -63,6 +63,11 @@ class SiteGraph:
     memo: GraphMemo
     """What the next build may reuse instead of recomputing."""
 
+    def with_related(self, related: dict[str, tuple[str, ...]]) -> SiteGraph:
+        """This graph with ``related`` as its articles' related articles (see
+        :func:`link_graph`), kept in its memo too."""
+        return replace(self, related=related, memo=replace(self.memo, related=related))
+
     def column_trail(self, path: str) -> tuple[Column, ...]:
         """Return the columns from the top level down to ``path`` (empty for the root)."""
         if not path or path not in self.columns:
@@ -84,6 +89,35 @@ def build_graph(
     ``memo`` from an earlier graph saves recomputing what did not change.
     """
     ordered = newest_first(articles)
+    key = related_key(ordered)
+    related = memo_related(memo, key)
+    if related is None:
+        related = related_articles(ordered)
+    return link_graph(columns, ordered, memo, key, related)
+
+
+def memo_related(memo: GraphMemo | None, key: bytes) -> dict[str, tuple[str, ...]] | None:
+    """The related articles ``memo`` holds, if they were found for articles whose
+    :func:`related_key` is ``key``; else None (to be found anew)."""
+    if memo is None or memo.related is None or memo.related_key != key:
+        return None
+    return memo.related
+
+
+def link_graph(
+    columns: dict[str, Column],
+    ordered: list[Article],
+    memo: GraphMemo | None,
+    key: bytes,
+    related: dict[str, tuple[str, ...]],
+) -> SiteGraph:
+    """:func:`build_graph` of the articles ``ordered`` newest first, whose
+    :func:`related_key` is ``key``, with ``related`` as their related articles.
+
+    A caller that finds the related articles meanwhile (the slowest third of a graph)
+    links the graph with none, reads what it can of it, then puts them in
+    (:meth:`SiteGraph.with_related`).
+    """
     by_column: dict[str, list[str]] = defaultdict(list)
     for article in ordered:
         by_column[article.column].append(article.id)
@@ -125,11 +159,6 @@ def build_graph(
     names = {name for a in ordered for name in (*a.tags, *a.authors, a.source) if name}
     spelled = {name: known.get(name) or slugify_text(name) for name in sorted(names)}
     terms = {taxonomy: build_terms(taxonomy, ordered, spelled) for taxonomy in TAXONOMIES}
-    key = related_key(ordered)
-    if memo is not None and memo.related is not None and memo.related_key == key:
-        related = memo.related
-    else:
-        related = related_articles(ordered)
     final_listings = {path: tuple(listings.get(path, ())) for path in linked}
     return SiteGraph(
         columns=linked,
