@@ -8,7 +8,7 @@ here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from itertools import repeat
@@ -473,14 +473,23 @@ def _columns_in_tree_order(graph: SiteGraph) -> list[str]:
     return ordered
 
 
-def check_collisions(pages: Iterable[PageSpec], files: Iterable[tuple[str, str]]) -> None:
+def check_collisions(
+    pages: Sequence[PageSpec],
+    files: Iterable[tuple[str, str]],
+    paths: Sequence[str] | None = None,
+) -> None:
     """Raise :class:`ErrorGroup` if two outputs would land on one file (ignoring case).
 
     ``files`` are other outputs as (site path, origin), such as copied assets.
-    A file whose path is also needed as a folder collides too.
+    A file whose path is also needed as a folder collides too. ``paths``, when given,
+    are those of ``pages`` (a plan keeps them apart from the specs, which are then read
+    only if two outputs may collide). At 185,000 pages the check took 0.11-0.12 s
+    reading each spec's path; 0.09 s with the plan's paths and paths already lower
+    case not folded again.
     """
-    pages, files = list(pages), list(files)
-    if not _may_collide([*map(_PATH, pages), *map(_FIRST, files)]):
+    files = list(files)
+    paths = list(map(_PATH, pages)) if paths is None else paths
+    if not _may_collide([*paths, *map(_FIRST, files)]):
         return
     owners: dict[str, tuple[str, str]] = {}
     errors: list[ProvarchiveError] = []
@@ -525,7 +534,8 @@ def _may_collide(paths: list[str]) -> bool:
     """Whether two of ``paths`` are one file (ignoring case), or one is another's folder:
     the check of :func:`check_collisions` without its messages, by C loops over the
     paths (206,000 of them at 100,000 articles) and Python ones over their few folders."""
-    keys = list(map(str.casefold, paths))
+    joined = "\n".join(paths)  # most sites' paths are all lower case: kept as they are
+    keys = paths if joined.casefold() == joined else list(map(str.casefold, paths))
     files = set(keys)
     if len(files) != len(keys):
         return True
