@@ -91,8 +91,14 @@ def test_pages_are_rendered_newest_first_and_link_lists_apart(tmp_path):
     holds a list item when the next list shows it); sitemap.xml and the redirect files
     are rendered by the build's own process."""
     _, graph, pages, _ = example_plan(REPO, tmp_path)
-    to_render, own = render_order(pages, graph)
+    order = render_order(pages, graph)
+    to_render, own = order.workers, order.own
     assert sorted(p.path for p in [*to_render, *own]) == sorted(p.path for p in pages)
+    assert [pages[place].path for place in order.places] == [p.path for p in [*to_render, *own]]
+    paths = [page.path for page in pages]
+    assert order.in_given_order(p.path.encode() for p in [*to_render, *own]) == [
+        path.encode() for path in paths
+    ]
     assert own and all(isinstance(page.payload, LinksPayload) for page in own)
     assert not any(isinstance(page.payload, LinksPayload) for page in to_render)
 
@@ -111,7 +117,7 @@ def test_an_edits_few_pages_are_rendered_in_the_order_of_a_whole_build(tmp_path)
     """Any few of the pages (an edit's) come out in the order the whole build renders
     them: pages of the same newest article keep the plan's order."""
     _, graph, pages, _ = example_plan(REPO, tmp_path)
-    whole, _ = render_order(pages, graph)
+    whole = render_order(pages, graph).workers
     plan = {page.path: number for number, page in enumerate(pages)}
     place = {
         page.path: min(map(graph.order.index, page.payload.article_ids()), default=-1)
@@ -122,7 +128,7 @@ def test_an_edits_few_pages_are_rendered_in_the_order_of_a_whole_build(tmp_path)
     for step in (1, 2, 7, 13, 29):
         few = pages[::step]
         chosen = {page.path for page in few}
-        assert [page.path for page in render_order(few, graph)[0]] == [
+        assert [page.path for page in render_order(few, graph).workers] == [
             page.path for page in whole if page.path in chosen
         ]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, ne, not_
@@ -107,8 +107,6 @@ class Outcome:
     files: dict[str, tuple[str, tuple[int, int, int]]]
     search: SearchState | None
     token: str
-    written: frozenset[str]
-    """Output paths this build wrote or removed."""
     index_paths: tuple[str, ...]
     salt: bytes
     warnings: tuple[ProvarchiveError, ...]
@@ -119,9 +117,10 @@ class Outcome:
     spare_made: bool = False
     """A spare was made of the new output (hard links of all of it): see
     :meth:`output.StagedOutput.make_spare`."""
-    spare_kept: bool = False
-    """The output this build replaced was kept as the spare (see
-    :meth:`PreviousBuild.keeps_spare`)."""
+    spare_stale: frozenset[str] | None = None
+    """When the output this build replaced was kept as the spare (see
+    :meth:`PreviousBuild.keeps_spare`), the paths in which it differs from the new
+    one: those this build wrote or removed; else None."""
 
 
 @dataclass
@@ -443,13 +442,13 @@ class PreviousBuild:
         replaced output; "" for none."""
         if outcome.spare_made:
             return outcome.token
-        return self.state.output_token if outcome.spare_kept else ""
+        return self.state.output_token if outcome.spare_stale is not None else ""
 
     def _spare_stale(self, outcome: Outcome) -> frozenset[str] | None:
         """The paths in which the spare this build leaves differs from its output."""
         if outcome.spare_made:
             return frozenset()
-        return outcome.written if outcome.spare_kept else None
+        return outcome.spare_stale
 
 
 def output_token(fingerprints: dict[str, bytes]) -> str:
@@ -457,14 +456,15 @@ def output_token(fingerprints: dict[str, bytes]) -> str:
     return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
 
 
-def all_fingerprints(reuse: Reuse, pages: PagePlan, made: Mapping[str, bytes]) -> dict[str, bytes]:
+def all_fingerprints(reuse: Reuse, pages: PagePlan, made: Sequence[bytes]) -> dict[str, bytes]:
     """The fingerprint of every page, in the plan's order: those
     :meth:`PreviousBuild.decide` computed or, when it computed none (nothing could be
-    reused, so every page was rendered), those made where each page was rendered
-    (``made``, by path; see :class:`PageFingerprints`)."""
+    reused, so every page was rendered, ``reuse.to_render`` being the plan), those made
+    where each page was rendered (``made``, in the plan's order; see
+    :class:`PageFingerprints`)."""
     if reuse.fingerprints or not pages:
         return reuse.fingerprints
-    return dict(zip(pages.paths, map(made.__getitem__, pages.paths), strict=True))
+    return dict(zip(pages.paths, made, strict=True))
 
 
 @dataclass(frozen=True)
