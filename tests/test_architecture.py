@@ -72,6 +72,7 @@ ALLOWED: dict[str, set[str]] = {
         "search_docs",
     },
     "digest": {"codec", "model", "pages"},
+    "fingerprints": {"digest", "graph", "media", "pages"},
     "parallel": set(),
     "reading": {
         "__init__",
@@ -92,6 +93,7 @@ ALLOWED: dict[str, set[str]] = {
         "content",
         "digest",
         "errors",
+        "fingerprints",
         "graph",
         "media",
         "model",
@@ -111,6 +113,7 @@ ALLOWED: dict[str, set[str]] = {
         "codec",
         "errors",
         "faults",
+        "fingerprints",
         "graph",
         "incremental",
         "inputs",

@@ -11,8 +11,7 @@ a clean build writes; a hypothesis state machine checks that after random edits.
 from __future__ import annotations
 
 import functools
-import hashlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, ne, not_
@@ -34,15 +33,9 @@ from .cache import (
 )
 from .cachefiles import CacheWrites
 from .content import signature as file_signature
-from .digest import (
-    article_digest,
-    page_fingerprint,
-    site_structure,
-    structure_digest,
-    structure_facts,
-    term_slug_maps,
-)
+from .digest import page_fingerprint, site_structure, structure_digest, structure_facts
 from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
+from .fingerprints import Digests
 from .graph import SiteGraph, link_graph, memo_related, newest_first
 from .media import Media
 from .model import Article, Column, SiteConfig, Topic
@@ -92,7 +85,12 @@ class Reuse:
     from."""
     fingerprints: dict[str, bytes]
     """Fingerprint of every page, by path; empty when nothing can be reused (then each
-    is made where its page is rendered, see :class:`PageFingerprints`)."""
+    is made where its page is rendered, see :class:`fingerprints.PageFingerprints`)."""
+
+    @property
+    def unfingerprinted(self) -> bool:
+        """Pages are rendered and none has a fingerprint yet (every page is rendered)."""
+        return not self.fingerprints and bool(self.to_render)
 
 
 @dataclass(frozen=True)
@@ -449,74 +447,6 @@ class PreviousBuild:
         if outcome.spare_made:
             return frozenset()
         return outcome.spare_stale
-
-
-def output_token(fingerprints: dict[str, bytes]) -> str:
-    """The marker token of an output made of pages with these fingerprints."""
-    return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
-
-
-def all_fingerprints(reuse: Reuse, pages: PagePlan, made: Sequence[bytes]) -> dict[str, bytes]:
-    """The fingerprint of every page, in the plan's order: those
-    :meth:`PreviousBuild.decide` computed or, when it computed none (nothing could be
-    reused, so every page was rendered, ``reuse.to_render`` being the plan), those made
-    where each page was rendered (``made``, in the plan's order; see
-    :class:`PageFingerprints`)."""
-    if reuse.fingerprints or not pages:
-        return reuse.fingerprints
-    return dict(zip(pages.paths, made, strict=True))
-
-
-@dataclass(frozen=True)
-class PageFingerprints:
-    """Makes the fingerprint of each page of a clean build where the page is rendered,
-    in the workers: :meth:`PreviousBuild.decide` made none, and making 185,000 of them
-    (100,000 articles) after the workers were done took this process 2.4 s alone.
-
-    Every article's digest is made here, before the workers are forked (see
-    :meth:`of`): encoding a record reads every field of it, and a worker that read
-    the records of all the articles its list pages show would copy the memory pages
-    holding them. A worker reads only the digests, and the page specs it renders.
-    """
-
-    salt: bytes
-    digests: Mapping[str, bytes]
-
-    @classmethod
-    def of(
-        cls, reuse: Reuse, graph: SiteGraph, salt: bytes, media: Media
-    ) -> PageFingerprints | None:
-        """The fingerprints to make while rendering: None when ``reuse`` has them all."""
-        if reuse.fingerprints or not reuse.to_render:
-            return None
-        return cls(salt, Digests(graph, media).every())
-
-    def __call__(self, page: PageSpec) -> bytes:
-        return page_fingerprint(self.salt, page, self.digests)
-
-
-class Digests(dict):
-    """Article digests of a graph, computed when first asked for."""
-
-    def __init__(self, graph: SiteGraph, media: Media | None = None):
-        super().__init__()
-        self.graph = graph
-        self.media = media or Media()
-        self.slugs = term_slug_maps(graph.term_slugs)
-
-    def __missing__(self, article_id: str) -> bytes:
-        article = self.graph.articles[article_id]
-        digest = article_digest(article, self.slugs, self.media.digest(article))
-        self[article_id] = digest
-        return digest
-
-    def every(self) -> Digests:
-        """These digests, with that of every article of the graph made now."""
-        slugs, media = self.slugs, self.media
-        for article_id, article in self.graph.articles.items():
-            if article_id not in self:
-                self[article_id] = article_digest(article, slugs, media.digest(article))
-        return self
 
 
 def media_changes(

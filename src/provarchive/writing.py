@@ -16,16 +16,14 @@ from pathlib import Path
 from .codec import decode, encode
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
+from .fingerprints import PageFingerprints, all_fingerprints, output_token
 from .graph import SiteGraph
 from .incremental import (
     CacheWrites,
     Layout,
     Outcome,
-    PageFingerprints,
     PreviousBuild,
     Reuse,
-    all_fingerprints,
-    output_token,
     write_files,
 )
 from .inputs import BuildInputs
@@ -173,7 +171,7 @@ class SiteWide:
     fingerprints: dict[str, bytes]
     token: str
     """The output's marker token, made of ``fingerprints`` while they are at hand
-    (see :func:`incremental.output_token`)."""
+    (see :func:`fingerprints.output_token`)."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +220,7 @@ def write_output(job: WriteJob) -> Written:
         removed = _remove_outdated(job, staged, stale)
         order = render_order(reuse.to_render, layout.graph)
         to_render, own = order.workers, order.own
-        making = PageFingerprints.of(reuse, layout.graph, job.salt, job.content.extras.media)
+        making = _fingerprints_to_make(job)
         writer = PageWriter(renderer, staged, job.content.bodies, making)
         search = job.inputs.config.search
         search_inputs = _search_inputs(job, forks(len(to_render), run.jobs)) if search else None
@@ -248,8 +246,7 @@ def write_output(job: WriteJob) -> Written:
             raise ErrorGroup(page_errors)
         for path in sorted(failed):  # left out: not even the spare's old version stays
             staged.remove(path)
-        # the paths in which the output replaced, if kept as the spare, would differ
-        # from the new one (a build that makes a new spare keeps no old one: see twin)
+        # where the output replaced would differ, if kept as the spare (never, with twin)
         written = None if twin else _written(reuse.to_render, side, removed | failed)
         run.lap("fingerprints, output token")
         token = prepared.token
@@ -280,6 +277,14 @@ def write_output(job: WriteJob) -> Written:
         spare_stale=written if keep_spare else None,
     )
     return Written(outcome, errors, len(side.index), tuple(staged.warnings))
+
+
+def _fingerprints_to_make(job: WriteJob) -> PageFingerprints | None:
+    """What makes each page's fingerprint where the page is rendered: in a build that
+    renders every page (else :meth:`PreviousBuild.decide` made them all)."""
+    if not job.reuse.unfingerprinted:
+        return None
+    return PageFingerprints.of(job.layout.graph, job.salt, job.content.extras.media)
 
 
 def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] | None) -> set[str]:
@@ -314,7 +319,7 @@ def _after_workers(job: WriteJob, made: list[bytes]) -> SiteWide:
     (``made`` are those the pages got where they were rendered, in the plan's order,
     when every page was; see :class:`PageFingerprints`), and the output's token made
     of them."""
-    fingerprints = all_fingerprints(job.reuse, job.layout.pages, made)
+    fingerprints = all_fingerprints(job.reuse.fingerprints, job.layout.pages.paths, made)
     return SiteWide(fingerprints, output_token(fingerprints))
 
 

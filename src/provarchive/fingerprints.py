@@ -1,0 +1,82 @@
+"""The fingerprints of a build's pages: the digests of a graph's articles, the
+fingerprints the workers make of the pages of a clean build, every page's fingerprint
+in the plan's order, and the output's token made of them (see :mod:`digest` for what
+a fingerprint covers)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .digest import article_digest, page_fingerprint, term_slug_maps
+from .graph import SiteGraph
+from .media import Media
+from .pages import PageSpec
+
+
+def output_token(fingerprints: dict[str, bytes]) -> str:
+    """The marker token of an output made of pages with these fingerprints."""
+    return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
+
+
+def all_fingerprints(
+    known: dict[str, bytes], paths: Sequence[str], made: Sequence[bytes]
+) -> dict[str, bytes]:
+    """The fingerprint of every page, in the plan's order: those ``known`` before the
+    pages were rendered (by :meth:`incremental.PreviousBuild.decide`) or, when none
+    were (nothing could be reused, so every page was rendered), those made where each
+    page was rendered (``made``, in the order of the plan's ``paths``; see
+    :class:`PageFingerprints`)."""
+    if known or not paths:
+        return known
+    return dict(zip(paths, made, strict=True))
+
+
+@dataclass(frozen=True)
+class PageFingerprints:
+    """Makes the fingerprint of each page of a clean build where the page is rendered,
+    in the workers: :meth:`incremental.PreviousBuild.decide` made none, and making
+    185,000 of them (100,000 articles) after the workers were done took this process
+    2.4 s alone.
+
+    Every article's digest is made here, before the workers are forked (see
+    :meth:`of`): encoding a record reads every field of it, and a worker that read
+    the records of all the articles its list pages show would copy the memory pages
+    holding them. A worker reads only the digests, and the page specs it renders.
+    """
+
+    salt: bytes
+    digests: Mapping[str, bytes]
+
+    @classmethod
+    def of(cls, graph: SiteGraph, salt: bytes, media: Media) -> PageFingerprints:
+        """The fingerprints of the pages of ``graph``, its articles' digests made now."""
+        return cls(salt, Digests(graph, media).every())
+
+    def __call__(self, page: PageSpec) -> bytes:
+        return page_fingerprint(self.salt, page, self.digests)
+
+
+class Digests(dict):
+    """Article digests of a graph, computed when first asked for."""
+
+    def __init__(self, graph: SiteGraph, media: Media | None = None):
+        super().__init__()
+        self.graph = graph
+        self.media = media or Media()
+        self.slugs = term_slug_maps(graph.term_slugs)
+
+    def __missing__(self, article_id: str) -> bytes:
+        article = self.graph.articles[article_id]
+        digest = article_digest(article, self.slugs, self.media.digest(article))
+        self[article_id] = digest
+        return digest
+
+    def every(self) -> Digests:
+        """These digests, with that of every article of the graph made now."""
+        slugs, media = self.slugs, self.media
+        for article_id, article in self.graph.articles.items():
+            if article_id not in self:
+                self[article_id] = article_digest(article, slugs, media.digest(article))
+        return self
