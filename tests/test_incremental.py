@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from PIL import Image
 
-from conftest import PROFILE, article, column, examples, run_cli, snapshot
+from conftest import PROFILE, REPO, article, column, examples, run_cli, snapshot
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
 
 
@@ -431,6 +431,55 @@ def test_keep_going_builds_the_rest_and_lists_what_was_left_out(make_site):
     assert (site / "public/zhxx/yywl/202401/a0.html").is_file()
     again = run_cli("build", site, "--keep-going")
     assert again.code == 1, "a build with errors must not be taken as up to date"
+
+
+def test_a_page_left_out_by_keep_going_is_written_once_its_article_is_mended(make_site, tmp_path):
+    """A page that failed is not in the output: the next build, though its plan is the
+    same, must not take the output as holding every page of that plan."""
+    theme = (REPO / "templates/article.html").read_text("utf-8")
+    files = site_files()
+    files["templates/article.html"] = theme.replace(
+        "{% block title %}",
+        '{% block title %}{% if "坏" in article.summary %}{{ article.nonexistent() }}{% endif %}',
+        1,
+    )
+    a2 = "content/zhxx/yywl/a2.md"
+    files[a2] = article("要闻2", "2024-03-12 09:00", summary="坏消息", body="第2篇正文。")
+    site = make_site(files)
+    age(site)
+    assert run_cli("build", site, "--keep-going", "-q").code == 1
+    page = site / "public/zhxx/yywl/202403/a2.html"
+    assert not page.exists() and (site / "public/zhxx/yywl/202401/a0.html").is_file()
+    (site / a2).write_text(article("要闻2", "2024-03-12 09:00", summary="好消息"), "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    assert "好消息" in page.read_text("utf-8")
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_an_edit_after_a_failed_build_that_moved_a_page_starts_from_the_output(make_site, tmp_path):
+    """A failed build that moved a page leaves the output and the state as they were:
+    the build that mends it compares its pages with those the output holds, and the
+    page leaves its old place."""
+    theme = (REPO / "templates/article.html").read_text("utf-8")
+    files = site_files()
+    files["templates/article.html"] = theme.replace(
+        "{% block title %}",
+        '{% block title %}{% if "坏" in article.summary %}{{ article.nonexistent() }}{% endif %}',
+        1,
+    )
+    site = make_site(files)
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    a2 = site / "content/zhxx/yywl/a2.md"
+    a2.write_text(article("要闻2", "2024-07-12 09:00", summary="坏消息"), "utf-8")
+    assert run_cli("build", site, "-q").code == 1
+    assert (site / "public/zhxx/yywl/202403/a2.html").is_file()
+    a2.write_text(article("要闻2", "2024-07-12 09:00", summary="好消息"), "utf-8")
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    assert not (site / "public/zhxx/yywl/202403/a2.html").exists()
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
 class IncrementalMatchesClean(RuleBasedStateMachine):

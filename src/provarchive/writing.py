@@ -291,12 +291,17 @@ def _remove_outdated(job: WriteJob, staged: StagedOutput, stale: frozenset[str] 
     """Remove from the staging folder what this build no longer makes; from the spare,
     also what the output before it had (the spare is that output). Returns the paths
     the current output has and this build drops."""
-    current = job.previous.previous_outputs()
+    previous, files, index_paths = job.previous, [path for path, _ in job.files], job.index_paths
+    if previous.holds_plan(job.layout) and previous.same_files(job.layout, files, index_paths):
+        # an edit: this build's outputs are the current output's (sets of 206,000 paths
+        # took 0.055 s of a one-article edit at 100,000 articles)
+        for path in sorted(previous.not_held(stale or ())):
+            staged.remove(path)
+        return set()
+    current = previous.previous_outputs()
     if not current and stale is None:  # no output known, and the staging folder is empty
         return set()
-    new_outputs = set(job.layout.pages.paths)
-    new_outputs.update(path for path, _ in job.files)
-    new_outputs.update(job.index_paths)
+    new_outputs = {*job.layout.pages.paths, *files, *index_paths}
     removed = current - new_outputs
     for path in sorted(removed | (stale - new_outputs) if stale is not None else ()):
         staged.remove(path)
