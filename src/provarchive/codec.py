@@ -34,6 +34,12 @@ from typing import Any, TypeVar
 
 Record = TypeVar("Record")
 
+UNSHARED = 2
+"""The version of marshal's format that writes each object where it meets it: no
+table of the objects written, as version 4 keeps, so the bytes depend on the values
+only, and large values dump in half the time or less (a string met twice loads as
+two)."""
+
 _Convert = Callable[[Any], Any]
 
 

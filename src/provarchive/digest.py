@@ -15,7 +15,7 @@ import hashlib
 import marshal
 from collections.abc import Iterable
 
-from .codec import encode
+from .codec import UNSHARED, encode
 from .model import Article, Column
 from .pages import PageSpec
 
@@ -34,7 +34,7 @@ def _plain_bytes(value: object) -> bytes:
     marshal's version 2 has no back-references, so the bytes depend on the values only,
     never on which objects happen to be shared; it is several times faster than repr.
     """
-    return marshal.dumps(value, 2)
+    return marshal.dumps(value, UNSHARED)
 
 
 TermSlugs = tuple[dict[str, str], dict[str, str], dict[str, str]]

@@ -13,7 +13,7 @@ from itertools import chain, compress, count, repeat
 from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 
-from .codec import decode, encode
+from .codec import UNSHARED, decode, encode
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
 from .fingerprints import PageFingerprints, all_fingerprints, output_token
@@ -148,7 +148,7 @@ class SearchInputs:
         # a table: at 100,000 documents 0.05-0.06 s against 0.11 s (24 MB against 21),
         # at 5,000 2.3 ms against 2.6-3.3 ms; unpacked, a string met twice is two
         # (a column's name...): 80.8 MiB against 73.0 at 100,000 documents
-        return marshal.dumps((encode(docs), kickers, subtitles), _UNSHARED)
+        return marshal.dumps((encode(docs), kickers, subtitles), UNSHARED)
 
     @classmethod
     def unpack(cls, packed: bytes) -> SearchInputs:
@@ -160,8 +160,6 @@ class SearchInputs:
 
 
 _KICKER, _SUBTITLE = attrgetter("kicker"), attrgetter("subtitle")
-_UNSHARED = 2
-"""The version of marshal's format that writes an object each time it meets it."""
 
 
 @dataclass(frozen=True)
