@@ -87,6 +87,15 @@ class Reuse:
     """Fingerprint of every page, by path; empty when nothing can be reused (then each
     is made where its page is rendered, see :class:`fingerprints.PageFingerprints`)."""
 
+    @classmethod
+    def of(cls, pages: PagePlan, same: list[bool], fingerprints: dict[str, bytes]) -> Reuse:
+        """Render the ``pages`` whose fingerprint is not the ``same`` as their file's."""
+        return cls(
+            to_render=[pages[i] for i in compress(count(), map(not_, same))],
+            kept=list(compress(pages.paths, same)),
+            fingerprints=fingerprints,
+        )
+
     @property
     def unfingerprinted(self) -> bool:
         """Pages are rendered and none has a fingerprint yet (every page is rendered)."""
@@ -331,16 +340,12 @@ class PreviousBuild:
             return Reuse(to_render=list(pages), kept=[], fingerprints=fingerprints)
         # fingerprints of every page, in the plan's order
         same = list(map(eq, map(state.pages.get, fingerprints), fingerprints.values()))
-        return Reuse(
-            to_render=[pages[i] for i in compress(count(), map(not_, same))],
-            kept=list(compress(pages.paths, same)),
-            fingerprints=fingerprints,
-        )
+        return Reuse.of(pages, same, fingerprints)
 
     def holds_plan(self, layout: Layout) -> bool:
-        """Whether the current output holds the pages of ``layout``'s plan, each: the
-        build that made it had the same structure, so the same plan, and no page of
-        it failed. Its fingerprints are then by the plan's paths, in the plan's order."""
+        """Whether the current output holds every page of ``layout``'s plan: the build
+        that made it had the same structure, so the same plan, and no page of it
+        failed. Its fingerprints are then by the plan's paths, in the plan's order."""
         state = self.state
         return (
             self.same_output
@@ -364,11 +369,7 @@ class PreviousBuild:
             if fingerprint != fingerprints[page.path]:
                 fingerprints[page.path] = fingerprint
                 same[position] = False
-        return Reuse(
-            to_render=[pages[i] for i in compress(count(), map(not_, same))],
-            kept=list(compress(pages.paths, same)),
-            fingerprints=fingerprints,
-        )
+        return Reuse.of(pages, same, fingerprints)
 
     def not_held(self, paths: Iterable[str]) -> set[str]:
         """Those of ``paths`` the current output does not hold, as the last build left it."""
