@@ -72,7 +72,7 @@ ALLOWED: dict[str, set[str]] = {
         "search_docs",
     },
     "digest": {"codec", "model", "pages"},
-    "fingerprints": {"digest", "graph", "media", "pages"},
+    "fingerprints": {"digest", "graph", "media", "pageplan", "pages"},
     "parallel": set(),
     "reading": {
         "__init__",

@@ -1107,6 +1107,24 @@ def test_a_clean_build_leaves_a_spare_for_the_first_edit(make_site, tmp_path, jo
     assert snapshot(public) == clean_build(site, tmp_path / "clean")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_clean_builds_fingerprints_are_kept_each_by_its_page(make_site, tmp_path, jobs):
+    """A clean build keeps the fingerprints made where the pages were rendered as two
+    lists, the plan's paths and the fingerprints: an edit that changes the plan looks
+    up each page's old fingerprint by path, and renders only the pages that changed."""
+    site = make_site(site_files(80))
+    assert run_cli("build", site, "-q", "--no-cache", "-j", jobs).code == 0
+    state = load_state(site / ".provarchive-cache", site / "public")
+    assert isinstance(state.pages, dict) and "zhxx/yywl/index.html" in state.pages
+    edited = site / "content/zhxx/yywl/a1.md"  # a new tag: a new page, so a new plan
+    edited.write_text(edited.read_text("utf-8").replace("[标签1]", "[标签1, 新标签]"), "utf-8")
+    result = run_cli("build", site, "-j", jobs)
+    assert result.code == 0, result.err
+    written, unchanged = map(int, re.search(r"(\d+) written, (\d+) unchanged", result.out).groups())
+    assert 0 < written and unchanged > 10 * written, result.out
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
 def test_a_build_that_leaves_a_page_out_still_leaves_a_whole_spare(make_site, tmp_path):
     """A page left out (``--keep-going``) is removed from the staging folder; the spare
     made beside it then cannot be used, and one is made of the output instead."""

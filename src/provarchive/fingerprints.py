@@ -12,25 +12,28 @@ from dataclasses import dataclass
 from .digest import article_digest, page_fingerprint, term_slug_maps
 from .graph import SiteGraph
 from .media import Media
+from .pageplan import PlanFingerprints
 from .pages import PageSpec
 
 
-def output_token(fingerprints: dict[str, bytes]) -> str:
+def output_token(fingerprints: Mapping[str, bytes]) -> str:
     """The marker token of an output made of pages with these fingerprints."""
+    if isinstance(fingerprints, PlanFingerprints):
+        return hashlib.blake2b(b"".join(fingerprints.made), digest_size=8).hexdigest()
     return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
 
 
 def all_fingerprints(
     known: dict[str, bytes], paths: Sequence[str], made: Sequence[bytes]
-) -> dict[str, bytes]:
+) -> Mapping[str, bytes]:
     """The fingerprint of every page, in the plan's order: those ``known`` before the
     pages were rendered (by :meth:`incremental.PreviousBuild.decide`) or, when none
     were (nothing could be reused, so every page was rendered), those made where each
     page was rendered (``made``, in the order of the plan's ``paths``; see
-    :class:`PageFingerprints`)."""
+    :class:`PageFingerprints`), kept as they came (see :class:`PlanFingerprints`)."""
     if known or not paths:
         return known
-    return dict(zip(paths, made, strict=True))
+    return PlanFingerprints(paths, made)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ class Outcome:
     render_key: str
     article_count: int
     shard_tokens: tuple[str, ...]
-    fingerprints: dict[str, bytes]
+    fingerprints: Mapping[str, bytes]
     failed: frozenset[str]
     files: dict[str, tuple[str, tuple[int, int, int]]]
     search: SearchState | None
@@ -473,7 +473,7 @@ class PreviousBuild:
         )
 
     @staticmethod
-    def _written_pages(outcome: Outcome) -> dict[str, bytes]:
+    def _written_pages(outcome: Outcome) -> Mapping[str, bytes]:
         """The fingerprints of the pages the output holds (a failed page is not there;
         most builds fail none, and the 37,000 fingerprints are then kept as they are)."""
         if not outcome.failed:

@@ -166,7 +166,7 @@ _KICKER, _SUBTITLE = attrgetter("kicker"), attrgetter("subtitle")
 class SiteWide:
     """What this process made once the workers were done (see :func:`_after_workers`)."""
 
-    fingerprints: dict[str, bytes]
+    fingerprints: Mapping[str, bytes]
     token: str
     """The output's marker token, made of ``fingerprints`` while they are at hand
     (see :func:`fingerprints.output_token`)."""
