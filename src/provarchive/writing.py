@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, itemgetter, not_
+from operator import attrgetter, not_
 from pathlib import Path
 
 from .codec import UNSHARED, decode, encode
@@ -234,10 +234,11 @@ def write_output(job: WriteJob) -> Written:
             joins=True,
         )
         run.lap("pages, search index, cache files")
-        made = chain(map(_FINGERPRINT, results), side.own.fingerprints)
+        errors, made_there = _split_results(results)
+        made = chain(made_there, side.own.fingerprints)
         prepared = _after_workers(job, order.in_given_order(made) if making is not None else [])
         # pages removed from the output by hand since the last build are rendered again
-        errors = [*map(_ERROR, results), *side.own.results]
+        errors += side.own.results
         errors += [writer.write(page) for page in side.missing]
         page_errors, failed = _page_errors(chain(to_render, own, side.missing), errors)
         if page_errors and not run.keep_going:
@@ -502,7 +503,6 @@ def render_order(pages: list[PageSpec], graph: SiteGraph) -> RenderOrder:
 
 
 _PAYLOAD, _PATH = attrgetter("payload"), attrgetter("path")
-_ERROR, _FINGERPRINT = itemgetter(0), itemgetter(1)
 _NEWEST_FIRST = (ArchivePayload, TermPayload, TopicPayload)
 """Payloads whose ``listing`` is all they show, newest first."""
 
@@ -543,9 +543,22 @@ def _page_errors(
     return list(errors.values()), failed
 
 
-PageResult = tuple[TemplateError | None, bytes]
-"""What a worker gives for a page: its template error, if any, and its fingerprint
-(``b""`` unless the worker makes them, see :class:`PageFingerprints`)."""
+PageResult = bytes | tuple[TemplateError, bytes]
+"""What a worker gives for a page: its fingerprint (``b""`` unless the worker makes
+them, see :class:`PageFingerprints`); if its template failed, the error with it."""
+
+
+def _split_results(results: list[PageResult]) -> tuple[list[TemplateError | None], list[bytes]]:
+    """The template error (or None) and the fingerprint of each page of ``results``.
+
+    Most builds fail no page, and their results are the fingerprints as they are: a
+    pair for every page, split after the workers were done, took 0.01-0.02 s more at
+    185,000 pages (100,000 articles), reading 185,000 pairs scattered over memory.
+    """
+    if tuple not in set(map(type, results)):
+        return [None] * len(results), results  # type: ignore[return-value]
+    errors = [result[0] if type(result) is tuple else None for result in results]
+    return errors, [result[1] if type(result) is tuple else result for result in results]
 
 
 @dataclass(frozen=True)
@@ -575,7 +588,8 @@ class PageWriter:
 
 
 def _write_page(writer: PageWriter, page: PageSpec) -> PageResult:
-    return writer.write(page), writer.fingerprint(page)
+    error = writer.write(page)
+    return writer.fingerprint(page) if error is None else (error, writer.fingerprint(page))
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:
