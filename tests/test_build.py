@@ -55,6 +55,23 @@ def test_build_writes_home_columns_articles_and_reports(make_site):
     assert not list(site.glob(".public.staging*"))
 
 
+def test_timings_name_each_stage_in_order_and_add_up_to_the_build(make_site):
+    result = run_cli("build", news_site(make_site), "--timings")
+    assert result.code == 0, result.err
+    laps = re.findall(r"^  (\S.*?) +(\d+\.\d{4}) s$", result.out, re.MULTILINE)
+    assert [stage for stage, _ in laps] == [
+        "read articles, measure images",
+        "site graph and page plan",
+        "fingerprints",
+        "pages, search index, cache files",
+        "fingerprints, output token",
+        "swap",
+        "cache",
+    ]
+    total = float(re.search(r"([\d.]+) s$", result.out.splitlines()[0]).group(1))
+    assert 0 < sum(float(seconds) for _, seconds in laps) <= total + 0.005
+
+
 def test_column_lists_descendants_newest_first_in_pages(make_site):
     site = news_site(make_site)
     assert run_cli("build", site).code == 0

@@ -282,7 +282,7 @@ def _run_build(args: argparse.Namespace) -> int:
         print(summary_line(report))
     if args.timings:
         for stage, seconds in report.timings:
-            print(f"  {stage:<26}{seconds:8.3f} s")
+            print(f"  {stage:<26}{seconds:9.4f} s")  # stages of a few ms: tenths shown
     return EXIT_ERRORS if report.errors else EXIT_OK
 
 
