@@ -73,6 +73,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "digest": {"codec", "model", "pages"},
     "fingerprints": {"digest", "graph", "media", "pageplan", "pages"},
+    "pagewriter": {"errors", "fingerprints", "output", "pages", "reading", "render"},
     "parallel": set(),
     "reading": {
         "__init__",
@@ -118,6 +119,7 @@ ALLOWED: dict[str, set[str]] = {
         "incremental",
         "inputs",
         "output",
+        "pagewriter",
         "pages",
         "parallel",
         "reading",

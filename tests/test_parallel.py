@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from provarchive.parallel import (
     _claim,
     _segments,
+    map_chunks_meanwhile,
     map_in_workers,
     map_in_workers_meanwhile,
     run_meanwhile,
@@ -76,6 +77,29 @@ def test_meanwhile_runs_in_this_process_while_workers_work():
     assert other == os.getpid()
     assert [value for value, _ in results] == [n * n for n in range(200)]
     assert os.getpid() not in {pid for _, pid in results}
+
+
+def _chunk_of(state, chunk):
+    """A result for each item: the item, the whole chunk it came in and the process."""
+    time.sleep(0.002 * len(chunk))  # long enough for every worker to start and take a share
+    return [(item, tuple(chunk), os.getpid()) for item in chunk]
+
+
+@pytest.mark.parametrize(("jobs", "joins"), [(1, False), (2, False), (2, True), (3, True)])
+def test_a_chunk_function_gets_neighbouring_items_and_its_results_come_back_in_order(jobs, joins):
+    """(How a page worker fetches the bodies of a chunk of pages in one query.)"""
+    items = list(range(400))
+    results, other = map_chunks_meanwhile(
+        _chunk_of, items, None, jobs, lambda: "meanwhile", joins=joins
+    )
+    assert other == "meanwhile"
+    assert [item for item, _, _ in results] == items
+    chunks = {chunk for _, chunk, _ in results}
+    assert sorted(item for chunk in chunks for item in chunk) == items  # each item once
+    for chunk in chunks:  # neighbours, a few at a time
+        assert 1 <= len(chunk) <= 64
+        assert list(chunk) == list(range(chunk[0], chunk[0] + len(chunk)))
+    assert len({pid for _, _, pid in results}) == jobs
 
 
 def _after_meanwhile(state, item):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import os
 import signal
@@ -186,6 +187,39 @@ def map_in_workers_meanwhile(
     """Like :func:`map_in_workers`, and run ``meanwhile()`` in this process while the
     workers work; return both results. (Without workers, one after the other.) Where
     ``joins``, this process then takes items too, as one of the ``jobs``."""
+    return map_chunks_meanwhile(
+        functools.partial(_each, function),
+        items,
+        state,
+        jobs,
+        meanwhile,
+        min_items=min_items,
+        progress=progress,
+        settle=settle,
+        joins=joins,
+    )
+
+
+def _each(function: Callable[[Any, Item], Result], state: Any, chunk: Sequence[Item]) -> list:
+    return [function(state, item) for item in chunk]
+
+
+def map_chunks_meanwhile(
+    function: Callable[[Any, Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    state: Any,
+    jobs: int,
+    meanwhile: Callable[[], Other],
+    *,
+    min_items: int = MIN_ITEMS,
+    progress: Callable[[int, int], None] | None = None,
+    settle: Callable[[list[Result]], list[Any]] | None = None,
+    joins: bool = False,
+) -> tuple[list[Any], Other]:
+    """Like :func:`map_in_workers_meanwhile`, with ``function(state, chunk)`` called on
+    each chunk of neighbouring items (at most 64) and returning their results, in
+    order: so that it can share work among them (one query for the bodies of the
+    pages of a chunk, say)."""
     keep = settle or _as_they_are
     total = len(items)
     size = max(1, min(64, total // (max(jobs, 1) * 8)))
@@ -193,9 +227,7 @@ def map_in_workers_meanwhile(
         results: list[Result] = []
         with _collector_on():
             for start in range(0, total, size):
-                results.extend(
-                    keep([function(state, item) for item in items[start : start + size]])
-                )
+                results.extend(keep(function(state, items[start : start + size])))
                 if progress is not None:
                     progress(len(results), total)
         return results, meanwhile()
@@ -219,7 +251,7 @@ def map_in_workers_meanwhile(
 
 
 def _run_workers(
-    function: Callable[[Any, Item], Result],
+    function: Callable[[Any, Sequence[Item]], list[Result]],
     items: Sequence[Item],
     state: Any,
     jobs: int,
@@ -268,7 +300,7 @@ def _run_workers(
             start, stop = _claim(bounds, jobs - 1, size)
         if start == stop:
             break
-        results = [function(state, item) for item in items[start:stop]]
+        results = function(state, items[start:stop])
         collected[start:stop] = settle(results)
         tally.add(stop - start)
     collector.join()
@@ -393,7 +425,7 @@ def _work(
                 start, stop = _claim(bounds, index, size)
             if start == stop:
                 break
-            sender.send((start, settle([function(state, item) for item in items[start:stop]])))
+            sender.send((start, settle(function(state, items[start:stop]))))
         sender.send(None)
     except BaseException as exc:  # handed to the parent, which raises it
         try:

