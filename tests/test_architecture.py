@@ -73,7 +73,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "digest": {"codec", "model", "pages"},
     "fingerprints": {"digest", "graph", "media", "pageplan", "pages"},
-    "pagewriter": {"errors", "fingerprints", "output", "pages", "reading", "render"},
+    "pagewriter": {"errors", "fingerprints", "model", "output", "pages", "reading", "render"},
     "parallel": set(),
     "reading": {
         "__init__",

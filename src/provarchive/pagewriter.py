@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .errors import TemplateError
 from .fingerprints import PageFingerprints
+from .model import Article
 from .output import StagedOutput
 from .pages import ArticlePayload, FeedPayload, PageSpec
 from .reading import Bodies
@@ -52,7 +53,7 @@ class PageWriter:
             results.append(fingerprint if error is None else (error, fingerprint))
         return results
 
-    def _write(self, page: PageSpec, bodies: dict | None) -> TemplateError | None:
+    def _write(self, page: PageSpec, bodies: dict[str, Article] | None) -> TemplateError | None:
         try:
             self.staged.write(page.path, self.renderer.render(page, bodies))
         except TemplateError as exc:
