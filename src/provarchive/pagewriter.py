@@ -1,5 +1,5 @@
 """What a page worker does: render pages into the staging folder, a chunk at a time,
-the bodies the chunk shows fetched from the body store together."""
+the bodies of the chunk's article pages fetched from the body store together."""
 
 from __future__ import annotations
 
