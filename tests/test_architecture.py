@@ -73,7 +73,16 @@ ALLOWED: dict[str, set[str]] = {
     },
     "digest": {"codec", "model", "pages"},
     "fingerprints": {"digest", "graph", "media", "pageplan", "pages"},
-    "pagewriter": {"errors", "fingerprints", "model", "output", "pages", "reading", "render"},
+    "pagewriter": {
+        "digest",
+        "errors",
+        "fingerprints",
+        "model",
+        "output",
+        "pages",
+        "reading",
+        "render",
+    },
     "parallel": set(),
     "heap": set(),
     "reading": {

@@ -89,11 +89,21 @@ def _chunk_of(state, chunk):
 def test_a_chunk_function_gets_neighbouring_items_and_its_results_come_back_in_order(jobs, joins):
     """(How a page worker fetches the bodies of a chunk of pages in one query.)"""
     items = list(range(400))
+    received: list[tuple[int, list]] = []
     results, other = map_chunks_meanwhile(
-        _chunk_of, items, None, jobs, lambda: "meanwhile", joins=joins
+        _chunk_of,
+        items,
+        None,
+        jobs,
+        lambda: "meanwhile",
+        joins=joins,
+        receive=lambda start, chunk: received.append((start, chunk)),
     )
     assert other == "meanwhile"
     assert [item for item, _, _ in results] == items
+    # each chunk's results handed over once, as they came, with the place of the first
+    assert sorted(start for start, _ in received) == sorted({r[1][0] for r in results})
+    assert all(results[start : start + len(chunk)] == chunk for start, chunk in received)
     chunks = {chunk for _, chunk, _ in results}
     assert sorted(item for chunk in chunks for item in chunk) == items  # each item once
     for chunk in chunks:  # neighbours, a few at a time

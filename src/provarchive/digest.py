@@ -152,9 +152,13 @@ def site_salt(
     return _blake(repr(parts).encode("utf-8"))
 
 
+FINGERPRINT_SIZE = 16
+"""The bytes of a page's fingerprint."""
+
+
 def page_fingerprint(salt: bytes, page: PageSpec, articles: dict[str, bytes]) -> bytes:
     """Return the fingerprint of ``page`` given the digests of the site's articles."""
-    hasher = hashlib.blake2b(salt, digest_size=16)
+    hasher = hashlib.blake2b(salt, digest_size=FINGERPRINT_SIZE)
     hasher.update(_plain_bytes(encode(page)))
     hasher.update(b"".join([articles[article_id] for article_id in page.article_ids()]))
     return hasher.digest()

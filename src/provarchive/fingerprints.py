@@ -19,21 +19,24 @@ from .pages import PageSpec
 def output_token(fingerprints: Mapping[str, bytes]) -> str:
     """The marker token of an output made of pages with these fingerprints."""
     if isinstance(fingerprints, PlanFingerprints):
-        return hashlib.blake2b(b"".join(fingerprints.made), digest_size=8).hexdigest()
-    return hashlib.blake2b(b"".join(fingerprints.values()), digest_size=8).hexdigest()
+        joined: bytes | bytearray = fingerprints.joined
+    else:
+        joined = b"".join(fingerprints.values())
+    return hashlib.blake2b(joined, digest_size=8).hexdigest()
 
 
 def all_fingerprints(
-    known: dict[str, bytes], paths: Sequence[str], made: Sequence[bytes]
+    known: dict[str, bytes], paths: Sequence[str], made: Sequence[bytes], joined: bytearray
 ) -> Mapping[str, bytes]:
     """The fingerprint of every page, in the plan's order: those ``known`` before the
     pages were rendered (by :meth:`incremental.PreviousBuild.decide`) or, when none
     were (nothing could be reused, so every page was rendered), those made where each
-    page was rendered (``made``, in the order of the plan's ``paths``; see
-    :class:`PageFingerprints`), kept as they came (see :class:`PlanFingerprints`)."""
+    page was rendered (``made``, in the order of the plan's ``paths``, and ``joined``
+    one after the other; see :class:`PageFingerprints`), kept as they came (see
+    :class:`PlanFingerprints`)."""
     if known or not paths:
         return known
-    return PlanFingerprints(paths, made)
+    return PlanFingerprints(paths, made, joined)
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,8 @@ class PagePlan(Sequence[PageSpec]):
 
 class PlanFingerprints(Mapping[str, bytes]):
     """The fingerprint of every page of a plan, made where each page was rendered, as
-    two lists in the plan's order: the plan's paths and the fingerprints.
+    two lists in the plan's order: the plan's paths and the fingerprints (also
+    ``joined``, one after the other).
 
     A clean build looks none of them up; it keeps them for the next build, which reads
     them as a dict (see :func:`cache.save_state`). Making that dict took a clean build
@@ -239,11 +240,12 @@ class PlanFingerprints(Mapping[str, bytes]):
     A lookup makes it here, once.
     """
 
-    def __init__(self, paths: Sequence[str], made: Sequence[bytes]):
+    def __init__(self, paths: Sequence[str], made: Sequence[bytes], joined: bytes | bytearray):
         if len(paths) != len(made):
             raise ValueError("a fingerprint for each page of the plan, no more, no less")
         self.paths = paths
         self.made = made
+        self.joined = joined
 
     @cached_property
     def _by_path(self) -> dict[str, bytes]:

@@ -3,9 +3,11 @@ the bodies of the chunk's article pages fetched from the body store together."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .digest import FINGERPRINT_SIZE
 from .errors import TemplateError
 from .fingerprints import PageFingerprints
 from .model import Article
@@ -87,12 +89,38 @@ def body_ids(page: PageSpec) -> tuple[str, ...]:
     return page.payload.listing if isinstance(page.payload, FeedPayload) else ()
 
 
-def split_results(results: list[PageResult]) -> tuple[list[TemplateError | None], list[bytes]]:
-    """The template error (or None) and the fingerprint of each page of ``results``:
-    in most builds, none failed and the results are the fingerprints. (A pair for every
-    page, read twice at 100,000 articles: the last stage took 0.071-0.077 s, against
-    0.046-0.067 s now, three cold builds each, search off.)"""
-    if tuple not in set(map(type, results)):
-        return [None] * len(results), results  # type: ignore[return-value]
-    errors = [result[0] if type(result) is tuple else None for result in results]
-    return errors, [result[1] if type(result) is tuple else result for result in results]
+class PlacedResults:
+    """The results of the pages a build renders, taken as each chunk of them comes in
+    (see :func:`parallel.map_chunks_meanwhile`): the template errors, in the order
+    the pages were rendered, and the fingerprints put in the plan's order, both as a
+    list and joined (for :func:`fingerprints.output_token`).
+
+    A chunk's results come in while they are in the processor's caches, and while the
+    workers are still at work. Put in order once the workers were done, the 185,000
+    fingerprints of a clean build of 100,000 articles were read from all over the
+    heap: the build's last stage took 0.042 s (search off), 1.7 times as much per page
+    as at 5,000 articles; now 0.004-0.005 s, 0.8 times as much.
+    """
+
+    def __init__(self, places: Sequence[int], fingerprinted: bool):
+        """``places`` is the place in the plan of each page, in the order the pages
+        are rendered; ``fingerprinted``, whether the results hold fingerprints."""
+        self.places = places
+        self.errors: list[TemplateError | None] = [None] * len(places)
+        self.fingerprints: list[bytes] = [b""] * len(places) if fingerprinted else []
+        self.joined = bytearray(FINGERPRINT_SIZE * len(places) if fingerprinted else 0)
+
+    def __call__(self, start: int, results: list[PageResult]) -> None:
+        """Take ``results``, those of the pages rendered from place ``start`` on."""
+        if tuple in set(map(type, results)):  # a template failed: most builds, none
+            for offset, result in enumerate(results):
+                if type(result) is tuple:
+                    self.errors[start + offset] = result[0]
+            results = [result[1] if type(result) is tuple else result for result in results]
+        if not self.fingerprints:
+            return
+        places = self.places[start : start + len(results)]
+        deque(map(self.fingerprints.__setitem__, places, results), maxlen=0)
+        size, joined = FINGERPRINT_SIZE, memoryview(self.joined)  # never resized
+        for place, fingerprint in zip(places, results, strict=True):
+            joined[place * size : place * size + size] = fingerprint  # type: ignore[index]

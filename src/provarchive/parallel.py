@@ -215,22 +215,28 @@ def map_chunks_meanwhile(
     progress: Callable[[int, int], None] | None = None,
     settle: Callable[[list[Result]], list[Any]] | None = None,
     joins: bool = False,
+    receive: Callable[[int, list[Any]], None] | None = None,
 ) -> tuple[list[Any], Other]:
     """Like :func:`map_in_workers_meanwhile`, with ``function(state, chunk)`` called on
     each chunk of neighbouring items (at most 64) and returning their results, in
     order: so that it can share work among them (one query for the bodies of the
-    pages of a chunk, say)."""
+    pages of a chunk, say).
+
+    ``receive(start, results)``, when given, is called in this process on the results
+    of each chunk (``settle``'d) as they come in, ``start`` being the place of the
+    chunk's first item (from another thread while this process runs
+    ``meanwhile``). A caller can thus use results while they are in the processor's
+    caches, and while the workers work.
+    """
     keep = settle or _as_they_are
     total = len(items)
     size = max(1, min(64, total // (max(jobs, 1) * 8)))
+    landing = _Landing(total, progress, receive)
     if not forks(total, jobs, min_items):
-        results: list[Result] = []
         with _collector_on():
             for start in range(0, total, size):
-                results.extend(keep(function(state, items[start : start + size])))
-                if progress is not None:
-                    progress(len(results), total)
-        return results, meanwhile()
+                landing.add(start, keep(function(state, items[start : start + size])))
+        return landing.collected, meanwhile()
     jobs = min(jobs, total)
     # objects that exist now are shared with the workers; keep the collector from
     # writing to them (each write copies a memory page into the worker)
@@ -239,7 +245,7 @@ def map_chunks_meanwhile(
     try:
         with _workers_die_first(workers):
             return _run_workers(
-                function, items, state, jobs, size, meanwhile, (progress, keep), workers, joins
+                function, items, state, jobs, size, meanwhile, (landing, keep), workers, joins
             )
     finally:
         for process, receiver in workers:
@@ -257,7 +263,7 @@ def _run_workers(
     jobs: int,
     size: int,
     meanwhile: Callable[[], Other],
-    told: tuple[Callable[[int, int], None] | None, Callable[[list[Any]], list[Any]]],
+    told: tuple[_Landing, Callable[[list[Any]], list[Any]]],
     workers: list[tuple[Any, Any]],
     joins: bool,
 ) -> tuple[list[Any], Other]:
@@ -273,7 +279,7 @@ def _run_workers(
 
     context = multiprocessing.get_context("fork")
     total = len(items)
-    progress, settle = told
+    landing, settle = told
     bounds = context.RawArray("q", _segments(total, jobs))
     lock = context.Lock()
     for index in range(jobs - 1 if joins else jobs):
@@ -287,12 +293,8 @@ def _run_workers(
         process.start()
         sender.close()
         workers.append((process, receiver))
-    collected: list[Any] = [None] * total
     failures: list[BaseException] = []
-    tally = _Tally(total, progress)
-    collector = threading.Thread(
-        target=_collect, args=(workers, collected, failures, tally), daemon=True
-    )
+    collector = threading.Thread(target=_collect, args=(workers, landing, failures), daemon=True)
     collector.start()
     other = meanwhile()
     while joins and not failures:  # the cycle collector as this process has it (paused)
@@ -300,30 +302,39 @@ def _run_workers(
             start, stop = _claim(bounds, jobs - 1, size)
         if start == stop:
             break
-        results = function(state, items[start:stop])
-        collected[start:stop] = settle(results)
-        tally.add(stop - start)
+        landing.add(start, settle(function(state, items[start:stop])))
     collector.join()
     if failures:
         raise failures[0]
-    if tally.done != total:
-        raise RuntimeError(f"workers returned {tally.done} results for {total} items")
-    return collected, other
+    if landing.done != total:
+        raise RuntimeError(f"workers returned {landing.done} results for {total} items")
+    return landing.collected, other
 
 
-class _Tally:
-    """The results done so far, counted by this process's threads, and told to ``progress``."""
+class _Landing:
+    """Where the results of chunks land in this process, from its threads: in their
+    places in ``collected``, handed to ``receive``, counted and told to ``progress``."""
 
-    def __init__(self, total: int, progress: Callable[[int, int], None] | None):
+    def __init__(
+        self,
+        total: int,
+        progress: Callable[[int, int], None] | None,
+        receive: Callable[[int, list[Any]], None] | None,
+    ):
+        self.collected: list[Any] = [None] * total
         self.total = total
         self.progress = progress
+        self.receive = receive
         self.done = 0
         self._lock = threading.Lock()
 
-    def add(self, count: int) -> None:
-        """Count ``count`` more results done."""
+    def add(self, start: int, results: list[Any]) -> None:
+        """Land ``results``, those of the items from place ``start`` on."""
+        self.collected[start : start + len(results)] = results
+        if self.receive is not None:
+            self.receive(start, results)
         with self._lock:
-            self.done += count
+            self.done += len(results)
             done = self.done
         if self.progress is not None:
             self.progress(done, self.total)
@@ -438,12 +449,9 @@ def _work(
 
 
 def _collect(
-    workers: list[tuple[Any, Any]],
-    collected: list[Any],
-    failures: list[BaseException],
-    tally: _Tally,
+    workers: list[tuple[Any, Any]], landing: _Landing, failures: list[BaseException]
 ) -> None:
-    """Receive the workers' results into ``collected`` (a thread of the parent); anything
+    """Receive the workers' results and land them (a thread of the parent); anything
     that goes wrong, here or in a worker, ends up in ``failures``."""
     from multiprocessing.connection import wait  # see the module docstring
 
@@ -465,8 +473,6 @@ def _collect(
                     failures.append(message)
                     break
                 else:
-                    start, results = message
-                    collected[start : start + len(results)] = results
-                    tally.add(len(results))
+                    landing.add(*message)
     except BaseException as exc:  # a failing progress callback, say: never lose it
         failures.append(exc)

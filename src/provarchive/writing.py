@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import marshal
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
@@ -39,7 +38,7 @@ from .pages import (
     TermPayload,
     TopicPayload,
 )
-from .pagewriter import PageWriter, split_results, write_chunk
+from .pagewriter import PageResult, PageWriter, PlacedResults, write_chunk
 from .parallel import Progress, forks, map_chunks_meanwhile, stage_progress
 from .reading import Bodies, SiteContent
 from .render import PageRenderer, make_environment
@@ -178,10 +177,8 @@ class OwnWork:
     """The site-wide link lists and cache files this process wrote while the workers
     rendered pages (see :func:`_own_work`)."""
 
-    results: list[TemplateError | None]
+    results: list[PageResult]
     """The results of the pages this process rendered itself (see :func:`render_order`)."""
-    fingerprints: list[bytes]
-    """Their fingerprints, in the same order."""
     shard_tokens: tuple[str, ...]
 
 
@@ -221,11 +218,12 @@ def write_output(job: WriteJob) -> Written:
         to_render, own = order.workers, order.own
         making = _fingerprints_to_make(job)
         writer = PageWriter(renderer, staged, job.content.bodies, making)
+        placed = PlacedResults(order.places, making is not None)
         search = job.inputs.config.search
         search_inputs = _search_inputs(job, forks(len(to_render), run.jobs)) if search else None
         own_work = functools.partial(_own_work, job, writer, own)
         run.lap("fingerprints")
-        results, side = map_chunks_meanwhile(
+        _, side = map_chunks_meanwhile(
             write_chunk,
             to_render,
             writer,
@@ -233,14 +231,13 @@ def write_output(job: WriteJob) -> Written:
             functools.partial(_side_work, job, staged, stale, search_inputs, own_work),
             progress=stage_progress(run.progress, "生成页面"),
             joins=True,
+            receive=placed,
         )
         run.lap("pages, search index, cache files")
-        errors, made_there = split_results(results)
-        made = chain(made_there, side.own.fingerprints)
-        prepared = _after_workers(job, order.in_given_order(made) if making is not None else [])
+        placed(len(to_render), side.own.results)
+        prepared = _after_workers(job, placed)
         # pages removed from the output by hand since the last build are rendered again
-        errors += side.own.results
-        errors += [writer.write(page) for page in side.missing]
+        errors = placed.errors + [writer.write(page) for page in side.missing]
         page_errors, failed = _page_errors(chain(to_render, own, side.missing), errors)
         if page_errors and not run.keep_going:
             raise ErrorGroup(page_errors)
@@ -319,12 +316,14 @@ def _search_inputs(job: WriteJob, forked: bool) -> Callable[[], SearchInputs]:
     return functools.partial(SearchInputs.of, docs, bodies)
 
 
-def _after_workers(job: WriteJob, made: list[bytes]) -> SiteWide:
+def _after_workers(job: WriteJob, placed: PlacedResults) -> SiteWide:
     """What this process does once the pages are rendered: every page's fingerprint
-    (``made`` are those the pages got where they were rendered, in the plan's order,
-    when every page was; see :class:`PageFingerprints`), and the output's token made
-    of them."""
-    fingerprints = all_fingerprints(job.reuse.fingerprints, job.layout.pages.paths, made)
+    (``placed`` holds those the pages got where they were rendered, in the plan's
+    order, when every page was; see :class:`PageFingerprints`), and the output's token
+    made of them."""
+    fingerprints = all_fingerprints(
+        job.reuse.fingerprints, job.layout.pages.paths, placed.fingerprints, placed.joined
+    )
     return SiteWide(fingerprints, output_token(fingerprints))
 
 
@@ -346,10 +345,9 @@ def _own_work(job: WriteJob, writer: PageWriter, own: list[PageSpec]) -> OwnWork
         previous.save_layout(layout, writes)
         scanned = job.inputs.scan.markdown
         shard_tokens = previous.save_articles(scanned, content.articles, content.fresh, writes)
-        results = [writer.write(page) for page in own]
-        fingerprints = list(map(writer.fingerprint, own))
+        results = writer.write_chunk(own)
     give_back_freed_memory()  # what saving the plan freed: 127 MiB at 100,000 articles
-    return OwnWork(results, fingerprints, shard_tokens)
+    return OwnWork(results, shard_tokens)
 
 
 def _written(rendered: list[PageSpec], side: SideWork, dropped: set[str]) -> frozenset[str]:
@@ -454,16 +452,6 @@ class RenderOrder:
     """The site-wide lists of links, which this process renders."""
     places: list[int]
     """The place of each of ``workers`` and then ``own`` in the pages given."""
-
-    def in_given_order(self, results: Iterable[bytes]) -> list[bytes]:
-        """``results`` (one for each page of ``workers`` and then ``own``) in the
-        order of the pages given, put in place by number: through a dictionary by path,
-        the fingerprints of a clean build took 0.17 s at 100,000 articles and 5.5 ms
-        at 5,000 to reach the plan's order (1.6 times as much per page); this way
-        0.047-0.049 s and 2 ms."""
-        placed: list[bytes] = [b""] * len(self.places)
-        deque(map(placed.__setitem__, self.places, results), maxlen=0)
-        return placed
 
 
 def render_order(pages: list[PageSpec], graph: SiteGraph) -> RenderOrder:
