@@ -452,6 +452,28 @@ def test_keep_going_builds_the_rest_and_lists_what_was_left_out(make_site):
     assert again.code == 1, "a build with errors must not be taken as up to date"
 
 
+def test_template_errors_in_workers_are_told_as_one_process_tells_them(make_site, tmp_path):
+    """Pages whose template fails in the workers are left out, and their error is told
+    once, naming the same page as a build in one process does, whatever order the
+    workers' results came in."""
+    theme = (REPO / "templates/article.html").read_text("utf-8")
+    files = site_files(80)
+    files["templates/article.html"] = theme.replace(
+        "{% block title %}",
+        '{% block title %}{% if "3" in article.title %}{{ article.nonexistent() }}{% endif %}',
+        1,
+    )
+    site = make_site(files)
+    two = run_cli("build", site, "--keep-going", "-q", "-j", "2")
+    one = run_cli("build", site, "--keep-going", "-q", "-j", "1", "-o", tmp_path / "one")
+    assert two.code == one.code == 1
+    assert two.err.count("error:") == 1 and "nonexistent" in two.err
+    assert two.err.replace(str(tmp_path / "one"), "") == one.err.replace(str(site / "public"), "")
+    pages = {path.name for path in (site / "public").rglob("a*.html")}
+    assert pages == {f"a{n}.html" for n in range(80) if "3" not in str(n)}
+    assert pages == {path.name for path in (tmp_path / "one").rglob("a*.html")}
+
+
 def test_a_page_left_out_by_keep_going_is_written_once_its_article_is_mended(make_site, tmp_path):
     """A page that failed is not in the output: the next build, though its plan is the
     same, must not take the output as holding every page of that plan."""

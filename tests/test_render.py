@@ -120,8 +120,8 @@ def test_placed_results_put_fingerprints_in_the_plans_order(data):
         )
     assert placed.fingerprints == [fingerprint(place) for place in range(count)]
     assert bytes(placed.joined) == b"".join(placed.fingerprints)
-    expected = [errors[n] if n in failed else None for n in range(count)]
-    assert placed.errors == unfingerprinted.errors == expected
+    expected = {n: errors[n] for n in failed}
+    assert placed.failed == unfingerprinted.failed == expected
     assert unfingerprinted.fingerprints == [] and not unfingerprinted.joined
 
 

@@ -91,9 +91,9 @@ def body_ids(page: PageSpec) -> tuple[str, ...]:
 
 class PlacedResults:
     """The results of the pages a build renders, taken as each chunk of them comes in
-    (see :func:`parallel.map_chunks_meanwhile`): the template errors, in the order
-    the pages were rendered, and the fingerprints put in the plan's order, both as a
-    list and joined (for :func:`fingerprints.output_token`).
+    (see :func:`parallel.map_chunks_meanwhile`): the template errors, by the number
+    of the page in the order the pages were rendered, and the fingerprints put in the
+    plan's order, both as a list and joined (for :func:`fingerprints.output_token`).
 
     A chunk's results come in while they are in the processor's caches, and while the
     workers are still at work. Put in order once the workers were done, the 185,000
@@ -106,7 +106,7 @@ class PlacedResults:
         """``places`` is the place in the plan of each page, in the order the pages
         are rendered; ``fingerprinted``, whether the results hold fingerprints."""
         self.places = places
-        self.errors: list[TemplateError | None] = [None] * len(places)
+        self.failed: dict[int, TemplateError] = {}
         self.fingerprints: list[bytes] = [b""] * len(places) if fingerprinted else []
         self.joined = bytearray(FINGERPRINT_SIZE * len(places) if fingerprinted else 0)
 
@@ -115,7 +115,7 @@ class PlacedResults:
         if tuple in set(map(type, results)):  # a template failed: most builds, none
             for offset, result in enumerate(results):
                 if type(result) is tuple:
-                    self.errors[start + offset] = result[0]
+                    self.failed[start + offset] = result[0]
             results = [result[1] if type(result) is tuple else result for result in results]
         if not self.fingerprints:
             return

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 import marshal
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, not_
+from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 
 from .codec import UNSHARED, decode, encode
@@ -237,8 +237,9 @@ def write_output(job: WriteJob) -> Written:
         placed(len(to_render), side.own.results)
         prepared = _after_workers(job, placed)
         # pages removed from the output by hand since the last build are rendered again
-        errors = placed.errors + [writer.write(page) for page in side.missing]
-        page_errors, failed = _page_errors(chain(to_render, own, side.missing), errors)
+        errors = [(order.page(number), error) for number, error in sorted(placed.failed.items())]
+        errors += [(page, error) for page in side.missing if (error := writer.write(page))]
+        page_errors, failed = _page_errors(errors)
         if page_errors and not run.keep_going:
             raise ErrorGroup(page_errors)
         for path in sorted(failed):  # left out: not even the spare's old version stays
@@ -453,6 +454,11 @@ class RenderOrder:
     places: list[int]
     """The place of each of ``workers`` and then ``own`` in the pages given."""
 
+    def page(self, number: int) -> PageSpec:
+        """The page rendered ``number``-th: one of ``workers``, then of ``own``."""
+        workers = len(self.workers)
+        return self.workers[number] if number < workers else self.own[number - workers]
+
 
 def render_order(pages: list[PageSpec], graph: SiteGraph) -> RenderOrder:
     """Split ``pages`` into those the workers render, in the order they render them,
@@ -510,20 +516,15 @@ def newest_candidates(payload: Payload) -> tuple[str, ...]:
 
 
 def _page_errors(
-    pages: Iterable[PageSpec], results: list[TemplateError | None]
+    failures: list[tuple[PageSpec, TemplateError]],
 ) -> tuple[list[ProvarchiveError], set[str]]:
-    """Return the template errors (each mistake once, however many pages it broke)
-    and the paths of the pages that failed."""
+    """Return the template errors of the pages that failed, in the order given (each
+    mistake once, however many pages it broke), and the paths of those pages."""
     errors: dict[tuple, ProvarchiveError] = {}
-    failed: set[str] = set()
-    if not any(results):  # most builds: no page failed, and 185,000 pages need no loop
-        return [], failed
-    for page, error in zip(pages, results, strict=True):
-        if error is not None:
-            failed.add(page.path)
-            key = (error.path, error.line, error.message.split(" (while rendering")[0])
-            errors.setdefault(key, error)
-    return list(errors.values()), failed
+    for error in map(itemgetter(1), failures):
+        key = (error.path, error.line, error.message.split(" (while rendering")[0])
+        errors.setdefault(key, error)
+    return list(errors.values()), {page.path for page, _ in failures}
 
 
 def _read_old(output_dir: Path, path: str) -> bytes | None:
