@@ -329,6 +329,17 @@ def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
     assert names and all(name.startswith("__provarchive_") for name in names)
 
 
+def test_a_template_cache_that_cannot_be_written_costs_a_compile_only(tmp_path):
+    """The folder of compiled templates gone while a build runs (removed by hand, or
+    by a build of another checkout): pages render all the same, never a template error;
+    the next build compiles them again."""
+    cache = tmp_path / "templates"
+    env = make_environment(template_dirs(REPO), cache)
+    cache.rmdir()
+    assert env.get_template("redirect.html").name == "redirect.html"  # compiled, not kept
+    assert not cache.exists()
+
+
 def test_memo_tells_apart_calls_whose_arguments_look_alike(make_site):
     """memo() keys a call by its arguments' count, kind and keywords: an article and a
     text equal to its id, a pair and two arguments, a pair and a keyword argument are

@@ -7,6 +7,7 @@ The variables of each page are made by :mod:`provarchive.contexts`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib.resources
@@ -168,6 +169,16 @@ _BYTECODE_FILES = "__provarchive_%s.cache"
 version of provarchive (or code generator) loads them."""
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds. One that cannot be written (the cache
+    folder removed or made read-only while a build runs) is compiled again by the next
+    build: the cache saves time, it never fails a page."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """Return the Jinja environment that renders every page of a build.
 
@@ -177,7 +188,7 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
     bytecode = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir), _BYTECODE_FILES)
+        bytecode = _TemplateCache(str(cache_dir), _BYTECODE_FILES)
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         bytecode_cache=bytecode,
