@@ -236,8 +236,8 @@ def write_output(job: WriteJob) -> Written:
         run.lap("pages, search index, cache files")
         placed(len(to_render), side.own.results)
         prepared = _after_workers(job, placed)
-        # pages removed from the output by hand since the last build are rendered again
         errors = [(order.page(number), error) for number, error in sorted(placed.failed.items())]
+        # pages removed from the output by hand since the last build are rendered again
         errors += [(page, error) for page in side.missing if (error := writer.write(page))]
         page_errors, failed = _page_errors(errors)
         if page_errors and not run.keep_going:
