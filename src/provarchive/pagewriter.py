@@ -98,8 +98,8 @@ class PlacedResults:
     A chunk's results come in while they are in the processor's caches, and while the
     workers are still at work. Put in order once the workers were done, the 185,000
     fingerprints of a clean build of 100,000 articles were read from all over the
-    heap: the build's last stage took 0.042 s (search off), 1.7 times as much per page
-    as at 5,000 articles; now 0.004-0.005 s, 0.8 times as much.
+    heap: the build's last stage took 0.042-0.048 s (search off), 1.33-1.35 times as
+    much per page as at 5,000 articles in ``make bench``; now 0.003-0.009 s.
     """
 
     def __init__(self, places: Sequence[int], fingerprinted: bool):
