@@ -330,9 +330,9 @@ def test_compiled_templates_are_cached_under_names_of_their_own(tmp_path):
 
 
 def test_a_template_cache_that_cannot_be_written_costs_a_compile_only(tmp_path):
-    """The folder of compiled templates gone while a build runs (removed by hand, or
-    by a build of another checkout): pages render all the same, never a template error;
-    the next build compiles them again."""
+    """The folder of compiled templates gone while a build runs (removed by hand, or by
+    a script cleaning up): pages render all the same, never a template error; the next
+    build compiles them again."""
     cache = tmp_path / "templates"
     env = make_environment(template_dirs(REPO), cache)
     cache.rmdir()
