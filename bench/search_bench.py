@@ -1,6 +1,6 @@
 """The search index on the bench corpora: build time, size, and what a query downloads.
 
-``python bench/search_bench.py [--sizes 5000,20000] [--queries 200] [--recall-sizes 5000]``
+``python bench/search_bench.py [--sizes 5000,20000] [--queries 200] [--recall-sizes 5000,20000]``
 
 For each size it builds the bench corpus (``bench/corpus.py``) with provarchive, then:
 
@@ -349,7 +349,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="5000,20000")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--recall-sizes", default="5000")
+    parser.add_argument("--recall-sizes", default="5000,20000")
     parser.add_argument("--src", default="", help="the src/ folder of another checkout")
     parser.add_argument("--pagefind", action="store_true")
     parser.add_argument("--out", default=str(HERE / "results" / "search-latest.json"))
