@@ -4,7 +4,9 @@ For each size it times, as whole processes (median of ``--runs``): a cold build
 (``--no-cache``), a rebuild with nothing changed, a rebuild after editing one
 article, a rebuild after editing one template; and the peak memory of a cold
 build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
-them in the same run, alternating with provarchive, and the ratios are printed.
+them in the same run, alternating with provarchive, and the ratios are printed, with
+each tool's CPU seconds for a cold build and the HTML it made (pages, bytes): the
+tools' templates differ, and so does the work behind a page.
 The table is printed and written as JSON (``bench/results/latest.json``).
 Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
 20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
@@ -158,6 +160,17 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return size, files
 
 
+def html_size(folder: Path) -> tuple[int, int]:
+    """(files, bytes) of the HTML pages under ``folder``: what the templates rendered."""
+    files = size = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".html"):
+                files += 1
+                size += os.path.getsize(os.path.join(root, name))
+    return files, size
+
+
 def age(folder: Path) -> None:
     """Date every file an hour back, as files of a real archive are."""
     when = time.time() - 3600
@@ -221,20 +234,27 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
         commands["pelican"] = (lambda out: [pelican, "content", "-s", "pelicanconf.py", "-o",
                                             str(out), "-q"], pelican_site)
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
+    html: dict[str, tuple[int, int]] = {}
+    """Pages and bytes of HTML each tool made: the work its templates did."""
     names = list(commands)
     for turn in range(runs):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
             command, cwd = commands[name]
-            if memory is not None and name in into_memory:
-                out = memory / f"{name}-out"
-                seconds, peak, _ = run(command(out), cwd=cwd)
+            to_memory = memory is not None and name in into_memory
+            out = memory / f"{name}-out" if to_memory else fresh_folder(f"{name}-{count}")
+            measured = measure(command(out), cwd=cwd)
+            if name not in html:
+                html[name] = html_size(out)
+            if to_memory:
                 inmemory.cleared(out, into_memory[name])
-            else:
-                seconds, peak, _ = run(command(fresh_folder(f"{name}-{count}")), cwd=cwd)
-            times[name].append(seconds)
-            rss[name] = max(rss[name], peak)
-    return {name: {"cold_s": statistics.median(values), "peak_rss_mib": rss[name]}
+            times[name].append(measured["wall_s"])
+            cpu[name].append(measured["cpu_s"])
+            rss[name] = max(rss[name], measured["maxrss_mib"])
+    return {name: {"cold_s": statistics.median(values),
+                   "cold_cpu_s": statistics.median(cpu[name]), "peak_rss_mib": rss[name],
+                   "html_pages": html[name][0], "html_bytes": html[name][1]}
             for name, values in times.items()}
 
 
@@ -445,6 +465,8 @@ def main() -> int:
         mine["cold_s"] = cold["provarchive"]["cold_s"]
         mine["cold_nosearch_s"] = cold["provarchive_nosearch"]["cold_s"]
         mine["cold_memory_s"] = cold.get("provarchive_memory", {}).get("cold_s")
+        for key in ("cold_cpu_s", "html_pages", "html_bytes"):
+            mine[key] = cold["provarchive"][key]
         mine["peak_rss_mib"] = max(mine["peak_rss_mib"], cold["provarchive"]["peak_rss_mib"])
         row: dict[str, object] = {"provarchive": mine}
         if not args.no_others:
@@ -510,6 +532,7 @@ def print_row(count: int, row: dict[str, object]) -> None:
     hugo = row.get("hugo")
     print(f"  {'  in memory':<12}" + inmemory.ratio_line(
         mine.get("cold_memory_s"), hugo.get("cold_memory_s") if isinstance(hugo, dict) else None))
+    print(f"  {'':<12}" + work_line("provarchive", mine))
     for name in ("hugo", "pelican"):
         other = row.get(name)
         if not isinstance(other, dict):
@@ -522,6 +545,15 @@ def print_row(count: int, row: dict[str, object]) -> None:
               f"{mine['cold_s'] / other['cold_s']:.2f} (without search "
               f"{mine['cold_nosearch_s'] / other['cold_s']:.2f})"
               + (f", edit {mine['edit_s'] / other['edit_s']:.2f}" if other.get("edit_s") else ""))
+        print(f"  {'':<12}" + work_line(name, other))
+
+
+def work_line(name: str, row: dict) -> str:
+    """The CPU seconds a tool's cold build used (its workers' and threads' too; on two
+    cores its wall time is at least half of them), and the HTML it rendered."""
+    pages, size = row["html_pages"], row["html_bytes"]
+    return (f"{name} cold build: {row['cold_cpu_s']:.2f} CPU-s, {pages:,} HTML pages of"
+            f" {size / 1e6:.1f} MB ({size / 1e3 / max(1, pages):.1f} KB each)")
 
 
 if __name__ == "__main__":
