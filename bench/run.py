@@ -6,7 +6,9 @@ article, a rebuild after editing one template; and the peak memory of a cold
 build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
 them in the same run, alternating with provarchive, and the ratios are printed, with
 each tool's CPU seconds for a cold build and the HTML it made (pages, bytes): the
-tools' templates differ, and so does the work behind a page.
+tools' templates differ, and so does the work behind a page. Provarchive also builds
+the archive with ``bench/lean_templates``, whose pages are about the size of the Hugo
+pages, with and without search: the same work as Hugo's, timed against it.
 The table is printed and written as JSON (``bench/results/latest.json``).
 Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
 20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
@@ -190,6 +192,23 @@ def make_corpus(kind: str, count: int) -> Path:
     return folder
 
 
+LEAN_TEMPLATES = HERE / "lean_templates"
+"""Templates whose pages are about the size of the bench's Hugo pages (see their base.html)."""
+
+
+def lean_site(site: Path, search: bool) -> Path:
+    """The same archive built with :data:`LEAN_TEMPLATES`, with or without search (its
+    content folder and the templates linked, not copied)."""
+    twin = site.with_name(site.name + ("-lean" if search else "-lean-nosearch"))
+    if not twin.exists():
+        twin.mkdir()
+        (twin / "content").symlink_to(site / "content")
+        (twin / "templates").symlink_to(LEAN_TEMPLATES)
+        config = (site / "site.yaml").read_text("utf-8")
+        (twin / "site.yaml").write_text(config if search else config + "search: false\n", "utf-8")
+    return twin
+
+
 def nosearch_site(site: Path) -> Path:
     """The same archive with ``search: false`` (its content folder linked, not copied)."""
     twin = site.with_name(site.name + "-nosearch")
@@ -209,9 +228,12 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
     twin = nosearch_site(site)
     build = [*PROVARCHIVE, "build", "-q", "-j", str(jobs), "--no-cache"]
     Command = tuple[Callable[[Path], list[str]], Path | None]
+    lean, lean_bare = lean_site(site, True), lean_site(site, False)
     commands: dict[str, Command] = {
         "provarchive": (lambda out: [*build, str(site), "-o", str(out)], None),
         "provarchive_nosearch": (lambda out: [*build, str(twin), "-o", str(out)], None),
+        "provarchive_lean": (lambda out: [*build, str(lean), "-o", str(out)], None),
+        "provarchive_lean_nosearch": (lambda out: [*build, str(lean_bare), "-o", str(out)], None),
     }
     into_memory: dict[str, Path | None] = {}
     """The builds into memory, each with the site whose build cache goes with its output."""
@@ -467,6 +489,8 @@ def main() -> int:
         mine["cold_memory_s"] = cold.get("provarchive_memory", {}).get("cold_s")
         for key in ("cold_cpu_s", "html_pages", "html_bytes"):
             mine[key] = cold["provarchive"][key]
+        mine["lean"] = cold["provarchive_lean"]
+        mine["cold_lean_nosearch_s"] = cold["provarchive_lean_nosearch"]["cold_s"]
         mine["peak_rss_mib"] = max(mine["peak_rss_mib"], cold["provarchive"]["peak_rss_mib"])
         row: dict[str, object] = {"provarchive": mine}
         if not args.no_others:
@@ -529,10 +553,14 @@ def print_row(count: int, row: dict[str, object]) -> None:
     print(f"  {'':<12}first edit after a cold build {mine['first_edit_s']:.2f}s, after a build"
           f" into another -o {mine['switch_edit_s']:.2f}s, later edits {mine['edit_s']:.2f}s")
     print(f"  {'  no search':<12}{mine['cold_nosearch_s']:>8.2f}s   (cold build with search: false)")
+    lean = mine["lean"]
+    print(f"  {'  lean':<12}{lean['cold_s']:>8.2f}s   (bench/lean_templates, pages the size of"
+          f" the Hugo pages; without search {mine['cold_lean_nosearch_s']:.2f}s)")
     hugo = row.get("hugo")
     print(f"  {'  in memory':<12}" + inmemory.ratio_line(
         mine.get("cold_memory_s"), hugo.get("cold_memory_s") if isinstance(hugo, dict) else None))
     print(f"  {'':<12}" + work_line("provarchive", mine))
+    print(f"  {'':<12}" + work_line("provarchive, lean templates,", lean))
     for name in ("hugo", "pelican"):
         other = row.get(name)
         if not isinstance(other, dict):
@@ -546,6 +574,11 @@ def print_row(count: int, row: dict[str, object]) -> None:
               f"{mine['cold_nosearch_s'] / other['cold_s']:.2f})"
               + (f", edit {mine['edit_s'] / other['edit_s']:.2f}" if other.get("edit_s") else ""))
         print(f"  {'':<12}" + work_line(name, other))
+        if name == "hugo":
+            ratio = lean["cold_s"] / other["cold_s"]
+            bare = mine["cold_lean_nosearch_s"] / other["cold_s"]
+            print(f"  {'':<12}lean templates: provarchive/hugo: cold {ratio:.2f}"
+                  f" (without search {bare:.2f})")
 
 
 def work_line(name: str, row: dict) -> str:
