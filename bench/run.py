@@ -7,8 +7,8 @@ build. When ``hugo`` or ``pelican`` can be run, the same articles are built with
 them in the same run, alternating with provarchive, and the ratios are printed, with
 each tool's CPU seconds for a cold build and the HTML it made (pages, bytes): the
 tools' templates differ, and so does the work behind a page. Provarchive also builds
-the archive with ``bench/lean_templates``, whose pages are about the size of the Hugo
-pages, with and without search: the same work as Hugo's, timed against it.
+the archive with ``bench/lean_templates``, whose pages are close in size to the Hugo
+pages, with and without search: about the same work as Hugo's, timed against it.
 The table is printed and written as JSON (``bench/results/latest.json``).
 Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
 20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
@@ -193,7 +193,7 @@ def make_corpus(kind: str, count: int) -> Path:
 
 
 LEAN_TEMPLATES = HERE / "lean_templates"
-"""Templates whose pages are about the size of the bench's Hugo pages (see their base.html)."""
+"""Templates whose pages are close in size to the bench's Hugo pages (see their base.html)."""
 
 
 def lean_site(site: Path, search: bool) -> Path:
@@ -554,7 +554,7 @@ def print_row(count: int, row: dict[str, object]) -> None:
           f" into another -o {mine['switch_edit_s']:.2f}s, later edits {mine['edit_s']:.2f}s")
     print(f"  {'  no search':<12}{mine['cold_nosearch_s']:>8.2f}s   (cold build with search: false)")
     lean = mine["lean"]
-    print(f"  {'  lean':<12}{lean['cold_s']:>8.2f}s   (bench/lean_templates, pages the size of"
+    print(f"  {'  lean':<12}{lean['cold_s']:>8.2f}s   (bench/lean_templates, pages close in size to"
           f" the Hugo pages; without search {mine['cold_lean_nosearch_s']:.2f}s)")
     hugo = row.get("hugo")
     print(f"  {'  in memory':<12}" + inmemory.ratio_line(
