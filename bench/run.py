@@ -150,27 +150,16 @@ def stage_times(output: str) -> dict[str, float]:
     return {name: float(seconds) for name, seconds in found}
 
 
-def folder_size(folder: Path) -> tuple[int, int]:
-    """(bytes, files) of the regular files under ``folder``."""
+def folder_size(folder: Path, suffix: str = "") -> tuple[int, int]:
+    """(bytes, files) of the regular files under ``folder`` whose names end in ``suffix``."""
     size = files = 0
     for root, _, names in os.walk(folder):
         for name in names:
             path = Path(root) / name
-            if path.is_file() and not path.is_symlink():
+            if name.endswith(suffix) and path.is_file() and not path.is_symlink():
                 size += path.stat().st_size
                 files += 1
     return size, files
-
-
-def html_size(folder: Path) -> tuple[int, int]:
-    """(files, bytes) of the HTML pages under ``folder``: what the templates rendered."""
-    files = size = 0
-    for root, _, names in os.walk(folder):
-        for name in names:
-            if name.endswith(".html"):
-                files += 1
-                size += os.path.getsize(os.path.join(root, name))
-    return files, size
 
 
 def age(folder: Path) -> None:
@@ -197,26 +186,27 @@ LEAN_TEMPLATES = HERE / "lean_templates"
 
 
 def lean_site(site: Path, search: bool) -> Path:
-    """The same archive built with :data:`LEAN_TEMPLATES`, with or without search (its
-    content folder and the templates linked, not copied)."""
-    twin = site.with_name(site.name + ("-lean" if search else "-lean-nosearch"))
-    if not twin.exists():
-        twin.mkdir()
-        (twin / "content").symlink_to(site / "content")
-        (twin / "templates").symlink_to(LEAN_TEMPLATES)
-        config = (site / "site.yaml").read_text("utf-8")
-        (twin / "site.yaml").write_text(config if search else config + "search: false\n", "utf-8")
-    return twin
+    """The same archive built with :data:`LEAN_TEMPLATES`, with or without search."""
+    return twin_site(site, "-lean" if search else "-lean-nosearch", search, LEAN_TEMPLATES)
 
 
 def nosearch_site(site: Path) -> Path:
-    """The same archive with ``search: false`` (its content folder linked, not copied)."""
-    twin = site.with_name(site.name + "-nosearch")
+    """The same archive with ``search: false``."""
+    return twin_site(site, "-nosearch", False)
+
+
+def twin_site(site: Path, suffix: str, search: bool, templates: Path | None = None) -> Path:
+    """The archive of ``site`` in a site folder of its own named with ``suffix``, with
+    ``search: false`` unless ``search``, and ``templates`` if given (the content folder
+    and the templates linked, not copied)."""
+    twin = site.with_name(site.name + suffix)
     if not twin.exists():
         twin.mkdir()
         (twin / "content").symlink_to(site / "content")
-        (twin / "site.yaml").write_text((site / "site.yaml").read_text("utf-8")
-                                        + "search: false\n", "utf-8")
+        if templates is not None:
+            (twin / "templates").symlink_to(templates)
+        config = (site / "site.yaml").read_text("utf-8")
+        (twin / "site.yaml").write_text(config if search else config + "search: false\n", "utf-8")
     return twin
 
 
@@ -259,7 +249,7 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     html: dict[str, tuple[int, int]] = {}
-    """Pages and bytes of HTML each tool made: the work its templates did."""
+    """Bytes and pages of HTML each tool made: the work its templates did."""
     names = list(commands)
     for turn in range(runs):
         for name in names[turn % len(names) :] + names[: turn % len(names)]:
@@ -268,7 +258,7 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
             out = memory / f"{name}-out" if to_memory else fresh_folder(f"{name}-{count}")
             measured = measure(command(out), cwd=cwd)
             if name not in html:
-                html[name] = html_size(out)
+                html[name] = folder_size(out, ".html")
             if to_memory:
                 inmemory.cleared(out, into_memory[name])
             times[name].append(measured["wall_s"])
@@ -276,7 +266,7 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
             rss[name] = max(rss[name], measured["maxrss_mib"])
     return {name: {"cold_s": statistics.median(values),
                    "cold_cpu_s": statistics.median(cpu[name]), "peak_rss_mib": rss[name],
-                   "html_pages": html[name][0], "html_bytes": html[name][1]}
+                   "html_bytes": html[name][0], "html_pages": html[name][1]}
             for name, values in times.items()}
 
 
