@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -209,3 +210,26 @@ def test_all_errors_of_a_site_are_reported_together(make_site):
     result = run_cli("build", site)
     assert result.code == 1
     assert result.err.strip().endswith("12 errors; nothing was written")
+
+
+def test_a_named_pipe_or_a_link_to_nothing_is_refused_not_waited_on(make_site):
+    """Reading a named pipe waits for a writer that never comes: the walk refuses it,
+    with a link to nothing, as files it cannot read, and the build ends."""
+    site = make_site(dict(GOOD))
+    assert run_cli("build", site, "-q").code == 0
+    before = snapshot(site / "public")
+    os.mkfifo(site / "content/zhxx/pipe.md")
+    (site / "content/zhxx/gone.md").symlink_to(site / "content/zhxx/missing.md")
+    result = subprocess.run(
+        [sys.executable, "-m", "provarchive", "build", str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,  # a limit for a build that hangs, not a pace
+    )
+    refused = "error: this is not a regular file (a named pipe, a device, or a link to nothing)"
+    assert result.returncode == 1
+    assert f"content/zhxx/pipe.md: {refused}" in result.stderr
+    assert f"content/zhxx/gone.md: {refused}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(site / "public") == before

@@ -206,6 +206,15 @@ def _scan_folder(
                 )
             )
             continue
+        if not entry.is_file():  # reading a named pipe would wait for ever
+            errors.append(
+                ContentError(
+                    "this is not a regular file (a named pipe, a device, or a link to "
+                    "nothing); remove it from content/",
+                    display_path(Path(entry.path)),
+                )
+            )
+            continue
         into = found.markdown if name.endswith(".md") else found.assets
         stat = entry.stat()  # :func:`signature`, written out: once a file, 20,000 files
         into[prefix + name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
