@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import and_, attrgetter, eq, itemgetter, lt, not_
@@ -20,12 +20,18 @@ from typing import Any
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, body_key, body_row, with_body, without_body
-from .content import CONTENT_DIR, ContentScan, read_article_file, read_columns
+from .content import (
+    CONTENT_DIR,
+    ContentScan,
+    prefetch_article_files,
+    read_article_file,
+    read_columns,
+)
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
 from .markup import MarkdownRenderer
 from .model import Article, Column, SiteConfig
-from .parallel import Progress, map_in_workers, map_in_workers_meanwhile, stage_progress
+from .parallel import Progress, map_chunks_meanwhile, map_in_workers, stage_progress
 from .records import ArticleMap, CachedArticle, entry_facts
 
 
@@ -131,8 +137,8 @@ def read_articles(
     renderer = MarkdownRenderer(config.markdown)
     # a build without cached articles will spell every term in pinyin next: import
     # pypinyin (0.15 s) here while the workers read
-    results, _ = map_in_workers_meanwhile(
-        _call,
+    results, _ = map_chunks_meanwhile(
+        FirstPass.chunk,
         to_read,
         FirstPass(reader, RenderTask(renderer, {}, assets), cached),
         jobs,
@@ -219,6 +225,10 @@ class ReadTask:
         except ProvarchiveError as exc:
             return exc
 
+    def prefetch(self, rels: Sequence[str]) -> None:
+        """Have the files ``rels`` read from the disk together, ahead of :meth:`read`."""
+        prefetch_article_files(self.site_dir, rels, self.config.max_file_size + 1)
+
 
 @dataclass(frozen=True)
 class RenderTask:
@@ -241,6 +251,12 @@ class FirstPass:
     reader: ReadTask
     bodies: RenderTask
     cached: dict[str, CachedArticle]
+
+    def chunk(self, rels: Sequence[str]) -> list[Article | SourceArticle | ProvarchiveError | None]:
+        """:meth:`__call__` on each of ``rels`` (neighbouring files, a worker's chunk),
+        their files asked for from the disk together first."""
+        self.reader.prefetch(rels)
+        return [self(rel) for rel in rels]
 
     def __call__(self, rel: str) -> Article | SourceArticle | ProvarchiveError | None:
         """Read ``rel``; return None if its content is the cached one, the finished
