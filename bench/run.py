@@ -9,6 +9,8 @@ each tool's CPU seconds for a cold build and the HTML it made (pages, bytes): th
 tools' templates differ, and so does the work behind a page. Provarchive also builds
 the archive with ``bench/lean_templates``, whose pages are close in size to the Hugo
 pages, with and without search: about the same work as Hugo's, timed against it.
+Provarchive and Hugo also build with their article files dropped from memory first
+(``posix_fadvise(DONTNEED)``): the first build after a restart, read from the disk.
 The table is printed and written as JSON (``bench/results/latest.json``).
 Then, unless ``--no-search``, the search index is measured at the sizes from 1,000 to
 20,000 (``bench/search_bench.py``: build CPU seconds, size, files, bytes per query and
@@ -169,6 +171,19 @@ def age(folder: Path) -> None:
         os.utime(path, (when, when))
 
 
+def drop_from_memory(folder: Path) -> None:
+    """Drop the files under ``folder`` from memory (the page cache), as a restart does, so
+    that the next build reads them from the disk (``posix_fadvise(DONTNEED)``; the files
+    are old, so nothing is waiting to be written)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(descriptor)
+
+
 def make_corpus(kind: str, count: int) -> Path:
     """Return the folder of a generated corpus, generating it once per size and kind."""
     folder = WORK / f"{kind}-{count}"
@@ -225,6 +240,9 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
         "provarchive_lean": (lambda out: [*build, str(lean), "-o", str(out)], None),
         "provarchive_lean_nosearch": (lambda out: [*build, str(lean_bare), "-o", str(out)], None),
     }
+    unread = {"provarchive_unread": site / "content"}
+    """The builds whose article files are dropped from memory first (by their content folder)."""
+    commands["provarchive_unread"] = commands["provarchive"]
     into_memory: dict[str, Path | None] = {}
     """The builds into memory, each with the site whose build cache goes with its output."""
     if memory is not None:
@@ -241,6 +259,8 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
         if memory is not None:
             commands["hugo_memory"] = commands["hugo"]
             into_memory["hugo_memory"] = None
+        commands["hugo_unread"] = commands["hugo"]
+        unread["hugo_unread"] = hugo_site / "content"
     if others and pelican:
         pelican_site = make_corpus("pelican", count)
         commands["pelican"] = (lambda out: [pelican, "content", "-s", "pelicanconf.py", "-o",
@@ -256,6 +276,8 @@ def cold_rows(count: int, runs: int, jobs: int, others: bool,
             command, cwd = commands[name]
             to_memory = memory is not None and name in into_memory
             out = memory / f"{name}-out" if to_memory else fresh_folder(f"{name}-{count}")
+            if name in unread:
+                drop_from_memory(unread[name])
             measured = measure(command(out), cwd=cwd)
             if name not in html:
                 html[name] = folder_size(out, ".html")
@@ -477,6 +499,7 @@ def main() -> int:
         mine["cold_s"] = cold["provarchive"]["cold_s"]
         mine["cold_nosearch_s"] = cold["provarchive_nosearch"]["cold_s"]
         mine["cold_memory_s"] = cold.get("provarchive_memory", {}).get("cold_s")
+        mine["cold_unread_s"] = cold["provarchive_unread"]["cold_s"]
         for key in ("cold_cpu_s", "html_pages", "html_bytes"):
             mine[key] = cold["provarchive"][key]
         mine["lean"] = cold["provarchive_lean"]
@@ -488,6 +511,7 @@ def main() -> int:
             if isinstance(row["hugo"], dict):
                 row["hugo"]["edit_s"] = hugo_edit(count, args.runs)
                 row["hugo"]["cold_memory_s"] = cold.get("hugo_memory", {}).get("cold_s")
+                row["hugo"]["cold_unread_s"] = cold["hugo_unread"]["cold_s"]
             row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
@@ -549,6 +573,8 @@ def print_row(count: int, row: dict[str, object]) -> None:
     hugo = row.get("hugo")
     print(f"  {'  in memory':<12}" + inmemory.ratio_line(
         mine.get("cold_memory_s"), hugo.get("cold_memory_s") if isinstance(hugo, dict) else None))
+    print(f"  {'  unread':<12}" + unread_line(
+        mine["cold_unread_s"], hugo.get("cold_unread_s") if isinstance(hugo, dict) else None))
     print(f"  {'':<12}" + work_line("provarchive", mine))
     print(f"  {'':<12}" + work_line("provarchive, lean templates,", lean))
     for name in ("hugo", "pelican"):
@@ -569,6 +595,12 @@ def print_row(count: int, row: dict[str, object]) -> None:
             bare = mine["cold_lean_nosearch_s"] / other["cold_s"]
             print(f"  {'':<12}lean templates: provarchive/hugo: cold {ratio:.2f}"
                   f" (without search {bare:.2f})")
+
+
+def unread_line(mine: float, hugo: float | None) -> str:
+    """How long a cold build took with its article files out of memory, against Hugo's."""
+    line = f"{mine:.2f}s cold with the article files out of memory (as after a restart)"
+    return line + (f", Hugo {hugo:.2f}s: provarchive/hugo {mine / hugo:.2f}" if hugo else "")
 
 
 def work_line(name: str, row: dict) -> str:
