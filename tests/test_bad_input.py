@@ -213,12 +213,15 @@ def test_all_errors_of_a_site_are_reported_together(make_site):
 
 
 def test_a_named_pipe_or_a_link_to_nothing_is_refused_not_waited_on(make_site):
-    """Reading a named pipe waits for a writer that never comes: the walk refuses it,
-    with a link to nothing, as files it cannot read, and the build ends."""
+    """Reading a named pipe waits for a writer that never comes: the walk refuses it
+    (as an article or as a column file), with a link to nothing, and the build ends."""
     site = make_site(dict(GOOD))
     assert run_cli("build", site, "-q").code == 0
     before = snapshot(site / "public")
     os.mkfifo(site / "content/zhxx/pipe.md")
+    (site / "content/qita").mkdir()
+    os.mkfifo(site / "content/qita/_column.yaml")
+    write_files(site, {"content/qita/b.md": article("另一篇", "2024-05-09")})
     (site / "content/zhxx/gone.md").symlink_to(site / "content/zhxx/missing.md")
     result = subprocess.run(
         [sys.executable, "-m", "provarchive", "build", str(site)],
@@ -231,5 +234,6 @@ def test_a_named_pipe_or_a_link_to_nothing_is_refused_not_waited_on(make_site):
     assert result.returncode == 1
     assert f"content/zhxx/pipe.md: {refused}" in result.stderr
     assert f"content/zhxx/gone.md: {refused}" in result.stderr
+    assert f"content/qita/_column.yaml: {refused}" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(site / "public") == before

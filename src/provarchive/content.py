@@ -220,7 +220,9 @@ def _scan_folder(
     has_column = False
     for entry in listed:
         name = entry.name
-        if name == COLUMN_FILE and entry.is_file():
+        if name == COLUMN_FILE and not entry.is_dir():
+            if _refused(entry, errors):
+                continue
             has_column = True
             found.column_files[prefix + name] = signature(entry.stat())
             continue
@@ -237,20 +239,28 @@ def _scan_folder(
                 )
             )
             continue
-        if not entry.is_file():  # reading a named pipe would wait for ever
-            errors.append(
-                ContentError(
-                    "this is not a regular file (a named pipe, a device, or a link to "
-                    "nothing); remove it from content/",
-                    display_path(Path(entry.path)),
-                )
-            )
+        if _refused(entry, errors):
             continue
         into = found.markdown if name.endswith(".md") else found.assets
         stat = entry.stat()  # :func:`signature`, written out: once a file, 20,000 files
         into[prefix + name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         has_column = has_column or into is found.markdown
     return subfolders, has_column
+
+
+def _refused(entry: os.DirEntry[str], errors: list[ProvarchiveError]) -> bool:
+    """Whether ``entry`` is not a regular file (reading a named pipe would wait for
+    ever), its error added to ``errors``."""
+    if entry.is_file():
+        return False
+    errors.append(
+        ContentError(
+            "this is not a regular file (a named pipe, a device, or a link to nothing); "
+            "remove it from content/",
+            display_path(Path(entry.path)),
+        )
+    )
+    return True
 
 
 def _listing(folder: Path) -> list[os.DirEntry[str]]:
@@ -269,7 +279,7 @@ def _read_column(
     parent = folder.rpartition("/")[0] or None
     column_file = content_dir / folder / COLUMN_FILE
     shown = display_path(column_file)
-    if not column_file.exists():
+    if not column_file.is_file():  # a named pipe is refused by the walk, never read
         warnings.append(
             ContentWarning(
                 f"no {COLUMN_FILE} here; the column is titled '{folder.rsplit('/', 1)[-1]}'. "
