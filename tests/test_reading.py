@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import mmap
 import os
 import sys
@@ -18,12 +19,24 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"),
     reason="needs Linux: posix_fadvise, and mincore to see what is in memory",
 )
-_LIBC = ctypes.CDLL(None, use_errno=True)
-_LIBC.mmap.restype = ctypes.c_void_p
-_LIBC.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int]
-_LIBC.mmap.argtypes += [ctypes.c_int, ctypes.c_long]
-_LIBC.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
-_LIBC.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+
+
+@functools.cache
+def libc() -> ctypes.CDLL:
+    """The C library, with the types of ``mmap``, ``mincore`` and ``munmap``."""
+    found = ctypes.CDLL(None, use_errno=True)
+    found.mmap.restype = ctypes.c_void_p
+    found.mmap.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_long,
+    ]
+    found.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    found.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    return found
 
 
 def in_memory(path: Path) -> bool:
@@ -32,16 +45,16 @@ def in_memory(path: Path) -> bool:
     size = path.stat().st_size
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        address = _LIBC.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, descriptor, 0)
+        address = libc().mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, descriptor, 0)
         if address in (None, ctypes.c_void_p(-1).value):
             raise OSError(ctypes.get_errno(), f"mmap of {path}")
         try:
             vector = (ctypes.c_ubyte * -(-size // mmap.PAGESIZE))()
-            if _LIBC.mincore(address, size, vector) != 0:
+            if libc().mincore(address, size, vector) != 0:
                 raise OSError(ctypes.get_errno(), f"mincore of {path}")
             return all(page & 1 for page in vector)
         finally:
-            _LIBC.munmap(address, size)
+            libc().munmap(address, size)
     finally:
         os.close(descriptor)
 
