@@ -237,3 +237,36 @@ def test_a_named_pipe_or_a_link_to_nothing_is_refused_not_waited_on(make_site):
     assert f"content/qita/_column.yaml: {refused}" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(site / "public") == before
+
+
+@pytest.mark.parametrize("where", ["site", "beside", "content"])
+def test_mistakes_found_after_reading_name_files_from_the_working_folder(
+    make_site, tmp_path, monkeypatch, where
+):
+    """Articles keep their files relative to the site folder, whatever folder the build
+    runs in; a mistake found once they are read (a topic or a cover that is not there,
+    an image that cannot be read) still names the file as seen from that folder, as a
+    mistake found while reading does."""
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/a.md": article(topics="[wu]"),
+            "content/zhxx/b.md": article(image="gone.jpg"),
+            "content/zhxx/c.md": article(body="![图](bad.png)"),
+            "content/zhxx/bad.png": b"not a picture",
+            "content/zhxx/d.md": article(date="2024-13-01"),
+        }
+    )
+    folder = {"site": site, "beside": tmp_path, "content": site / "content"}[where]
+    monkeypatch.chdir(folder)
+    shown = os.path.relpath(site / "content/zhxx", folder)
+    result = run_cli("build", os.path.relpath(site, folder) if where != "site" else ".")
+    assert result.code == 1 and "Traceback" not in result.err
+    lines = result.err.splitlines()
+    assert f"{shown}/d.md:3: error: " in result.err, result.err
+    for expected in (
+        f"{shown}/a.md: error: 'topics' names 'wu'",
+        f"{shown}/b.md: error: 'image' names content/zhxx/gone.jpg, which does not exist",
+        f"{shown}/bad.png: error: the image used by {shown}/c.md ",
+    ):
+        assert any(line.startswith(expected) for line in lines), (expected, result.err)

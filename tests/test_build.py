@@ -313,7 +313,7 @@ def test_outputs_collide_exactly_when_two_are_one_file_or_one_is_a_folder_of_ano
     none collides, and then the full check finds each collision."""
     files = [(path, f"文件{number}") for number, path in enumerate(paths)]
     try:
-        check_collisions([], files)
+        check_collisions([], files, Path("."))
     except ErrorGroup as group:
         assert collides(paths) and group.errors
     else:

@@ -91,6 +91,55 @@ def test_unchanged_pages_are_not_rewritten(make_site):
     assert "新的正文。" in edited.read_text("utf-8")
 
 
+def written_count(output: str) -> int:
+    """The pages a build said it rendered (``... (N written, M unchanged) ...``)."""
+    match = re.search(r"\((\d+) written, (\d+) unchanged\)", output)
+    assert match, output
+    return int(match[1])
+
+
+def test_a_build_run_from_another_folder_renders_only_what_changed(
+    make_site, tmp_path, monkeypatch
+):
+    """Where the command is run from is no input: a build started from another folder
+    than the last one renders the pages of the edited article only (it rendered every
+    page when articles and columns kept their paths relative to the working folder),
+    and writes what a clean build writes."""
+    site = make_site(site_files())
+    age(site)
+    monkeypatch.chdir(site)
+    assert run_cli("build", ".", "-q").code == 0
+    (site / "content/zhxx/yywl/a0.md").write_text(
+        article("要闻0", "2024-01-10 09:00", tags="[标签0]", authors="[记者0]", body="改过。"),
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("build", site)
+    assert result.code == 0, result.err
+    pages = int(result.out.split(": ")[1].split(" pages")[0])
+    assert 0 < written_count(result.out) < pages // 2
+    assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_what_templates_see_of_a_source_file_is_the_same_from_any_folder(
+    make_site, tmp_path, monkeypatch
+):
+    """``article.source_path`` and a column's ``source_path`` are relative to the site
+    folder, whatever folder the build is run from."""
+    site = make_site(site_files())
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        "{{ article.source_path }} {{ columns[article.column].source_path }}\n", "utf-8"
+    )
+    outputs = []
+    for folder in (site, tmp_path, site / "content"):
+        monkeypatch.chdir(folder)
+        outputs.append(clean_build(site, tmp_path / "out"))
+    assert outputs[0] == outputs[1] == outputs[2]
+    page = outputs[0]["zhxx/yywl/202401/a0.html"].decode("utf-8")
+    assert page == "content/zhxx/yywl/a0.md content/zhxx/yywl/_column.yaml\n"
+
+
 def age(site: Path, seconds: int = 3600) -> None:
     """Make every file of the site look written ``seconds`` ago (as real edits are)."""
     when = time.time() - seconds

@@ -25,7 +25,7 @@ from .errors import ContentError, ErrorGroup, ProvarchiveError
 from .frontmatter import split_front_matter
 from .images import is_image
 from .markup import MarkdownRenderer, make_summary
-from .model import Article, LinkedAttachment, SiteConfig
+from .model import CONTENT_DIR, Article, LinkedAttachment, SiteConfig
 from .urls import alias_path, article_path, check_slug, relative_url
 from .yamlfile import LineMap
 
@@ -89,7 +89,7 @@ def read_article_source(data: bytes, rel: str, shown: str, config: SiteConfig) -
     url = article_path(config.permalink, column, date[0], slug)
     article = Article(
         id=rel,
-        source_path=shown,
+        source_path=f"{CONTENT_DIR}/{rel}",
         column=column,
         date=date[0],
         has_time=date[1],

@@ -186,6 +186,7 @@ def _build(
             layout.pages,
             [(path, display_path(source)) for path, source in files]
             + [(path, "the search index") for path in index_paths],
+            options.site_dir,
             layout.pages.paths,
         )
     salt = _site_salt(config, inputs, layout.graph, content)

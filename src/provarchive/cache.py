@@ -63,7 +63,7 @@ from .records import CachedArticle
 from .search import SearchState
 from .search_docs import SearchDocs, text_key
 
-CACHE_FORMAT = 21
+CACHE_FORMAT = 22
 """Bumped whenever the shape of the cached data changes."""
 BODIES_FILE = "bodies.sqlite"
 WRITER_CACHE_KIB = 16384

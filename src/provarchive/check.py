@@ -28,13 +28,14 @@ from .errors import (
     ProvarchiveError,
     counted,
     display_path,
+    site_file,
     sort_errors,
 )
 from .graph import build_graph
 from .model import Article, SiteConfig
 from .pages import PageKind, PageSpec
 from .parallel import default_jobs
-from .plan import check_collisions, plan_pages
+from .plan import check_collisions, plan_pages, shown_origin
 from .reading import ContentTree, read_content
 from .urls import alias_path, file_path
 
@@ -148,8 +149,12 @@ class _SiteCheck:
             self.check_article(article, _lines(self.site_dir / CONTENT_DIR / article.id))
         return self.problems
 
+    def shown(self, article: Article) -> str:
+        """The file of ``article`` as messages show it."""
+        return site_file(self.site_dir, article.source_path)
+
     def warn(self, article: Article, line: int, message: str) -> None:
-        self.problems.append(ContentWarning(message, article.source_path, line))
+        self.problems.append(ContentWarning(message, self.shown(article), line))
 
     def check_outputs(self) -> None:
         """Errors for output files two sources would write, aliases with their lines."""
@@ -158,10 +163,10 @@ class _SiteCheck:
             (path, display_path(self.site_dir / CONTENT_DIR / path)) for path in self.tree.assets
         ]
         try:
-            check_collisions(pages, assets)
+            check_collisions(pages, assets, self.site_dir)
         except ProvarchiveError as exc:
             self.problems += flatten(exc)
-        owners = {page.path.casefold(): _describe(page) for page in pages}
+        owners = {page.path.casefold(): _describe(page, self.site_dir) for page in pages}
         owners.update((path.casefold(), f"the file {shown}") for path, shown in assets)
         uses: dict[str, list[tuple[Article, str]]] = defaultdict(list)
         for article in self.tree.articles.values():
@@ -173,24 +178,24 @@ class _SiteCheck:
                 for other, other_alias in group:
                     if (other, other_alias) == (article, alias):
                         continue
-                    whose = "this article" if other.id == article.id else other.source_path
+                    whose = "this article" if other.id == article.id else self.shown(other)
                     self.problems.append(
                         ContentError(
                             f"alias '{alias}' and alias '{other_alias}' of {whose} "
                             "are one address: an old address can lead to one article only; "
                             "remove one of them",
-                            article.source_path,
+                            self.shown(article),
                             line,
                         )
                     )
                 if key in owners:
                     owner = owners[key]
-                    if owner == f"the page of {article.source_path}":
+                    if owner == f"the page of {self.shown(article)}":
                         owner = "this article's own page"
                     self.problems.append(
                         ContentError(
                             f"alias '{alias}' is the address of {owner}; remove the alias",
-                            article.source_path,
+                            self.shown(article),
                             line,
                         )
                     )
@@ -202,7 +207,7 @@ class _SiteCheck:
             same[(article.title, article.date.date())].append(article)
         for group in same.values():
             for article in group:
-                others = ", ".join(a.source_path for a in group if a is not article)
+                others = ", ".join(self.shown(a) for a in group if a is not article)
                 if not others:
                     continue
                 line = _key_line(_lines(self.site_dir / CONTENT_DIR / article.id), "title")
@@ -282,7 +287,7 @@ class _SiteCheck:
                 self.warn(
                     article,
                     line,
-                    f"link '{shown}' leads to {other.source_path}, which is a draft "
+                    f"link '{shown}' leads to {self.shown(other)}, which is a draft "
                     "(draft: true): the link is broken on the published site until "
                     "that article is published",
                 )
@@ -356,10 +361,11 @@ class _SiteCheck:
             )
 
 
-def _describe(page: PageSpec) -> str:
+def _describe(page: PageSpec, site_dir: Path) -> str:
+    origin = shown_origin(page.origin, site_dir)
     if page.kind is PageKind.ARTICLE:
-        return f"the page of {page.origin}"
-    return f"the site's own page '{page.path}' ({page.origin})"
+        return f"the page of {origin}"
+    return f"the site's own page '{page.path}' ({origin})"
 
 
 def _only_alt_text(article: Article) -> bool:

@@ -22,11 +22,10 @@ from .errors import (
     ProvarchiveError,
     display_path,
 )
-from .model import Column, Signature, SiteConfig
+from .model import CONTENT_DIR, Column, Signature, SiteConfig
 from .urls import check_slug
 from .yamlfile import LineMap, load_mapping
 
-CONTENT_DIR = "content"
 """The folder of a site that holds columns and articles."""
 COLUMN_FILE = "_column.yaml"
 """The file in a column folder that names the column."""
@@ -350,5 +349,5 @@ def _column_from_mapping(
         weight=weight,
         description=description.strip(),
         parent=parent,
-        source_path=shown,
+        source_path=f"{CONTENT_DIR}/{folder}/{COLUMN_FILE}",
     )

@@ -8,16 +8,25 @@ fails once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
 def display_path(path: Path) -> str:
-    """Return ``path`` as messages show it: relative to the working folder when inside it."""
+    """Return ``path`` as messages show it: relative to the working folder when inside it
+    (``..`` taken out first: a site given as ``..`` is shown from inside it), else whole."""
+    whole = Path(os.path.abspath(path))
     try:
-        return str(path.absolute().relative_to(Path.cwd()))
+        return str(whole.relative_to(Path.cwd()))
     except ValueError:
-        return str(path.absolute())
+        return str(whole)
+
+
+def site_file(site_dir: Path, site_path: str) -> str:
+    """Return a file that a record names relative to the site folder (an article's
+    ``source_path``, say) as messages show it (see :func:`display_path`)."""
+    return display_path(site_dir / site_path)
 
 
 class ProvarchiveError(Exception):

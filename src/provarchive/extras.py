@@ -62,7 +62,7 @@ def read_extras(
         stage_progress(progress, "处理图片"),
         banners,
     )
-    errors += media_errors + check_article_topics(articles.with_topics().values(), topics)
+    errors += media_errors + check_article_topics(articles.with_topics().values(), topics, site_dir)
     if any(t.banner not in media.images for t in topics.values() if t.banner):
         topics = {  # a banner that failed is left out (its error is reported)
             slug: t if t.banner in media.images else Topic(**{**t.__dict__, "banner": None})

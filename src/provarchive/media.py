@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .articles import content_file
 from .attachments import Attachment, attachment
-from .errors import ContentError, ProvarchiveError, display_path
+from .errors import ContentError, ProvarchiveError, display_path, site_file
 from .images import ImageInfo, ImageJob, is_image, process_image
 from .model import Article
 from .parallel import map_in_workers
@@ -97,7 +97,7 @@ def collect_media(
     """Check and measure the media of ``articles``; return them and the mistakes found.
 
     ``others`` are more images, outside ``content/``: site path to (file, signature,
-    the file that uses it).
+    the file that uses it, relative to the site folder as records name files).
     """
     errors: list[ProvarchiveError] = []
     users: dict[str, list[str]] = {}
@@ -114,7 +114,7 @@ def collect_media(
         for path in article.attachments:
             if path in assets:
                 found[path] = attachment(path, assets[path][1])
-        errors += _missing(article, assets)
+        errors += _missing(article, assets, content_dir.parent)
     wanted = sorted(p for p in users if p in sources)
     folder = cache_dir / IMAGES_DIR
     if not wanted:
@@ -127,7 +127,8 @@ def collect_media(
     images: dict[str, ImageInfo] = {}
     for job, result in zip(work, results, strict=True):
         if isinstance(result, str):
-            names = ", ".join(users[job.path][:3])
+            site_dir = content_dir.parent
+            names = ", ".join(site_file(site_dir, user) for user in users[job.path][:3])
             errors.append(
                 ContentError(f"the image used by {names} {result}", display_path(job.source))
             )
@@ -137,7 +138,9 @@ def collect_media(
     return Media(images=images, attachments=found, files=_copies(folder, images)), errors
 
 
-def _missing(article: Article, assets: dict[str, Signature]) -> list[ProvarchiveError]:
+def _missing(
+    article: Article, assets: dict[str, Signature], site_dir: Path
+) -> list[ProvarchiveError]:
     """Errors for a cover or attachment named in the front matter that is not there."""
     errors = []
     named = [("image", article.image)] if article.image else []
@@ -148,7 +151,7 @@ def _missing(article: Article, assets: dict[str, Signature]) -> list[Provarchive
                 ContentError(
                     f"'{key}' names content/{path}, which does not exist; "
                     "put the file there or correct the name",
-                    article.source_path,
+                    site_file(site_dir, article.source_path),
                 )
             )
     return errors

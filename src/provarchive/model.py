@@ -14,6 +14,11 @@ from typing import Any
 Signature = tuple[int, int, int]
 """A file's (modification time in ns, size, inode): changes whenever its content may have."""
 
+CONTENT_DIR = "content"
+"""The folder of the site holding the columns and articles; records name their files
+by paths relative to the site folder (``content/zhxx/a.md``), never to the folder a
+build was started from, so that a record is the same wherever the command runs."""
+
 DEFAULT_PERMALINK = "{column}/{year}{month}/{slug}.html"
 """Where articles are written unless ``site.yaml`` says otherwise."""
 
@@ -162,7 +167,7 @@ class Topic:
     weight: int = 0
     """Order on the topics index, lowest first; ties by slug."""
     source_path: str = ""
-    """The ``_topic.yaml`` file, for messages."""
+    """The ``_topic.yaml`` file, relative to the site folder, for messages."""
 
 
 @dataclass(frozen=True)

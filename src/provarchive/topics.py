@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import suggest
-from .errors import ConfigError, ContentError, ProvarchiveError, display_path
+from .errors import ConfigError, ContentError, ProvarchiveError, display_path, site_file
 from .images import is_image
 from .model import Article, Topic
 from .urls import check_slug
@@ -130,7 +130,8 @@ def _topic(
     errors.extend(found)
     if found:
         return None
-    return Topic(slug, title or slug, description, banner, weight, shown)  # type: ignore[arg-type]
+    source = f"{TOPICS_DIR}/{slug}/{TOPIC_FILE}"
+    return Topic(slug, title or slug, description, banner, weight, source)  # type: ignore[arg-type]
 
 
 def _text(value: object) -> str | None:
@@ -140,9 +141,10 @@ def _text(value: object) -> str | None:
 
 
 def check_article_topics(
-    articles: Iterable[Article], topics: dict[str, Topic]
+    articles: Iterable[Article], topics: dict[str, Topic], site_dir: Path
 ) -> list[ProvarchiveError]:
-    """Errors for articles naming a topic that has no topic folder."""
+    """Errors for articles naming a topic that has no topic folder (of the site in
+    ``site_dir``)."""
     errors: list[ProvarchiveError] = []
     for article in articles:
         for slug in article.topics:
@@ -152,7 +154,7 @@ def check_article_topics(
                     ContentError(
                         f"'topics' names {slug!r}, which has no {TOPICS_DIR}/{slug}/{TOPIC_FILE}; "
                         f"add the folder or correct the name (topics: {known})",
-                        article.source_path,
+                        site_file(site_dir, article.source_path),
                     )
                 )
     return errors
