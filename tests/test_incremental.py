@@ -158,6 +158,26 @@ def test_nothing_changed_does_nothing(make_site):
     assert "(0 written," in result.out
 
 
+def test_a_build_that_finds_nothing_changed_shows_the_last_warnings_from_its_own_folder(
+    make_site, tmp_path, monkeypatch
+):
+    """The warnings a no-change build repeats name their files from the folder it runs
+    in, not from the folder of the build that found them."""
+    files = site_files()
+    files["content/kjjy/c.md"] = article("无栏目文件", "2024-03-03")
+    site = make_site(files)
+    age(site)
+    monkeypatch.chdir(site)
+    first = run_cli("build", ".")
+    assert first.code == 0 and "content/kjjy: warning: no _column.yaml here" in first.err
+    monkeypatch.chdir(tmp_path)
+    again = run_cli("build", site)
+    assert again.out.startswith("nothing changed:"), again.out
+    assert "site/content/kjjy: warning: no _column.yaml here" in again.err, again.err
+    monkeypatch.chdir(site / "content")
+    assert "\nkjjy: warning: no _column.yaml here" in "\n" + run_cli("build", "..").err
+
+
 def test_the_inputs_digest_changes_with_any_file_and_only_then(make_site):
     """The no-change shortcut's digest of every input file: the same on a second scan,
     different after any file's time or name changes, or a file is added."""

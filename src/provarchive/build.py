@@ -20,7 +20,7 @@ from .cache import BodyStore
 from .config import load_config
 from .content import CONTENT_DIR
 from .digest import site_salt
-from .errors import ErrorGroup, ProvarchiveError, display_path
+from .errors import ErrorGroup, ProvarchiveError, display_path, shown_here
 from .extras import read_extras
 from .graph import SiteGraph
 from .incremental import PreviousBuild
@@ -150,7 +150,7 @@ def _nothing_changed(
         unchanged=len(state.pages),
         files=len(state.files),
         seconds=time.perf_counter() - started,
-        warnings=(*state.warnings, *clear_leftovers(output_dir)),
+        warnings=(*map(shown_here, state.warnings), *clear_leftovers(output_dir)),
         nothing_changed=True,
         notes=machine_file_notes(config),
     )

@@ -124,7 +124,8 @@ class BuildState:
     """Output paths whose file in the spare differs from the output's (written or
     removed by the last build); None when the spare must not be used."""
     warnings: tuple[ProvarchiveError, ...] = ()
-    """The warnings of the last build: a build that finds nothing changed repeats them."""
+    """The warnings of the last build, each file a whole path (``errors.anchored``): a
+    build that finds nothing changed repeats them, shown from its own working folder."""
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,18 @@ def _members(errors: Iterable[ProvarchiveError]) -> Iterator[ProvarchiveError]:
 def counted(number: int, noun: str, plural: str = "") -> str:
     """Return ``number`` with ``noun`` in the right number: ``1 article``, ``2 articles``."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def anchored(error: ProvarchiveError) -> ProvarchiveError:
+    """``error`` with its file as a whole path, as kept for a later run of the command,
+    which may run in another folder (:func:`shown_here` shows it from there)."""
+    if error.path is None or os.path.isabs(error.path):
+        return error
+    return type(error)(error.message, os.path.abspath(error.path), error.line)
+
+
+def shown_here(error: ProvarchiveError) -> ProvarchiveError:
+    """An error kept by :func:`anchored`, its file shown from the working folder."""
+    if error.path is None or not os.path.isabs(error.path):
+        return error
+    return type(error)(error.message, display_path(Path(error.path)), error.line)

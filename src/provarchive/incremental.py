@@ -34,7 +34,7 @@ from .cache import (
 from .cachefiles import CacheWrites
 from .content import signature as file_signature
 from .digest import page_fingerprint, site_structure, structure_digest, structure_facts
-from .errors import ContentError, ErrorGroup, ProvarchiveError, counted, display_path
+from .errors import ContentError, ErrorGroup, ProvarchiveError, anchored, counted, display_path
 from .fingerprints import Digests
 from .graph import SiteGraph, link_graph, memo_related, newest_first
 from .media import Media
@@ -467,7 +467,7 @@ class PreviousBuild:
                 structure=layout.structure,
                 structure_site=layout.structure_site,
                 salt=outcome.salt,
-                warnings=outcome.warnings,
+                warnings=tuple(map(anchored, outcome.warnings)),
                 media=outcome.media,
             ),
         )
