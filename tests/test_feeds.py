@@ -166,7 +166,7 @@ def test_robots_txt_of_a_site_in_a_subfolder_gets_one_note(make_site):
         assert result.code == 0, build
         notes = [line for line in result.err.splitlines() if "note:" in line]
         assert notes == [
-            "site.yaml: note: base_url has a path (/archive/), but crawlers read robots.txt "
+            f"{site / 'site.yaml'}: note: base_url has a path (/archive/), but crawlers read robots.txt "
             "only at the root of a host (https://news.example.gov.cn/robots.txt): add the "
             "lines of the robots.txt this build wrote to that file"
         ], build

@@ -174,6 +174,7 @@ def test_a_build_that_finds_nothing_changed_shows_the_last_warnings_from_its_own
     again = run_cli("build", site)
     assert again.out.startswith("nothing changed:"), again.out
     assert "site/content/kjjy: warning: no _column.yaml here" in again.err, again.err
+    assert "\nsite/site.yaml: note: base_url has a path" in "\n" + again.err, again.err
     monkeypatch.chdir(site / "content")
     assert "\nkjjy: warning: no _column.yaml here" in "\n" + run_cli("build", "..").err
 

@@ -120,7 +120,8 @@ def _build_site(options: BuildOptions) -> BuildReport:
     with build_lock(cache_dir):
         inputs, previous = _scan_and_load(options, config, output_dir, cache_dir)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
-            return _nothing_changed(previous, config, output_dir, started)
+            notes = machine_file_notes(config, site_dir)
+            return _nothing_changed(previous, notes, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started)
 
 
@@ -138,7 +139,7 @@ def _scan_and_load(
 
 
 def _nothing_changed(
-    previous: PreviousBuild, config: SiteConfig, output_dir: Path, started: float
+    previous: PreviousBuild, notes: tuple[str, ...], output_dir: Path, started: float
 ) -> BuildReport:
     """The report of a build whose inputs are the last build's: what that build said."""
     state = previous.state
@@ -152,7 +153,7 @@ def _nothing_changed(
         seconds=time.perf_counter() - started,
         warnings=(*map(shown_here, state.warnings), *clear_leftovers(output_dir)),
         nothing_changed=True,
-        notes=machine_file_notes(config),
+        notes=notes,
     )
 
 
@@ -220,7 +221,7 @@ def _build(
         skipped=content.skipped + tuple(sorted(written.outcome.failed)),
         timings=clock.laps,
         removed_articles=content.removed,
-        notes=machine_file_notes(config),
+        notes=machine_file_notes(config, options.site_dir),
     )
 
 

@@ -432,17 +432,18 @@ def _nginx_order(link: tuple[str, str]) -> str:
     return link[0].replace("/", "\x00")
 
 
-def machine_file_notes(config: SiteConfig) -> tuple[str, ...]:
+def machine_file_notes(config: SiteConfig, site_dir: Path) -> tuple[str, ...]:
     """Return what the user must do by hand for the machine files to work: with a
-    ``base_url`` that has a path, robots.txt must be copied to the host's root."""
+    ``base_url`` that has a path, robots.txt must be copied to the host's root. Each
+    note is about the ``site.yaml`` in ``site_dir``, named as messages name files."""
     parts = urlsplit(config.base_url)
     if parts.path in ("", "/"):
         return ()
     root = f"{parts.scheme}://{parts.netloc}/robots.txt"
     return (
-        f"site.yaml: note: base_url has a path ({parts.path}), but crawlers read "
-        f"robots.txt only at the root of a host ({root}): add the lines of the robots.txt "
-        "this build wrote to that file",
+        f"{site_file(site_dir, 'site.yaml')}: note: base_url has a path ({parts.path}), "
+        f"but crawlers read robots.txt only at the root of a host ({root}): add the lines "
+        "of the robots.txt this build wrote to that file",
     )
 
 
