@@ -26,7 +26,6 @@ from .model import CONTENT_DIR, Column, Signature, SiteConfig
 from .urls import check_slug
 from .yamlfile import LineMap, load_mapping
 
-"""The folder of a site that holds columns and articles."""
 COLUMN_FILE = "_column.yaml"
 """The file in a column folder that names the column."""
 COLUMN_KEYS = ("title", "weight", "description")

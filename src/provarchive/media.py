@@ -100,6 +100,7 @@ def collect_media(
     the file that uses it, relative to the site folder as records name files).
     """
     errors: list[ProvarchiveError] = []
+    site_dir = content_dir.parent
     users: dict[str, list[str]] = {}
     found: dict[str, Attachment] = {}
     sources = {p: (content_dir / p, signature) for p, signature in assets.items()}
@@ -114,7 +115,7 @@ def collect_media(
         for path in article.attachments:
             if path in assets:
                 found[path] = attachment(path, assets[path][1])
-        errors += _missing(article, assets, content_dir.parent)
+        errors += _missing(article, assets, site_dir)
     wanted = sorted(p for p in users if p in sources)
     folder = cache_dir / IMAGES_DIR
     if not wanted:
@@ -127,7 +128,6 @@ def collect_media(
     images: dict[str, ImageInfo] = {}
     for job, result in zip(work, results, strict=True):
         if isinstance(result, str):
-            site_dir = content_dir.parent
             names = ", ".join(site_file(site_dir, user) for user in users[job.path][:3])
             errors.append(
                 ContentError(f"the image used by {names} {result}", display_path(job.source))
