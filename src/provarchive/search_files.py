@@ -13,7 +13,8 @@ number as a varint, then a bitmap whose bit ``i`` (bit ``i % 8`` of byte ``i // 
 says whether ``first + i`` is in the list. The smallest form is used, so the same
 list always gives the same bytes, and no list of a common token is larger than one
 bit per document. The work is done by C loops of the standard library (``map``,
-``bytes``, ``array``, ``int``), but for the one Python loop that sets a bitmap's bytes.
+``bytes``, ``array``, ``int``, ``itertools``), but for the one Python loop that sets a
+bitmap's bytes.
 
 A document chunk is zlib-compressed JSON: a list of ``[url, title, date, column, text]``.
 """
@@ -27,6 +28,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate, compress
 from operator import sub
 from typing import Any
 
@@ -35,6 +37,7 @@ SEARCH_DIR = "search"
 
 _PREFIX = 'ProvarchiveSearch.deliver("'
 _BITS = bytes.maketrans(b"\x00\x01", b"01")
+_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 _WIDTH_KINDS = ((0, "B", 1 << 8), (1, "H", 1 << 16), (3, "I", 1 << 32))
 _LITTLE = sys.byteorder == "little"
 
@@ -105,17 +108,15 @@ def decode_list(data: bytes, at: int) -> tuple[list[int], int]:
         return [], at
     end = at + size
     first, start = read_varint(data, at)
-    if kind == 2:
-        bits = bin(int.from_bytes(data[start:end], "little"))[:1:-1]
-        return [first + i for i, bit in enumerate(bits) if bit == "1"], end
+    if kind == 2:  # the bits, lowest first, as bytes 0 and 1 that pick from a range
+        bits = bin(int.from_bytes(data[start:end], "little"))[:1:-1].encode("ascii")
+        flags = bits.translate(_FLAGS)
+        return list(compress(range(first, first + len(flags)), flags)), end
     code = {0: "B", 1: "H", 3: "I"}[kind]
     deltas = array(code, data[start:end])
     if not _LITTLE:
         deltas.byteswap()
-    numbers = [first]
-    for delta in deltas:
-        numbers.append(numbers[-1] + delta)
-    return numbers, end
+    return list(accumulate(deltas, initial=first)), end
 
 
 Entry = tuple[Sequence[int], Sequence[int]]
