@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, ErrorGroup, ProvarchiveError, display_path
-from .model import Badge, Contact, MarkdownOptions, SiteConfig
+from .model import CONFIG_FILE, Badge, Contact, MarkdownOptions, SiteConfig
 from .urls import check_permalink, check_site_path
 from .yamlfile import LineMap, load_mapping
-
-CONFIG_FILE = "site.yaml"
-"""The file that makes a folder a site."""
 
 
 def suggest(key: str, known: list[str] | tuple[str, ...]) -> str:

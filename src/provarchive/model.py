@@ -14,6 +14,9 @@ from typing import Any
 Signature = tuple[int, int, int]
 """A file's (modification time in ns, size, inode): changes whenever its content may have."""
 
+CONFIG_FILE = "site.yaml"
+"""The file that makes a folder a site."""
+
 CONTENT_DIR = "content"
 """The folder of the site holding the columns and articles; records name their files
 by paths relative to the site folder (``content/zhxx/a.md``), never to the folder a

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from .errors import ContentError, ErrorGroup, ProvarchiveError, site_file
 from .featured import Featured
 from .graph import SiteGraph
-from .model import SiteConfig
+from .model import CONFIG_FILE, SiteConfig
 from .pages import (
     ArchivePayload,
     ArchivesPayload,
@@ -441,7 +441,7 @@ def machine_file_notes(config: SiteConfig, site_dir: Path) -> tuple[str, ...]:
         return ()
     root = f"{parts.scheme}://{parts.netloc}/robots.txt"
     return (
-        f"{site_file(site_dir, 'site.yaml')}: note: base_url has a path ({parts.path}), "
+        f"{site_file(site_dir, CONFIG_FILE)}: note: base_url has a path ({parts.path}), "
         f"but crawlers read robots.txt only at the root of a host ({root}): add the lines "
         "of the robots.txt this build wrote to that file",
     )
