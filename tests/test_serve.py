@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.client
+import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, column
+from conftest import article, column, run_cli
+from provarchive.serve import WatchedInputs
 
 CONFIG = "title: 预览站\nbase_url: https://p.example.gov.cn/archive/\nper_page: 5\n"
 LIMIT = 120
@@ -164,3 +167,80 @@ def test_a_failed_rebuild_counts_the_errors_it_printed(served):
     # two in the file (an article with errors is not also reported as an emptied site)
     server.wait_for(r"^build failed \(2 errors\); the server shows the last good build$", printed)
     assert len([line for line in printed if ": error: " in line]) == 2, printed
+
+
+def test_a_templates_folder_made_while_serving_is_watched_from_then_on(served):
+    site, server = served
+    override = '{% extends "base.html" %}{% block main %}<p class="mine">MARK</p>{% endblock %}'
+    (site / "templates.new").mkdir()
+    (site / "templates.new/article.html").write_text(override.replace("MARK", "新模板"), "utf-8")
+    (site / "templates.new").rename(site / "templates")
+    assert server.next_event()[0] == "reload"
+    assert '<p class="mine">新模板</p>' in server.get("/archive/zhxx/202405/a.html")[1]
+    # a file saved in the new folder afterwards is seen too: the folder is watched
+    (site / "templates/article.html").write_text(override.replace("MARK", "再改"), "utf-8")
+    assert server.next_event()[0] == "reload"
+    assert '<p class="mine">再改</p>' in server.get("/archive/zhxx/202405/a.html")[1]
+
+
+def test_a_content_folder_put_in_place_of_the_old_one_is_watched(served):
+    site, server = served  # as a checkout of another branch does
+    shutil.copytree(site / "content", site / "content.new")
+    (site / "content.new/zhxx/a.md").write_text(
+        article("第一篇", "2024-05-08", body="另一个分支的正文。"), "utf-8"
+    )
+    (site / "content").rename(site / "content.old")
+    (site / "content.new").rename(site / "content")
+    assert server.next_event()[0] == "reload"
+    assert "另一个分支的正文。" in server.get("/archive/zhxx/202405/a.html")[1]
+    (site / "content/zhxx/a.md").write_text(
+        article("第一篇", "2024-05-08", body="换过文件夹后再改。"), "utf-8"
+    )
+    assert server.next_event()[0] == "reload"
+    assert "换过文件夹后再改。" in server.get("/archive/zhxx/202405/a.html")[1]
+
+
+def test_a_templates_folder_removed_and_made_again_is_watched_again(served):
+    site, server = served
+    override = '{% extends "base.html" %}{% block main %}<p class="mine">MARK</p>{% endblock %}'
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(override.replace("MARK", "一"), "utf-8")
+    assert server.next_event()[0] == "reload"
+    assert '<p class="mine">一</p>' in server.get("/archive/zhxx/202405/a.html")[1]
+    shutil.rmtree(site / "templates")
+    (site / "templates").mkdir()  # at once: the file system may give it the same inode
+    events = [server.next_event()[0]]
+    (site / "templates/article.html").write_text(override.replace("MARK", "二"), "utf-8")
+    while '<p class="mine">二</p>' not in server.get("/archive/zhxx/202405/a.html")[1]:
+        events.append(server.next_event()[0])
+    assert set(events) == {"reload"}
+
+
+def test_site_yaml_saved_as_a_new_file_is_seen_every_time(served):
+    site, server = served
+    for title in ("第二个名字", "第三个名字"):  # as editors save: a new file renamed over it
+        (site / "site.yaml.new").write_text(CONFIG.replace("预览站", title), "utf-8")
+        os.replace(site / "site.yaml.new", site / "site.yaml")
+        assert server.next_event()[0] == "reload"
+        assert f"<title>第一篇 - {title}</title>" in server.get("/archive/zhxx/202405/a.html")[1]
+
+
+def test_the_watcher_leaves_out_the_cache_and_the_published_output(make_site):
+    site = make_site({"content/zhxx/_column.yaml": column("综合资讯")}, config=CONFIG)
+    (site / "content/zhxx/a.md").write_text(article("第一篇", "2024-05-08"), "utf-8")
+    assert run_cli("build", site).code == 0
+    assert (site / "public").is_dir() and (site / ".provarchive-cache").is_dir()
+    assert WatchedInputs.of(site).folders == (site / "content",)
+    (site / "topics").mkdir()
+    (site / "templates").mkdir()
+    inputs = WatchedInputs.of(site)
+    assert inputs.folders == (site / "content", site / "templates", site / "topics")
+    assert not inputs.moved(WatchedInputs.of(site))
+    (site / "topics").rename(site / "topics.old")
+    (site / "topics").mkdir()  # another folder in its place
+    assert inputs.moved(WatchedInputs.of(site))
+    before = inputs.config
+    (site / "site.yaml").write_text(CONFIG + "search: false\n", "utf-8")
+    assert WatchedInputs.of(site).config not in (None, before)
+    (site / "site.yaml").unlink()
+    assert WatchedInputs.of(site).config is None
