@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import article, column, examples, run_cli, snapshot
-from provarchive.build import CACHE_DIR
+from provarchive.build import CACHE_DIR, BuildOptions, build_site
 from provarchive.errors import ErrorGroup
 from provarchive.output import MARKER, build_lock
 from provarchive.plan import check_collisions
@@ -32,6 +33,26 @@ def news_site(make_site, count: int = 7):
     for n in range(1, count + 1):
         files[f"content/zhxx/yywl/t{n}.md"] = article(f"要闻第{n}篇", f"2024-03-{n:02d} 09:00")
     return make_site(files)
+
+
+def test_a_build_leaves_no_garbage_cycles_behind(make_site):
+    """``serve`` builds in one process for hours: the cycles each build makes must not
+    pile up (each edit at 20,000 articles left 38 MiB while they did)."""
+    site = news_site(make_site)
+    options = BuildOptions(site_dir=site)
+    assert gc.isenabled()
+    assert build_site(options).written > 0
+    assert gc.collect() == 0
+    edited = site / "content/zhxx/yywl/t3.md"
+    edited.write_text(article("改过的第3篇", "2024-03-03 09:00"), "utf-8")
+    assert build_site(options).written > 0
+    assert gc.collect() == 0
+    assert "改过的第3篇" in (site / "public/zhxx/yywl/202403/t3.html").read_text("utf-8")
+    # the command line leaves the collecting to its process's end, and the collector
+    # as it found it
+    edited.write_text(article("又改的第3篇", "2024-03-03 09:00"), "utf-8")
+    assert run_cli("build", site).code == 0
+    assert gc.isenabled()
 
 
 def test_build_writes_home_columns_articles_and_reports(make_site):

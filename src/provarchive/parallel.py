@@ -66,6 +66,13 @@ def collector_paused() -> Iterator[None]:
     and every full collection walks them all: at 20,000 articles that was a sixth of
     a rebuild. Work that makes garbage cycles (rendering pages) runs with the
     collector on (see :func:`_collector_on`).
+
+    When the collector was on before, the cycles the build made are collected as it
+    ends: a Jinja environment and its renderer refer to each other, and hold the site
+    graph. ``serve`` builds in one process for hours, and the collector, paused
+    during builds, seldom ran between them: at 20,000 articles each edit left 38 MiB
+    (84,000 objects), 1.6 GiB after 40 edits. The collection takes 25-30 ms there.
+    (The command line, whose process ends with its build, turns the collector off.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -74,6 +81,7 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+            gc.collect()
 
 
 @contextlib.contextmanager
