@@ -195,6 +195,7 @@ ALLOWED: dict[str, set[str]] = {
         "frontmatter",
         "importer",
         "model",
+        "parallel",
         "urls",
         "yamlfile",
     },

@@ -151,6 +151,13 @@ def _add_import(commands: argparse._SubParsersAction) -> None:
         help="import the pages that can be imported, report the others",
     )
     imports.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="processes that read the pages (default: the number of CPUs)",
+    )
+    imports.add_argument(
         "--keep-punctuation",
         action="store_true",
         help="keep ASCII punctuation a crawl folded from Chinese full-width marks "
@@ -370,6 +377,7 @@ def _run_import(args: argparse.Namespace) -> int:
         keep_going=args.keep_going,
         punctuation=not args.keep_punctuation,
         review_below=threshold,
+        jobs=args.jobs,
     )
     for problem in [*report.warnings, *report.errors]:
         print(problem, file=sys.stderr)

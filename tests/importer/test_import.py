@@ -25,9 +25,9 @@ from provarchive.importer.write.store import (
     ImportReport,
     format_report,
     import_pages,
+    page_paths,
     plan_import,
     plan_pages,
-    read_sources,
 )
 from provarchive.importer.write.store_records import ImportOptions
 from provarchive.importer.write.store_text import (
@@ -651,10 +651,10 @@ def test_folders_are_walked_sorted_for_page_files(tmp_path):
         tmp_path / "in", {"b.html": b"x", "a.txt": b"x", ".hidden.txt": b"x", "c.jpg": b"x"}
     )
     write_pages(tmp_path / "in" / ".git", {"g.txt": b"x"})
-    pages, errors = read_sources(
+    paths, errors = page_paths(
         [tmp_path / "in", tmp_path / "in" / "a.txt", tmp_path / "in" / "c.jpg"]
     )
-    names = [Path(name).relative_to(tmp_path / "in").as_posix() for name, _ in pages]
+    names = [path.relative_to(tmp_path / "in").as_posix() for path in paths]
     assert names == ["a.txt", "b.html", "sub/d", "sub/e.SHTML", "c.jpg"] and errors == []
 
 

@@ -40,7 +40,6 @@ __all__ = [
     "page_paths",
     "plan_import",
     "plan_pages",
-    "read_sources",
 ]
 
 PAGE_SUFFIXES = (".txt", ".htm", ".html", ".shtml", ".asp", ".aspx", ".php", ".jsp")
@@ -58,6 +57,7 @@ def import_pages(
     keep_going: bool = False,
     punctuation: bool = True,
     review_below: float = DEFAULT_THRESHOLD,
+    jobs: int | None = None,
 ) -> ImportReport:
     """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
 
@@ -68,10 +68,10 @@ def import_pages(
     nothing and reports what a real run would do. ``punctuation`` restores full-width
     punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.write.punctuation`).
     Fields whose confidence is below ``review_below`` are listed in the report and, unless
-    ``dry_run``, in ``site_dir/import-report.csv``. Never raises for bad input: errors
-    are in the report.
+    ``dry_run``, in ``site_dir/import-report.csv``. ``jobs`` processes read the pages
+    (None: one per CPU). Never raises for bad input: errors are in the report.
     """
-    options = ImportOptions(column, url, force, punctuation, review_below)
+    options = ImportOptions(column, url, force, punctuation, review_below, jobs)
     plan = plan_import(sources, site_dir, options)
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)
@@ -98,25 +98,10 @@ def plan_import(
     sources: Sequence[Path], site_dir: Path, options: ImportOptions = DEFAULT_OPTIONS
 ) -> ImportPlan:
     """Return what importing ``sources`` into ``site_dir`` would do; write nothing."""
-    pages, errors = read_sources(sources)
-    roots = [Path(s) if Path(s).is_dir() else Path(s).parent for s in sources]
-    plan = plan_pages(pages, site_dir, options, roots)
-    return dataclasses.replace(plan, errors=(*errors, *plan.errors))
-
-
-def read_sources(sources: Sequence[Path]) -> tuple[list[tuple[str, bytes]], list[ProvarchiveError]]:
-    """Return (name, bytes) of every page among ``sources``, and the files that failed.
-
-    The pages are those of :func:`page_paths`.
-    """
     paths, errors = page_paths(sources)
-    pages: list[tuple[str, bytes]] = []
-    for path in paths:
-        try:
-            pages.append((str(path), path.read_bytes()))
-        except OSError as exc:
-            errors.append(ProvarchiveError(f"cannot read the file: {exc.strerror}", str(path)))
-    return pages, errors
+    roots = [Path(s) if Path(s).is_dir() else Path(s).parent for s in sources]
+    plan = plan_pages([(str(path), path) for path in paths], site_dir, options, roots)
+    return dataclasses.replace(plan, errors=(*errors, *plan.errors))
 
 
 def page_paths(sources: Sequence[Path]) -> tuple[list[Path], list[ProvarchiveError]]:

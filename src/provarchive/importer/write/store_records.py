@@ -32,6 +32,8 @@ class ImportOptions:
     """Restore full-width punctuation a crawl folded to ASCII."""
     review_below: float = DEFAULT_THRESHOLD
     """Fields whose confidence is below this are listed for review."""
+    jobs: int | None = None
+    """Processes that read the pages; None for the number of CPUs."""
 
 
 DEFAULT_OPTIONS = ImportOptions()
