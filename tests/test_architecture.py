@@ -35,7 +35,8 @@ ALLOWED: dict[str, set[str]] = {
     "taxonomy": {"model", "urls"},
     "graph": {"model", "taxonomy", "urls"},
     "pages": {"urls"},
-    "plan": {"errors", "featured", "graph", "model", "pages", "taxonomy", "urls"},
+    "plan": {"errors", "featured", "graph", "machineplan", "model", "pages", "taxonomy", "urls"},
+    "machineplan": {"errors", "graph", "model", "pages"},
     "contexts": {"graph", "model", "pages", "taxonomy", "topics", "urls"},
     "render": {
         "attachments",
@@ -149,6 +150,7 @@ ALLOWED: dict[str, set[str]] = {
         "graph",
         "incremental",
         "inputs",
+        "machineplan",
         "model",
         "output",
         "parallel",
@@ -205,7 +207,7 @@ ALLOWED: dict[str, set[str]] = {
     "topics": {"config", "errors", "images", "model", "urls", "yamlfile"},
     "extras": {"content", "errors", "media", "model", "parallel", "records", "topics"},
     "featured": {"model"},
-    "topicplan": {"graph", "model", "pages", "plan", "topics", "urls"},
+    "topicplan": {"graph", "machineplan", "model", "pages", "plan", "topics", "urls"},
 }
 # third-party packages each module may use; the rest use only the standard library
 THIRD_PARTY: dict[str, set[str]] = {

@@ -89,6 +89,54 @@ def test_sitemap_lists_every_page_with_lastmod(make_site):
     assert f"Sitemap: {BASE}sitemap.xml" in robots
 
 
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_entries(path) -> dict[str, str | None]:
+    """The addresses of a sitemap file (``urlset``) with their last change."""
+    root = ET.parse(path).getroot()
+    assert root.tag == SITEMAP + "urlset"
+    return {u.findtext(SITEMAP + "loc"): u.findtext(SITEMAP + "lastmod") for u in root}
+
+
+def test_a_sitemap_past_its_limit_is_an_index_of_parts(make_site):
+    site = feed_site(make_site, count=4)
+    assert run_cli("build", site).code == 0
+    whole = sitemap_entries(site / "public/sitemap.xml")
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8") + "sitemap_urls: 5\n", "utf-8")
+    assert run_cli("build", site).code == 0
+    index = ET.parse(site / "public/sitemap.xml").getroot()
+    assert index.tag == SITEMAP + "sitemapindex"
+    parts = [(s.findtext(SITEMAP + "loc"), s.findtext(SITEMAP + "lastmod")) for s in index]
+    count = -(-len(whole) // 5)
+    assert [loc for loc, _ in parts] == [f"{BASE}sitemap-{n}.xml" for n in range(1, count + 1)]
+    found: dict[str, str | None] = {}
+    for loc, lastmod in parts:
+        entries = sitemap_entries(site / "public" / loc[len(BASE) :])
+        assert 1 <= len(entries) <= 5 and lastmod == max(filter(None, entries.values()))
+        found.update(entries)
+    assert found == whole  # every address once, with its last change
+    robots = (site / "public/robots.txt").read_text("utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots
+    # an edit: the parts and the index are those of a clean build
+    (site / "content/zwgk/n.md").write_text(article("政务公开一则", "2024-03-09"), "utf-8")
+    assert run_cli("build", site).code == 0
+    assert run_cli("build", site, "--no-cache", "-o", site / "clean").code == 0
+    cleanly = sorted(path.name for path in (site / "clean").glob("sitemap*.xml"))
+    assert sorted(path.name for path in (site / "public").glob("sitemap*.xml")) == cleanly
+    for path in sorted((site / "clean").glob("sitemap*.xml")):
+        assert (site / "public" / path.name).read_bytes() == path.read_bytes(), path.name
+    # under the limit again: one file, and the parts are gone
+    config.write_text(config.read_text("utf-8").replace("sitemap_urls: 5", ""), "utf-8")
+    assert run_cli("build", site).code == 0
+    assert [p.name for p in (site / "public").glob("sitemap*.xml")] == ["sitemap.xml"]
+    assert run_cli("build", site, "--no-cache", "-o", site / "clean-again").code == 0
+    single = (site / "clean-again/sitemap.xml").read_bytes()
+    assert (site / "public/sitemap.xml").read_bytes() == single
+    assert len(sitemap_entries(site / "public/sitemap.xml")) > 5
+
+
 def test_aliases_of_every_kind_lead_to_their_article(make_site):
     aliases = [
         "/zhxx/yywl/202307/t20230709_123456.shtml",

@@ -25,10 +25,11 @@ from .extras import read_extras
 from .graph import SiteGraph
 from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
+from .machineplan import machine_file_notes
 from .model import SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs, forks, run_meanwhile
-from .plan import check_collisions, machine_file_notes
+from .plan import check_collisions
 from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
 from .removal import clear_leftovers

@@ -179,6 +179,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "language": _nonempty_text,
     "timezone": _timezone,
     "per_page": _positive_int,
+    "sitemap_urls": _positive_int,
     "permalink": _permalink,
     "output": _output,
     "home_label": _nonempty_text,

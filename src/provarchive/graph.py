@@ -179,3 +179,14 @@ def link_graph(
             for path, ids in final_listings.items()
         },
     )
+
+
+def columns_in_tree_order(graph: SiteGraph) -> list[str]:
+    """Every column's path, each before its sub-columns, in the order of the tree."""
+    ordered: list[str] = []
+    stack = list(reversed(graph.top_columns))
+    while stack:
+        path = stack.pop()
+        ordered.append(path)
+        stack.extend(reversed(graph.columns[path].children))
+    return ordered

@@ -73,6 +73,9 @@ class SiteConfig:
     """IANA time zone in which front-matter dates are read."""
     per_page: int = 20
     """Articles per page on column and list pages."""
+    sitemap_urls: int = 10_000
+    """Addresses in one sitemap file at most (头条搜索 reads 10,000; Baidu and Google
+    50,000); beyond them ``sitemap.xml`` is an index of ``sitemap-1.xml``, ..."""
     permalink: str = DEFAULT_PERMALINK
     """Article output path pattern; tokens ``{column} {year} {month} {day} {slug}``."""
     output: str = "public"

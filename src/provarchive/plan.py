@@ -14,21 +14,18 @@ from functools import partial
 from itertools import repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .errors import ContentError, ErrorGroup, ProvarchiveError, site_file
 from .featured import Featured
-from .graph import SiteGraph
-from .model import CONFIG_FILE, SiteConfig
+from .graph import SiteGraph, columns_in_tree_order
+from .machineplan import machine_files
+from .model import SiteConfig
 from .pages import (
     ArchivePayload,
     ArchivesPayload,
     ArticlePayload,
     ColumnPayload,
-    FeedPayload,
     HomePayload,
-    LinksPayload,
-    Listing,
     PageKind,
     Pager,
     PageSpec,
@@ -47,8 +44,6 @@ HOME_PER_COLUMN = 6
 """Articles shown for each top-level column on the home page."""
 HOME_LATEST = 10
 """Articles in the home page's list of latest news."""
-FEED_LENGTH = 20
-"""Articles in each Atom feed."""
 STATIC_DIR = "static"
 """Output folder of the theme's assets (CSS, scripts)."""
 
@@ -107,7 +102,7 @@ def plan_pages(
             if isinstance(page.payload, RedirectPayload)
         )
     )
-    pages += _machine_files(graph, pages, links)
+    pages += machine_files(graph, pages, links, config.sitemap_urls)
     return pages + topic_pages[1]
 
 
@@ -156,7 +151,7 @@ def _front_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> li
 def _column_pages(graph: SiteGraph, config: SiteConfig, featured: Featured) -> list[PageSpec]:
     """Every column's paginated listing and date archive, in tree order."""
     pages: list[PageSpec] = []
-    for path in _columns_in_tree_order(graph):
+    for path in columns_in_tree_order(graph):
         column = graph.columns[path]
         origin = column.source_path or f"content/{path}"
         listing = paginated(
@@ -280,7 +275,7 @@ def _site_map(graph: SiteGraph) -> PageSpec:
         payload=SiteMapPayload(
             terms=tuple(
                 TermLink(graph.columns[path].title, path, len(graph.listings[path]))
-                for path in _columns_in_tree_order(graph)
+                for path in columns_in_tree_order(graph)
             ),
             years=tuple(
                 (year, sum(len(ids) for ids in by_month.values()), ())
@@ -351,128 +346,6 @@ def _archive_pages(
                 origin=origin,
             )
     return pages
-
-
-def _machine_files(
-    graph: SiteGraph, pages: list[PageSpec], redirects: tuple[tuple[str, str], ...]
-) -> list[PageSpec]:
-    """Return the feeds, sitemap, robots.txt and the redirects of old paths for servers
-    and hosts: ``_redirects`` (Netlify, Cloudflare Pages), ``nginx-redirects.conf`` and
-    ``.htaccess`` (Apache)."""
-    files = [
-        PageSpec(
-            path="atom.xml",
-            template="atom.xml",
-            kind=PageKind.FEED,
-            payload=FeedPayload(listing=graph.order[:FEED_LENGTH]),
-            origin="site feed",
-        )
-    ]
-    for path in _columns_in_tree_order(graph):
-        files.append(
-            PageSpec(
-                path=f"{path}/atom.xml",
-                template="atom.xml",
-                kind=PageKind.FEED,
-                title=graph.columns[path].title,
-                payload=FeedPayload(listing=graph.listings[path][:FEED_LENGTH], column=path),
-                origin=path,
-            )
-        )
-    days: dict[str, str] = {}
-    entries = tuple(
-        (page.path, _last_change(graph, page, days))
-        for page in pages
-        if page.kind not in (PageKind.REDIRECT, PageKind.NOTFOUND, PageKind.SEARCH)
-    )
-    files += [
-        PageSpec(
-            path="sitemap.xml",
-            template="sitemap.xml",
-            kind=PageKind.SITEMAP,
-            payload=LinksPayload(entries),
-            origin="sitemap",
-        ),
-        PageSpec(
-            path="robots.txt",
-            template="robots.txt",
-            kind=PageKind.ROBOTS,
-            payload=Plain(),
-            origin="robots.txt",
-        ),
-        PageSpec(
-            path="_redirects",
-            template="_redirects",
-            kind=PageKind.REDIRECTS,
-            payload=LinksPayload(redirects),
-            origin="redirect rules (_redirects)",
-        ),
-        PageSpec(
-            path="nginx-redirects.conf",
-            template="nginx-redirects.conf",
-            kind=PageKind.REDIRECTS,
-            payload=LinksPayload(tuple(sorted(redirects, key=_nginx_order))),
-            origin="redirect rules (nginx)",
-        ),
-        PageSpec(
-            path=".htaccess",
-            template="apache-redirects.conf",
-            kind=PageKind.REDIRECTS,
-            payload=LinksPayload(redirects),
-            origin="redirect rules (Apache)",
-        ),
-    ]
-    return files
-
-
-def _nginx_order(link: tuple[str, str]) -> str:
-    """Sort key of an alias in the order nginx sorts locations ('/' before every other
-    character). nginx 1.22 sorts them by insertion, so a file already in that order loads
-    in linear time: 20,000 aliases took 0.16 s of CPU in this order, 13.7 s scrambled."""
-    return link[0].replace("/", "\x00")
-
-
-def machine_file_notes(config: SiteConfig, site_dir: Path) -> tuple[str, ...]:
-    """Return what the user must do by hand for the machine files to work: with a
-    ``base_url`` that has a path, robots.txt must be copied to the host's root. Each
-    note is about the ``site.yaml`` in ``site_dir``, named as messages name files."""
-    parts = urlsplit(config.base_url)
-    if parts.path in ("", "/"):
-        return ()
-    root = f"{parts.scheme}://{parts.netloc}/robots.txt"
-    return (
-        f"{site_file(site_dir, CONFIG_FILE)}: note: base_url has a path ({parts.path}), "
-        f"but crawlers read robots.txt only at the root of a host ({root}): add the lines "
-        "of the robots.txt this build wrote to that file",
-    )
-
-
-def _last_change(graph: SiteGraph, page: PageSpec, days: dict[str, str]) -> str:
-    """The date the page last changed: that of the newest article it shows. ``days``
-    keeps each article's date once made (list pages share their newest articles)."""
-    payload = page.payload
-    if isinstance(payload, ArticlePayload):
-        newest = payload.article
-    elif isinstance(payload, Listing) and payload.listing:
-        newest = payload.listing[0]
-    elif graph.order:
-        newest = graph.order[0]
-    else:
-        return ""
-    day = days.get(newest)
-    if day is None:
-        day = days[newest] = graph.articles[newest].date.date().isoformat()
-    return day
-
-
-def _columns_in_tree_order(graph: SiteGraph) -> list[str]:
-    ordered: list[str] = []
-    stack = list(reversed(graph.top_columns))
-    while stack:
-        path = stack.pop()
-        ordered.append(path)
-        stack.extend(reversed(graph.columns[path].children))
-    return ordered
 
 
 def check_collisions(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from .graph import SiteGraph
+from .machineplan import FEED_LENGTH
 from .model import SiteConfig, Topic
 from .pages import FeedPayload, PageKind, PageSpec, TermLink, TopicPayload, TopicsPayload
-from .plan import FEED_LENGTH, paginated
+from .plan import paginated
 from .topics import TOPICS_DIR, topic_listings
 from .urls import index_path
 
