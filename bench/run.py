@@ -515,6 +515,12 @@ def main() -> int:
             row["pelican"] = cold.get("pelican")
         results["sizes"][str(count)] = row
         print_row(count, row)
+    served = [count for count in counts if count <= 20000]
+    if served:  # the preview: the first edit after its own first build, and its memory
+        import serve_latency
+
+        results["serve"] = serve_latency.measure(max(served), 20, fresh=True)
+        print("\nserve: " + serve_latency.line(max(served), results["serve"]))
     sizes = results["sizes"]
     if "5000" in sizes and "20000" in sizes:
         growth = sizes["20000"]["provarchive"]["cold_s"] / sizes["5000"]["provarchive"]["cold_s"]
