@@ -301,7 +301,8 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal, shown only once a build has run a second."""
+    """A one-line progress bar on a terminal, shown only once a build (or an import)
+    has run a second."""
 
     def __init__(self, stream: TextIO, delay: float = 1.0):
         self.stream = stream
@@ -367,18 +368,24 @@ def _run_import(args: argparse.Namespace) -> int:
     from .importer.write.store import format_report, import_pages
 
     threshold = DEFAULT_THRESHOLD if args.review_below is None else args.review_below
-    report = import_pages(
-        [Path(source) for source in args.sources],
-        Path(args.site),
-        column=args.column,
-        url=args.url,
-        dry_run=args.dry_run,
-        force=args.force,
-        keep_going=args.keep_going,
-        punctuation=not args.keep_punctuation,
-        review_below=threshold,
-        jobs=args.jobs,
-    )
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = import_pages(
+            [Path(source) for source in args.sources],
+            Path(args.site),
+            column=args.column,
+            url=args.url,
+            dry_run=args.dry_run,
+            force=args.force,
+            keep_going=args.keep_going,
+            punctuation=not args.keep_punctuation,
+            review_below=threshold,
+            jobs=args.jobs,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.clear()
     for problem in [*report.warnings, *report.errors]:
         print(problem, file=sys.stderr)
     print(format_report(report, args.dry_run))

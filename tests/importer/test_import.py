@@ -645,6 +645,27 @@ def test_missing_source_and_missing_site(make_site, tmp_path):
     assert "no such site folder" in str(report.errors[0])
 
 
+def test_pages_read_in_workers_plan_as_in_one_process(make_site, tmp_path):
+    site = make_site({})
+    pages = {
+        f"p{n:03d}.txt": page(f"岚山省第{n}次工作会议召开", date=f"2023-{n % 12 + 1:02d}-09")
+        for n in range(80)  # enough for workers (parallel.MIN_ITEMS)
+    }
+    pages["unreadable.txt"] = "发布时间：2023-07-09".encode()  # no title: an error
+    write_pages(tmp_path / "in", pages)
+    alone = plan_import([tmp_path / "in"], site, ImportOptions(jobs=1))
+    told: list[tuple[str, int, int]] = []
+    workers = plan_import(
+        [tmp_path / "in"],
+        site,
+        ImportOptions(jobs=2, progress=lambda *args: told.append(args)),
+    )
+    assert workers.files == alone.files and len(workers.files) > 80
+    assert [str(e) for e in workers.errors] == [str(e) for e in alone.errors] != []
+    assert workers.review == alone.review
+    assert told and told[-1] == ("读取页面", 81, 81)
+
+
 def test_folders_are_walked_sorted_for_page_files(tmp_path):
     write_pages(tmp_path / "in" / "sub", {"d": b"x", "e.SHTML": b"x", "f.md": b"x"})
     write_pages(

@@ -28,6 +28,7 @@ from provarchive.importer.write.store_records import (
     PlannedFile,
 )
 from provarchive.importer.write.write import replace_file, write_files
+from provarchive.parallel import Progress
 
 __all__ = [
     "PAGE_SUFFIXES",
@@ -58,6 +59,7 @@ def import_pages(
     punctuation: bool = True,
     review_below: float = DEFAULT_THRESHOLD,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import saved legacy pages into ``site_dir/content`` as Markdown articles.
 
@@ -69,9 +71,10 @@ def import_pages(
     punctuation a crawl folded to ASCII (see :mod:`provarchive.importer.write.punctuation`).
     Fields whose confidence is below ``review_below`` are listed in the report and, unless
     ``dry_run``, in ``site_dir/import-report.csv``. ``jobs`` processes read the pages
-    (None: one per CPU). Never raises for bad input: errors are in the report.
+    (None: one per CPU), telling ``progress`` as they go. Never raises for bad input:
+    errors are in the report.
     """
-    options = ImportOptions(column, url, force, punctuation, review_below, jobs)
+    options = ImportOptions(column, url, force, punctuation, review_below, jobs, progress)
     plan = plan_import(sources, site_dir, options)
     if plan.errors and not keep_going:
         return ImportReport((), plan.errors, plan.warnings, blocked=True)

@@ -51,7 +51,7 @@ from provarchive.importer.write.store_text import (
     parse_legacy_url,
 )
 from provarchive.model import DEFAULT_PERMALINK
-from provarchive.parallel import default_jobs, map_in_workers
+from provarchive.parallel import default_jobs, map_in_workers, stage_progress
 from provarchive.urls import alias_path, article_path
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -98,7 +98,13 @@ def plan_pages(
     # each page read and parsed in a worker, from its file: only the parsed records
     # come back, never every page's bytes at once (a saved page is 180 KB on average)
     jobs = options.jobs or default_jobs()
-    read = map_in_workers(_read_page, pages, (url, options.punctuation), jobs)
+    read = map_in_workers(
+        _read_page,
+        pages,
+        (url, options.punctuation),
+        jobs,
+        progress=stage_progress(options.progress, "读取页面"),
+    )
     for (name, _), (found, changed) in zip(pages, read, strict=True):
         if isinstance(found, ProvarchiveError):
             errors.append(found)

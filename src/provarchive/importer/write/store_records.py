@@ -9,6 +9,7 @@ from typing import Literal
 from provarchive.errors import ProvarchiveError
 from provarchive.importer.read.confidence import DEFAULT_THRESHOLD
 from provarchive.importer.write.review import ReviewItem
+from provarchive.parallel import Progress
 
 Action = Literal["create", "update", "unchanged", "skip"]
 """What an import does with one file: write a new one, replace an unmodified one, leave
@@ -34,6 +35,8 @@ class ImportOptions:
     """Fields whose confidence is below this are listed for review."""
     jobs: int | None = None
     """Processes that read the pages; None for the number of CPUs."""
+    progress: Progress | None = None
+    """Told how many pages were read, as they are."""
 
 
 DEFAULT_OPTIONS = ImportOptions()
