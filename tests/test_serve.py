@@ -130,13 +130,16 @@ def test_serves_pages_under_base_path_with_reload_script(served):
     assert status == 404 and "页面未找到" in missing
 
 
+def save_and_see(site: Path, server: Server, body: str) -> None:
+    """Save the article a.md with ``body``; the served page reloads and shows it."""
+    (site / "content/zhxx/a.md").write_text(article("第一篇", "2024-05-08", body=body), "utf-8")
+    assert server.next_event()[0] == "reload"
+    assert body in server.get("/archive/zhxx/202405/a.html")[1]
+
+
 def test_editing_a_file_rebuilds_and_reloads(served):
     site, server = served
-    (site / "content/zhxx/a.md").write_text(
-        article("第一篇", "2024-05-08", body="改过的正文。"), "utf-8"
-    )
-    assert server.next_event()[0] == "reload"
-    assert "改过的正文。" in server.get("/archive/zhxx/202405/a.html")[1]
+    save_and_see(site, server, "改过的正文。")
 
 
 def test_a_broken_file_shows_its_error_and_fixing_it_clears_it(served):
@@ -149,9 +152,7 @@ def test_a_broken_file_shows_its_error_and_fixing_it_clears_it(served):
     server.wait_for(r"a\.md:3: error:")
     status, html = server.get("/archive/zhxx/202405/a.html")
     assert status == 200 and "最初的正文。" in html, "the last good build is still served"
-    page.write_text(article("第一篇", "2024-05-08", body="修好了。"), "utf-8")
-    assert server.next_event()[0] == "reload"
-    assert "修好了。" in server.get("/archive/zhxx/202405/a.html")[1]
+    save_and_see(site, server, "修好了。")
 
 
 def test_ctrl_c_stops_cleanly(served):
@@ -193,11 +194,7 @@ def test_a_content_folder_put_in_place_of_the_old_one_is_watched(served):
     (site / "content.new").rename(site / "content")
     assert server.next_event()[0] == "reload"
     assert "另一个分支的正文。" in server.get("/archive/zhxx/202405/a.html")[1]
-    (site / "content/zhxx/a.md").write_text(
-        article("第一篇", "2024-05-08", body="换过文件夹后再改。"), "utf-8"
-    )
-    assert server.next_event()[0] == "reload"
-    assert "换过文件夹后再改。" in server.get("/archive/zhxx/202405/a.html")[1]
+    save_and_see(site, server, "换过文件夹后再改。")
 
 
 def test_a_templates_folder_removed_and_made_again_is_watched_again(served):
