@@ -4,14 +4,22 @@ servers and hosts; and what the user must do by hand for them to work."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import site_file
 from .graph import SiteGraph, columns_in_tree_order
 from .model import CONFIG_FILE, SiteConfig
-from .pages import ArticlePayload, FeedPayload, LinksPayload, Listing, PageKind, PageSpec, Plain
+from .pages import (
+    ArticlePayload,
+    FeedPayload,
+    LinksPayload,
+    Listing,
+    PageKind,
+    PageSpec,
+    Plain,
+    paginate,
+)
 
 FEED_LENGTH = 20
 """Articles in each Atom feed."""
@@ -95,7 +103,7 @@ def sitemaps(entries: tuple[tuple[str, str], ...], per_file: int) -> list[PageSp
         return [_sitemap("sitemap.xml", "sitemap.xml", entries, "sitemap")]
     parts = [
         _sitemap(f"sitemap-{number}.xml", "sitemap.xml", part, f"sitemap, part {number}")
-        for number, part in enumerate(_chunks(entries, per_file), 1)
+        for number, part in enumerate(paginate(entries, per_file), 1)
     ]
     index = tuple((part.path, _newest_change(part)) for part in parts)
     return [_sitemap("sitemap.xml", "sitemap-index.xml", index, "sitemap index"), *parts]
@@ -109,13 +117,6 @@ def _sitemap(path: str, template: str, links: tuple[tuple[str, str], ...], origi
         payload=LinksPayload(links),
         origin=origin,
     )
-
-
-def _chunks(
-    entries: tuple[tuple[str, str], ...], size: int
-) -> Iterator[tuple[tuple[str, str], ...]]:
-    for start in range(0, len(entries), size):
-        yield entries[start : start + size]
 
 
 def _newest_change(page: PageSpec) -> str:

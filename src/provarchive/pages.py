@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .urls import index_path
 
@@ -62,6 +63,16 @@ class PageKind(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+Item = TypeVar("Item")
+
+
+def paginate(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
+    """Split ``items`` into pages of ``per_page``; an empty listing still has one page."""
+    if not items:
+        return [()]
+    return [items[start : start + per_page] for start in range(0, len(items), per_page)]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from .pages import (
     TermLink,
     TermPayload,
     TermsPayload,
+    paginate,
 )
 from .taxonomy import TAXONOMIES
 from .urls import alias_path, archive_folder, index_path
@@ -46,13 +47,6 @@ HOME_LATEST = 10
 """Articles in the home page's list of latest news."""
 STATIC_DIR = "static"
 """Output folder of the theme's assets (CSS, scripts)."""
-
-
-def paginate(ids: tuple[str, ...], per_page: int) -> list[tuple[str, ...]]:
-    """Split ``ids`` into pages of ``per_page``; an empty listing still has one page."""
-    if not ids:
-        return [()]
-    return [ids[start : start + per_page] for start in range(0, len(ids), per_page)]
 
 
 def paginated(
