@@ -101,11 +101,14 @@ def sitemaps(entries: tuple[tuple[str, str], ...], per_file: int) -> list[PageSp
     with the last change of its newest entry."""
     if len(entries) <= per_file:
         return [_sitemap("sitemap.xml", "sitemap.xml", entries, "sitemap")]
+    chunks = paginate(entries, per_file)
     parts = [
-        _sitemap(f"sitemap-{number}.xml", "sitemap.xml", part, f"sitemap, part {number}")
-        for number, part in enumerate(paginate(entries, per_file), 1)
+        _sitemap(f"sitemap-{number}.xml", "sitemap.xml", chunk, f"sitemap, part {number}")
+        for number, chunk in enumerate(chunks, 1)
     ]
-    index = tuple((part.path, _newest_change(part)) for part in parts)
+    index = tuple(
+        (part.path, _newest_change(chunk)) for part, chunk in zip(parts, chunks, strict=True)
+    )
     return [_sitemap("sitemap.xml", "sitemap-index.xml", index, "sitemap index"), *parts]
 
 
@@ -119,9 +122,9 @@ def _sitemap(path: str, template: str, links: tuple[tuple[str, str], ...], origi
     )
 
 
-def _newest_change(page: PageSpec) -> str:
-    assert isinstance(page.payload, LinksPayload)
-    return max((day for _, day in page.payload.links if day), default="")
+def _newest_change(links: tuple[tuple[str, str], ...]) -> str:
+    """The newest last change among ``links`` (site path, last change)."""
+    return max((day for _, day in links if day), default="")
 
 
 def _nginx_order(link: tuple[str, str]) -> str:
