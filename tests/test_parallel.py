@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from provarchive.parallel import (
     _claim,
     _segments,
+    claim_order,
     map_chunks_meanwhile,
     map_in_workers,
     map_in_workers_meanwhile,
@@ -52,6 +53,22 @@ def test_claims_cover_every_item_once_in_any_interleaving(total, jobs, size, dat
         assert 0 < stop - start <= size
         seen.extend(range(start, stop))
     assert sorted(seen) == list(range(total))
+
+
+@given(st.integers(0, 500), st.integers(1, 5))
+def test_claim_order_is_the_order_workers_taking_turns_come_to_the_items(total, jobs):
+    jobs_used = max(1, min(jobs, total))  # as a call forks no more workers than items
+    bounds = _segments(total, jobs_used)
+    reached: list[int] = []
+    active = list(range(jobs_used))
+    while active:
+        for worker in list(active):
+            start, stop = _claim(bounds, worker, 1)
+            if start == stop:
+                active.remove(worker)
+            else:
+                reached.append(start)
+    assert claim_order(total, jobs) == reached
 
 
 def test_two_workers_start_at_both_ends_and_meet():

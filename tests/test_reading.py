@@ -14,6 +14,8 @@ import pytest
 
 from conftest import article, require_all
 from provarchive.content import CONTENT_DIR, prefetch_article_files
+from provarchive.parallel import claim_order
+from provarchive.reading import READ_AHEAD_BYTES, _ahead_of_workers
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"),
@@ -90,3 +92,19 @@ def test_prefetch_brings_files_into_memory_and_passes_over_what_it_cannot_read(t
     while waiting and time.monotonic() < deadline:
         waiting = [rel for rel in waiting if not in_memory(tmp_path / CONTENT_DIR / rel)]
     assert not waiting, f"never read from the disk: {waiting}"
+
+
+def test_files_are_asked_for_ahead_in_the_order_workers_read_them_up_to_a_budget():
+    size = 6 << 20  # 6 MiB a file: the budget ends within the first hundred
+    to_read = [f"zhxx/{number:03d}.md" for number in range(120)]
+    files = {rel: (0, size, number) for number, rel in enumerate(to_read)}
+    fits = READ_AHEAD_BYTES // size
+    assert 0 < fits < len(to_read)
+
+    ahead = _ahead_of_workers(to_read, files, 2)
+
+    assert ahead == [to_read[place] for place in claim_order(len(to_read), 2)][:fits]
+    assert ahead[:4] == ["zhxx/000.md", "zhxx/119.md", "zhxx/001.md", "zhxx/118.md"]
+    # no worker is forked: each chunk's files are asked for where they are read
+    assert _ahead_of_workers(to_read, files, 1) == []
+    assert _ahead_of_workers(to_read[:10], files, 2) == []

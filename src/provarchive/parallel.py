@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import zip_longest
 from typing import Any, TypeVar
 
 try:
@@ -399,6 +400,19 @@ def _segments(total: int, jobs: int) -> list[int]:
     """``[start, stop]`` of each worker's share of ``total`` items, flattened."""
     cuts = [total * index // jobs for index in range(jobs + 1)]
     return [bound for index in range(jobs) for bound in (cuts[index], cuts[index + 1])]
+
+
+def claim_order(total: int, jobs: int) -> list[int]:
+    """The places of ``total`` items in the order the workers of a call with ``jobs``
+    come to them: each walks its share as :func:`_claim` has it (even ones forward, odd
+    ones backward), taken in turn. So a caller's ``meanwhile`` can get items ready (ask
+    the disk for their files) in the order they will be needed."""
+    cuts = _segments(total, max(1, min(jobs, total)))
+    walks = [
+        range(start, stop) if index % 2 == 0 else range(stop - 1, start - 1, -1)
+        for index, (start, stop) in enumerate(zip(cuts[::2], cuts[1::2], strict=True))
+    ]
+    return [place for step in zip_longest(*walks) for place in step if place is not None]
 
 
 def _claim(bounds: Any, index: int, size: int) -> tuple[int, int]:

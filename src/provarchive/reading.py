@@ -8,6 +8,7 @@ run in worker processes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 from collections.abc import Callable, Iterable, Sequence
@@ -30,8 +31,15 @@ from .content import (
 from .errors import ProvarchiveError, display_path
 from .extras import Extras
 from .markup import MarkdownRenderer
-from .model import Article, Column, SiteConfig
-from .parallel import Progress, map_chunks_meanwhile, map_in_workers, stage_progress
+from .model import Article, Column, Signature, SiteConfig
+from .parallel import (
+    Progress,
+    claim_order,
+    forks,
+    map_chunks_meanwhile,
+    map_in_workers,
+    stage_progress,
+)
 from .records import ArticleMap, CachedArticle, entry_facts
 
 
@@ -135,14 +143,13 @@ def read_articles(
     reader = ReadTask(site_dir, config, display_path(site_dir / CONTENT_DIR))
     assets = frozenset(scan.assets)
     renderer = MarkdownRenderer(config.markdown)
-    # a build without cached articles will spell every term in pinyin next: import
-    # pypinyin (0.15 s) here while the workers read
+    ahead = _ahead_of_workers(to_read, scan.markdown, jobs)
     results, _ = map_chunks_meanwhile(
         FirstPass.chunk,
         to_read,
-        FirstPass(reader, RenderTask(renderer, {}, assets), cached),
+        FirstPass(reader, RenderTask(renderer, {}, assets), cached, frozenset(ahead)),
         jobs,
-        (lambda: importlib.import_module("pypinyin")) if not cached else (lambda: None),
+        functools.partial(_while_workers_read, reader, ahead, cold=not cached),
         progress=stage_progress(progress, "读取文章"),
         settle=sink,
     )
@@ -189,6 +196,42 @@ def read_articles(
     fresh = {**done, **{article.id: article for article in rendered}}
     ids = sorted(set(reused).difference(failed, fresh).union(fresh))
     return ArticleMap(ids, cached, fresh), fresh, errors, skipped
+
+
+READ_AHEAD_BYTES = 512 << 20
+"""How many bytes of the files to read this process asks the disk for ahead of the
+workers (see :func:`_ahead_of_workers`): all of them but in the largest archives, whose
+files asked for at once would push one another out of a small machine's memory."""
+
+
+def _ahead_of_workers(to_read: list[str], files: dict[str, Signature], jobs: int) -> list[str]:
+    """The files of ``to_read`` this process asks the disk for while workers read
+    them, in the order the workers come to them, up to :data:`READ_AHEAD_BYTES`; none
+    when no worker is forked (then :meth:`FirstPass.chunk` asks for each chunk's).
+
+    A worker that asks for each chunk's files just before reading them waits for the
+    disk chunk by chunk; asked for all at once, ahead, the disk reads them while the
+    workers parse: the first build of 100,000 articles after a restart spent 12.8-13.8 s
+    reading them that way, 10.7-12.7 s this way, 10.2 s with every file in memory.
+    """
+    if not forks(len(to_read), jobs):
+        return []
+    ahead: list[str] = []
+    budget = READ_AHEAD_BYTES
+    for place in claim_order(len(to_read), jobs):
+        budget -= files[to_read[place]][1]
+        if budget < 0:
+            break
+        ahead.append(to_read[place])
+    return ahead
+
+
+def _while_workers_read(reader: ReadTask, ahead: list[str], *, cold: bool) -> None:
+    """Ask the disk for the files ``ahead``; then, in a build without cached articles,
+    which spells every term in pinyin next, import pypinyin (0.15 s)."""
+    reader.prefetch(ahead)
+    if cold:
+        importlib.import_module("pypinyin")
 
 
 _DRAFT = attrgetter("draft")
@@ -251,11 +294,14 @@ class FirstPass:
     reader: ReadTask
     bodies: RenderTask
     cached: dict[str, CachedArticle]
+    ahead: frozenset[str] = frozenset()
+    """Files the calling process asks the disk for (see :func:`_ahead_of_workers`)."""
 
     def chunk(self, rels: Sequence[str]) -> list[Article | SourceArticle | ProvarchiveError | None]:
         """:meth:`__call__` on each of ``rels`` (neighbouring files, a worker's chunk),
-        their files asked for from the disk together first."""
-        self.reader.prefetch(rels)
+        their files asked for from the disk together first unless they are ``ahead``."""
+        if not self.ahead.issuperset(rels):
+            self.reader.prefetch(rels)
         return [self(rel) for rel in rels]
 
     def __call__(self, rel: str) -> Article | SourceArticle | ProvarchiveError | None:
