@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import zoneinfo
 from pathlib import Path
 
@@ -340,6 +341,26 @@ def test_cli_prints_the_report_and_exits_by_level(make_site, monkeypatch):
     assert broken.out.endswith("1 error, 1 warning in 2 articles\n")
     helped = run_cli("check", "--help")
     assert helped.code == 0 and "--strict" in helped.out
+
+
+def test_check_pauses_the_collector_and_leaves_it_as_it_found_it(make_site):
+    site = make_site({**COLUMNS, "content/zwgk/a.md": good("甲"), "content/zwgk/b.md": good("乙")})
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(seen)
+    try:
+        assert check_site(site).problems == ()
+    finally:
+        gc.callbacks.remove(seen)
+    assert collections == [2]  # none while it ran; what it made, collected as it ended
+    assert gc.isenabled()
+    assert run_cli("check", site).code == 0
+    assert gc.isenabled()  # off for the command, then as it was
 
 
 @needs_cli
