@@ -174,6 +174,7 @@ ALLOWED: dict[str, set[str]] = {
         "yamlfile",
     },
     "check": {
+        "cache",
         "config",
         "content",
         "errors",
@@ -183,6 +184,7 @@ ALLOWED: dict[str, set[str]] = {
         "parallel",
         "plan",
         "reading",
+        "records",
         "urls",
     },
     "cli": {"__init__", "build", "check", "errors", "faults", "importer", "newarticle", "serve"},

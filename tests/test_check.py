@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
+import shutil
+import sqlite3
+import sys
+import time
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, article, column, run_cli
+from conftest import REPO, article, column, run_cli, snapshot
 from provarchive import check, newarticle
 from provarchive.check import check_site
 from provarchive.cli import make_parser
@@ -368,3 +374,86 @@ def test_cli_on_the_example_archive_exits_0():
     result = run_cli("check", REPO)
     assert result.code == 0, result.out
     assert result.out.splitlines()[-1].startswith("0 errors, ")
+
+
+_OPENED: list[list[str]] = []
+"""Where :func:`_record_opens` puts the paths the process opens, while a test listens."""
+
+
+def _record_opens(event: str, args: tuple) -> None:
+    if event == "open" and _OPENED and isinstance(args[0], str | bytes | os.PathLike):
+        _OPENED[-1].append(os.path.abspath(os.fsdecode(args[0])))
+
+
+sys.addaudithook(_record_opens)  # an audit hook stays for the process: inert unless listened to
+
+
+def opened_articles(site: Path, report: Callable[[], object]) -> tuple[object, set[str]]:
+    """What ``report()`` returns, and the article files (under content/) it opened."""
+    _OPENED.append([])
+    try:
+        result = report()
+    finally:
+        paths = _OPENED.pop()
+    content = os.path.join(site.resolve(), "content") + os.sep
+    return result, {p[len(content) :] for p in paths if p.startswith(content) and p.endswith(".md")}
+
+
+def aged(site: Path) -> None:
+    """Date the site's files an hour back, well before the next build's scan."""
+    when = time.time() - 3600
+    for path in (site / "content").rglob("*"):
+        os.utime(path, (when, when))
+
+
+def test_check_after_a_build_takes_unchanged_articles_from_its_cache(make_site, monkeypatch):
+    """``check`` reads only the article files that changed since the newest build (and
+    the files whose problems it tells by line), the others with their bodies from the
+    build cache, and reports what a check without the cache reports; it changes no
+    file of the cache."""
+    clean = {
+        f"content/zhxx/yywl/t{n}.md": good(f"第{n}篇", body=f"第{n}篇的正文。") for n in range(5)
+    }
+    site = make_site(
+        {
+            **COLUMNS,
+            **clean,
+            "content/zwgk/b.md": good("乙", body=LINKS_BODY),
+            "content/zwgk/images/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+            "content/zwgk/draft.md": good("草稿", draft="true"),
+            "content/zwgk/c.md": good("丙", body="见[草稿](draft.md)。"),
+            "content/zwgk/d.md": article("无来源", body="![只有图](images/chart.svg)"),
+            "content/zwgk/e.md": good("第1篇", "2024-05-08", body="同题。"),
+        }
+    )
+    aged(site)
+    without_cache = report_lines(site, monkeypatch)
+    assert len(without_cache) > 5  # the site has problems of every kind to tell
+    assert run_cli("build", site, "-q").code == 0
+    cache = site / ".provarchive-cache"
+    kept = {
+        path: (data, os.stat(cache / path).st_mtime_ns) for path, data in snapshot(cache).items()
+    }
+
+    lines, opened = opened_articles(site, lambda: report_lines(site, monkeypatch))
+
+    assert lines == without_cache
+    # the draft (a build leaves drafts out of its cache), and the files whose links are
+    # looked at or whose problems are told by line
+    told = {"zwgk/b.md", "zwgk/c.md", "zwgk/d.md", "zhxx/yywl/t1.md", "zwgk/e.md"}
+    assert opened == {"zwgk/draft.md", *told}
+    assert {p: (d, os.stat(cache / p).st_mtime_ns) for p, d in snapshot(cache).items()} == kept
+
+    # an article changed since the build is read again
+    (site / "content/zhxx/yywl/t3.md").write_text(article("第3篇"), "utf-8")
+    lines, opened = opened_articles(site, lambda: report_lines(site, monkeypatch))
+    assert "zhxx/yywl/t3.md" in opened
+    assert "content/zhxx/yywl/t3.md:1: warning: no 来源" in "\n".join(lines)
+    shutil.move(cache, site.parent / "set-aside")
+    assert report_lines(site, monkeypatch) == lines
+    shutil.move(site.parent / "set-aside", cache)
+
+    # bodies the store lost are rendered again
+    with sqlite3.connect(cache / "bodies.sqlite") as store:
+        store.execute("DELETE FROM bodies")
+    assert report_lines(site, monkeypatch) == lines

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__
-from .cache import BodyStore
+from .cache import CACHE_DIR, BodyStore
 from .config import load_config
 from .content import CONTENT_DIR
 from .digest import site_salt
@@ -36,9 +36,6 @@ from .removal import clear_leftovers
 from .render import visible_columns
 from .search import index_files
 from .writing import RunOptions, WriteJob, write_output
-
-CACHE_DIR = ".provarchive-cache"
-"""The site's own cache folder: build lock, state of the last build, rendered bodies."""
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ from .search_docs import SearchDocs, text_key
 
 CACHE_FORMAT = 22
 """Bumped whenever the shape of the cached data changes."""
+CACHE_DIR = ".provarchive-cache"
+"""The site's own cache folder: build lock, state of the last build, rendered bodies."""
 BODIES_FILE = "bodies.sqlite"
 WRITER_CACHE_KIB = 16384
 """The page cache of a connection that stores bodies, at most (SQLite's default is 2 MB)."""
@@ -189,10 +191,11 @@ def load_state(cache_dir: Path, output_dir: Path) -> BuildState:
     return _load_state(state_file(cache_dir, output_dir)) or BuildState()
 
 
-def newest_other_state(cache_dir: Path, output_dir: Path) -> BuildState | None:
+def newest_other_state(cache_dir: Path, output_dir: Path | None) -> BuildState | None:
     """The state with its articles of the output folder built last that is not
-    ``output_dir``, or None (see :meth:`incremental.PreviousBuild.with_articles`)."""
-    own = state_file(cache_dir, output_dir).name
+    ``output_dir`` (any, when None), or None (see
+    :meth:`incremental.PreviousBuild.with_articles`)."""
+    own = state_file(cache_dir, output_dir).name if output_dir is not None else ""
     states = []
     for path in cache_dir.glob("state-*.pickle"):
         if path.name.count(".") == 1 and path.name != own:
