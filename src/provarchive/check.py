@@ -47,6 +47,8 @@ from .urls import alias_path, file_path
 _HTML_TARGET = re.compile(r'<(a|img)\b[^>]*?\s(href|src)="([^"]*)"', re.IGNORECASE)
 _IMG_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"', re.IGNORECASE)
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml")
+Line = Callable[[], int]
+"""The line of a problem, found when asked for (the file is read only then)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,8 @@ class _SiteCheck:
                 uses[alias_path(alias).casefold()].append((article, alias))
         for key, group in uses.items():
             for article, alias in group:
-                line = _alias_line(self.site_dir / CONTENT_DIR / article.id, alias)
+                # read only for a problem's line: most aliases have none
+                line = cache(partial(_alias_line, self.site_dir / CONTENT_DIR / article.id, alias))
                 for other, other_alias in group:
                     if (other, other_alias) == (article, alias):
                         continue
@@ -254,7 +257,7 @@ class _SiteCheck:
                             "are one address: an old address can lead to one article only; "
                             "remove one of them",
                             self.shown(article),
-                            line,
+                            line(),
                         )
                     )
                 if key in owners:
@@ -266,7 +269,7 @@ class _SiteCheck:
                         ContentError(
                             f"alias '{alias}' is the address of {owner}; remove the alias",
                             self.shown(article),
-                            line,
+                            line(),
                         )
                     )
 
@@ -322,15 +325,14 @@ class _SiteCheck:
         }
         seen: dict[str, int] = defaultdict(int)
         for target, resolved in article.links:
-            found = _find_lines(lines(), article.body_line, target)
-            line = found[min(seen[target], len(found) - 1)]
+            line = partial(_nth_line, lines, article.body_line, target, seen[target])
             seen[target] += 1
             self.check_relative(article, line, target, resolved, target in images)
         for match in _HTML_TARGET.finditer(article.body_html):
             target = html.unescape(match[3])
             path = self.site_path(target)
             if path is not None:
-                line = _find_lines(lines(), article.body_line, target)[0]
+                line = partial(_nth_line, lines, article.body_line, target, 0)
                 self.check_absolute(article, line, target, path, match[1].lower() == "img")
 
     def site_path(self, target: str) -> str | None:
@@ -345,9 +347,9 @@ class _SiteCheck:
         return file_path(path)
 
     def check_relative(
-        self, article: Article, line: int, target: str, resolved: str | None, image: bool
+        self, article: Article, line: Line, target: str, resolved: str | None, image: bool
     ) -> None:
-        """Warn about a link written relative to the Markdown file."""
+        """Warn about a link written relative to the Markdown file (on ``line()``)."""
         path = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
         shown = unquote(target)
         source_dir = article.id.rpartition("/")[0]
@@ -357,7 +359,7 @@ class _SiteCheck:
             if other is not None and other.draft and not article.draft:
                 self.warn(
                     article,
-                    line,
+                    line(),
                     f"link '{shown}' leads to {self.shown(other)}, which is a draft "
                     "(draft: true): the link is broken on the published site until "
                     "that article is published",
@@ -387,12 +389,13 @@ class _SiteCheck:
                 "article's Markdown file instead (such as ../yywl/t20240508_001.md), "
                 "or correct the address"
             )
-        self.warn(article, line, message)
+        self.warn(article, line(), message)
 
     def check_absolute(
-        self, article: Article, line: int, target: str, path: str, image: bool
+        self, article: Article, line: Line, target: str, path: str, image: bool
     ) -> None:
-        """Warn about a link or image written as an address on the site (``/a/b.html``)."""
+        """Warn about a link or image written as an address on the site (``/a/b.html``),
+        on ``line()``."""
         exists = path in self.outputs
         source_dir = article.id.rpartition("/")[0]
         if image:
@@ -401,7 +404,7 @@ class _SiteCheck:
             if not exists:
                 self.warn(
                     article,
-                    line,
+                    line(),
                     f"image '{target}' is not in the site: imported images must be "
                     f"copied into content/ beside the article (as {beside}) and the "
                     f"link made relative (![图]({name}))",
@@ -410,7 +413,7 @@ class _SiteCheck:
                 relative = posixpath.relpath(path, source_dir or ".")
                 self.warn(
                     article,
-                    line,
+                    line(),
                     f"image '{target}' is written from the site root, which breaks when "
                     f"the site is opened from disk or a subfolder; write it relative to "
                     f"the Markdown file: ![图]({relative})",
@@ -418,7 +421,7 @@ class _SiteCheck:
         elif not exists and (path.endswith(_PAGE_SUFFIXES) or path.endswith("index.html")):
             self.warn(
                 article,
-                line,
+                line(),
                 f"link '{target}' is an address on this site that leads to no page; "
                 "link to the article's Markdown file instead (such as "
                 "../yywl/t20240508_001.md), or correct the address",
@@ -426,7 +429,7 @@ class _SiteCheck:
         elif not exists:
             self.warn(
                 article,
-                line,
+                line(),
                 f"link '{target}' leads to no file of the site: copy the file into "
                 "content/ beside the article and make the link relative",
             )
@@ -460,6 +463,13 @@ def _lines(path: Path) -> list[str]:
         return path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
+
+
+def _nth_line(lines: Callable[[], list[str]], start: int, target: str, nth: int) -> int:
+    """The line of the ``nth`` use of ``target`` in the body from line ``start`` (the
+    last one found, if there are fewer)."""
+    found = _find_lines(lines(), start, target)
+    return found[min(nth, len(found) - 1)]
 
 
 def _find_lines(lines: list[str], start: int, target: str) -> list[int]:
