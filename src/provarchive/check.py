@@ -22,7 +22,7 @@ from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .cache import BODIES_FILE, CACHE_DIR, BodyStore, newest_other_state
+from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
 from .config import load_config
 from .content import CONTENT_DIR, PLACEHOLDER, scan_content
 from .errors import (
@@ -133,27 +133,24 @@ def check_site(site_dir: Path) -> CheckReport:
     except ProvarchiveError as exc:
         return CheckReport(tuple(sort_errors(flatten(exc))), 0)
     with collector_paused():
-        tree, articles = _read_site(site_dir, config)
+        tree = _read_site(site_dir, config)
         problems: list[ProvarchiveError] = [*flatten(*tree.errors), *tree.warnings]
-        problems += _SiteCheck(site_dir, config, tree, articles).run()
-    return CheckReport(tuple(sort_errors(problems)), len(articles) + len(tree.skipped))
+        problems += _SiteCheck(site_dir, config, tree).run()
+    return CheckReport(tuple(sort_errors(problems)), len(tree.articles) + len(tree.skipped))
 
 
-def _read_site(site_dir: Path, config: SiteConfig) -> tuple[ContentTree, dict[str, Article]]:
-    """Every column and article of the site, drafts included, and the articles by id
-    with their bodies, as a build reads them.
+def _read_site(site_dir: Path, config: SiteConfig) -> ContentTree:
+    """Every column and article of the site, drafts included, each article with its
+    body, as a build reads them.
 
     The articles the site's newest build read, whose files have not changed since, are
     taken from the build cache with their bodies from its body store, as the next build
-    would take them, instead of being read and rendered again; the cache is only read.
+    would take them, instead of being read and rendered again.
     """
     scan = scan_content(site_dir)
-    cache_dir = site_dir / CACHE_DIR
     key = render_key(config)
-    state = None
-    if (cache_dir / BODIES_FILE).is_file():  # a build made it: only read here
-        state = newest_other_state(cache_dir, None)
-    if state is not None and state.render_key == key:
+    state = _newest_build(site_dir / CACHE_DIR, key)
+    if state is not None:
         tree = read_content(
             site_dir,
             config,
@@ -163,22 +160,39 @@ def _read_site(site_dir: Path, config: SiteConfig) -> tuple[ContentTree, dict[st
             cached=state.articles,
             scanned_ns=state.scanned_ns,
         )
-        store = BodyStore(cache_dir)
-        bodies = Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets))
-        try:
-            reused = bodies.whole(i for i in tree.articles if i not in tree.fresh)
-        except ProvarchiveError:  # a file changed or went while it was read: read all
-            reused = None
-        finally:
-            store.close()
-        if reused is not None:
-            whole = {**reused, **tree.fresh}
-            articles = {article_id: whole[article_id] for article_id in tree.articles}
-            # the cache's entries and the records decoded from them, without bodies, let
+        whole = _with_bodies(site_dir, config, tree, key)
+        if whole is not None:
+            # the cache's entries, and the records decoded from them without bodies, let
             # go: 170 MiB at 100,000 articles
-            return replace(tree, articles=ArticleMap(articles, {}, articles)), articles
-    tree = read_content(site_dir, config, scan, drafts=True, jobs=default_jobs())
-    return tree, dict(tree.articles.items())
+            return replace(tree, articles=ArticleMap(tree.articles, {}, whole))
+    return read_content(site_dir, config, scan, drafts=True, jobs=default_jobs())
+
+
+def _newest_build(cache_dir: Path, key: str) -> BuildState | None:
+    """The state, with its articles, of the newest build whose cache is in
+    ``cache_dir``, if their bodies were rendered under ``key``; else None. The cache
+    is only read."""
+    if not (cache_dir / BODIES_FILE).is_file():  # no build made one (none is made here)
+        return None
+    state = newest_other_state(cache_dir, None)
+    return state if state is not None and state.render_key == key else None
+
+
+def _with_bodies(
+    site_dir: Path, config: SiteConfig, tree: ContentTree, key: str
+) -> dict[str, Article] | None:
+    """Every article of ``tree`` with its body, those taken from the cache with theirs
+    from the body store; None when one of those the store lost can no longer be read
+    (it changed or went since the scan)."""
+    store = BodyStore(site_dir / CACHE_DIR)
+    bodies = Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets))
+    try:
+        reused = bodies.whole(i for i in tree.articles if i not in tree.fresh)
+    except ProvarchiveError:
+        return None
+    finally:
+        store.close()
+    return {**reused, **tree.fresh}
 
 
 def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
@@ -192,17 +206,14 @@ def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
 class _SiteCheck:
     """The checks that need the whole site: outputs, aliases, titles, links."""
 
-    def __init__(
-        self, site_dir: Path, config: SiteConfig, tree: ContentTree, articles: dict[str, Article]
-    ):
+    def __init__(self, site_dir: Path, config: SiteConfig, tree: ContentTree):
         self.site_dir = site_dir
         self.config = config
         self.tree = tree
-        self.articles = articles
-        """Every article by id, with its body."""
+        self.articles = dict(tree.articles)  # looked through four times: a dict's C loops
         # no related articles: they change no page's address, and finding them took a
         # third of the graph's time
-        graph = link_graph(tree.columns, newest_first(articles.values()), None, b"", {})
+        graph = link_graph(tree.columns, newest_first(self.articles.values()), None, b"", {})
         self.pages = plan_pages(graph, config)
         self.outputs = {page.path for page in self.pages} | set(tree.assets)
         self.base_path = urlsplit(config.base_url).path
