@@ -29,6 +29,7 @@ from provarchive.importer.write.store import (
     plan_import,
     plan_pages,
 )
+from provarchive.importer.write.store_existing import scan_content
 from provarchive.importer.write.store_records import ImportOptions
 from provarchive.importer.write.store_text import (
     article_text,
@@ -664,6 +665,33 @@ def test_pages_read_in_workers_plan_as_in_one_process(make_site, tmp_path):
     assert [str(e) for e in workers.errors] == [str(e) for e in alone.errors] != []
     assert workers.review == alone.review
     assert told and told[-1] == ("读取页面", 81, 81)
+
+
+def test_existing_articles_read_in_workers_are_those_read_in_one_process(make_site):
+    """An import reads the front matter of every article of the site (in workers from
+    64 of them): the same facts, in the same order, as one process reads."""
+    files = {
+        f"content/zhxx/yywl/t{n:03d}.md": (
+            f"---\ntitle: 第{n}篇\ndate: 2024-05-08\n"
+            f"original_url: http://www.example.gov.cn/art/{n % 40}.html\n"
+            f"aliases: [/old/{n}.html, /OLD/{n}.html]\n---\n\n正文。\n"
+        )
+        for n in range(90)
+    }
+    files["content/zwgk/broken.md"] = "---\ntitle: [不成\n---\n"
+    files["content/zwgk/_draft-notes.md"] = "---\ntitle: 不算\n---\n"
+    files["content/.git/x.md"] = "---\ntitle: 不算\n---\n"
+    content = make_site(files) / "content"
+    alone = scan_content(content, 1)
+    workers = scan_content(content, 2)
+    assert workers == alone
+    assert len(alone.files) == 91 and "zwgk/broken.md" not in alone.articles
+    assert alone.by_url["http://www.example.gov.cn/art/3.html"] == [
+        "zhxx/yywl/t003.md",
+        "zhxx/yywl/t043.md",
+        "zhxx/yywl/t083.md",
+    ]
+    assert alone.alias_owners["old/7.html"] == "zhxx/yywl/t007.md"  # OLD/7.html folds into it
 
 
 def test_folders_are_walked_sorted_for_page_files(tmp_path):

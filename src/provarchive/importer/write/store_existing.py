@@ -8,6 +8,7 @@ from pathlib import Path
 
 from provarchive.errors import ProvarchiveError
 from provarchive.frontmatter import split_front_matter
+from provarchive.parallel import map_in_workers
 from provarchive.urls import alias_path
 
 
@@ -41,8 +42,10 @@ class ExistingContent:
         return self.files.get(rel.casefold())
 
 
-def scan_content(content_dir: Path) -> ExistingContent:
-    """Read the front matter of every article under ``content_dir`` once.
+def scan_content(content_dir: Path, jobs: int = 1) -> ExistingContent:
+    """Read the front matter of every article under ``content_dir`` once, in ``jobs``
+    processes (an import of a few pages into a site of 100,000 articles spent 4.8 s
+    here in one).
 
     Hidden files and folders and those starting with ``_`` are skipped as the build
     skips them; linked folders are not followed. A broken file is tolerated: it is
@@ -51,25 +54,37 @@ def scan_content(content_dir: Path) -> ExistingContent:
     found = ExistingContent()
     if not content_dir.is_dir():
         return found
+    rels = _article_files(content_dir)
+    read = map_in_workers(_read_article, rels, content_dir, jobs)
+    for rel, existing in zip(rels, read, strict=True):
+        found.files[rel.casefold()] = rel
+        if existing is None:
+            continue
+        found.articles[rel] = existing
+        if existing.original_url:
+            found.by_url.setdefault(existing.original_url, []).append(rel)
+        for alias in existing.aliases:
+            found.alias_owners.setdefault(alias.casefold(), rel)
+    return found
+
+
+def _article_files(content_dir: Path) -> list[str]:
+    """The Markdown files under ``content_dir`` (paths under it), in walk order."""
+    rels: list[str] = []
     for current, dirnames, filenames in os.walk(content_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        here = Path(current)
-        prefix = here.relative_to(content_dir).as_posix()
+        prefix = Path(current).relative_to(content_dir).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
-        for name in sorted(filenames):
-            if name.startswith((".", "_")) or not name.endswith(".md"):
-                continue
-            rel = prefix + name
-            found.files[rel.casefold()] = rel
-            existing = _read(here / name, rel)
-            if existing is None:
-                continue
-            found.articles[rel] = existing
-            if existing.original_url:
-                found.by_url.setdefault(existing.original_url, []).append(rel)
-            for alias in existing.aliases:
-                found.alias_owners.setdefault(alias.casefold(), rel)
-    return found
+        rels += [
+            prefix + name
+            for name in sorted(filenames)
+            if not name.startswith((".", "_")) and name.endswith(".md")
+        ]
+    return rels
+
+
+def _read_article(content_dir: Path, rel: str) -> ExistingArticle | None:
+    return _read(content_dir / rel, rel)
 
 
 def _read(path: Path, rel: str) -> ExistingArticle | None:

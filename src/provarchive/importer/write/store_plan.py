@@ -113,7 +113,7 @@ def plan_pages(
         if changed:
             restored.append(name)
     candidates = _latest_per_url(candidates, warnings)
-    planner = _Planner(site_dir, content_dir, scan_content(content_dir), options.force)
+    planner = _Planner(site_dir, content_dir, scan_content(content_dir, jobs), options.force)
     planner.roots = tuple(roots)
     planner.claim_known(candidates, warnings)
     for candidate in candidates:
