@@ -55,7 +55,7 @@ def scan_content(content_dir: Path, jobs: int = 1) -> ExistingContent:
     if not content_dir.is_dir():
         return found
     rels = _article_files(content_dir)
-    read = map_in_workers(_read_article, rels, content_dir, jobs)
+    read = map_in_workers(_read, rels, content_dir, jobs)
     for rel, existing in zip(rels, read, strict=True):
         found.files[rel.casefold()] = rel
         if existing is None:
@@ -83,14 +83,11 @@ def _article_files(content_dir: Path) -> list[str]:
     return rels
 
 
-def _read_article(content_dir: Path, rel: str) -> ExistingArticle | None:
-    return _read(content_dir / rel, rel)
-
-
-def _read(path: Path, rel: str) -> ExistingArticle | None:
-    """Return the facts of the article at ``path``, or None when it cannot be read."""
+def _read(content_dir: Path, rel: str) -> ExistingArticle | None:
+    """Return the facts of the article ``rel`` under ``content_dir``, or None when it
+    cannot be read."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (content_dir / rel).read_bytes().decode("utf-8-sig")
         meta = split_front_matter(text, rel).meta
     except (OSError, UnicodeDecodeError, ValueError, RecursionError, ProvarchiveError):
         return None
