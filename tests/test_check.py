@@ -406,26 +406,25 @@ def aged(site: Path) -> None:
         os.utime(path, (when, when))
 
 
+PROBLEMS_OF_EVERY_KIND = {
+    **COLUMNS,
+    **{f"content/zhxx/yywl/t{n}.md": good(f"第{n}篇", body=f"第{n}篇的正文。") for n in range(5)},
+    "content/zwgk/b.md": good("乙", body=LINKS_BODY),
+    "content/zwgk/images/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    "content/zwgk/draft.md": good("草稿", draft="true"),
+    "content/zwgk/c.md": good("丙", body="见[草稿](draft.md)。"),
+    "content/zwgk/d.md": article("无来源", body="![只有图](images/chart.svg)"),
+    "content/zwgk/e.md": good("第1篇", "2024-05-08", body="同题。"),
+}
+"""Ten articles, five of them clean, and a problem of each kind ``check`` tells."""
+
+
 def test_check_after_a_build_takes_unchanged_articles_from_its_cache(make_site, monkeypatch):
     """``check`` reads only the article files that changed since the newest build (and
     the files whose problems it tells by line), the others with their bodies from the
     build cache, and reports what a check without the cache reports; it changes no
     file of the cache."""
-    clean = {
-        f"content/zhxx/yywl/t{n}.md": good(f"第{n}篇", body=f"第{n}篇的正文。") for n in range(5)
-    }
-    site = make_site(
-        {
-            **COLUMNS,
-            **clean,
-            "content/zwgk/b.md": good("乙", body=LINKS_BODY),
-            "content/zwgk/images/chart.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
-            "content/zwgk/draft.md": good("草稿", draft="true"),
-            "content/zwgk/c.md": good("丙", body="见[草稿](draft.md)。"),
-            "content/zwgk/d.md": article("无来源", body="![只有图](images/chart.svg)"),
-            "content/zwgk/e.md": good("第1篇", "2024-05-08", body="同题。"),
-        }
-    )
+    site = make_site(PROBLEMS_OF_EVERY_KIND)
     aged(site)
     without_cache = report_lines(site, monkeypatch)
     assert len(without_cache) > 5  # the site has problems of every kind to tell
@@ -457,3 +456,30 @@ def test_check_after_a_build_takes_unchanged_articles_from_its_cache(make_site, 
     with sqlite3.connect(cache / "bodies.sqlite") as store:
         store.execute("DELETE FROM bodies")
     assert report_lines(site, monkeypatch) == lines
+
+
+def test_check_holds_the_bodies_of_a_few_articles_at_a_time(make_site, monkeypatch):
+    """After a build, ``check`` takes the bodies from the cache a few articles at a time,
+    and reports the same however few; an article whose body the store lost and whose
+    file no longer reads (changed with its size and time kept) is an error, and the
+    others are still checked."""
+    site = make_site(PROBLEMS_OF_EVERY_KIND)
+    aged(site)
+    without_cache = report_lines(site, monkeypatch)
+    assert run_cli("build", site, "-q").code == 0
+    for at_once in (1, 3, 7):
+        monkeypatch.setattr(check, "BODIES_AT_ONCE", at_once)
+        assert report_lines(site, monkeypatch) == without_cache
+
+    broken = site / "content/zhxx/yywl/t2.md"
+    before = broken.stat()
+    broken.write_bytes(b"\xff" * before.st_size)  # not UTF-8, its signature kept
+    os.utime(broken, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with sqlite3.connect(site / ".provarchive-cache/bodies.sqlite") as store:
+        store.execute("DELETE FROM bodies")
+    lines = report_lines(site, monkeypatch)
+
+    told = [line for line in lines if line.startswith("content/zhxx/yywl/t2.md:")]
+    assert len(told) == 1 and ": error: " in told[0]
+    assert [line for line in lines if line not in told][:-1] == without_cache[:-1]
+    assert lines[-1].startswith("1 error, ")

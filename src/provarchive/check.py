@@ -10,13 +10,14 @@ collide with each other or with a page are errors, as the build refuses them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import html
 import os
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
@@ -132,40 +133,51 @@ def check_site(site_dir: Path) -> CheckReport:
         config = load_config(site_dir)
     except ProvarchiveError as exc:
         return CheckReport(tuple(sort_errors(flatten(exc))), 0)
-    with collector_paused():
-        tree = _read_site(site_dir, config)
+    with collector_paused(), _read_site(site_dir, config) as (tree, bodies):
         problems: list[ProvarchiveError] = [*flatten(*tree.errors), *tree.warnings]
-        problems += _SiteCheck(site_dir, config, tree).run()
+        problems += _SiteCheck(site_dir, config, tree, bodies).run()
     return CheckReport(tuple(sort_errors(problems)), len(tree.articles) + len(tree.skipped))
 
 
-def _read_site(site_dir: Path, config: SiteConfig) -> ContentTree:
-    """Every column and article of the site, drafts included, each article with its
-    body, as a build reads them.
+BODIES_AT_ONCE = 1000
+"""Articles whose bodies ``check`` holds at once when it takes them from the build
+cache's body store (see :meth:`_SiteCheck.run`)."""
+
+
+@contextlib.contextmanager
+def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree, Bodies | None]]:
+    """Every column and article of the site, drafts included, as a build reads them, and
+    where the bodies of those that carry none are kept (None: every article carries its
+    own).
 
     The articles the site's newest build read, whose files have not changed since, are
-    taken from the build cache with their bodies from its body store, as the next build
-    would take them, instead of being read and rendered again.
+    taken from the build cache, as the next build would take them, instead of being read
+    and rendered again; their bodies stay in the cache's body store, which is only read,
+    until they are checked.
     """
     scan = scan_content(site_dir)
     key = render_key(config)
     state = _newest_build(site_dir / CACHE_DIR, key)
-    if state is not None:
-        tree = read_content(
-            site_dir,
-            config,
-            scan,
-            drafts=True,
-            jobs=default_jobs(),
-            cached=state.articles,
-            scanned_ns=state.scanned_ns,
-        )
-        whole = _with_bodies(site_dir, config, tree, key)
-        if whole is not None:
-            # the cache's entries, and the records decoded from them without bodies, let
-            # go: 170 MiB at 100,000 articles
-            return replace(tree, articles=ArticleMap(tree.articles, {}, whole))
-    return read_content(site_dir, config, scan, drafts=True, jobs=default_jobs())
+    if state is None:
+        yield read_content(site_dir, config, scan, drafts=True, jobs=default_jobs()), None
+        return
+    read = read_content(
+        site_dir,
+        config,
+        scan,
+        drafts=True,
+        jobs=default_jobs(),
+        cached=state.articles,
+        scanned_ns=state.scanned_ns,
+    )
+    del state  # the cache's entries, let go once their records are decoded: 170 MiB
+    tree = replace(read, articles=ArticleMap(read.articles, {}, dict(read.articles)))
+    del read
+    store = BodyStore(site_dir / CACHE_DIR)
+    try:
+        yield tree, Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets))
+    finally:
+        store.close()
 
 
 def _newest_build(cache_dir: Path, key: str) -> BuildState | None:
@@ -176,23 +188,6 @@ def _newest_build(cache_dir: Path, key: str) -> BuildState | None:
         return None
     state = newest_other_state(cache_dir, None)
     return state if state is not None and state.render_key == key else None
-
-
-def _with_bodies(
-    site_dir: Path, config: SiteConfig, tree: ContentTree, key: str
-) -> dict[str, Article] | None:
-    """Every article of ``tree`` with its body, those taken from the cache with theirs
-    from the body store; None when one of those the store lost can no longer be read
-    (it changed or went since the scan)."""
-    store = BodyStore(site_dir / CACHE_DIR)
-    bodies = Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets))
-    try:
-        reused = bodies.whole(i for i in tree.articles if i not in tree.fresh)
-    except ProvarchiveError:
-        return None
-    finally:
-        store.close()
-    return {**reused, **tree.fresh}
 
 
 def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
@@ -206,10 +201,13 @@ def flatten(*errors: ProvarchiveError) -> list[ProvarchiveError]:
 class _SiteCheck:
     """The checks that need the whole site: outputs, aliases, titles, links."""
 
-    def __init__(self, site_dir: Path, config: SiteConfig, tree: ContentTree):
+    def __init__(
+        self, site_dir: Path, config: SiteConfig, tree: ContentTree, bodies: Bodies | None
+    ):
         self.site_dir = site_dir
         self.config = config
         self.tree = tree
+        self.bodies = bodies
         self.articles = dict(tree.articles)  # looked through four times: a dict's C loops
         # no related articles: they change no page's address, and finding them took a
         # third of the graph's time
@@ -223,11 +221,38 @@ class _SiteCheck:
         self.check_outputs()
         self.check_titles()
         content_dir = os.path.join(self.site_dir, CONTENT_DIR)
-        for article in self.articles.values():
-            # read again only for the line of a problem: most articles have none
-            lines = cache(partial(_file_lines, content_dir, article.id))
-            self.check_article(article, lines)
+        articles = list(self.articles.values())
+        for start in range(0, len(articles), BODIES_AT_ONCE):
+            for article in self.whole(articles[start : start + BODIES_AT_ONCE]):
+                # read again only for the line of a problem: most articles have none
+                lines = cache(partial(_file_lines, content_dir, article.id))
+                self.check_article(article, lines)
         return self.problems
+
+    def whole(self, chunk: list[Article]) -> list[Article]:
+        """The articles of ``chunk`` with their bodies: those read now carry theirs, the
+        others' come from the body store (those it lost read and rendered again). One
+        whose file can no longer be read (it changed or went since the scan) is an
+        error, and is not checked further."""
+        if self.bodies is None:
+            return chunk
+        fresh = self.tree.fresh
+        stored = [article.id for article in chunk if article.id not in fresh]
+        try:
+            found = self.bodies.whole(stored)
+        except ProvarchiveError:
+            found = {}
+            for article_id in stored:
+                try:
+                    found.update(self.bodies.whole([article_id]))
+                except ProvarchiveError as exc:
+                    self.problems.append(exc)
+        self.bodies.again.clear()  # those rendered again are held by ``found`` alone
+        return [
+            article if article.id in fresh else found[article.id]
+            for article in chunk
+            if article.id in fresh or article.id in found
+        ]
 
     def shown(self, article: Article) -> str:
         """The file of ``article`` as messages show it."""
