@@ -458,18 +458,28 @@ def test_check_after_a_build_takes_unchanged_articles_from_its_cache(make_site, 
     assert report_lines(site, monkeypatch) == lines
 
 
-def test_check_holds_the_bodies_of_a_few_articles_at_a_time(make_site, monkeypatch):
-    """After a build, ``check`` takes the bodies from the cache a few articles at a time,
-    and reports the same however few; an article whose body the store lost and whose
-    file no longer reads (changed with its size and time kept) is an error, and the
-    others are still checked."""
-    site = make_site(PROBLEMS_OF_EVERY_KIND)
+def test_check_reads_the_bodies_kept_in_the_cache_in_workers(make_site, monkeypatch):
+    """After a build of a site large enough for workers, ``check`` reads the bodies kept
+    in the build cache in workers, a chunk at a time, and reports what a check without
+    the cache reports; an article whose body the store lost and whose file no longer
+    reads (changed with its size and time kept) is an error, and the others are still
+    checked."""
+    many = {
+        f"content/zwgk/m{n:03d}.md": (
+            article(f"第{n}号", body=f"第{n}号正文，见[缺失](gone{n}.md)。")
+            if n % 9 == 0
+            else good(
+                f"第{n}号", body=f"![图{n}](images/chart.svg)" if n % 10 == 0 else f"第{n}号。"
+            )
+        )
+        for n in range(90)
+    }
+    site = make_site({**PROBLEMS_OF_EVERY_KIND, **many})
     aged(site)
     without_cache = report_lines(site, monkeypatch)
+    assert sum(": warning: " in line for line in without_cache) > 30
     assert run_cli("build", site, "-q").code == 0
-    for at_once in (1, 3, 7):
-        monkeypatch.setattr(check, "BODIES_AT_ONCE", at_once)
-        assert report_lines(site, monkeypatch) == without_cache
+    assert report_lines(site, monkeypatch) == without_cache
 
     broken = site / "content/zhxx/yywl/t2.md"
     before = broken.stat()

@@ -16,6 +16,7 @@ from provarchive.parallel import (
     _segments,
     claim_order,
     map_chunks_meanwhile,
+    map_in_chunks,
     map_in_workers,
     map_in_workers_meanwhile,
     run_meanwhile,
@@ -127,6 +128,17 @@ def test_a_chunk_function_gets_neighbouring_items_and_its_results_come_back_in_o
         assert 1 <= len(chunk) <= 64
         assert list(chunk) == list(range(chunk[0], chunk[0] + len(chunk)))
     assert len({pid for _, _, pid in results}) == jobs
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_chunks_are_mapped_by_as_many_processes_as_jobs_this_one_among_them(jobs):
+    """(How ``check`` reads the bodies the build cache keeps.)"""
+    items = list(range(300))
+    results = map_in_chunks(_chunk_of, items, None, jobs)
+    assert [item for item, _, _ in results] == items
+    makers = {pid for _, _, pid in results}
+    assert len(makers) == jobs and os.getpid() in makers
+    assert map_in_chunks(_chunk_of, [], None, jobs) == []
 
 
 def _after_meanwhile(state, item):

@@ -213,6 +213,23 @@ def _each(function: Callable[[Any, Item], Result], state: Any, chunk: Sequence[I
     return [function(state, item) for item in chunk]
 
 
+def map_in_chunks(
+    function: Callable[[Any, Sequence[Item]], list[Result]],
+    items: Sequence[Item],
+    state: Any,
+    jobs: int,
+) -> list[Result]:
+    """``function(state, chunk)`` on each chunk of neighbouring ``items``, in ``jobs``
+    processes, this one among them (see :func:`map_chunks_meanwhile`); the results in
+    order."""
+    results, _ = map_chunks_meanwhile(function, items, state, jobs, _nothing, joins=True)
+    return results
+
+
+def _nothing() -> None:
+    return None
+
+
 def map_chunks_meanwhile(
     function: Callable[[Any, Sequence[Item]], list[Result]],
     items: Sequence[Item],
