@@ -173,8 +173,10 @@ ALLOWED: dict[str, set[str]] = {
         "urls",
         "yamlfile",
     },
+    "checkbodies": {"cache", "content", "errors", "model", "reading"},
     "check": {
         "cache",
+        "checkbodies",
         "config",
         "content",
         "errors",

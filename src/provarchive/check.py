@@ -17,7 +17,7 @@ import os
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
+from .checkbodies import BodyFacts, body_facts, rendered_facts, stored_facts
 from .config import load_config
 from .content import CONTENT_DIR, PLACEHOLDER, scan_content
 from .errors import (
@@ -46,8 +47,6 @@ from .reading import Bodies, ContentTree, read_content, render_key
 from .records import ArticleMap
 from .urls import alias_path, file_path
 
-_HTML_TARGET = re.compile(r'<(a|img)\b[^>]*?\s(href|src)="([^"]*)"', re.IGNORECASE)
-_IMG_ALT = re.compile(r'<img\b[^>]*?\salt="([^"]*)"', re.IGNORECASE)
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 Line = Callable[[], int]
 """The line of a problem, found when asked for (the file is read only then)."""
@@ -248,11 +247,11 @@ class _SiteCheck:
         bodies = self.bodies
         stored = [article_id for article_id in self.articles if article_id not in self.tree.fresh]
         keys = list(map(bodies.key, stored))
-        found = map_in_chunks(_stored_facts, keys, bodies.store, default_jobs())
+        found = map_in_chunks(stored_facts, keys, bodies.store, default_jobs())
         facts = dict(zip(stored, found, strict=True))
         lost = [article_id for article_id, fact in facts.items() if fact is None]
         for start in range(0, len(lost), RENDERED_AT_ONCE):
-            facts.update(_rendered_facts(bodies, lost[start : start + RENDERED_AT_ONCE]))
+            facts.update(rendered_facts(bodies, lost[start : start + RENDERED_AT_ONCE]))
         return facts
 
     def shown(self, article: Article) -> str:
@@ -474,70 +473,6 @@ def _describe(page: PageSpec, site_dir: Path) -> str:
     if page.kind is PageKind.ARTICLE:
         return f"the page of {origin}"
     return f"the site's own page '{page.path}' ({origin})"
-
-
-def _only_alt_text(body_html: str, text: str) -> bool:
-    """Whether the body's paragraph text is nothing but the descriptions of its images."""
-    alts = [html.unescape(alt) for alt in _IMG_ALT.findall(body_html)]
-    for alt in sorted(filter(None, alts), key=len, reverse=True):
-        text = text.replace(alt, "")
-    return bool(alts) and not text.strip()
-
-
-@dataclass(frozen=True)
-class BodyFacts:
-    """What ``check`` reads of an article's body (see :func:`body_facts`), made where
-    the body is: bodies taken from the build cache are read in workers, a chunk at a
-    time, and only their facts come back."""
-
-    only_alt_text: bool
-    """The body's paragraph text is nothing but the descriptions of its images."""
-    placeholder: bool
-    """The body still holds the placeholder that ``provarchive new`` writes."""
-    targets: tuple[tuple[bool, str], ...]
-    """Each link and image of the body's HTML, in order: whether an image, and its
-    address."""
-
-
-def body_facts(article: Article) -> BodyFacts:
-    """The facts ``check`` reads of the body of ``article``."""
-    return _facts(article.body_html, article.text)
-
-
-def _facts(body_html: str, text: str) -> BodyFacts:
-    """The facts of a body: its HTML, and its plain text."""
-    targets = tuple(
-        (match[1].lower() == "img", html.unescape(match[3]))
-        for match in _HTML_TARGET.finditer(body_html)
-    )
-    return BodyFacts(_only_alt_text(body_html, text), PLACEHOLDER in text, targets)
-
-
-def _stored_facts(store: BodyStore, keys: Sequence[str]) -> list[BodyFacts | None]:
-    """The facts of the bodies stored under ``keys``, read in one query; None for those
-    the store lost."""
-    stored = store.get(keys)
-    return [_facts(*stored[key]) if key in stored else None for key in keys]
-
-
-def _rendered_facts(bodies: Bodies, ids: list[str]) -> dict[str, BodyFacts | ProvarchiveError]:
-    """The facts of the bodies of ``ids``, read and rendered again (the store lost
-    them); for one whose file no longer reads (it changed or went since the scan),
-    the error."""
-    try:
-        whole = bodies.whole(ids)
-    except ProvarchiveError:
-        return {article_id: _rendered_fact(bodies, article_id) for article_id in ids}
-    finally:
-        bodies.again.clear()  # not kept past the chunk
-    return {article_id: body_facts(article) for article_id, article in whole.items()}
-
-
-def _rendered_fact(bodies: Bodies, article_id: str) -> BodyFacts | ProvarchiveError:
-    try:
-        return body_facts(bodies.whole([article_id])[article_id])
-    except ProvarchiveError as exc:
-        return exc
 
 
 class _Once:
