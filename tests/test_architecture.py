@@ -85,6 +85,7 @@ ALLOWED: dict[str, set[str]] = {
         "render",
     },
     "parallel": set(),
+    "ahead": {"parallel"},
     "heap": set(),
     "reading": {
         "__init__",
@@ -141,6 +142,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "build": {
         "__init__",
+        "ahead",
         "cache",
         "config",
         "content",
@@ -189,7 +191,19 @@ ALLOWED: dict[str, set[str]] = {
         "records",
         "urls",
     },
-    "cli": {"__init__", "build", "check", "errors", "faults", "importer", "newarticle", "serve"},
+    "cli": {
+        "__init__",
+        "ahead",
+        "build",
+        "check",
+        "content",
+        "errors",
+        "faults",
+        "importer",
+        "newarticle",
+        "parallel",
+        "serve",
+    },
     "__init__": set(),
     "__main__": {"cli"},
     "importer": {

@@ -16,9 +16,10 @@ from functools import partial
 from pathlib import Path
 
 from . import __version__
+from .ahead import Ahead
 from .cache import CACHE_DIR, BodyStore
 from .config import load_config
-from .content import CONTENT_DIR
+from .content import CONTENT_DIR, ContentScan, scan_content
 from .digest import site_salt
 from .errors import ErrorGroup, ProvarchiveError, display_path, shown_here
 from .extras import read_extras
@@ -28,7 +29,7 @@ from .inputs import BuildInputs, scan_inputs
 from .machineplan import machine_file_notes
 from .model import SiteConfig
 from .output import build_lock, check_output_dir
-from .parallel import Progress, collector_paused, default_jobs, forks, run_meanwhile
+from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_collisions
 from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
@@ -98,17 +99,18 @@ class BuildReport:
     """What the user must do by hand (``site.yaml: note: ...`` lines); not warnings."""
 
 
-def build_site(options: BuildOptions) -> BuildReport:
+def build_site(options: BuildOptions, walked: Ahead[ContentScan] | None = None) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
 
     On any error the previous output folder is left exactly as it was (unless
-    ``keep_going``, which writes what could be built and reports the rest).
+    ``keep_going``, which writes what could be built and reports the rest). ``walked``
+    is the walk of ``content/``, when the caller started it already.
     """
     with collector_paused():
-        return _build_site(options)
+        return _build_site(options, walked)
 
 
-def _build_site(options: BuildOptions) -> BuildReport:
+def _build_site(options: BuildOptions, walked: Ahead[ContentScan] | None) -> BuildReport:
     started = time.perf_counter()
     site_dir = options.site_dir
     config = load_config(site_dir)
@@ -116,7 +118,7 @@ def _build_site(options: BuildOptions) -> BuildReport:
     check_output_dir(site_dir, output_dir, force=options.force)
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
-        inputs, previous = _scan_and_load(options, config, output_dir, cache_dir)
+        inputs, previous = _scan_and_load(options, config, output_dir, walked)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
             notes = machine_file_notes(config, site_dir)
             return _nothing_changed(previous, notes, output_dir, started)
@@ -124,16 +126,19 @@ def _build_site(options: BuildOptions) -> BuildReport:
 
 
 def _scan_and_load(
-    options: BuildOptions, config: SiteConfig, output_dir: Path, cache_dir: Path
+    options: BuildOptions, config: SiteConfig, output_dir: Path, walked: Ahead[ContentScan] | None
 ) -> tuple[BuildInputs, PreviousBuild]:
-    """The inputs, scanned in a worker while this process loads the last build's state
-    and, in the time that leaves, its articles, graph and plan (needed next unless
-    nothing changed; the graph and plan while the structure stays the same)."""
-    load = partial(PreviousBuild.load, cache_dir, output_dir, options.use_cache)
-    scan = partial(scan_inputs, options.site_dir, config, output_dir, options.drafts)
-    if not forks(1, jobs := options.jobs or default_jobs(), min_items=1):
-        return scan(), load()
-    return run_meanwhile(scan, lambda: load().with_articles().with_plan(), jobs)
+    """The inputs, ``content/`` walked in a worker (``walked``, when the caller started
+    it) while this process loads the last build's state and, in the time that leaves,
+    its articles, graph and plan (needed next unless nothing changed; the graph and
+    plan while the structure stays the same)."""
+    jobs = options.jobs or default_jobs()
+    with walked or Ahead(partial(scan_content, options.site_dir), jobs) as walk:
+        previous = PreviousBuild.load(options.site_dir / CACHE_DIR, output_dir, options.use_cache)
+        if walk.forked:
+            previous = previous.with_articles().with_plan()
+        scanned = walk.result()
+    return scan_inputs(options.site_dir, config, output_dir, options.drafts, scanned), previous
 
 
 def _nothing_changed(

@@ -9,9 +9,7 @@ collide with each other or with a page are errors, as the build refuses them.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import gc
 import html
 import os
 import posixpath
@@ -81,46 +79,6 @@ class CheckReport:
     def exit_status(self, strict: bool = False) -> int:
         """Return 1 when there are errors (or, with ``strict``, warnings), else 0."""
         return 1 if self.errors or (strict and self.warnings) else 0
-
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    """Add the ``check`` command to the sub-command parsers of ``provarchive``."""
-    parser = commands.add_parser(
-        "check",
-        help="check the site's content and report every problem",
-        description="Read the site as a build does (drafts included) and report, one line "
-        "each, every error a build would refuse and every warning worth fixing: articles "
-        "without 来源 (source), folders without _column.yaml, two articles with the same "
-        "title on the same day, links and images that lead nowhere, links to drafts, aliases "
-        "that collide, empty summaries. Writes nothing. Exit status 1 when there are errors "
-        "(with --strict: errors or warnings), else 0.",
-    )
-    parser.add_argument(
-        "site",
-        nargs="?",
-        default=".",
-        metavar="SITE",
-        help="site folder (default: the current folder)",
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="exit with status 1 for warnings too (for CI)"
-    )
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``provarchive check``: print the report, return the exit status."""
-    collecting = gc.isenabled()
-    gc.disable()  # not collected as the check ends: the command's process ends with it
-    try:
-        report = check_site(Path(args.site))
-    finally:
-        if collecting:
-            gc.enable()
-    for problem in report.problems:
-        print(problem)
-    print(report.summary())
-    return report.exit_status(args.strict)
 
 
 def check_site(site_dir: Path) -> CheckReport:

@@ -8,6 +8,7 @@ articles themselves are read by :mod:`provarchive.articles`.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -48,6 +49,8 @@ class ContentScan:
     """``_column.yaml`` files with their signatures."""
     errors: tuple[ProvarchiveError, ...]
     """Problems of the walk itself (links leading outside ``content/``)."""
+    started_ns: int
+    """When the walk started (``time.time_ns()``): a signature is no older than this."""
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -57,16 +60,17 @@ def signature(stat: os.stat_result) -> Signature:
 
 def scan_content(site_dir: Path) -> ContentScan:
     """Walk ``site_dir/content`` once; hidden files and folders and ``_`` files are skipped."""
+    started_ns = time.time_ns()
     content_dir = site_dir / CONTENT_DIR
     if not content_dir.is_dir():
         error = ContentError(
             f"no {CONTENT_DIR}/ folder; create it and put column folders in it",
             display_path(content_dir),
         )
-        return ContentScan((), {}, {}, {}, (error,))
+        return ContentScan((), {}, {}, {}, (error,), started_ns)
     errors: list[ProvarchiveError] = []
     folders, markdown, assets, column_files = _walk(content_dir, errors)
-    return ContentScan(tuple(folders), markdown, assets, column_files, tuple(errors))
+    return ContentScan(tuple(folders), markdown, assets, column_files, tuple(errors), started_ns)
 
 
 def read_columns(

@@ -61,11 +61,18 @@ class BuildInputs:
         ]
 
 
-def scan_inputs(site_dir: Path, config: SiteConfig, output_dir: Path, drafts: bool) -> BuildInputs:
+def scan_inputs(
+    site_dir: Path,
+    config: SiteConfig,
+    output_dir: Path,
+    drafts: bool,
+    walked: ContentScan | None = None,
+) -> BuildInputs:
     """Find every input of a build by signature, and digest them all (for the no-change
-    shortcut) without reading a content file."""
-    scanned_ns = time.time_ns()
-    scan = scan_content(site_dir)
+    shortcut) without reading a content file. ``walked`` is the walk of ``content/``
+    when it was made already (see :func:`content.scan_content`)."""
+    scan = walked or scan_content(site_dir)
+    scanned_ns = min(time.time_ns(), scan.started_ns)
     topics = scan_topics(site_dir)
     dirs = template_dirs(site_dir)
     templates: dict[str, tuple[Path, tuple[int, int, int]]] = {}

@@ -8,7 +8,6 @@ published by accident. An existing file is never overwritten.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -37,49 +36,6 @@ MAX_NUMBER = 999
 _SPECIAL = re.compile(r"""^[][{}*&!%@|>'"`?:,#~-]|: |\s#|:$|['"\\]""")
 """Characters that YAML may read specially: titles holding them are always quoted."""
 _DATE_ARG = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$")
-
-
-def add_parser(commands: argparse._SubParsersAction) -> None:
-    """Add the ``new`` command to the sub-command parsers of ``provarchive``."""
-    parser = commands.add_parser(
-        "new",
-        help="start a new article in a column",
-        description="Create an article file in a column folder with its front matter filled "
-        "in (title and date) and the other fields left empty for you to fill in. The article "
-        "starts as a draft: set 'draft: false' in it to publish it. An existing file is never "
-        "overwritten. Prints the path of the new file.",
-    )
-    parser.add_argument("title", metavar="TITLE", help="the article's headline (主题)")
-    parser.add_argument(
-        "--column",
-        required=True,
-        metavar="PATH",
-        help="the column folder under content/ to put the article in, e.g. zhxx/yywl; "
-        "it must hold a _column.yaml",
-    )
-    parser.add_argument(
-        "--site", default=".", metavar="SITE", help="site folder (default: the current folder)"
-    )
-    parser.add_argument(
-        "--date",
-        metavar="DATE",
-        help="publication date, 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM' "
-        "(default: now, in the site's time zone)",
-    )
-    parser.add_argument(
-        "--slug",
-        metavar="NAME",
-        help="file name without .md, also the page's name in its URL "
-        "(default: t, the date and the day's next number, e.g. t20240508_001)",
-    )
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``provarchive new``: create the file and print where it is."""
-    path = create_article(Path(args.site), args.title, args.column, date=args.date, slug=args.slug)
-    print(f"created {display_path(path)} as a draft; set draft: false to publish it")
-    return 0
 
 
 def create_article(

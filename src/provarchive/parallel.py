@@ -8,8 +8,11 @@ process is one of them, once it has done what it does meanwhile. Where ``fork``
 is unavailable (Windows), or for little work, everything runs in the calling
 process. Results come back in the order of the items, so output never depends on
 the number of jobs. :mod:`multiprocessing` is imported when workers are first
-started (23 ms): a build that starts none (``-j 1``) does not load it; a one-article
-edit does, as its scan runs in a worker (see :func:`run_meanwhile`).
+started (23 ms): a build that starts none (``-j 1``, or a one-article edit from the
+command line) does not load it.
+
+One task that should start at once, before this process has imported what it needs
+for the rest, runs ahead in a process of its own: see :mod:`provarchive.ahead`.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a build runs."""
 
 _PR_SET_PDEATHSIG = 1
-_ENDING_SIGNALS = tuple(
+ENDING_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 """Signals whose default action ends a build; its workers end first (see _workers_die_first)."""
@@ -104,7 +107,7 @@ def _collector_on() -> Iterator[None]:
             gc.unfreeze()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent (process ``parent``) dies, so that a
     killed build leaves no orphans."""
     if not sys.platform.startswith("linux"):
@@ -379,7 +382,7 @@ def _workers_die_first(workers: list[tuple[Any, Any]]) -> Iterator[None]:
         yield
         return
     owner = os.getpid()
-    taken = [number for number in _ENDING_SIGNALS if signal.getsignal(number) == signal.SIG_DFL]
+    taken = [number for number in ENDING_SIGNALS if signal.getsignal(number) == signal.SIG_DFL]
 
     def end(number: int, _frame: object) -> None:
         if os.getpid() == owner:  # not in a worker just forked, which has this handler too
@@ -465,8 +468,8 @@ def _work(
 ) -> None:
     """A worker process: claim chunks and send ``(start, settle(results))`` until none
     are left (``task`` is the function, its state and ``settle``)."""
-    _die_with_parent(parent)
-    for number in _ENDING_SIGNALS:  # the parent's handler (see _workers_die_first) is not ours
+    die_with_parent(parent)
+    for number in ENDING_SIGNALS:  # the parent's handler (see _workers_die_first) is not ours
         signal.signal(number, signal.SIG_DFL)
     gc.enable()  # the parent may pause it (see build.py); rendering makes garbage cycles
     function, state, settle = task

@@ -1,0 +1,128 @@
+"""A task run ahead in a forked process (provarchive.ahead), and its fall-backs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from conftest import article, column
+from provarchive.ahead import Ahead
+from provarchive.config import load_config
+from provarchive.content import scan_content
+from provarchive.inputs import scan_inputs
+
+FORKS = hasattr(os, "fork")
+
+
+def _calls(path) -> list[int]:
+    """The process ids that ran a task which notes them in ``path``, in order."""
+    return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+def _noting(path, then):
+    """A task that notes its process id in ``path``, then returns ``then(pid)``."""
+
+    def task():
+        with open(path, "a") as notes:
+            notes.write(f"{os.getpid()}\n")
+        return then(os.getpid())
+
+    return task
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: the task runs in this process")
+def test_a_task_runs_ahead_in_another_process_and_its_result_comes_back(tmp_path):
+    big = [f"第{number}篇" for number in range(300_000)]  # far more than a pipe holds
+    with Ahead(_noting(tmp_path / "calls", lambda pid: (pid, big)), jobs=2) as ahead:
+        assert ahead.forked
+        pid, result = ahead.result()
+        assert not ahead.forked
+    assert pid != os.getpid()
+    assert result == big
+    assert _calls(tmp_path / "calls") == [pid]
+
+
+def test_with_one_job_the_task_runs_here_when_its_result_is_asked_for(tmp_path):
+    calls = tmp_path / "calls"
+    with Ahead(_noting(calls, lambda pid: pid), jobs=1) as ahead:
+        assert not ahead.forked
+        assert _calls(calls) == []  # not run yet
+        assert ahead.result() == os.getpid()
+    assert _calls(calls) == [os.getpid()]
+
+
+def _fail_ahead(pid: int) -> int:
+    if pid != PARENT:
+        raise ValueError("a failure in the forked process")
+    return pid
+
+
+def _die_ahead(pid: int) -> int:
+    if pid != PARENT:
+        os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+def _unpicklable(pid: int):
+    return (pid, lambda: pid)
+
+
+PARENT = os.getpid()
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: nothing fails ahead")
+@pytest.mark.parametrize("then", [_fail_ahead, _die_ahead, _unpicklable])
+def test_a_task_that_fails_ahead_in_any_way_is_run_again_here(tmp_path, then):
+    calls = tmp_path / "calls"
+    with Ahead(_noting(calls, then), jobs=2) as ahead:
+        result = ahead.result()
+    assert (result[0] if isinstance(result, tuple) else result) == os.getpid()
+    ahead_pid, here = _calls(calls)
+    assert ahead_pid != os.getpid() and here == os.getpid()
+
+
+def _raise_everywhere(pid: int) -> int:
+    raise KeyError(f"no such thing in {pid}")
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_what_the_task_raises_is_raised_here(tmp_path):
+    calls = tmp_path / "calls"
+    with Ahead(_noting(calls, _raise_everywhere), jobs=2) as ahead, pytest.raises(KeyError):
+        ahead.result()
+    assert len(_calls(calls)) == 2  # ahead, then here
+
+
+def _wait_for_ever(pid: int) -> None:
+    reader, _ = os.pipe()
+    os.read(reader, 1)  # nobody writes: blocks until the process is killed
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_leaving_the_block_ends_a_task_whose_result_was_not_taken(tmp_path):
+    calls = tmp_path / "calls"
+    with Ahead(_noting(calls, _wait_for_ever), jobs=2):
+        deadline = time.monotonic() + 60
+        while not _calls(calls) and time.monotonic() < deadline:
+            time.sleep(0.01)  # a condition: the task has started
+    (pid,) = _calls(calls)
+    with pytest.raises(ProcessLookupError):  # killed and waited for: not even a zombie
+        os.kill(pid, 0)
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_a_walk_made_ahead_dates_the_scan_from_when_it_started(make_site):
+    """Files are statted when the walk runs, before the build asks for its inputs: a
+    file changed in between must count as changed after the scan (see reading.trusted)."""
+    site = make_site({"content/news/_column.yaml": column("要闻"), "content/news/a.md": article()})
+    with Ahead(lambda: scan_content(site), jobs=2) as ahead:
+        walked = ahead.result()
+    before = time.time_ns()
+    while time.time_ns() == before:
+        pass
+    inputs = scan_inputs(site, load_config(site), site / "public", False, walked)
+    assert inputs.scanned_ns == walked.started_ns < before
+    assert inputs.scan.markdown.keys() == {"news/a.md"}
