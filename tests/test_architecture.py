@@ -177,6 +177,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "checkbodies": {"cache", "content", "errors", "model", "reading"},
     "check": {
+        "ahead",
         "cache",
         "checkbodies",
         "config",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .ahead import Ahead
 from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
 from .checkbodies import BodyFacts, body_facts, rendered_facts, stored_facts
 from .config import load_config
@@ -113,9 +114,10 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
     and rendered again; their bodies stay in the cache's body store, which is only read,
     until they are checked.
     """
-    scan = scan_content(site_dir)
     key = render_key(config)
-    state = _newest_build(site_dir / CACHE_DIR, key)
+    with Ahead(partial(scan_content, site_dir), default_jobs()) as walk:
+        state = _newest_build(site_dir / CACHE_DIR, key)
+        scan = walk.result()
     if state is None:
         yield read_content(site_dir, config, scan, drafts=True, jobs=default_jobs()), None
         return
