@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -37,9 +38,8 @@ def _noting(path, then):
 def test_a_task_runs_ahead_in_another_process_and_its_result_comes_back(tmp_path):
     big = [f"第{number}篇" for number in range(300_000)]  # far more than a pipe holds
     with Ahead(_noting(tmp_path / "calls", lambda pid: (pid, big)), jobs=2) as ahead:
-        assert ahead.forked
         pid, result = ahead.result()
-        assert not ahead.forked
+        assert not ahead.waiting
     assert pid != os.getpid()
     assert result == big
     assert _calls(tmp_path / "calls") == [pid]
@@ -48,7 +48,7 @@ def test_a_task_runs_ahead_in_another_process_and_its_result_comes_back(tmp_path
 def test_with_one_job_the_task_runs_here_when_its_result_is_asked_for(tmp_path):
     calls = tmp_path / "calls"
     with Ahead(_noting(calls, lambda pid: pid), jobs=1) as ahead:
-        assert not ahead.forked
+        assert not ahead.waiting
         assert _calls(calls) == []  # not run yet
         assert ahead.result() == os.getpid()
     assert _calls(calls) == [os.getpid()]
@@ -94,6 +94,30 @@ def test_what_the_task_raises_is_raised_here(tmp_path):
     with Ahead(_noting(calls, _raise_everywhere), jobs=2) as ahead, pytest.raises(KeyError):
         ahead.result()
     assert len(_calls(calls)) == 2  # ahead, then here
+
+
+def _until_told(told: Path):
+    """A task that waits until ``told`` exists, then returns its text."""
+
+    def task() -> str:
+        while not told.exists():
+            time.sleep(0.01)  # a condition, checked: no fixed pace
+        return told.read_text()
+
+    return task
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_waiting_says_whether_the_result_is_still_to_come(tmp_path):
+    told = tmp_path / "told"
+    with Ahead(_until_told(told), jobs=2) as ahead:
+        assert ahead.waiting
+        told.write_text("走完了")
+        deadline = time.monotonic() + 60
+        while ahead.waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not ahead.waiting
+        assert ahead.result() == "走完了"
 
 
 def _wait_for_ever(pid: int) -> None:

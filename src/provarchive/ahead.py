@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable
 from types import TracebackType
@@ -39,9 +40,13 @@ class Ahead(Generic[Result]):
             self._fork()
 
     @property
-    def forked(self) -> bool:
-        """Whether ``task()`` runs in another process (until its result is taken)."""
-        return self._child != 0
+    def waiting(self) -> bool:
+        """Whether :meth:`result` would wait now for the forked process, still at work.
+        (Without one, it runs the task here: not waiting, in this sense.)"""
+        if not self._child:
+            return False
+        sent, _, _ = select.select([self._reader], [], [], 0)  # sent, or ended
+        return not sent
 
     def _fork(self) -> None:
         parent = os.getpid()

@@ -129,13 +129,13 @@ def _scan_and_load(
     options: BuildOptions, config: SiteConfig, output_dir: Path, walked: Ahead[ContentScan] | None
 ) -> tuple[BuildInputs, PreviousBuild]:
     """The inputs, ``content/`` walked in a worker (``walked``, when the caller started
-    it) while this process loads the last build's state and, in the time that leaves,
-    its articles, graph and plan (needed next unless nothing changed; the graph and
-    plan while the structure stays the same)."""
+    it) while this process loads the last build's state and, if the walk is not done
+    by then, its articles, graph and plan (needed next unless nothing changed; the
+    graph and plan while the structure stays the same)."""
     jobs = options.jobs or default_jobs()
     with walked or Ahead(partial(scan_content, options.site_dir), jobs) as walk:
         previous = PreviousBuild.load(options.site_dir / CACHE_DIR, output_dir, options.use_cache)
-        if walk.forked:
+        if walk.waiting:
             previous = previous.with_articles().with_plan()
         scanned = walk.result()
     return scan_inputs(options.site_dir, config, output_dir, options.drafts, scanned), previous
