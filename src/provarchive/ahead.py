@@ -82,8 +82,7 @@ class Ahead(Generic[Result]):
         sent = b""
         with contextlib.suppress(OSError), open(self._reader, "rb") as pipe:
             sent = pipe.read()
-        _, status = os.waitpid(child, 0)
-        return sent if status == 0 else b""
+        return sent if _ended_well(child) else b""
 
     def __enter__(self) -> Ahead[Result]:
         return self
@@ -100,7 +99,16 @@ class Ahead(Generic[Result]):
             with contextlib.suppress(OSError):
                 os.kill(child, signal.SIGKILL)
             os.close(self._reader)
-            os.waitpid(child, 0)
+            _ended_well(child)
+
+
+def _ended_well(child: int) -> bool:
+    """Wait for the process ``child``; whether it ended with status 0. (One reaped by
+    someone else counts as ended well: a result it did not send whole does not unpickle.)"""
+    try:
+        return os.waitpid(child, 0)[1] == 0
+    except ChildProcessError:
+        return True
 
 
 def _send_and_end(task: Callable[[], Any], writer: int, parent: int) -> None:

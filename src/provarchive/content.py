@@ -50,7 +50,7 @@ class ContentScan:
     errors: tuple[ProvarchiveError, ...]
     """Problems of the walk itself (links leading outside ``content/``)."""
     started_ns: int
-    """When the walk started (``time.time_ns()``): a signature is no older than this."""
+    """When the walk started (``time.time_ns()``): every signature here was taken after."""
 
 
 def signature(stat: os.stat_result) -> Signature:

@@ -66,12 +66,12 @@ def scan_inputs(
     config: SiteConfig,
     output_dir: Path,
     drafts: bool,
-    walked: ContentScan | None = None,
+    content_scan: ContentScan | None = None,
 ) -> BuildInputs:
     """Find every input of a build by signature, and digest them all (for the no-change
-    shortcut) without reading a content file. ``walked`` is the walk of ``content/``
-    when it was made already (see :func:`content.scan_content`)."""
-    scan = walked or scan_content(site_dir)
+    shortcut) without reading a content file. ``content_scan`` is the walk of
+    ``content/``, when it was made already (see :func:`content.scan_content`)."""
+    scan = content_scan or scan_content(site_dir)
     scanned_ns = min(time.time_ns(), scan.started_ns)
     topics = scan_topics(site_dir)
     dirs = template_dirs(site_dir)
