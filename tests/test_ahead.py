@@ -54,6 +54,19 @@ def test_with_one_job_the_task_runs_here_when_its_result_is_asked_for(tmp_path):
     assert _calls(calls) == [os.getpid()]
 
 
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_a_result_comes_back_when_the_system_reaps_the_process_itself(tmp_path):
+    """With SIGCHLD ignored, ended children are reaped at once and cannot be waited for."""
+    ignored = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        with Ahead(_noting(tmp_path / "calls", lambda pid: pid), jobs=2) as ahead:
+            pid = ahead.result()
+    finally:
+        signal.signal(signal.SIGCHLD, ignored)
+    assert pid != os.getpid()
+    assert _calls(tmp_path / "calls") == [pid]
+
+
 def _fail_ahead(pid: int) -> int:
     if pid != PARENT:
         raise ValueError("a failure in the forked process")
