@@ -92,7 +92,7 @@ except ImportError:
 site = Path(sys.argv[1])
 config = load_config(site)
 try:  # the content reader of this version, or of one before the build's stages were typed
-    from provarchive.content import scan_content
+    from provarchive.walk import scan_content
     from provarchive.reading import read_content
     tree = read_content(site, config, scan_content(site), drafts=False, jobs=2)
     articles = list(tree.articles.values())

@@ -12,8 +12,8 @@ import pytest
 from conftest import article, column
 from provarchive.ahead import Ahead
 from provarchive.config import load_config
-from provarchive.content import scan_content
 from provarchive.inputs import scan_inputs
+from provarchive.walk import scan_content
 
 FORKS = hasattr(os, "fork")
 

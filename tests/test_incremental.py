@@ -1180,8 +1180,8 @@ def test_an_article_with_errors_is_reported_as_such_not_as_an_empty_site(make_si
 
 def test_bodies_go_to_the_store_as_they_are_read_and_are_not_kept(make_site):
     from provarchive.config import load_config
-    from provarchive.content import scan_content
     from provarchive.reading import BodySink, read_content
+    from provarchive.walk import scan_content
 
     site = make_site(site_files(80))  # enough articles for workers (64 or more)
     config = load_config(site)

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from conftest import REPO, article, column, examples, run_cli
 from provarchive.config import load_config
-from provarchive.content import scan_content
 from provarchive.contexts import CONTEXT_BUILDERS
 from provarchive.errors import TemplateError
 from provarchive.extras import read_extras
@@ -35,6 +34,7 @@ from provarchive.render import (
 )
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
+from provarchive.walk import scan_content
 from provarchive.writing import newest_candidates, render_order
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import REPO, run_cli
 from provarchive.config import load_config
-from provarchive.content import scan_content
 from provarchive.model import Article, Column
 from provarchive.reading import read_content
+from provarchive.walk import scan_content
 
 
 @pytest.fixture(scope="module")

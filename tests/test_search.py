@@ -261,7 +261,6 @@ def test_excerpts_show_body_text_not_kicker_or_subtitle(make_site):
 
 from provarchive.cache import BodyStore  # noqa: E402
 from provarchive.config import load_config  # noqa: E402
-from provarchive.content import scan_content  # noqa: E402
 from provarchive.graph import build_graph  # noqa: E402
 from provarchive.reading import Bodies, BodySink, read_content  # noqa: E402
 from provarchive.reading import render_key as body_render_key  # noqa: E402
@@ -281,6 +280,7 @@ from provarchive.search_files import (  # noqa: E402
     script,
 )
 from provarchive.search_postings import HELD_POSTINGS, IndexSink  # noqa: E402
+from provarchive.walk import scan_content  # noqa: E402
 from provarchive.writing import SearchInputs  # noqa: E402
 
 

@@ -19,7 +19,6 @@ from . import __version__
 from .ahead import Ahead
 from .cache import CACHE_DIR, BodyStore
 from .config import load_config
-from .content import CONTENT_DIR, ContentScan, scan_content
 from .digest import site_salt
 from .errors import ErrorGroup, ProvarchiveError, display_path, shown_here
 from .extras import read_extras
@@ -27,7 +26,7 @@ from .graph import SiteGraph
 from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .machineplan import machine_file_notes
-from .model import SiteConfig
+from .model import CONTENT_DIR, SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_collisions
@@ -36,6 +35,7 @@ from .reading import render_key as body_render_key
 from .removal import clear_leftovers
 from .render import visible_columns
 from .search import index_files
+from .walk import ContentScan, scan_content
 from .writing import RunOptions, WriteJob, write_output
 
 

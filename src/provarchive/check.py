@@ -26,7 +26,7 @@ from .ahead import Ahead
 from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
 from .checkbodies import BodyFacts, body_facts, rendered_facts, stored_facts
 from .config import load_config
-from .content import CONTENT_DIR, PLACEHOLDER, scan_content
+from .content import CONTENT_DIR, PLACEHOLDER
 from .errors import (
     ContentError,
     ContentWarning,
@@ -45,6 +45,7 @@ from .plan import check_collisions, plan_pages, shown_origin
 from .reading import Bodies, ContentTree, read_content, render_key
 from .records import ArticleMap
 from .urls import alias_path, file_path
+from .walk import scan_content
 
 _PAGE_SUFFIXES = (".html", ".htm", ".shtml")
 Line = Callable[[], int]

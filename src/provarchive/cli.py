@@ -24,7 +24,7 @@ from .parallel import default_jobs
 
 if TYPE_CHECKING:
     from .build import BuildReport
-    from .content import ContentScan
+    from .walk import ContentScan
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -324,7 +324,7 @@ def _run_build(args: argparse.Namespace) -> int:
 def _walk_content(site: Path) -> ContentScan:
     """Walk the site's ``content/``: a build's first task, begun by :func:`_run_build`
     before the build's modules are imported (0.13 s), in a process of its own."""
-    from .content import scan_content
+    from .walk import scan_content
 
     return scan_content(site)
 

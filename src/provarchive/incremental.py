@@ -32,7 +32,6 @@ from .cache import (
     without_body,
 )
 from .cachefiles import CacheWrites
-from .content import signature as file_signature
 from .digest import page_fingerprint, site_structure, structure_digest, structure_facts
 from .errors import ContentError, ErrorGroup, ProvarchiveError, anchored, counted, display_path
 from .fingerprints import Digests
@@ -50,6 +49,7 @@ from .search import SearchState
 from .search_docs import SearchDocs, search_docs
 from .taxonomy import related_articles, related_key
 from .topicplan import plan_topics
+from .walk import signature as file_signature
 
 _SIGNATURE = attrgetter("signature")
 """A cache entry's file signature (mapped over 20,000 entries by C)."""

@@ -13,12 +13,13 @@ from typing import Any
 
 from . import __version__
 from .config import CONFIG_FILE
-from .content import CONTENT_DIR, ContentScan, scan_content
-from .content import signature as file_signature
+from .content import CONTENT_DIR
 from .model import Signature, SiteConfig
 from .plan import STATIC_DIR
 from .render import template_dirs
 from .topics import TopicScan, scan_topics
+from .walk import ContentScan, scan_content
+from .walk import signature as file_signature
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def scan_inputs(
 ) -> BuildInputs:
     """Find every input of a build by signature, and digest them all (for the no-change
     shortcut) without reading a content file. ``content_scan`` is the walk of
-    ``content/``, when it was made already (see :func:`content.scan_content`)."""
+    ``content/``, when it was made already (see :func:`walk.scan_content`)."""
     scan = content_scan or scan_content(site_dir)
     scanned_ns = min(time.time_ns(), scan.started_ns)
     topics = scan_topics(site_dir)

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from .articles import parse_date
 from .config import load_config
-from .content import COLUMN_FILE, CONTENT_DIR, PLACEHOLDER, read_columns, scan_content
+from .content import CONTENT_DIR, PLACEHOLDER, read_columns
 from .errors import ContentError, ProvarchiveError, display_path
 from .faults import fault, with_file
 from .markup import join_lines
 from .model import Column
 from .urls import check_site_path, check_slug
+from .walk import COLUMN_FILE, scan_content
 from .yamlfile import load_mapping
 
 EMPTY_FIELDS = ("kicker", "subtitle", "source", "authors", "editor", "tags")

@@ -23,7 +23,6 @@ from .articles import SourceArticle, render_article, resolve_links
 from .cache import BodyStore, body_key, body_row, with_body, without_body
 from .content import (
     CONTENT_DIR,
-    ContentScan,
     prefetch_article_files,
     read_article_file,
     read_columns,
@@ -41,6 +40,7 @@ from .parallel import (
     stage_progress,
 )
 from .records import ArticleMap, CachedArticle, entry_facts
+from .walk import ContentScan
 
 
 @dataclass(frozen=True)

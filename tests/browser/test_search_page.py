@@ -13,9 +13,9 @@ import unicodedata
 
 from conftest import REPO, article, run_cli
 from provarchive.config import load_config
-from provarchive.content import scan_content
 from provarchive.reading import read_content
 from provarchive.search import document_text
+from provarchive.walk import scan_content
 
 RUN = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 
