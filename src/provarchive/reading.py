@@ -63,6 +63,24 @@ class ContentTree:
     """Problems a build can go on with."""
     skipped: tuple[str, ...]
     """Content files left out because of errors."""
+    made: dict[str, Any] = field(default_factory=dict)
+    """What the sink made of each fresh article's body, by id, where it passed the
+    article on as :class:`Settled` (see :class:`checkbodies.FactsSink`)."""
+
+
+Sink = Callable[[list[Any]], list[Any]]
+"""What a worker does with each chunk of its results before it sends them back: it
+passes each article on as it is, without its body (:class:`BodySink`), or as
+:class:`Settled`; it leaves the other results (sources, errors, None) as they are."""
+
+
+@dataclass(frozen=True)
+class Settled:
+    """An article passed on without its body, with what a sink made of the body where
+    the body was (``made``: see :class:`checkbodies.FactsSink`)."""
+
+    article: Article
+    made: Any
 
 
 def read_content(
@@ -75,7 +93,7 @@ def read_content(
     cached: dict[str, CachedArticle] | None = None,
     scanned_ns: int = 0,
     progress: Progress | None = None,
-    sink: BodySink | None = None,
+    sink: Sink | None = None,
 ) -> ContentTree:
     """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
 
@@ -83,7 +101,7 @@ def read_content(
     ``sink``, rendered bodies go to it as they come in and articles are kept without them.
     """
     columns, errors, warnings = read_columns(site_dir, scan.folders)
-    articles, fresh, article_errors, skipped = read_articles(
+    articles, fresh, made, article_errors, skipped = read_articles(
         site_dir, config, scan, cached or {}, scanned_ns, jobs, drafts, progress, sink
     )
     return ContentTree(
@@ -94,6 +112,7 @@ def read_content(
         errors=(*scan.errors, *errors, *article_errors),
         warnings=tuple(warnings),
         skipped=tuple(skipped),
+        made=made,
     )
 
 
@@ -127,9 +146,10 @@ def read_articles(
     jobs: int,
     drafts: bool,
     progress: Progress | None = None,
-    sink: BodySink | None = None,
-) -> tuple[ArticleMap, dict[str, Article], list[ProvarchiveError], list[str]]:
-    """Return (articles by id, the freshly rendered ones, errors, skipped files).
+    sink: Sink | None = None,
+) -> tuple[ArticleMap, dict[str, Article], dict[str, Any], list[ProvarchiveError], list[str]]:
+    """Return (articles by id, the freshly rendered ones, what the ``sink`` made of their
+    bodies (see :class:`Settled`), errors, skipped files).
 
     Files whose signature matches the cache are not read; bodies are rendered only
     for files read anew or whose relative links now resolve differently. Cached
@@ -140,6 +160,7 @@ def read_articles(
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
     done: dict[str, Article] = {}
+    made: dict[str, Any] = {}
     reader = ReadTask(site_dir, config, display_path(site_dir / CONTENT_DIR))
     assets = frozenset(scan.assets)
     renderer = MarkdownRenderer(config.markdown)
@@ -161,6 +182,8 @@ def read_articles(
             reused.append(rel)  # touched, not changed
         elif isinstance(result, Article):
             done[rel] = result
+        elif isinstance(result, Settled):
+            done[rel], made[rel] = result.article, result.made
         else:
             sources[rel] = result
 
@@ -174,17 +197,9 @@ def read_articles(
     urls = dict(zip(reused, map(cached_urls.__getitem__, reused), strict=True))
     urls.update((rel, a.url) for rel, a in done.items())
     urls.update((rel, s.article.url) for rel, s in sources.items())
-    failed: set[str] = set()
-    linking = entry_facts(cached, _HAS_LINKS)
-    for rel in list(compress(reused, map(linking.__getitem__, reused))):
-        article = cached[rel].article()
-        if resolve_links(article, urls, assets) != article.links:
-            result = reader.read(rel)
-            if isinstance(result, ProvarchiveError):  # changed between scan and now
-                errors.append(result)
-                failed.add(rel)
-            else:
-                sources[rel] = result
+    relinked, failed = _read_relinked(reused, cached, urls, assets, reader)
+    sources.update(relinked)
+    errors += failed.values()
     rendered = map_in_workers(
         _call,
         list(sources.values()),
@@ -193,9 +208,40 @@ def read_articles(
         progress=stage_progress(progress, "渲染正文"),
         settle=sink,
     )
-    fresh = {**done, **{article.id: article for article in rendered}}
+    for result in rendered:
+        if isinstance(result, Settled):
+            made[result.article.id] = result.made
+    fresh = {**done, **{article.id: article for article in map(_settled_article, rendered)}}
     ids = sorted(set(reused).difference(failed, fresh).union(fresh))
-    return ArticleMap(ids, cached, fresh), fresh, errors, skipped
+    return ArticleMap(ids, cached, fresh), fresh, made, errors, skipped
+
+
+def _settled_article(result: Article | Settled) -> Article:
+    return result.article if isinstance(result, Settled) else result
+
+
+def _read_relinked(
+    reused: list[str],
+    cached: dict[str, CachedArticle],
+    urls: dict[str, str],
+    assets: frozenset[str],
+    reader: ReadTask,
+) -> tuple[dict[str, SourceArticle], dict[str, ProvarchiveError]]:
+    """The cached articles of ``reused`` whose relative links now resolve differently,
+    read again for their bodies to be rendered; and the errors of those whose files no
+    longer read (changed between the scan and now)."""
+    sources: dict[str, SourceArticle] = {}
+    failed: dict[str, ProvarchiveError] = {}
+    linking = entry_facts(cached, _HAS_LINKS)
+    for rel in compress(reused, map(linking.__getitem__, reused)):
+        article = cached[rel].article()
+        if resolve_links(article, urls, assets) != article.links:
+            result = reader.read(rel)
+            if isinstance(result, ProvarchiveError):
+                failed[rel] = result
+            else:
+                sources[rel] = result
+    return sources, failed
 
 
 READ_AHEAD_BYTES = 512 << 20
