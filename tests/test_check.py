@@ -493,3 +493,40 @@ def test_check_reads_the_bodies_kept_in_the_cache_in_workers(make_site, monkeypa
     assert len(told) == 1 and ": error: " in told[0]
     assert [line for line in lines if line not in told][:-1] == without_cache[:-1]
     assert lines[-1].startswith("1 error, ")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_makes_the_facts_of_bodies_where_it_renders_them(make_site, jobs):
+    """Read through :class:`checkbodies.FactsSink`, in the workers that render them (or
+    here, with one job), the articles come back without their bodies, each with the
+    facts of its whole body, those of a second pass (a link to another article) too."""
+    from provarchive.checkbodies import FactsSink, body_facts
+    from provarchive.config import load_config
+    from provarchive.content import PLACEHOLDER
+    from provarchive.reading import read_content
+    from provarchive.walk import scan_content
+
+    many = {
+        f"content/zwgk/m{n:03d}.md": good(
+            f"第{n}号",
+            body=(
+                f"第{n}号，见[前一号](m{n - 1:03d}.md)与[缺失](gone{n}.md)。"
+                if n % 3 == 0
+                else f"![图{n}](images/chart.svg)"
+                if n % 3 == 1
+                else f"第{n}号正文。\n\n{PLACEHOLDER}"
+            ),
+        )
+        for n in range(1, 81)  # enough articles for workers (64 or more)
+    }
+    site = make_site({**PROBLEMS_OF_EVERY_KIND, **many})
+    config = load_config(site)
+    scan = scan_content(site)
+    whole = read_content(site, config, scan, drafts=True, jobs=jobs)
+    settled = read_content(site, config, scan, drafts=True, jobs=jobs, sink=FactsSink())
+    assert settled.articles.keys() == whole.articles.keys()
+    assert all(not a.body_html and not a.text for a in settled.articles.values())
+    facts = {article_id: body_facts(a) for article_id, a in whole.fresh.items()}
+    assert settled.made == facts
+    assert any(facts[f"zwgk/m{n:03d}.md"].targets for n in (3, 4))  # facts to tell apart
+    assert any(fact.placeholder for fact in facts.values())

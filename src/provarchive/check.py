@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from .ahead import Ahead
 from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
-from .checkbodies import BodyFacts, body_facts, rendered_facts, stored_facts
+from .checkbodies import BodyFacts, FactsSink, rendered_facts, stored_facts
 from .config import load_config
 from .content import CONTENT_DIR, PLACEHOLDER
 from .errors import (
@@ -106,21 +106,28 @@ RENDERED_AT_ONCE = 1000
 
 @contextlib.contextmanager
 def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree, Bodies | None]]:
-    """Every column and article of the site, drafts included, as a build reads them, and
-    where the bodies of those that carry none are kept (None: every article carries its
-    own).
+    """Every column and article of the site, drafts included, as a build reads them,
+    without their bodies, and where the bodies of those read from the cache are kept
+    (None: none is).
 
-    The articles the site's newest build read, whose files have not changed since, are
-    taken from the build cache, as the next build would take them, instead of being read
-    and rendered again; their bodies stay in the cache's body store, which is only read,
-    until they are checked.
+    The articles read anew come with the facts of their bodies (in ``made``), made
+    where they were rendered (see :class:`checkbodies.FactsSink`). The articles the
+    site's newest build read, whose files have not changed since, are taken from the
+    build cache, as the next build would take them, instead of being read and rendered
+    again; their bodies stay in the cache's body store, which is only read, until they
+    are checked.
     """
     key = render_key(config)
     with Ahead(partial(scan_content, site_dir), default_jobs()) as walk:
         state = _newest_build(site_dir / CACHE_DIR, key)
         scan = walk.result()
     if state is None:
-        yield read_content(site_dir, config, scan, drafts=True, jobs=default_jobs()), None
+        yield (
+            read_content(
+                site_dir, config, scan, drafts=True, jobs=default_jobs(), sink=FactsSink()
+            ),
+            None,
+        )
         return
     read = read_content(
         site_dir,
@@ -130,6 +137,7 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
         jobs=default_jobs(),
         cached=state.articles,
         scanned_ns=state.scanned_ns,
+        sink=FactsSink(),
     )
     del state  # the cache's entries, let go once their records are decoded: 170 MiB
     tree = replace(read, articles=ArticleMap(read.articles, {}, dict(read.articles)))
@@ -182,10 +190,10 @@ class _SiteCheck:
         """Every problem: the site-wide ones, then each article's."""
         self.check_outputs()
         self.check_titles()
-        facts = self.stored_facts()
+        facts = {**self.tree.made, **self.stored_facts()}  # read anew, and from the cache
         content_dir = os.path.join(self.site_dir, CONTENT_DIR)
         for article in self.articles.values():
-            fact = facts[article.id] if article.id in facts else body_facts(article)
+            fact = facts[article.id]
             if isinstance(fact, ProvarchiveError):  # it changed or went since the scan
                 self.problems.append(fact)
                 continue
@@ -194,8 +202,8 @@ class _SiteCheck:
         return self.problems
 
     def stored_facts(self) -> dict[str, BodyFacts | ProvarchiveError]:
-        """The facts of the bodies of the articles that carry none, by id, read from the
-        body store in workers, and in this process alongside, a chunk at a time; those
+        """The facts of the bodies of the articles taken from the cache, by id, read from
+        the body store in workers, and in this process alongside, a chunk at a time; those
         the store lost are read and rendered again here.
 
         Both read the bodies' keys and the store only, never the records: reading an
