@@ -98,7 +98,9 @@ def read_content(
     """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
 
     Articles in ``cached`` whose files did not change are not read again. With a
-    ``sink``, rendered bodies go to it as they come in and articles are kept without them.
+    ``sink``, each chunk of results is handed to it where it was read (see :data:`Sink`):
+    bodies go to the body store as they come in (:class:`BodySink`), or what ``check``
+    needs is made of them (in ``made``), and articles are kept without them.
     """
     columns, errors, warnings = read_columns(site_dir, scan.folders)
     articles, fresh, made, article_errors, skipped = read_articles(
