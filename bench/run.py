@@ -18,19 +18,20 @@ recall in Chromium; and Pagefind, from npm, on the same article pages, unless
 ``--no-pagefind`` or ``--no-others``).
 
 ``--scale`` adds rows of 5,000 and 100,000 articles (``--scale-sizes``): a cold build
-with and without search, its seconds per stage (``--timings``) and per 1,000 articles,
-wall and CPU seconds, the peak memory of the whole process tree (``treemem.py``), output
-and index sizes, and the first and a later one-article edit after it.
+with and without search, ``--scale-runs`` times each, its seconds per stage
+(``--timings``) and per 1,000 articles, wall and CPU seconds, the peak memory of the
+whole process tree (``treemem.py``), output and index sizes, and the first and a later
+one-article edit after it.
 
 Unless ``--no-memory``, provarchive and Hugo also build each size cold into memory
 (a tmpfs folder, ``inmemory.py``), taking turns with the other cold builds, and the
 ``--scale`` rows get the same two cold builds into memory, ``--scale-runs`` times each
 (3; each stage's fastest time is kept, as ``timeit`` does: at 100,000 articles one run
 differs from the next by up to a quarter here): their stage times say what the build
-itself costs per article, apart from this machine's disk. Only the first of them samples
-the memory of the process tree: the sampler reads each process's ``smaps_rollup`` every
-20 ms, and the kernel walks a process's page tables for it, so it took more of a core,
-and slowed the build more, the larger the archive. ``memwalk.py`` then
+itself costs per article, apart from this machine's disk. Onto the disk and into memory,
+only the first run samples the memory of the process tree: the sampler reads each
+process's ``smaps_rollup`` every 20 ms, and the kernel walks a process's page tables for
+it, so it took more of a core, and slowed the build more, the larger the archive. ``memwalk.py`` then
 times one plain Python loop over as many records as those builds made pages: what the
 memory of this machine adds per record when there are more of them.
 
@@ -340,22 +341,30 @@ def provarchive_rows(count: int, runs: int, jobs: int) -> dict[str, float]:
 
 
 def scale_row(count: int, jobs: int, memory: Path | None, runs: int) -> dict[str, dict]:
-    """A cold build of ``count`` articles, with the search index and without, each with
-    its time per stage (``--timings``), CPU seconds, the peak memory of the process tree,
-    output and index sizes; then the first and a later one-article edit. With a
-    ``memory`` folder, the same two cold builds ``runs`` times with site and output in
-    memory (see :func:`fastest`)."""
+    """A cold build of ``count`` articles, with the search index and without, ``runs``
+    times each, turn by turn (see :func:`fastest`: memory sampled in the first run only),
+    each with its time per stage (``--timings``), CPU seconds, the peak memory of the
+    process tree, output and index sizes; then the first and a later one-article edit
+    after the last. With a ``memory`` folder, the same two cold builds ``runs`` times with
+    site and output in memory."""
     site = make_corpus("provarchive", count)
     search_dir = getattr(__import__("provarchive.search").search, "SEARCH_DIR", "search")
     article = sorted((site / "content/zhxx/yywl").glob("*.md"))[count // 20]
     original = article.read_text("utf-8")
     row: dict[str, dict] = {}
-    for name, folder in (("search", site), ("nosearch", nosearch_site(site))):
-        out = fresh_folder(f"scale-{name}-{count}")
+    variants = {"search": site, "nosearch": nosearch_site(site)}
+    colds: dict[str, list[dict]] = {name: [] for name in variants}
+    outs: dict[str, Path] = {}
+    for turn in range(runs):  # turn by turn, so that load affects both alike
+        for name, folder in variants.items():
+            outs[name] = out = fresh_folder(f"scale-{name}-{count}")
+            age(site / "content")
+            cold = measure([*PROVARCHIVE, "build", str(folder), "-q", "-j", str(jobs),
+                            "--timings", "-o", str(out), "--no-cache"], tree=turn == 0)
+            colds[name].append(cold_figures(cold, out, search_dir))
+    for name, folder in variants.items():
         build = [*PROVARCHIVE, "build", str(folder), "-q", "-j", str(jobs), "--timings",
-                 "-o", str(out)]
-        age(site / "content")
-        cold = measure([*build, "--no-cache"], tree=True)
+                 "-o", str(outs[name])]
         edits = []
         for mark in ("first", "later"):
             article.write_text(original + f"\n\n补充报道{mark}段。\n", "utf-8")
@@ -363,7 +372,7 @@ def scale_row(count: int, jobs: int, memory: Path | None, runs: int) -> dict[str
             time.sleep(2.1)  # past the racy window, as an editor's next save would be
         article.write_text(original, "utf-8")
         row[name] = {
-            **cold_figures(cold, out, search_dir),
+            **fastest(colds[name]),
             **{f"{mark}_edit": {key: value for key, value in measured.items() if key != "output"}
                for mark, measured in zip(("first", "later"), edits, strict=True)},
             **{f"{mark}_edit_stages": stage_times(measured["output"])
@@ -399,7 +408,7 @@ def fastest(runs: list[dict]) -> dict:
                for key in ("maxrss_mib", "tree_rss_mib", "tree_pss_mib")},
             "stages": {stage: min(run["stages"][stage] for run in runs)
                        for stage in first["stages"]},
-            "runs": len(runs)}
+            "runs": len(runs), "run_walls": [run["wall_s"] for run in runs]}
 
 
 def cold_figures(cold: dict, out: Path, search_dir: str) -> dict:
@@ -418,7 +427,8 @@ SCALE_NAMES = {"search": "search on", "nosearch": "search off",
 
 
 def print_scale(count: int, name: str, row: dict) -> None:
-    runs = (f" (fastest of {row['runs']} runs, memory sampled in the first)"
+    walls = ", ".join(f"{wall:.1f}" for wall in row.get("run_walls", []))
+    runs = (f" (fastest of {row['runs']} runs, memory sampled in the first; walls {walls} s)"
             if row.get("runs", 1) > 1 else "")
     print(f"\n{count:,} articles, cold build, {SCALE_NAMES[name]}{runs}:"
           f" {row['wall_s']:.1f} s wall, {row['cpu_s']:.1f} CPU-s; peak memory: process tree"
@@ -470,7 +480,8 @@ def main() -> int:
                         help="add rows of --scale-sizes articles: time per stage, peak memory of "
                              "the process tree, output and index size (takes many minutes)")
     parser.add_argument("--scale-runs", type=int, default=3,
-                        help="cold builds into memory per --scale row (each stage: the fastest)")
+                        help="cold builds per --scale row, onto the disk and into memory "
+                             "(each stage: the fastest; memory sampled in the first)")
     parser.add_argument("--scale-sizes", default="5000,100000",
                         help="sizes of the --scale rows (the first is the base for linearity)")
     args = parser.parse_args()
