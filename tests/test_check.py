@@ -497,10 +497,10 @@ def test_check_reads_the_bodies_kept_in_the_cache_in_workers(make_site, monkeypa
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_check_makes_the_facts_of_bodies_where_it_renders_them(make_site, jobs):
-    """Read through :class:`checkbodies.FactsSink`, in the workers that render them (or
+    """Read through :func:`checkbodies.settle_facts`, in the workers that render them (or
     here, with one job), the articles come back without their bodies, each with the
     facts of its whole body, those of a second pass (a link to another article) too."""
-    from provarchive.checkbodies import FactsSink, body_facts
+    from provarchive.checkbodies import body_facts, settle_facts
     from provarchive.config import load_config
     from provarchive.content import PLACEHOLDER
     from provarchive.reading import read_content
@@ -523,7 +523,7 @@ def test_check_makes_the_facts_of_bodies_where_it_renders_them(make_site, jobs):
     config = load_config(site)
     scan = scan_content(site)
     whole = read_content(site, config, scan, drafts=True, jobs=jobs)
-    settled = read_content(site, config, scan, drafts=True, jobs=jobs, sink=FactsSink())
+    settled = read_content(site, config, scan, drafts=True, jobs=jobs, sink=settle_facts)
     assert settled.articles.keys() == whole.articles.keys()
     assert all(not a.body_html and not a.text for a in settled.articles.values())
     facts = {article_id: body_facts(a) for article_id, a in whole.fresh.items()}

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from .ahead import Ahead
 from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
-from .checkbodies import BodyFacts, FactsSink, rendered_facts, stored_facts
+from .checkbodies import BodyFacts, rendered_facts, settle_facts, stored_facts
 from .config import load_config
 from .content import CONTENT_DIR, PLACEHOLDER
 from .errors import (
@@ -111,7 +111,7 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
     (None: none is).
 
     The articles read anew come with the facts of their bodies (in ``made``), made
-    where they were rendered (see :class:`checkbodies.FactsSink`). The articles the
+    where they were rendered (see :func:`checkbodies.settle_facts`). The articles the
     site's newest build read, whose files have not changed since, are taken from the
     build cache, as the next build would take them, instead of being read and rendered
     again; their bodies stay in the cache's body store, which is only read, until they
@@ -124,7 +124,7 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
     if state is None:
         yield (
             read_content(
-                site_dir, config, scan, drafts=True, jobs=default_jobs(), sink=FactsSink()
+                site_dir, config, scan, drafts=True, jobs=default_jobs(), sink=settle_facts
             ),
             None,
         )
@@ -137,7 +137,7 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
         jobs=default_jobs(),
         cached=state.articles,
         scanned_ns=state.scanned_ns,
-        sink=FactsSink(),
+        sink=settle_facts,
     )
     del state  # the cache's entries, let go once their records are decoded: 170 MiB
     tree = replace(read, articles=ArticleMap(read.articles, {}, dict(read.articles)))

@@ -65,7 +65,7 @@ class ContentTree:
     """Content files left out because of errors."""
     made: dict[str, Any] = field(default_factory=dict)
     """What the sink made of each fresh article's body, by id, where it passed the
-    article on as :class:`Settled` (see :class:`checkbodies.FactsSink`)."""
+    article on as :class:`Settled` (see :func:`checkbodies.settle_facts`)."""
 
 
 Sink = Callable[[list[Any]], list[Any]]
@@ -77,7 +77,7 @@ passes each article on as it is, without its body (:class:`BodySink`), or as
 @dataclass(frozen=True)
 class Settled:
     """An article passed on without its body, with what a sink made of the body where
-    the body was (``made``: see :class:`checkbodies.FactsSink`)."""
+    the body was (``made``: see :func:`checkbodies.settle_facts`)."""
 
     article: Article
     made: Any
