@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import article, column
 from provarchive import walk
@@ -65,3 +69,116 @@ def test_a_system_that_cannot_list_folders_by_descriptor_walks_them_by_path(
     assert by_path.column_files == by_descriptor.column_files
     assert by_path.folders == by_descriptor.folders
     assert [str(e) for e in by_path.errors] == [str(e) for e in by_descriptor.errors]
+
+
+RESCANNED = (
+    "zhxx/a.md",
+    "zhxx/new.md",
+    "zhxx/_column.yaml",
+    "zhxx/yywl/b.md",
+    "zhxx/yywl/images/field.png",
+    "zcwj/d.md",
+    "zcwj/notice.pdf",
+    "tp/photo.jpg",
+    "tp/caption.md",
+    "zhxx/.draft.md",
+    "zhxx/a.md~",
+    "_hold/e.md",
+)
+"""Files a rescan looks at: articles, column files, other files, hidden and editor
+files, a file in a folder the walk leaves out, in columns and in ``tp/``, a folder of
+pictures only until an article is saved in it."""
+
+
+def rescan_site(root: Path) -> Path:
+    """A site for rescans: columns two levels deep and a folder of pictures only."""
+    for path, text in {
+        "zhxx/_column.yaml": column("综合资讯", 1),
+        "zhxx/a.md": article("春耕生产全面铺开", "2024-03-02"),
+        "zhxx/yywl/b.md": article("高标准农田建设提速", "2024-03-20"),
+        "zhxx/yywl/images/field.png": "not really a picture",
+        "zcwj/d.md": article("关于做好春季防火工作的通知", "2024-04-01"),
+        "tp/photo.jpg": "not really a photo",
+    }.items():
+        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / path).write_text(text, "utf-8")
+    return root
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(("write", "grow", "remove")), st.sampled_from(RESCANNED)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_rescan_of_the_files_saved_finds_what_a_walk_finds(changes):
+    with tempfile.TemporaryDirectory(prefix="provarchive-rescan-") as folder:
+        site = rescan_site(Path(folder))
+        before, reported = scan_content(site), set()
+        for number, (change, path) in enumerate(changes):
+            file = site / "content" / path
+            if not file.parent.exists():  # _hold/: the watcher reports the folder made
+                reported.add(str(file.parent))
+            if change == "remove":
+                file.unlink(missing_ok=True)
+            else:
+                file.parent.mkdir(exist_ok=True)
+                with file.open("a" if change == "grow" else "w", encoding="utf-8") as out:
+                    out.write(article(f"第{number}次保存", "2024-05-01"))
+            reported.add(str(file))
+        rescanned, walked = walk.rescan(before, site, reported), scan_content(site)
+        assert rescanned is not None
+        for part in ("folders", "markdown", "assets", "column_files", "errors", "linked"):
+            assert _in_order(getattr(rescanned, part)) == _in_order(getattr(walked, part)), part
+        assert rescanned.listed == before.listed
+        assert before.started_ns < rescanned.started_ns <= walked.started_ns
+
+
+def _in_order(found: object) -> object:
+    """Values as compared: dicts with their order, as a walk's files are kept."""
+    return list(found.items()) if isinstance(found, dict) else found
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["new folder", "removed folder", "renamed folder", "link", "pipe", "too many"],
+)
+def test_a_rescan_leaves_folders_links_and_odd_files_to_a_whole_walk(tmp_path, change):
+    site = rescan_site(tmp_path)
+    content = site / "content"
+    before = scan_content(site)
+    reported = [str(content / "zhxx/a.md")]  # with a plain save, each case
+    if change == "new folder":
+        (content / "zhxx/xxgk").mkdir()
+        (content / "zhxx/xxgk/f.md").write_text(article("新栏目", "2024-06-01"), "utf-8")
+        reported += [str(content / "zhxx/xxgk"), str(content / "zhxx/xxgk/f.md")]
+    elif change == "removed folder":
+        shutil.rmtree(content / "zhxx/yywl")
+        reported += [str(content / "zhxx/yywl"), str(content / "zhxx/yywl/b.md")]
+    elif change == "renamed folder":  # its files are not reported, only the folder
+        (content / "zcwj").rename(content / "zcwj2")
+        reported += [str(content / "zcwj"), str(content / "zcwj2")]
+    elif change == "link":
+        os.symlink("../zhxx/a.md", content / "zcwj/linked.md")
+        reported.append(str(content / "zcwj/linked.md"))
+    elif change == "pipe":
+        os.mkfifo(content / "zcwj/pipe.md")
+        reported.append(str(content / "zcwj/pipe.md"))
+    else:
+        reported += [str(content / f"zhxx/{n}.md") for n in range(walk.RESCAN_MOST)]
+    assert walk.rescan(before, site, reported) is None
+    assert walk.rescan(before, site, reported[:1]) is not None, "a plain save is rescanned"
+
+
+def test_a_walk_that_met_a_link_or_an_error_is_never_rescanned(tmp_path):
+    site = rescan_site(tmp_path)
+    os.symlink("../zhxx/a.md", site / "content/zcwj/linked.md")
+    linked = scan_content(site)
+    assert linked.linked and not linked.errors
+    assert walk.rescan(linked, site, [str(site / "content/zhxx/a.md")]) is None
+    (site / "content/zcwj/linked.md").unlink()
+    os.mkfifo(site / "content/zcwj/pipe.md")
+    erred = scan_content(site)
+    assert erred.errors and not erred.linked
+    assert walk.rescan(erred, site, [str(site / "content/zhxx/a.md")]) is None

@@ -11,8 +11,10 @@ articles themselves are read by :mod:`provarchive.content` and
 from __future__ import annotations
 
 import os
+import stat
 import time
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -21,6 +23,15 @@ from .model import CONTENT_DIR, Signature
 
 COLUMN_FILE = "_column.yaml"
 """The file in a column folder that names the column."""
+RESCAN_MOST = 1000
+"""More changed paths than this, and :func:`rescan` leaves them to a whole walk (a
+checkout of another branch, say, which a walk takes in at once)."""
+
+
+def skipped(name: str) -> bool:
+    """Whether a walk leaves out the file or folder ``name`` (hidden ones, ``_`` ones
+    but the column file, editors' backups)."""
+    return name != COLUMN_FILE and (name.startswith((".", "_")) or name.endswith("~"))
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,13 @@ class ContentScan:
     errors: tuple[ProvarchiveError, ...]
     """Problems of the walk itself (links leading outside ``content/``)."""
     started_ns: int
-    """When the walk started (``time.time_ns()``): every signature here was taken after."""
+    """When the walk started (``time.time_ns()``): every signature here was taken after
+    (or, after a :func:`rescan`, is what one taken then would be)."""
+    listed: frozenset[str] = frozenset()
+    """Every folder the walk listed (paths under ``content/``; "" for ``content/`` itself)."""
+    linked: bool = False
+    """A file or folder in ``content/`` is a link: a change made through it is reported
+    by a watcher under another path, so only a whole walk sees it (see :func:`rescan`)."""
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -57,14 +74,104 @@ def scan_content(site_dir: Path) -> ContentScan:
         )
         return ContentScan((), {}, {}, {}, (error,), started_ns)
     errors: list[ProvarchiveError] = []
-    folders, markdown, assets, column_files = _walk(content_dir, errors)
-    return ContentScan(tuple(folders), markdown, assets, column_files, tuple(errors), started_ns)
+    found = _Found({}, {}, {}, set(), [])
+    folders = _walk(content_dir, found, errors)
+    return ContentScan(
+        tuple(folders),
+        dict(sorted(found.markdown.items())),
+        dict(sorted(found.assets.items())),
+        found.column_files,
+        tuple(errors),
+        started_ns,
+        frozenset(found.listed),
+        bool(found.links) or content_dir.is_symlink(),
+    )
 
 
-def _walk(
-    content_dir: Path, errors: list[ProvarchiveError]
-) -> tuple[list[str], dict[str, Signature], dict[str, Signature], dict[str, Signature]]:
-    """Return column folders, Markdown files, other files and column files under ``content_dir``.
+def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> ContentScan | None:
+    """``scan`` brought up to date with the files at ``changed`` (paths a watcher
+    reported since ``scan`` was made, under ``site_dir`` as given), each looked at
+    anew; None where only a whole walk can tell what changed: ``scan`` met links or
+    errors, or a change is a folder (made, removed, replaced, renamed: its files are
+    not reported one by one), a link, something other than a regular file, or a file
+    in a folder not listed.
+
+    ``serve`` rescans after an edit where a build walks ``content/``: the walk of
+    100,000 files takes about 0.47 s; a rescan looks at the few files saved.
+    """
+    if scan.errors or scan.linked or len(changed) > RESCAN_MOST:
+        return None
+    started_ns = time.time_ns()
+    content_dir = str(site_dir / CONTENT_DIR) + os.sep
+    found = _Found(dict(scan.markdown), dict(scan.assets), dict(scan.column_files), set(), [])
+    for path in changed:
+        if not path.startswith(content_dir):
+            continue  # templates/, topics/, site.yaml: read by every build
+        relative = path[len(content_dir) :].replace(os.sep, "/")
+        folder = relative.rpartition("/")[0]
+        if any(map(skipped, relative.split("/"))):
+            continue
+        if folder not in scan.listed or not _looked_at(path, relative, found, scan.listed):
+            return None
+    markdown, assets, column_files = found.markdown, found.assets, found.column_files
+    if markdown.keys() != scan.markdown.keys():
+        markdown = dict(sorted(markdown.items()))
+    if assets.keys() != scan.assets.keys():
+        assets = dict(sorted(assets.items()))
+    folders = scan.folders
+    if markdown.keys() != scan.markdown.keys() or column_files.keys() != scan.column_files.keys():
+        column_files = dict(sorted(column_files.items(), key=_walk_order))
+        folders = _column_folders(markdown, column_files)
+    return replace(
+        scan,
+        folders=folders,
+        markdown=markdown,
+        assets=assets,
+        column_files=column_files,
+        started_ns=started_ns,
+    )
+
+
+def _looked_at(path: str, relative: str, found: _Found, listed: frozenset[str]) -> bool:
+    """Record the file at ``path`` in ``found`` as it is now: its signature, or gone.
+    False when it is or was a folder, or is a link or not a regular file."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        if relative in listed:
+            return False
+        for files in (found.markdown, found.assets, found.column_files):
+            files.pop(relative, None)
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False
+    name = relative.rpartition("/")[2]
+    if name == COLUMN_FILE:
+        found.column_files[relative] = signature(status)
+    else:
+        (found.markdown if name.endswith(".md") else found.assets)[relative] = signature(status)
+    return True
+
+
+def _walk_order(item: tuple[str, Signature]) -> list[str]:
+    """The place of a file's folder in a walk: parents first, sibling folders by name."""
+    return item[0].split("/")[:-1]
+
+
+def _column_folders(
+    markdown: dict[str, Signature], column_files: dict[str, Signature]
+) -> tuple[str, ...]:
+    """The column folders a walk lists (see :func:`_walk`) of these files: those with
+    articles or a column file in them, in the walk's order."""
+    folders = {path.rpartition("/")[0] for path in (*markdown, *column_files)}
+    folders.discard("")
+    return tuple(sorted(folders, key=lambda folder: folder.split("/")))
+
+
+def _walk(content_dir: Path, found: _Found, errors: list[ProvarchiveError]) -> list[str]:
+    """Return the column folders under ``content_dir``, its files recorded in ``found``.
 
     A column folder is one with a ``_column.yaml`` or with articles in it; other
     folders (``images/``, say) only hold files that are copied as they are. Paths
@@ -74,7 +181,6 @@ def _walk(
     """
     root = content_dir.resolve()
     folders: list[str] = []
-    found = _Found({}, {}, {})
     seen: set[Path] = set()
     pending = [(content_dir, "")]
     while pending:
@@ -92,6 +198,7 @@ def _walk(
         if real in seen:
             continue
         seen.add(real)
+        found.listed.add(prefix[:-1])
         try:
             folder = _open(here)
         except OSError as exc:
@@ -111,8 +218,7 @@ def _walk(
         if prefix and has_column:
             folders.append(prefix[:-1])
         pending.extend(reversed(subfolders))
-    markdown, assets = dict(sorted(found.markdown.items())), dict(sorted(found.assets.items()))
-    return folders, markdown, assets, found.column_files
+    return folders
 
 
 @dataclass(frozen=True)
@@ -122,6 +228,10 @@ class _Found:
     markdown: dict[str, Signature]
     assets: dict[str, Signature]
     column_files: dict[str, Signature]
+    listed: set[str]
+    """The folders listed (see :attr:`ContentScan.listed`)."""
+    links: list[str]
+    """The links met, files and folders."""
 
 
 def _scan_folder(
@@ -152,6 +262,8 @@ def _scan_folder(
             continue
         if name.startswith((".", "_")) or name.endswith("~"):
             continue
+        if entry.is_symlink():
+            found.links.append(prefix + name)
         if entry.is_dir():
             subfolders.append((here / name, prefix + name + "/"))
             continue
