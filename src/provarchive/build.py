@@ -20,16 +20,16 @@ from .ahead import Ahead
 from .cache import CACHE_DIR, BodyStore
 from .config import load_config
 from .digest import site_salt
-from .errors import ErrorGroup, ProvarchiveError, display_path, shown_here
+from .errors import ErrorGroup, ProvarchiveError, shown_here
 from .extras import read_extras
 from .graph import SiteGraph
-from .incremental import PreviousBuild
+from .incremental import Preloaded, PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .machineplan import machine_file_notes
 from .model import CONTENT_DIR, SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs
-from .plan import check_collisions
+from .plan import check_outputs
 from .reading import Bodies, BodySink, SiteContent, read_content
 from .reading import render_key as body_render_key
 from .removal import clear_leftovers
@@ -99,18 +99,19 @@ class BuildReport:
     """What the user must do by hand (``site.yaml: note: ...`` lines); not warnings."""
 
 
-def build_site(options: BuildOptions, walked: Ahead[ContentScan] | None = None) -> BuildReport:
+@collector_paused()
+def build_site(
+    options: BuildOptions,
+    walked: Ahead[ContentScan] | None = None,
+    preloaded: Preloaded | None = None,
+) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
 
     On any error the previous output folder is left exactly as it was (unless
     ``keep_going``, which writes what could be built and reports the rest). ``walked``
-    is the walk of ``content/``, when the caller started it already.
+    is the walk of ``content/``, when the caller started it already; ``preloaded`` the
+    last build's state, when the caller loaded it ahead (used if it is still current).
     """
-    with collector_paused():
-        return _build_site(options, walked)
-
-
-def _build_site(options: BuildOptions, walked: Ahead[ContentScan] | None) -> BuildReport:
     started = time.perf_counter()
     site_dir = options.site_dir
     config = load_config(site_dir)
@@ -118,23 +119,28 @@ def _build_site(options: BuildOptions, walked: Ahead[ContentScan] | None) -> Bui
     check_output_dir(site_dir, output_dir, force=options.force)
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
-        inputs, previous = _scan_and_load(options, config, output_dir, walked)
+        inputs, previous = _scan_and_load(options, config, output_dir, walked, preloaded)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
-            notes = machine_file_notes(config, site_dir)
-            return _nothing_changed(previous, notes, output_dir, started)
+            return _nothing_changed(previous, inputs, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started)
 
 
 def _scan_and_load(
-    options: BuildOptions, config: SiteConfig, output_dir: Path, walked: Ahead[ContentScan] | None
+    options: BuildOptions,
+    config: SiteConfig,
+    output_dir: Path,
+    walked: Ahead[ContentScan] | None,
+    preloaded: Preloaded | None,
 ) -> tuple[BuildInputs, PreviousBuild]:
     """The inputs, ``content/`` walked in a worker (``walked``, when the caller started
-    it) while this process loads the last build's state and, if the walk is not done
-    by then, its articles, graph and plan (needed next unless nothing changed; the
-    graph and plan while the structure stays the same)."""
+    it) while this process loads the last build's state (unless ``preloaded`` holds
+    it) and, if the walk is not done by then, its articles, graph and plan (needed
+    next unless nothing changed; the graph and plan while the structure stays)."""
     jobs = options.jobs or default_jobs()
+    cache_dir = options.site_dir / CACHE_DIR
+    loaded = preloaded.current() if preloaded is not None and options.use_cache else None
     with walked or Ahead(partial(scan_content, options.site_dir), jobs) as walk:
-        previous = PreviousBuild.load(options.site_dir / CACHE_DIR, output_dir, options.use_cache)
+        previous = loaded or PreviousBuild.load(cache_dir, output_dir, options.use_cache)
         if walk.waiting:
             previous = previous.with_articles().with_plan()
         scanned = walk.result()
@@ -142,7 +148,7 @@ def _scan_and_load(
 
 
 def _nothing_changed(
-    previous: PreviousBuild, notes: tuple[str, ...], output_dir: Path, started: float
+    previous: PreviousBuild, inputs: BuildInputs, output_dir: Path, started: float
 ) -> BuildReport:
     """The report of a build whose inputs are the last build's: what that build said."""
     state = previous.state
@@ -156,7 +162,7 @@ def _nothing_changed(
         seconds=time.perf_counter() - started,
         warnings=(*map(shown_here, state.warnings), *clear_leftovers(output_dir)),
         nothing_changed=True,
-        notes=notes,
+        notes=machine_file_notes(inputs.config, inputs.site_dir),
     )
 
 
@@ -186,13 +192,7 @@ def _build(
     files = [*inputs.copied_files(), *extras.files]
     index_paths = index_files(len(layout.docs)) if config.search else []
     if not previous.same_files(layout, [path for path, _ in files], index_paths):
-        check_collisions(
-            layout.pages,
-            [(path, display_path(source)) for path, source in files]
-            + [(path, "the search index") for path in index_paths],
-            options.site_dir,
-            layout.pages.paths,
-        )
+        check_outputs(layout.pages, layout.pages.paths, files, index_paths, options.site_dir)
     salt = _site_salt(config, inputs, layout.graph, content)
     media, changed = previous.media_changes(content.articles, extras.media)
     reuse = previous.decide(layout, content.fresh.keys() | changed, salt, extras.media)

@@ -15,7 +15,7 @@ from itertools import repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from .errors import ContentError, ErrorGroup, ProvarchiveError, site_file
+from .errors import ContentError, ErrorGroup, ProvarchiveError, display_path, site_file
 from .featured import Featured
 from .graph import SiteGraph, columns_in_tree_order
 from .machineplan import machine_files
@@ -399,6 +399,20 @@ def check_collisions(
 
 
 _PATH, _FIRST = attrgetter("path"), itemgetter(0)
+
+
+def check_outputs(
+    pages: Sequence[PageSpec],
+    paths: Sequence[str],
+    files: Iterable[tuple[str, Path]],
+    index_paths: Iterable[str],
+    site_dir: Path,
+) -> None:
+    """:func:`check_collisions` of every output of a build: its ``pages`` (``paths``
+    theirs), the ``files`` it copies (output path, source) and its search index."""
+    origins = [(path, display_path(source)) for path, source in files]
+    origins += [(path, "the search index") for path in index_paths]
+    check_collisions(pages, origins, site_dir, paths)
 
 
 def _may_collide(paths: list[str]) -> bool:
