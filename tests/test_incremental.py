@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from PIL import Image
 
 from conftest import PROFILE, REPO, article, column, examples, run_cli, snapshot
+from provarchive.ahead import Ahead
+from provarchive.build import BuildOptions, build_site
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
+from provarchive.errors import ProvarchiveError
+from provarchive.incremental import Preloaded
+from provarchive.walk import ContentScan, rescan, scan_content
 
 
 def site_files(count: int = 6) -> dict[str, str]:
@@ -616,6 +622,9 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             "title: 状态测试\nbase_url: https://s.example.gov.cn/\nper_page: 2\n", "utf-8"
         )
         self.counter = 100
+        self.scan: ContentScan | None = None
+        self.preloaded: Preloaded | None = None
+        self.changed: set[str] = set()
         self.edit_image(300)
         self.edit_topic("专题")
         self.edit_attachment(2000)
@@ -624,33 +633,48 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     def articles(self) -> list[Path]:
         return sorted((self.site / "content").rglob("*.md"))
 
+    def saw(self, *paths: Path) -> None:
+        """Note ``paths`` as ``serve``'s watcher reports them: changed since the last
+        build (folders made or removed too, see :func:`walk.rescan`)."""
+        self.changed.update(map(str, paths))
+
+    def made(self, path: Path) -> Path:
+        """``path``, its folder made (and seen) if it was not there."""
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True)
+            self.saw(path.parent)
+        return path
+
     @rule(data=st.data(), title=st.sampled_from(["春耕", "高速公路通车", "质量提升", "新闻"]))
     def edit(self, data, title):
         target = data.draw(st.sampled_from(self.articles()))
         date = data.draw(st.sampled_from(["2024-01-01", "2023-06-30 08:00", "2025-12-31"]))
         tags = data.draw(st.sampled_from(["[标签0]", "[标签1, 新标签]", "[]"]))
         target.write_text(article(title, date, tags=tags, body=f"{title}的正文。"), "utf-8")
+        self.saw(target)
 
     @rule(folder=st.sampled_from(["zhxx/yywl", "zwgk", "zhxx", "kjjy"]))
     def add(self, folder):
         self.counter += 1
-        path = self.site / "content" / folder / f"n{self.counter}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.made(self.site / "content" / folder / f"n{self.counter}.md")
         path.write_text(article(f"新增{self.counter}", "2024-07-07", authors="[记者9]"), "utf-8")
+        self.saw(path)
 
     @rule(data=st.data())
     def delete(self, data):
         candidates = self.articles()
         if len(candidates) > 1:
-            data.draw(st.sampled_from(candidates)).unlink()
+            gone = data.draw(st.sampled_from(candidates))
+            gone.unlink()
+            self.saw(gone)
 
     @rule(data=st.data(), folder=st.sampled_from(["zhxx/yywl", "zwgk", "zhxx"]))
     def move(self, data, folder):
         source = data.draw(st.sampled_from(self.articles()))
         self.counter += 1
-        target = self.site / "content" / folder / f"m{self.counter}.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.made(self.site / "content" / folder / f"m{self.counter}.md")
         source.rename(target)
+        self.saw(source, target)
 
     @rule(
         data=st.data(),
@@ -666,13 +690,14 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         target.write_text(
             f"---\ntitle: 媒体{self.counter}\ndate: 2024-03-03\n{meta}\n---\n\n正文。\n", "utf-8"
         )
+        self.saw(target)
 
     @rule(width=st.sampled_from([300, 700, 1100]))
     def edit_image(self, width):
         image = Image.new("RGB", (width, 200), (width % 256, 90, 30))
-        path = self.site / "content/zhxx/yywl/photo.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.made(self.site / "content/zhxx/yywl/photo.png")
         image.save(path, "PNG")
+        self.saw(path)
 
     @rule(title=st.sampled_from(["专题", "新的专题"]))
     def edit_topic(self, title):
@@ -683,6 +708,7 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     @rule(size=st.sampled_from([2000, 300_000]))
     def edit_attachment(self, size):
         (self.site / "content/zhxx/yywl/doc.pdf").write_bytes(b"%PDF" + b"0" * size)
+        self.saw(self.site / "content/zhxx/yywl/doc.pdf")
 
     @rule(label=st.sampled_from(["首页", "本站首页"]))
     def change_template(self, label):
@@ -698,6 +724,7 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     def time_passes(self, seconds):
         """Date every file back, so the next builds trust signatures as for real edits."""
         age(self.site, seconds)
+        self.saw(*(self.site / "content").rglob("*"))
 
     @rule(per_page=st.sampled_from([2, 3]))
     def change_config(self, per_page):
@@ -716,6 +743,7 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             link.symlink_to(outside, target_is_directory=True)
         elif not linked and link.is_symlink():
             link.unlink()
+        self.saw(link)
 
     @rule(present=st.booleans())
     def column_without_file(self, present):
@@ -726,6 +754,7 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             (folder / "b1.md").write_text(article("无栏目文件", "2024-02-02"), "utf-8")
         elif not present and folder.exists():
             shutil.rmtree(folder)
+        self.saw(folder, folder / "b1.md")
 
     @invariant()
     def incremental_equals_clean(self):
@@ -738,25 +767,49 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             shutil.rmtree(clean_out)
         clean = run_cli("build", self.site, "--no-cache", "-o", clean_out, "-q")
         assert (result.code, result.err) == (clean.code, clean.err)
+        served = self.build_as_serve_does()
         if result.code != 0:
+            assert served is None
             return
-        incremental = snapshot(self.site / "public")
         clean_files = snapshot(clean_out)
-        assert incremental.keys() == clean_files.keys()
-        for name in incremental:
-            if incremental[name] != clean_files[name]:
-                diff = difflib.unified_diff(
-                    clean_files[name].decode("utf-8", "replace").splitlines(),
-                    incremental[name].decode("utf-8", "replace").splitlines(),
-                    "clean",
-                    "incremental",
-                    lineterm="",
-                )
-                raise AssertionError(f"{name} differs:\n" + "\n".join(diff))
+        for incremental in (snapshot(self.site / "public"), served):
+            assert_same_files(incremental, clean_files)
+
+    def build_as_serve_does(self) -> dict[str, bytes] | None:
+        """Build into a folder of its own as ``serve`` does: the files seen changed
+        rescanned, the state loaded ahead; the files written, or None on errors."""
+        output = self.root / "served"
+        scan = rescan(self.scan, self.site, self.changed) if self.scan is not None else None
+        self.changed = set()
+        walked = Ahead.done(scan) if scan else Ahead(partial(scan_content, self.site), jobs=2)
+        try:
+            with walked:
+                build_site(BuildOptions(self.site, output), walked, self.preloaded)
+        except ProvarchiveError:
+            return None
+        finally:
+            self.scan = walked.result() if walked.taken else None
+            self.preloaded = Preloaded.load(self.site / ".provarchive-cache", output)
+        return snapshot(output)
 
     def teardown(self):
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def assert_same_files(incremental: dict[str, bytes], clean_files: dict[str, bytes]) -> None:
+    """The same files with the same bytes; the first difference shown as a diff."""
+    assert incremental.keys() == clean_files.keys()
+    for name in incremental:
+        if incremental[name] != clean_files[name]:
+            diff = difflib.unified_diff(
+                clean_files[name].decode("utf-8", "replace").splitlines(),
+                incremental[name].decode("utf-8", "replace").splitlines(),
+                "clean",
+                "incremental",
+                lineterm="",
+            )
+            raise AssertionError(f"{name} differs:\n" + "\n".join(diff))
 
 
 IncrementalMatchesClean.TestCase.settings = settings(
@@ -1337,3 +1390,22 @@ def test_passes_over_every_cached_article_decode_none_of_them(make_site):
     with pytest.raises(KeyError):
         whole["zhxx/nowhere.md"]
     assert "zhxx/nowhere.md" not in whole and len(whole) == len(ids)
+
+
+def test_a_state_loaded_ahead_is_used_only_while_no_build_saved_another(make_site):
+    site = make_site(site_files(3))
+    assert run_cli("build", site, "-q").code == 0
+    cache, output = site / ".provarchive-cache", site / "public"
+    ahead = Preloaded.load(cache, output)
+    assert ahead.current() is ahead.previous, "nothing saved since"
+    assert ahead.previous.loaded and ahead.previous.plan is not None  # articles, graph, plan
+    assert run_cli("build", site, "-q", "-o", site / "other").code == 0
+    assert ahead.current() is ahead.previous, "a build into another folder leaves it"
+    (site / "content/zhxx/yywl/a0.md").write_text(article("改过", "2024-05-01"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    assert ahead.current() is None, "a build into the same folder saved another state"
+    ahead = Preloaded.load(cache, output)
+    shutil.rmtree(output)
+    assert ahead.current() is None, "the output it describes is gone"
+    ahead = Preloaded.load(cache, site / "never-built")
+    assert ahead.current() is ahead.previous and not ahead.previous.state.pages
