@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,52 @@ def save_and_see(site: Path, server: Server, body: str) -> None:
 def test_editing_a_file_rebuilds_and_reloads(served):
     site, server = served
     save_and_see(site, server, "改过的正文。")
+
+
+def put(site: Path, path: str, text: str) -> None:
+    """Save a file as many editors do: written under a hidden name, renamed into place."""
+    file = site / "content" / path
+    file.parent.mkdir(exist_ok=True)
+    hidden = file.with_name(f".{file.name}.new")
+    hidden.write_text(text, "utf-8")
+    os.replace(hidden, file)
+
+
+def see(server: Server, path: str, shown: Callable[[int, str], bool]) -> None:
+    """Wait, build after build, until the page at ``path`` is ``shown`` (status, HTML)."""
+    while not shown(*server.get(path)):
+        assert server.next_event()[0] == "reload"
+
+
+def test_files_saved_and_removed_while_serving_are_built(served):
+    site, server = served  # each change seen by looking again at the files saved
+    put(site, "zhxx/c.md", article("第三篇", "2024-05-10", body="新存的一篇。"))
+    see(server, "/archive/zhxx/202405/c.html", lambda status, html: "新存的一篇。" in html)
+    assert "第三篇" in server.get("/archive/zhxx/")[1], "the column lists it"
+    put(site, "zhxx/guide.txt", "办事指南")
+    see(server, "/archive/zhxx/guide.txt", lambda status, text: text == "办事指南")
+    (site / "content/zhxx/c.md").unlink()
+    see(server, "/archive/zhxx/202405/c.html", lambda status, html: status == 404)
+    assert "第三篇" not in server.get("/archive/zhxx/")[1]
+    put(site, "tpxw/d.md", article("图片新闻", "2024-05-11", body="新栏目里的一篇。"))
+    see(server, "/archive/tpxw/202405/d.html", lambda status, html: "新栏目里的一篇。" in html)
+    save_and_see(site, server, "新栏目之后再改。")
+
+
+def test_a_build_into_the_preview_folder_while_serving_is_not_undone_by_stale_state(served):
+    site, server = served  # the state serve loaded ahead is that of the build before it
+    preview = site / ".provarchive-cache/serve"
+    assert run_cli("build", site, "--drafts", "-o", preview, "--force").code == 0
+    assert (preview / "zhxx/202405/b.html").is_file()  # the draft, built in
+    save_and_see(site, server, "另一次构建之后。")
+    assert server.get("/archive/zhxx/202405/b.html")[0] == 404, "serve shows no drafts"
+
+
+def test_the_build_cache_removed_while_serving_is_made_again(served):
+    site, server = served  # the state loaded ahead for the next build is not used
+    shutil.rmtree(site / ".provarchive-cache")
+    save_and_see(site, server, "缓存删掉以后。")
+    assert (site / ".provarchive-cache/serve/zhxx/202405/a.html").is_file()
 
 
 def test_a_broken_file_shows_its_error_and_fixing_it_clears_it(served):

@@ -20,18 +20,24 @@ import queue
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .ahead import Ahead
 from .build import CACHE_DIR, BuildOptions, build_site
 from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR
 from .errors import ErrorGroup, ProvarchiveError, counted
 from .faults import fault
+from .incremental import Preloaded
+from .parallel import default_jobs
 from .render import TEMPLATES_DIR
 from .topics import TOPICS_DIR
+from .walk import ContentScan, rescan, scan_content
 
 EVENTS_PATH = "/__provarchive/events"
 """Where served pages listen for reload and problem events."""
@@ -103,8 +109,44 @@ def serve_dir(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / SERVE_DIR
 
 
-def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) -> bool:
-    """Build into the serve folder and tell the pages; return whether the build succeeded."""
+@dataclass(frozen=True)
+class Warm:
+    """What ``serve`` keeps from one build to the next: the walk of ``content/`` the
+    last build read, rescanned after an edit (see :func:`walk.rescan`), and the state
+    that build left, loaded while ``serve`` waits for the edit. At 100,000 articles a
+    build walked (0.47 s) and loaded (0.6 s) both before it read the file saved."""
+
+    scan: ContentScan | None
+    """None when the last build read no walk (it failed before it walked)."""
+    loading: Future[Preloaded]
+
+    def content(self, site_dir: Path, changed: Collection[str] | None) -> ContentScan | None:
+        """The walk of ``content/`` after the ``changed`` files were saved (None when
+        the watcher could not say which: after it started again), if a rescan can tell
+        it; else None, for the build to walk."""
+        if self.scan is None or changed is None:
+            return None
+        return rescan(self.scan, site_dir, changed)
+
+    def preloaded(self) -> Preloaded | None:
+        """The state loaded, once it is; None if it could not be (the build loads it)."""
+        try:
+            return self.loading.result()
+        except Exception:  # the build meets the same fault, and words it
+            return None
+
+
+def rebuild(
+    site_dir: Path,
+    drafts: bool,
+    hub: Hub,
+    say: Callable[[str], None],
+    warm: Warm | None = None,
+    changed: Collection[str] | None = None,
+) -> ContentScan | None:
+    """Build into the serve folder and tell the pages; return the walk of ``content/``
+    the build read (None when it failed before it walked). ``warm`` is what the last
+    build left, ``changed`` the files saved since (see :class:`Warm`)."""
     started = time.perf_counter()
     was_broken = bool(hub.problems)
 
@@ -113,16 +155,20 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
         hub.generation += 1
         hub.publish("reload", str(hub.generation))
 
+    options = BuildOptions(
+        site_dir=site_dir,
+        output_dir=serve_dir(site_dir),
+        drafts=drafts,
+        force=True,
+        on_commit=swapped,
+    )
+    preloaded = warm.preloaded() if warm is not None else None  # no thread left at a fork
+    scan = warm.content(site_dir, changed) if warm is not None else None
+    walk = partial(scan_content, site_dir)
+    walked = Ahead.done(scan) if scan is not None else Ahead(walk, default_jobs())
     try:
-        report = build_site(
-            BuildOptions(
-                site_dir=site_dir,
-                output_dir=serve_dir(site_dir),
-                drafts=drafts,
-                force=True,
-                on_commit=swapped,
-            )
-        )
+        with walked:  # its process ended, even if the build fails before it takes the walk
+            report = build_site(options, walked, preloaded)
     except (ProvarchiveError, OSError) as exc:
         if isinstance(exc, OSError):  # a refusal of the machine that the build did not word
             exc = fault(exc, exc.filename or site_dir, "building the site")
@@ -135,18 +181,18 @@ def rebuild(site_dir: Path, drafts: bool, hub: Hub, say: Callable[[str], None]) 
         )
         hub.problems = messages
         hub.publish("problem", json.dumps(messages, ensure_ascii=False))
-        return False
+        return walked.result() if walked.taken else None
     for warning in report.warnings:
         say(str(warning))
     if report.nothing_changed:
         if was_broken:  # fixed back to the last good state: nothing was swapped in
             swapped()
-        return True
+        return walked.result()
     say(
         f"rebuilt: {counted(report.written, 'page')} written, {report.unchanged} unchanged, "
         f"{time.perf_counter() - started:.2f} s"
     )
-    return True
+    return walked.result()
 
 
 def make_handler(root: Path, prefix: str, hub: Hub) -> type[http.server.BaseHTTPRequestHandler]:
@@ -307,15 +353,18 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def _editor_file(_change: object, path: str) -> bool:
-    """Watch filter: False for editors' temporary and backup files."""
+    """Watch filter: False for editors' hidden temporary files (``.name.swp``) and
+    backups (``name~``), which no build reads. Not for other names (a ``name.tmp`` in
+    ``content/`` is a file the site publishes): after an edit, ``serve`` looks again
+    only at the files the watcher reports (see :class:`Warm`)."""
     name = os.path.basename(path)
-    return not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp")))
+    return not (name.startswith(".") or name.endswith("~"))
 
 
-def input_changes(site_dir: Path, stop: threading.Event) -> Iterator[None]:
-    """Yield once the watcher is in place, then after every change to the inputs of
-    ``site_dir`` (see :class:`WatchedInputs`): each yield asks for a build. A save made
-    after a yield is never missed.
+def input_changes(site_dir: Path, stop: threading.Event) -> Iterator[frozenset[str] | None]:
+    """Yield None once the watcher is in place, then the paths changed after every
+    change to the inputs of ``site_dir`` (see :class:`WatchedInputs`): each yield asks
+    for a build. A save made after a yield is never missed, and is in a later yield.
 
     ``site.yaml`` (which editors often save as a new file renamed over the old) and the
     input folders made or removed are looked at each time the watcher reports, at least
@@ -338,14 +387,14 @@ def input_changes(site_dir: Path, stop: threading.Event) -> Iterator[None]:
         )
         with contextlib.closing(changes):
             next(changes)  # the watcher is in place
-            yield
+            yield None
             for changed in changes:
                 now = WatchedInputs.of(site_dir)
                 if now.moved(inputs) or inputs.lost(changed):
                     break  # watched again, then built
                 if changed or now.config != inputs.config:
                     inputs = now
-                    yield
+                    yield frozenset(path for _, path in changed)
 
 
 def _start_server(
@@ -376,9 +425,12 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str
         raise fault(exc, root, "preparing the folder the site is served from") from None
     stop = threading.Event()
     server = None
+    warm = None
+    loader = ThreadPoolExecutor(1, thread_name_prefix="preload")
     try:
-        for _ in input_changes(site_dir, stop):
-            rebuild(site_dir, drafts, hub, say)
+        for changed in input_changes(site_dir, stop):
+            scan = rebuild(site_dir, drafts, hub, say, warm, changed)
+            warm = Warm(scan, loader.submit(Preloaded.load, site_dir / CACHE_DIR, root))
             if server is None:
                 server = _start_server(root, prefix, hub, host, port)
                 shown_host = f"[{host}]" if ":" in host else host
@@ -390,6 +442,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str
         pass
     finally:
         stop.set()
+        loader.shutdown(cancel_futures=True)
         if server is not None:
             server.shutdown()
             server.server_close()
