@@ -505,6 +505,12 @@ def main() -> int:
         results["scale"] = {size: scale_row(int(size), args.jobs, memory, args.scale_runs)
                             for size in args.scale_sizes.split(",")}
         print_linearity(results["scale"])
+        import serve_latency  # the preview of the largest archive: every edit under a second?
+
+        results["scale_serve"] = {}
+        for size in args.scale_sizes.split(","):
+            results["scale_serve"][size] = serve_latency.measure(int(size), 10, fresh=True)
+            print("\nserve: " + serve_latency.line(int(size), results["scale_serve"][size]))
         pages = [row["nosearch"]["output_files"] for row in results["scale"].values()]
         results["memwalk_ns"] = memwalk.measure(pages)  # the same loop, per record
     for count, cold in colds.items():
