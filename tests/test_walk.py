@@ -182,3 +182,6 @@ def test_a_walk_that_met_a_link_or_an_error_is_never_rescanned(tmp_path):
     erred = scan_content(site)
     assert erred.errors and not erred.linked
     assert walk.rescan(erred, site, [str(site / "content/zhxx/a.md")]) is None
+    (site / "content/zcwj/pipe.md").unlink()
+    os.symlink("../zhxx/_column.yaml", site / "content/zcwj/_column.yaml")
+    assert scan_content(site).linked, "a column file that is a link: a link met"

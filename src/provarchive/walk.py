@@ -29,9 +29,9 @@ checkout of another branch, say, which a walk takes in at once)."""
 
 
 def skipped(name: str) -> bool:
-    """Whether a walk leaves out the file or folder ``name`` (hidden ones, ``_`` ones
-    but the column file, editors' backups)."""
-    return name != COLUMN_FILE and (name.startswith((".", "_")) or name.endswith("~"))
+    """Whether a walk leaves out the file or folder ``name`` (hidden ones, ``_`` ones,
+    editors' backups), unless it is a column file (see :data:`COLUMN_FILE`)."""
+    return name.startswith((".", "_")) or name.endswith("~")
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,8 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
         if not path.startswith(content_dir):
             continue  # templates/, topics/, site.yaml: read by every build
         relative = path[len(content_dir) :].replace(os.sep, "/")
-        folder = relative.rpartition("/")[0]
-        if any(map(skipped, relative.split("/"))):
+        folder, _, name = relative.rpartition("/")
+        if any(map(skipped, folder.split("/"))) or (skipped(name) and name != COLUMN_FILE):
             continue
         if folder not in scan.listed or not _looked_at(path, relative, found, scan.listed):
             return None
@@ -198,7 +198,6 @@ def _walk(content_dir: Path, found: _Found, errors: list[ProvarchiveError]) -> l
         if real in seen:
             continue
         seen.add(real)
-        found.listed.add(prefix[:-1])
         try:
             folder = _open(here)
         except OSError as exc:
@@ -215,6 +214,7 @@ def _walk(content_dir: Path, found: _Found, errors: list[ProvarchiveError]) -> l
         finally:
             if isinstance(folder, int):
                 os.close(folder)
+        found.listed.add(prefix[:-1])
         if prefix and has_column:
             folders.append(prefix[:-1])
         pending.extend(reversed(subfolders))
@@ -254,16 +254,16 @@ def _scan_folder(
     has_column = False
     for entry in _listing(folder):
         name = entry.name
+        if entry.is_symlink():
+            found.links.append(prefix + name)
         if name == COLUMN_FILE and not entry.is_dir():
             if _refused(entry, here, errors):
                 continue
             has_column = True
             found.column_files[prefix + name] = signature(entry.stat())
             continue
-        if name.startswith((".", "_")) or name.endswith("~"):
+        if skipped(name):
             continue
-        if entry.is_symlink():
-            found.links.append(prefix + name)
         if entry.is_dir():
             subfolders.append((here / name, prefix + name + "/"))
             continue
