@@ -13,12 +13,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from conftest import article, column, run_cli
-from provarchive.serve import WatchedInputs
+from provarchive import walk
+from provarchive.serve import Warm, WatchedInputs, serve_dir
 
 CONFIG = "title: 预览站\nbase_url: https://p.example.gov.cn/archive/\nper_page: 5\n"
 LIMIT = 120
@@ -180,6 +182,31 @@ def test_a_build_into_the_preview_folder_while_serving_is_not_undone_by_stale_st
     assert (preview / "zhxx/202405/b.html").is_file()  # the draft, built in
     save_and_see(site, server, "另一次构建之后。")
     assert server.get("/archive/zhxx/202405/b.html")[0] == 404, "serve shows no drafts"
+
+
+def test_a_save_the_watcher_never_reported_is_found_by_the_walk_after_the_build(make_site):
+    site = make_site(
+        {
+            "content/zhxx/_column.yaml": column("综合资讯"),
+            "content/zhxx/a.md": article("第一篇", "2024-05-08"),
+        },
+        config=CONFIG,
+    )
+    assert run_cli("build", site, "-o", serve_dir(site), "--force").code == 0
+    read = walk.scan_content(site)  # the walk that build read; then, unreported:
+    (site / "content/zhxx/b.md").write_text(article("没报告的一篇", "2024-05-09"), "utf-8")
+    with ThreadPoolExecutor(1) as loader:
+        warm = Warm.after(read, site, loader)
+        again, preloaded = warm.ready.result()
+    assert preloaded is not None and preloaded.current() is preloaded.previous
+    saved = site / "content/zhxx/a.md"  # a save the watcher reports
+    saved.write_text(article("第一篇", "2024-05-08", body="改过。"), "utf-8")
+    scan = warm.content(site, {str(saved)}, again)
+    assert scan is not None and list(scan.markdown) == ["zhxx/a.md", "zhxx/b.md"]
+    assert scan.markdown["zhxx/a.md"] == walk.signature(saved.stat())
+    fallback = warm.content(site, {str(saved)}, None)  # the walk after failed: the build's
+    assert fallback is not None and list(fallback.markdown) == ["zhxx/a.md"]
+    assert warm.content(site, None, again) is None, "the watcher started again: a whole walk"
 
 
 def test_the_build_cache_removed_while_serving_is_made_again(served):

@@ -109,31 +109,56 @@ def serve_dir(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / SERVE_DIR
 
 
+Ready = tuple[ContentScan | None, Preloaded | None]
+"""``content/`` walked again after a build, and the state the build left, loaded (None
+for either that failed: the next build walks, or loads, and words the fault)."""
+
+
 @dataclass(frozen=True)
 class Warm:
-    """What ``serve`` keeps from one build to the next: the walk of ``content/`` the
-    last build read, rescanned after an edit (see :func:`walk.rescan`), and the state
-    that build left, loaded while ``serve`` waits for the edit. At 100,000 articles a
-    build walked (0.47 s) and loaded (0.6 s) both before it read the file saved."""
+    """What ``serve`` makes ready for the next build while it waits for an edit:
+    ``content/`` walked again (in a process of its own) and the state the last build
+    left, loaded. After the edit, that walk is rescanned with the paths the watcher
+    reported (see :func:`walk.rescan`): the watcher is trusted for the moments since
+    the walk began, and a change it never reported before then is in the walk. At
+    100,000 articles a build walked (0.47 s) and loaded (0.6 s) before it read the
+    file saved."""
 
     scan: ContentScan | None
-    """None when the last build read no walk (it failed before it walked)."""
-    loading: Future[Preloaded]
+    """The walk the last build read (None if it failed before it walked): rescanned
+    in its place if the walk after it failed."""
+    ready: Future[Ready]
 
-    def content(self, site_dir: Path, changed: Collection[str] | None) -> ContentScan | None:
+    @classmethod
+    def after(cls, scan: ContentScan | None, site_dir: Path, loader: ThreadPoolExecutor) -> Warm:
+        """Start making ready, in ``loader``, for the build after the one that read
+        ``scan``."""
+        walking = Ahead(partial(scan_content, site_dir), default_jobs())  # forked first
+        return cls(scan, loader.submit(_made_ready, walking, site_dir))
+
+    def content(
+        self, site_dir: Path, changed: Collection[str] | None, walked: ContentScan | None
+    ) -> ContentScan | None:
         """The walk of ``content/`` after the ``changed`` files were saved (None when
-        the watcher could not say which: after it started again), if a rescan can tell
-        it; else None, for the build to walk."""
-        if self.scan is None or changed is None:
+        the watcher could not say which: after it started again), from the walk made
+        ready (``walked``) if a rescan can tell it; else None, for the build to walk."""
+        base = walked if walked is not None else self.scan
+        if base is None or changed is None:
             return None
-        return rescan(self.scan, site_dir, changed)
+        return rescan(base, site_dir, changed)
 
-    def preloaded(self) -> Preloaded | None:
-        """The state loaded, once it is; None if it could not be (the build loads it)."""
+
+def _made_ready(walking: Ahead[ContentScan], site_dir: Path) -> Ready:
+    """The walk ``walking`` makes and the state the last build left, loaded meanwhile."""
+    with walking:
         try:
-            return self.loading.result()
+            preloaded: Preloaded | None = Preloaded.load(site_dir / CACHE_DIR, serve_dir(site_dir))
         except Exception:  # the build meets the same fault, and words it
-            return None
+            preloaded = None
+        try:
+            return walking.result(), preloaded
+        except Exception:
+            return None, preloaded
 
 
 def rebuild(
@@ -145,8 +170,8 @@ def rebuild(
     changed: Collection[str] | None = None,
 ) -> ContentScan | None:
     """Build into the serve folder and tell the pages; return the walk of ``content/``
-    the build read (None when it failed before it walked). ``warm`` is what the last
-    build left, ``changed`` the files saved since (see :class:`Warm`)."""
+    the build read (None when it failed before it walked). ``warm`` is what was made
+    ready after the last build, ``changed`` the files saved since (see :class:`Warm`)."""
     started = time.perf_counter()
     was_broken = bool(hub.problems)
 
@@ -162,8 +187,9 @@ def rebuild(
         force=True,
         on_commit=swapped,
     )
-    preloaded = warm.preloaded() if warm is not None else None  # no thread left at a fork
-    scan = warm.content(site_dir, changed) if warm is not None else None
+    # made ready while serve waited (so no thread of it runs when the build forks)
+    again, preloaded = warm.ready.result() if warm is not None else (None, None)
+    scan = warm.content(site_dir, changed, again) if warm is not None else None
     walk = partial(scan_content, site_dir)
     walked = Ahead.done(scan) if scan is not None else Ahead(walk, default_jobs())
     try:
@@ -429,8 +455,7 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str
     loader = ThreadPoolExecutor(1, thread_name_prefix="preload")
     try:
         for changed in input_changes(site_dir, stop):
-            scan = rebuild(site_dir, drafts, hub, say, warm, changed)
-            warm = Warm(scan, loader.submit(Preloaded.load, site_dir / CACHE_DIR, root))
+            warm = Warm.after(rebuild(site_dir, drafts, hub, say, warm, changed), site_dir, loader)
             if server is None:
                 server = _start_server(root, prefix, hub, host, port)
                 shown_host = f"[{host}]" if ":" in host else host
