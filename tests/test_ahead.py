@@ -165,16 +165,8 @@ def test_a_walk_made_ahead_dates_the_scan_from_when_it_started(make_site):
     assert inputs.scan.markdown.keys() == {"news/a.md"}
 
 
-def test_a_result_asked_for_again_is_the_one_taken_the_task_not_run_again(tmp_path):
-    with Ahead(_noting(tmp_path / "calls", lambda pid: [pid]), jobs=2) as ahead:
-        assert not ahead.taken
-        first = ahead.result()
-        assert ahead.taken and ahead.result() is first
-    assert len(_calls(tmp_path / "calls")) == 1
-
-
 def test_a_result_at_hand_is_given_back_by_no_process():
     ahead = Ahead.done(["走过的栏目"])
-    assert not ahead.waiting and not ahead.taken
+    assert not ahead.waiting
     with ahead:
-        assert ahead.result() == ["走过的栏目"] and ahead.taken
+        assert ahead.result() == ["走过的栏目"]

@@ -776,8 +776,9 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             assert_same_files(incremental, clean_files)
 
     def build_as_serve_does(self) -> dict[str, bytes] | None:
-        """Build into a folder of its own as ``serve`` does: the files seen changed
-        rescanned, the state loaded ahead; the files written, or None on errors."""
+        """Build into a folder of its own as ``serve`` does: ``content/`` walked after the
+        last build, rescanned with the files seen changed since, and the state loaded
+        ahead; the files written, or None on errors."""
         output = self.root / "served"
         scan = rescan(self.scan, self.site, self.changed) if self.scan is not None else None
         self.changed = set()
@@ -787,8 +788,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
                 build_site(BuildOptions(self.site, output), walked, self.preloaded)
         except ProvarchiveError:
             return None
-        finally:
-            self.scan = walked.result() if walked.taken else None
+        finally:  # made ready for the next build, as serve does while it waits
+            self.scan = scan_content(self.site)
             self.preloaded = Preloaded.load(self.site / ".provarchive-cache", output)
         return snapshot(output)
 

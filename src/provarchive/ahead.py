@@ -28,16 +28,14 @@ class Ahead(Generic[Result]):
     """``task()``, run ahead in a process forked now, while this one goes on; its result
     is taken with :meth:`result`. Where no process is forked (see :func:`forks`), or the
     forked one fails in any way, :meth:`result` runs ``task()`` here, so that what it
-    raises is raised here. The result is kept: asked for again, it is the same. Use it
-    as a context manager: leaving the block ends the forked process if its result was
-    not taken.
+    raises is raised here. Use it as a context manager: leaving the block ends the
+    forked process if its result was not taken.
     """
 
     def __init__(self, task: Callable[[], Result], jobs: int):
         self._task = task
         self._child = 0
         self._reader = -1
-        self._taken: list[Result] = []
         if forks(1, jobs, min_items=1):
             self._fork()
 
@@ -73,18 +71,8 @@ class Ahead(Generic[Result]):
         os.close(writer)
         self._child, self._reader = child, reader
 
-    @property
-    def taken(self) -> bool:
-        """Whether :meth:`result` returned the result (and has it at hand)."""
-        return bool(self._taken)
-
     def result(self) -> Result:
         """The task's result: the forked process's, or ``task()`` run here."""
-        if not self._taken:
-            self._taken.append(self._result())
-        return self._taken[0]
-
-    def _result(self) -> Result:
         sent = self._receive()
         if sent:
             with contextlib.suppress(Exception):  # a result that does not unpickle

@@ -124,28 +124,24 @@ class Warm:
     100,000 articles a build walked (0.47 s) and loaded (0.6 s) before it read the
     file saved."""
 
-    scan: ContentScan | None
-    """The walk the last build read (None if it failed before it walked): rescanned
-    in its place if the walk after it failed."""
     ready: Future[Ready]
 
     @classmethod
-    def after(cls, scan: ContentScan | None, site_dir: Path, loader: ThreadPoolExecutor) -> Warm:
-        """Start making ready, in ``loader``, for the build after the one that read
-        ``scan``."""
+    def after(cls, site_dir: Path, loader: ThreadPoolExecutor) -> Warm:
+        """Start making ready, in ``loader``, for the next build."""
         walking = Ahead(partial(scan_content, site_dir), default_jobs())  # forked first
-        return cls(scan, loader.submit(_made_ready, walking, site_dir))
+        return cls(loader.submit(_made_ready, walking, site_dir))
 
-    def content(
-        self, site_dir: Path, changed: Collection[str] | None, walked: ContentScan | None
-    ) -> ContentScan | None:
-        """The walk of ``content/`` after the ``changed`` files were saved (None when
-        the watcher could not say which: after it started again), from the walk made
-        ready (``walked``) if a rescan can tell it; else None, for the build to walk."""
-        base = walked if walked is not None else self.scan
-        if base is None or changed is None:
-            return None
-        return rescan(base, site_dir, changed)
+
+def content_now(
+    site_dir: Path, changed: Collection[str] | None, walked: ContentScan | None
+) -> ContentScan | None:
+    """The walk of ``content/`` after the ``changed`` files were saved: the walk made
+    ready (``walked``) rescanned, if a rescan can tell it; else None, for the build to
+    walk (also when the watcher could not say what changed: it started again)."""
+    if walked is None or changed is None:
+        return None
+    return rescan(walked, site_dir, changed)
 
 
 def _made_ready(walking: Ahead[ContentScan], site_dir: Path) -> Ready:
@@ -168,10 +164,10 @@ def rebuild(
     say: Callable[[str], None],
     warm: Warm | None = None,
     changed: Collection[str] | None = None,
-) -> ContentScan | None:
-    """Build into the serve folder and tell the pages; return the walk of ``content/``
-    the build read (None when it failed before it walked). ``warm`` is what was made
-    ready after the last build, ``changed`` the files saved since (see :class:`Warm`)."""
+) -> bool:
+    """Build into the serve folder and tell the pages; return whether the build
+    succeeded. ``warm`` is what was made ready after the last build, ``changed`` the
+    files saved since (see :class:`Warm`)."""
     started = time.perf_counter()
     was_broken = bool(hub.problems)
 
@@ -189,7 +185,7 @@ def rebuild(
     )
     # made ready while serve waited (so no thread of it runs when the build forks)
     again, preloaded = warm.ready.result() if warm is not None else (None, None)
-    scan = warm.content(site_dir, changed, again) if warm is not None else None
+    scan = content_now(site_dir, changed, again)
     walk = partial(scan_content, site_dir)
     walked = Ahead.done(scan) if scan is not None else Ahead(walk, default_jobs())
     try:
@@ -207,18 +203,18 @@ def rebuild(
         )
         hub.problems = messages
         hub.publish("problem", json.dumps(messages, ensure_ascii=False))
-        return walked.result() if walked.taken else None
+        return False
     for warning in report.warnings:
         say(str(warning))
     if report.nothing_changed:
         if was_broken:  # fixed back to the last good state: nothing was swapped in
             swapped()
-        return walked.result()
+        return True
     say(
         f"rebuilt: {counted(report.written, 'page')} written, {report.unchanged} unchanged, "
         f"{time.perf_counter() - started:.2f} s"
     )
-    return walked.result()
+    return True
 
 
 def make_handler(root: Path, prefix: str, hub: Hub) -> type[http.server.BaseHTTPRequestHandler]:
@@ -455,7 +451,8 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, say: Callable[[str
     loader = ThreadPoolExecutor(1, thread_name_prefix="preload")
     try:
         for changed in input_changes(site_dir, stop):
-            warm = Warm.after(rebuild(site_dir, drafts, hub, say, warm, changed), site_dir, loader)
+            rebuild(site_dir, drafts, hub, say, warm, changed)
+            warm = Warm.after(site_dir, loader)
             if server is None:
                 server = _start_server(root, prefix, hub, host, port)
                 shown_host = f"[{host}]" if ":" in host else host
