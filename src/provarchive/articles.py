@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import posixpath
 import re
+import sys
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -86,11 +87,12 @@ def read_article_source(data: bytes, rel: str, shown: str, config: SiteConfig) -
         raise ContentError(str(exc), shown, line) from None
     date = fields.pop("date")
     fields.update(_file_fields(fields, meta, column, shown))
+    _share_repeated(fields)
     url = article_path(config.permalink, column, date[0], slug)
     article = Article(
         id=rel,
         source_path=f"{CONTENT_DIR}/{rel}",
-        column=column,
+        column=sys.intern(column),
         date=date[0],
         has_time=date[1],
         slug=slug,
@@ -101,6 +103,22 @@ def read_article_source(data: bytes, rel: str, shown: str, config: SiteConfig) -
         **fields,
     )
     return SourceArticle(article=article, body=split.body)
+
+
+_REPEATED_TEXTS = ("kicker", "source", "editor")
+_REPEATED_LISTS = ("authors", "tags", "topics")
+
+
+def _share_repeated(fields: dict[str, Any]) -> None:
+    """Intern the texts that many articles repeat (sources, reporters, tags...), so
+    that the records of one process share them: pickled together, as a worker sends
+    its records, each is then sent and held once, not once an article."""
+    for key in _REPEATED_TEXTS:
+        if key in fields:
+            fields[key] = sys.intern(fields[key])
+    for key in _REPEATED_LISTS:
+        if key in fields:
+            fields[key] = tuple(map(sys.intern, fields[key]))
 
 
 def render_article(
