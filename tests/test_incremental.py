@@ -517,6 +517,37 @@ def test_related_articles_found_in_a_worker_are_those_found_in_one_process(make_
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
 
 
+def test_digests_made_in_a_worker_fingerprint_the_pages_as_one_process_does(
+    make_site, tmp_path, monkeypatch
+):
+    """From :data:`writing.DIGESTS_IN_WORKER` articles a clean build makes the articles'
+    digests in a worker while it orders the pages. The pages' fingerprints it keeps are
+    right: a build that adds an article, whose plan is made again and every page's
+    fingerprint compared with the kept one, renders only the few pages the article
+    changes (as many as after a clean build that made the digests itself), and writes
+    what a clean build writes."""
+    from provarchive import writing
+
+    site = make_site(site_files(count=90))
+    age(site)
+    oldest = article("旧公告", "2022-01-05 08:00", tags="[标签9]", authors="[记者9]", body="旧文。")
+    written = {}
+    for where, threshold in (("worker", 1), ("this process", 10**9)):
+        monkeypatch.setattr(writing, "DIGESTS_IN_WORKER", threshold)
+        copy = tmp_path / where
+        shutil.copytree(site, copy)
+        assert run_cli("build", copy, "--no-cache", "-q", "-j", "2").code == 0
+        (copy / "content/zwgk/old.md").write_text(oldest, "utf-8")
+        result = run_cli("build", copy, "-j", "2")
+        assert result.code == 0, result.err
+        pages, written[where] = map(
+            int, re.search(r"(\d+) pages \((\d+) written", result.out).groups()
+        )
+        assert 0 < written[where] < pages // 4, result.out  # not every page: fingerprints held
+        assert snapshot(copy / "public") == clean_build(copy, tmp_path / f"{where}-clean")
+    assert written["worker"] == written["this process"]
+
+
 def test_keep_going_builds_the_rest_and_lists_what_was_left_out(make_site):
     files = site_files()
     files["content/zhxx/yywl/bad.md"] = "---\ntitle: 坏文件\ndate: 明天\n---\n"

@@ -37,6 +37,8 @@ def _plain_bytes(value: object) -> bytes:
     return marshal.dumps(value, UNSHARED)
 
 
+ARTICLE_DIGEST_SIZE = 16
+"""Bytes of an :func:`article_digest`."""
 TermSlugs = tuple[dict[str, str], dict[str, str], dict[str, str]]
 """The slugs of tags, of authors and of sources, by name (see :func:`term_slug_maps`)."""
 
@@ -65,7 +67,7 @@ def article_digest(article: Article, slugs: TermSlugs, media: bytes = b"") -> by
         tuple(names),
         media,
     )
-    return hashlib.blake2b(_plain_bytes(facts), digest_size=16).digest()
+    return hashlib.blake2b(_plain_bytes(facts), digest_size=ARTICLE_DIGEST_SIZE).digest()
 
 
 STRUCTURE_FIELDS = (
