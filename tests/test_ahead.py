@@ -1,4 +1,5 @@
-"""A task run ahead in a forked process (provarchive.ahead), and its fall-backs."""
+"""A task run ahead in a forked process (provarchive.ahead), one that stands by for its
+argument, and their fall-backs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import article, column
-from provarchive.ahead import Ahead
+from provarchive.ahead import Ahead, Standby
 from provarchive.config import load_config
 from provarchive.inputs import scan_inputs
 from provarchive.walk import scan_content
@@ -170,3 +171,102 @@ def test_a_result_at_hand_is_given_back_by_no_process():
     assert not ahead.waiting
     with ahead:
         assert ahead.result() == ["走过的栏目"]
+
+
+def _note(path) -> None:
+    """Note this process's id in ``path``."""
+    with open(path, "a") as notes:
+        notes.write(f"{os.getpid()}\n")
+
+
+def _doubling(path):
+    """A task that notes its process id in ``path`` and returns it with its argument twice."""
+
+    def task(argument: list[str]) -> tuple[int, list[str]]:
+        _note(path)
+        return os.getpid(), argument * 2
+
+    return task
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: the task runs in this process")
+def test_a_process_on_standby_gets_ready_at_once_and_runs_the_task_on_a_later_argument(tmp_path):
+    ready, calls = tmp_path / "ready", tmp_path / "calls"
+    big = [f"第{number}位记者" for number in range(200_000)]  # far more than a pipe holds
+    with Standby(lambda: _note(ready), _doubling(calls), jobs=2) as standby:
+        deadline = time.monotonic() + 60
+        while not _calls(ready) and time.monotonic() < deadline:
+            time.sleep(0.01)  # a condition: it got ready before it was given anything
+        assert _calls(calls) == []
+        pid, result = standby.run(big)
+    assert pid != os.getpid()
+    assert _calls(ready) == [pid] and _calls(calls) == [pid]
+    assert result == big * 2
+
+
+def test_with_one_job_a_standby_task_runs_here_and_nothing_gets_ready(tmp_path):
+    ready, calls = tmp_path / "ready", tmp_path / "calls"
+    with Standby(lambda: _note(ready), _doubling(calls), jobs=1) as standby:
+        assert standby.run(["王明"]) == (os.getpid(), ["王明", "王明"])
+    assert _calls(ready) == [] and _calls(calls) == [os.getpid()]
+
+
+def _fail_to_get_ready() -> None:
+    raise ImportError("no dictionary in the forked process")
+
+
+def _die_on_standby() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fail_on_standby(argument: list[str]) -> list[str]:
+    if os.getpid() != PARENT:
+        raise ValueError("a failure in the forked process")
+    return [*argument, str(os.getpid())]
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: nothing fails on standby")
+@pytest.mark.parametrize(
+    ("ready", "task"),
+    [
+        (_fail_to_get_ready, _fail_on_standby),
+        (_die_on_standby, _fail_on_standby),
+        (lambda: None, _fail_on_standby),
+    ],
+)
+def test_a_standby_task_that_fails_in_its_process_in_any_way_runs_here(ready, task):
+    with Standby(ready, task, jobs=2) as standby:
+        assert standby.run(["李华"]) == ["李华", str(os.getpid())]
+
+
+def _raise_on_standby(argument: list[str]) -> None:
+    raise KeyError(f"no such name: {argument[0]} in {os.getpid()}")
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_what_a_standby_task_raises_is_raised_here():
+    with Standby(lambda: None, _raise_on_standby, jobs=2) as standby, pytest.raises(KeyError):
+        standby.run(["张三"])
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_a_standby_task_run_again_runs_here(tmp_path):
+    calls = tmp_path / "calls"
+    with Standby(lambda: None, _doubling(calls), jobs=2) as standby:
+        first, _ = standby.run(["赵六"])
+        again, _ = standby.run(["赵六"])
+    assert first != os.getpid() and again == os.getpid()
+    assert _calls(calls) == [first, again]
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system")
+def test_leaving_the_block_ends_a_process_on_standby_never_given_its_argument(tmp_path):
+    ready = tmp_path / "ready"
+    with Standby(lambda: _note(ready), _doubling(tmp_path / "calls"), jobs=2):
+        deadline = time.monotonic() + 60
+        while not _calls(ready) and time.monotonic() < deadline:
+            time.sleep(0.01)  # a condition: it is ready, waiting for its argument
+    (pid,) = _calls(ready)
+    with pytest.raises(ProcessLookupError):  # killed and waited for: not even a zombie
+        os.kill(pid, 0)
+    assert _calls(tmp_path / "calls") == []
