@@ -86,6 +86,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "parallel": set(),
     "ahead": {"parallel"},
+    "speller": {"ahead", "urls"},
     "walk": {"errors", "model"},
     "heap": set(),
     "reading": {
@@ -123,6 +124,7 @@ ALLOWED: dict[str, set[str]] = {
         "search_docs",
         "taxonomy",
         "topicplan",
+        "urls",
         "walk",
     },
     "writing": {
@@ -164,6 +166,7 @@ ALLOWED: dict[str, set[str]] = {
         "removal",
         "render",
         "search",
+        "speller",
         "writing",
         "walk",
     },

@@ -35,6 +35,7 @@ from .reading import render_key as body_render_key
 from .removal import clear_leftovers
 from .render import visible_columns
 from .search import index_files
+from .speller import speller
 from .walk import ContentScan, scan_content
 from .writing import RunOptions, WriteJob, write_output
 
@@ -175,19 +176,21 @@ def _build(
 ) -> BuildReport:
     """The stages: read, graph and plan, decide, render in workers and swap, remember."""
     clock = _Clock(started)
-    config = inputs.config
-    content = _read_content(options, inputs, previous)
-    clock.lap("read articles, measure images")
-    extras = content.extras
-    layout = previous.layout(
-        config,
-        content.columns,
-        content.articles,
-        content.fresh,
-        content.render_key,
-        extras.topics,
-        options.jobs or default_jobs(),
-    )
+    config, jobs = inputs.config, options.jobs or default_jobs()
+    with speller(not previous.state.graph, jobs) as spell:  # see provarchive.speller
+        content = _read_content(options, inputs, previous)
+        clock.lap("read articles, measure images")
+        extras = content.extras
+        layout = previous.layout(
+            config,
+            content.columns,
+            content.articles,
+            content.fresh,
+            content.render_key,
+            extras.topics,
+            jobs,
+            spell,
+        )
     clock.lap("site graph and page plan")
     files = [*inputs.copied_files(), *extras.files]
     index_paths = index_files(len(layout.docs)) if config.search else []
@@ -196,13 +199,7 @@ def _build(
     salt = _site_salt(config, inputs, layout.graph, content)
     media, changed = previous.media_changes(content.articles, extras.media)
     reuse = previous.decide(layout, content.fresh.keys() | changed, salt, extras.media)
-    run = RunOptions(
-        options.jobs or default_jobs(),
-        options.keep_going,
-        options.progress,
-        options.on_commit,
-        clock.lap,
-    )
+    run = RunOptions(jobs, options.keep_going, options.progress, options.on_commit, clock.lap)
     job = WriteJob(
         inputs, previous, output_dir, content, layout, reuse, salt, files, index_paths, run, media
     )

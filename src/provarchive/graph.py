@@ -19,7 +19,7 @@ from .taxonomy import (
     related_articles,
     related_key,
 )
-from .urls import slugify_text
+from .urls import Spell, spell_here
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,13 @@ def build_graph(
     return link_graph(columns, ordered, memo, key, related)
 
 
+def _spelled(names: list[str], known: dict[str, str], spell: Spell) -> dict[str, str]:
+    """``names`` to their pinyin slugs: those ``known``, the others spelled by ``spell``."""
+    unknown = [name for name in names if not known.get(name)]
+    spelled = spell(unknown) if unknown else {}
+    return {name: known.get(name) or spelled[name] for name in names}
+
+
 def memo_related(memo: GraphMemo | None, key: bytes) -> dict[str, tuple[str, ...]] | None:
     """The related articles ``memo`` holds, if they were found for articles whose
     :func:`related_key` is ``key``; else None (to be found anew)."""
@@ -110,13 +117,15 @@ def link_graph(
     memo: GraphMemo | None,
     key: bytes,
     related: dict[str, tuple[str, ...]],
+    spell: Spell = spell_here,
 ) -> SiteGraph:
     """:func:`build_graph` of the articles ``ordered`` newest first, whose
     :func:`related_key` is ``key``, with ``related`` as their related articles.
 
     A caller that finds the related articles meanwhile (the slowest third of a graph)
     links the graph with none, reads what it can of it, then puts them in
-    (:meth:`SiteGraph.with_related`).
+    (:meth:`SiteGraph.with_related`). Names of terms that ``memo`` does not hold
+    spelled in pinyin are spelled by ``spell``, in one call.
     """
     by_column: dict[str, list[str]] = defaultdict(list)
     for article in ordered:
@@ -155,9 +164,8 @@ def link_graph(
             neighbours[article_id] = (earlier, later)
 
     articles_by_id = {article.id: article for article in ordered}
-    known = memo.spelled if memo else {}
     names = {name for a in ordered for name in (*a.tags, *a.authors, a.source) if name}
-    spelled = {name: known.get(name) or slugify_text(name) for name in sorted(names)}
+    spelled = _spelled(sorted(names), memo.spelled if memo else {}, spell)
     terms = {taxonomy: build_terms(taxonomy, ordered, spelled) for taxonomy in TAXONOMIES}
     final_listings = {path: tuple(listings.get(path, ())) for path in linked}
     return SiteGraph(

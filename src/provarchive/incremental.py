@@ -50,6 +50,7 @@ from .search import SearchState
 from .search_docs import SearchDocs, search_docs
 from .taxonomy import related_articles, related_key
 from .topicplan import plan_topics
+from .urls import Spell, spell_here
 from .walk import signature as file_signature
 
 _SIGNATURE = attrgetter("signature")
@@ -246,9 +247,11 @@ class PreviousBuild:
         render_key: str,
         topics: dict[str, Topic],
         jobs: int = 1,
+        spell: Spell = spell_here,
     ) -> Layout:
         """The graph, plan and search documents: the saved ones while the structure is
-        the same, else made anew (see :meth:`_graph_and_docs` for ``jobs``)."""
+        the same, else made anew (see :meth:`_graph_and_docs` for ``jobs`` and
+        ``spell``)."""
         state = self.state
         site_part = site_structure(config, columns, topics)
         if (
@@ -270,7 +273,7 @@ class PreviousBuild:
             graph = replace(saved.graph, articles=articles.reordered(saved.graph.order))
             docs = saved.docs.refreshed(articles.hashes())
             return Layout(graph, saved.pages, docs, structure, site_part, kept=True)
-        graph, docs = self._graph_and_docs(config, columns, articles, render_key, jobs)
+        graph, docs = self._graph_and_docs(config, columns, articles, render_key, jobs, spell)
         pages = PagePlan.of(plan_pages(graph, config, plan_topics(graph, config, topics)))
         return Layout(graph, pages, docs, structure, site_part, kept=False)
 
@@ -281,8 +284,10 @@ class PreviousBuild:
         articles: ArticleMap,
         render_key: str,
         jobs: int,
+        spell: Spell,
     ) -> tuple[SiteGraph, SearchDocs]:
-        """The graph (see :func:`graph.build_graph`) and the search documents, made anew.
+        """The graph (see :func:`graph.build_graph`) and the search documents, made anew;
+        names the last graph did not spell in pinyin are spelled by ``spell``.
 
         Finding each article's related articles was a third of the graph stage (2.3 s
         of 7.1 at 100,000 articles), with the other core idle: where the last graph's
@@ -296,7 +301,7 @@ class PreviousBuild:
         related = memo_related(memo, key)
 
         def linked(related: dict[str, tuple[str, ...]]) -> tuple[SiteGraph, SearchDocs]:
-            graph = link_graph(columns, ordered, memo, key, related)
+            graph = link_graph(columns, ordered, memo, key, related, spell)
             return graph, search_docs(graph, render_key) if config.search else SearchDocs()
 
         if related is not None:

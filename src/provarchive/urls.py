@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
 from slugify import slugify
@@ -35,6 +36,16 @@ def slugify_text(text: str) -> str:
     if slug:
         return slug
     return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+Spell = Callable[[Sequence[str]], dict[str, str]]
+"""Names to their plain pinyin slugs (:func:`slugify_text`), made somewhere (see
+:mod:`provarchive.speller`)."""
+
+
+def spell_here(names: Sequence[str]) -> dict[str, str]:
+    """``names`` spelled in pinyin (:func:`slugify_text`), in this process."""
+    return {name: slugify_text(name) for name in names}
 
 
 def check_site_path(path: str, what: str) -> str:

@@ -1,0 +1,55 @@
+"""Names spelled in pinyin in a process of their own, so that a build's process and its
+page workers never hold pypinyin's dictionaries (provarchive.speller)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import article, column, snapshot, write_files
+from provarchive.build import BuildOptions, build_site
+
+FORKS = hasattr(os, "fork")
+
+BUILD = """
+import sys
+from pathlib import Path
+from provarchive.build import BuildOptions, build_site
+build_site(BuildOptions(site_dir=Path(sys.argv[1]), jobs=2))
+print("pypinyin" in sys.modules)
+"""
+
+
+def _built_with_pypinyin(site: Path) -> bool:
+    """Build ``site`` in a new interpreter; whether pypinyin was imported into it."""
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, str(site)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()[-1] == "True"
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: names are spelled here")
+def test_a_first_build_spells_its_names_in_another_process(make_site, tmp_path):
+    site = make_site(
+        {
+            "content/news/_column.yaml": column("要闻"),
+            "content/news/a.md": article("山城夜景", tags="[重庆, 长江]", source="本报"),
+            "content/news/b.md": article("江上航运", date="2024-05-09", authors="[李华]"),
+        }
+    )
+    assert not _built_with_pypinyin(site)
+    tags = sorted(path.name for path in (site / "public" / "tags").iterdir() if path.is_dir())
+    assert tags == ["chang-jiang", "chong-qing"]  # pinyin, 重 read in context
+    assert (site / "public" / "authors" / "li-hua" / "index.html").is_file()
+
+    # the next build spells only the name the last one did not hold, in its own process
+    write_files(site, {"content/news/c.md": article("储蓄新规", date="2024-05-10", tags="[银行]")})
+    assert _built_with_pypinyin(site)
+    assert (site / "public" / "tags" / "yin-hang" / "index.html").is_file()
+    clean = tmp_path / "clean"
+    build_site(BuildOptions(site_dir=site, output_dir=clean, use_cache=False))
+    assert snapshot(site / "public") == snapshot(clean)
