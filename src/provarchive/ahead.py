@@ -161,10 +161,10 @@ class Standby(Generic[Argument, Result]):
         self._task = task
         self._writer = -1
         self._argument: tuple[Argument, ...] = ()
+        self._ahead: Ahead[Result] | None = None
         try:
             reader, self._writer = os.pipe()
-        except OSError:
-            self._ahead: Ahead[Result] | None = None
+        except OSError:  # no file left for a pipe: the task runs here
             return
         waiting = functools.partial(_ready_then_wait, ready, task, reader, self._writer)
         self._ahead = Ahead(waiting, jobs, here=self._run_here)
