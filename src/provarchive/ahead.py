@@ -139,9 +139,7 @@ def _send_and_end(task: Callable[[], Any], writer: int, parent: int) -> None:
         die_with_parent(parent)
         for number in ENDING_SIGNALS:  # the parent's handlers, if any, are not this one's
             signal.signal(number, signal.SIG_DFL)
-        view = memoryview(pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL))
-        while view:
-            view = view[os.write(writer, view) :]
+        _write_all(writer, pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL))
         status = 0
     except BaseException:  # the parent runs the task again, and meets what went wrong
         pass
@@ -218,6 +216,7 @@ def _message(argument: Any) -> bytes:
 
 
 def _write_all(writer: int, data: bytes) -> None:
+    """Write all of ``data`` to the pipe ``writer``."""
     view = memoryview(data)
     while view:
         view = view[os.write(writer, view) :]
