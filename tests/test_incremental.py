@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from PIL import Image
 
-from conftest import PROFILE, REPO, article, column, examples, run_cli, snapshot
+from conftest import PROFILE, REPO, article, column, date_back, examples, run_cli, snapshot
 from provarchive.ahead import Ahead
 from provarchive.build import BuildOptions, build_site
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
@@ -150,9 +150,7 @@ def test_what_templates_see_of_a_source_file_is_the_same_from_any_folder(
 
 def age(site: Path, seconds: int = 3600) -> None:
     """Make every file of the site look written ``seconds`` ago (as real edits are)."""
-    when = time.time() - seconds
-    for path in [site, *site.rglob("*")]:
-        os.utime(path, (when, when))
+    date_back(site, seconds)
 
 
 def test_nothing_changed_does_nothing(make_site):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from conftest import article, column, examples, run_cli, snapshot
+from conftest import article, column, date_back, examples, run_cli, snapshot
 from provarchive.attachments import attachment, format_size, is_attachment
 from provarchive.images import ImageJob, image_key, picture_html, process_image
 
@@ -320,12 +320,7 @@ def test_pins_lead_the_first_page_and_leave_the_others_alone(make_site, tmp_path
 
 def aged(site: Path, seconds: int = 3600) -> None:
     """Date every file back, so that the next build trusts signatures as for real edits."""
-    import os
-    import time
-
-    for path in site.rglob("*"):
-        then = time.time() - seconds
-        os.utime(path, (then, then))
+    date_back(site, seconds, itself=False)
 
 
 @pytest.mark.parametrize(
