@@ -1,5 +1,6 @@
 """Names spelled in pinyin in a process of their own, so that a build's process and its
-page workers never hold pypinyin's dictionaries (provarchive.speller)."""
+page workers never hold pypinyin's dictionaries (provarchive.speller), and taken from
+the newest build by ``check``."""
 
 from __future__ import annotations
 
@@ -24,12 +25,26 @@ print("pypinyin" in sys.modules)
 """
 
 
+CHECK = """
+import sys
+from pathlib import Path
+from provarchive.check import check_site
+report = check_site(Path(sys.argv[1]))
+print(len(report.errors), "pypinyin" in sys.modules)
+"""
+
+
+def _run(script: str, site: Path) -> list[str]:
+    """Run ``script`` on ``site`` in a new interpreter; the words it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
 def _built_with_pypinyin(site: Path) -> bool:
     """Build ``site`` in a new interpreter; whether pypinyin was imported into it."""
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(site)], capture_output=True, text=True, check=True
-    )
-    return done.stdout.split()[-1] == "True"
+    return _run(BUILD, site)[-1] == "True"
 
 
 @pytest.mark.skipif(not FORKS, reason="no fork on this system: names are spelled here")
@@ -53,3 +68,17 @@ def test_a_first_build_spells_its_names_in_another_process(make_site, tmp_path):
     clean = tmp_path / "clean"
     build_site(BuildOptions(site_dir=site, output_dir=clean, use_cache=False))
     assert snapshot(site / "public") == snapshot(clean)
+
+
+def test_check_takes_the_names_the_newest_build_spelled(make_site):
+    site = make_site(
+        {
+            "content/news/_column.yaml": column("要闻"),
+            "content/news/a.md": article("山城夜景", tags="[重庆]", authors="[李华]"),
+        }
+    )
+    build_site(BuildOptions(site_dir=site))
+    assert _run(CHECK, site) == ["0", "False"]  # every name spelled by that build
+
+    write_files(site, {"content/news/b.md": article("储蓄新规", date="2024-05-10", tags="[银行]")})
+    assert _run(CHECK, site) == ["0", "True"]  # a name no build spelled: spelled here

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .ahead import Ahead
-from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, newest_other_state
+from .cache import BODIES_FILE, CACHE_DIR, BodyStore, BuildState, graph_memo, newest_other_state
 from .checkbodies import BodyFacts, rendered_facts, settle_facts, stored_facts
 from .config import load_config
 from .content import CONTENT_DIR, PLACEHOLDER
@@ -37,7 +37,7 @@ from .errors import (
     site_file,
     sort_errors,
 )
-from .graph import link_graph, newest_first
+from .graph import GraphMemo, link_graph, newest_first
 from .model import Article, SiteConfig
 from .pages import PageKind, PageSpec
 from .parallel import collector_paused, default_jobs, map_in_chunks
@@ -93,9 +93,9 @@ def check_site(site_dir: Path) -> CheckReport:
         config = load_config(site_dir)
     except ProvarchiveError as exc:
         return CheckReport(tuple(sort_errors(flatten(exc))), 0)
-    with collector_paused(), _read_site(site_dir, config) as (tree, bodies):
+    with collector_paused(), _read_site(site_dir, config) as (tree, bodies, memo):
         problems: list[ProvarchiveError] = [*flatten(*tree.errors), *tree.warnings]
-        problems += _SiteCheck(site_dir, config, tree, bodies).run()
+        problems += _SiteCheck(site_dir, config, tree, bodies, memo).run()
     return CheckReport(tuple(sort_errors(problems)), len(tree.articles) + len(tree.skipped))
 
 
@@ -105,10 +105,13 @@ RENDERED_AT_ONCE = 1000
 
 
 @contextlib.contextmanager
-def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree, Bodies | None]]:
+def _read_site(
+    site_dir: Path, config: SiteConfig
+) -> Iterator[tuple[ContentTree, Bodies | None, GraphMemo | None]]:
     """Every column and article of the site, drafts included, as a build reads them,
-    without their bodies, and where the bodies of those read from the cache are kept
-    (None: none is).
+    without their bodies; where the bodies of those read from the cache are kept, and
+    what the newest build's graph kept, its names spelled in pinyin among it (None:
+    none is).
 
     The articles read anew come with the facts of their bodies (in ``made``), made
     where they were rendered (see :func:`checkbodies.settle_facts`). The articles the
@@ -127,6 +130,7 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
                 site_dir, config, scan, drafts=True, jobs=default_jobs(), sink=settle_facts
             ),
             None,
+            None,
         )
         return
     read = read_content(
@@ -139,12 +143,17 @@ def _read_site(site_dir: Path, config: SiteConfig) -> Iterator[tuple[ContentTree
         scanned_ns=state.scanned_ns,
         sink=settle_facts,
     )
+    memo = graph_memo(state)
     del state  # the cache's entries, let go once their records are decoded: 170 MiB
     tree = replace(read, articles=ArticleMap(read.articles, {}, dict(read.articles)))
     del read
     store = BodyStore(site_dir / CACHE_DIR)
     try:
-        yield tree, Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets))
+        yield (
+            tree,
+            Bodies(site_dir, config, tree.articles, store, key, frozenset(tree.assets)),
+            memo,
+        )
     finally:
         store.close()
 
@@ -171,7 +180,12 @@ class _SiteCheck:
     """The checks that need the whole site: outputs, aliases, titles, links."""
 
     def __init__(
-        self, site_dir: Path, config: SiteConfig, tree: ContentTree, bodies: Bodies | None
+        self,
+        site_dir: Path,
+        config: SiteConfig,
+        tree: ContentTree,
+        bodies: Bodies | None,
+        memo: GraphMemo | None,
     ):
         self.site_dir = site_dir
         self.config = config
@@ -179,8 +193,9 @@ class _SiteCheck:
         self.bodies = bodies
         self.articles = dict(tree.articles)  # looked through four times: a dict's C loops
         # no related articles: they change no page's address, and finding them took a
-        # third of the graph's time
-        graph = link_graph(tree.columns, newest_first(self.articles.values()), None, b"", {})
+        # third of the graph's time; names the newest build spelled in pinyin are taken
+        # from its memo, as a build takes them (pypinyin is imported for new ones only)
+        graph = link_graph(tree.columns, newest_first(self.articles.values()), memo, b"", {})
         self.pages = plan_pages(graph, config)
         self.outputs = {page.path for page in self.pages} | set(tree.assets)
         self.base_path = urlsplit(config.base_url).path
