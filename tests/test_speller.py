@@ -61,7 +61,7 @@ def test_a_first_build_spells_its_names_in_another_process(make_site, tmp_path):
     assert tags == ["chang-jiang", "chong-qing"]  # pinyin, 重 read in context
     assert (site / "public" / "authors" / "li-hua" / "index.html").is_file()
 
-    # the next build spells only the name the last one did not hold, in its own process
+    # the next build spells only the name the last one did not hold, in the build's process
     write_files(site, {"content/news/c.md": article("储蓄新规", date="2024-05-10", tags="[银行]")})
     assert _built_with_pypinyin(site)
     assert (site / "public" / "tags" / "yin-hang" / "index.html").is_file()
