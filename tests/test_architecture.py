@@ -86,7 +86,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "parallel": set(),
     "ahead": {"parallel"},
-    "speller": {"ahead", "urls"},
+    "speller": {"ahead", "cachefiles", "urls"},
     "walk": {"errors", "model"},
     "heap": set(),
     "reading": {
@@ -149,6 +149,7 @@ ALLOWED: dict[str, set[str]] = {
         "__init__",
         "ahead",
         "cache",
+        "cachefiles",
         "config",
         "content",
         "digest",
@@ -199,6 +200,7 @@ ALLOWED: dict[str, set[str]] = {
     "check": {
         "ahead",
         "cache",
+        "cachefiles",
         "checkbodies",
         "config",
         "content",
@@ -224,6 +226,7 @@ ALLOWED: dict[str, set[str]] = {
         "newarticle",
         "parallel",
         "serve",
+        "speller",
         "walk",
     },
     "__init__": set(),

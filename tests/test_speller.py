@@ -13,6 +13,9 @@ import pytest
 
 from conftest import article, column, snapshot, write_files
 from provarchive.build import BuildOptions, build_site
+from provarchive.cachefiles import CACHE_DIR
+from provarchive.speller import speller, started_speller
+from provarchive.urls import spell_here
 
 FORKS = hasattr(os, "fork")
 
@@ -20,6 +23,9 @@ BUILD = """
 import sys
 from pathlib import Path
 from provarchive.build import BuildOptions, build_site
+from provarchive.cachefiles import CACHE_DIR
+from provarchive.speller import speller, started_speller
+from provarchive.urls import spell_here
 build_site(BuildOptions(site_dir=Path(sys.argv[1]), jobs=2))
 print("pypinyin" in sys.modules)
 """
@@ -34,10 +40,22 @@ print(len(report.errors), "pypinyin" in sys.modules)
 """
 
 
-def _run(script: str, site: Path) -> list[str]:
-    """Run ``script`` on ``site`` in a new interpreter; the words it printed."""
+COMMAND = """
+import sys
+from provarchive.cli import main
+code = main(["build", *sys.argv[1:], "-q", "-j", "2"])
+print(code, "pypinyin" in sys.modules)
+"""
+
+
+def _run(script: str, site: Path, *more: str | Path) -> list[str]:
+    """Run ``script`` on ``site`` (and ``more`` arguments) in a new interpreter; the
+    words it printed."""
     done = subprocess.run(
-        [sys.executable, "-c", script, str(site)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(site), *map(str, more)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.split()
 
@@ -82,3 +100,33 @@ def test_check_takes_the_names_the_newest_build_spelled(make_site):
 
     write_files(site, {"content/news/b.md": article("储蓄新规", date="2024-05-10", tags="[银行]")})
     assert _run(CHECK, site) == ["0", "True"]  # a name no build spelled: spelled here
+
+
+@pytest.mark.skipif(not FORKS, reason="no fork on this system: names are spelled here")
+def test_the_command_spells_elsewhere_in_a_build_that_reads_no_cache(make_site, tmp_path):
+    site = make_site(
+        {
+            "content/news/_column.yaml": column("要闻"),
+            "content/news/a.md": article("山城夜景", tags="[重庆, 长江]", authors="[李华]"),
+        }
+    )
+    assert not (site / CACHE_DIR).exists()
+    assert _run(COMMAND, site) == ["0", "False"]  # the first build: no cache yet
+    tags = sorted(path.name for path in (site / "public" / "tags").iterdir() if path.is_dir())
+    assert tags == ["chang-jiang", "chong-qing"]
+    clean = tmp_path / "clean"
+    assert _run(COMMAND, site, "--no-cache", "-o", clean) == ["0", "False"]
+    assert snapshot(site / "public") == snapshot(clean)
+
+
+def test_the_speller_starts_with_the_command_only_when_no_cache_is_read(tmp_path):
+    with started_speller(tmp_path, True, 2) as first:  # no cache folder: the first build
+        assert first is not None
+        assert first.run(["重庆", "长江"]) == {"重庆": "chong-qing", "长江": "chang-jiang"}
+    (tmp_path / CACHE_DIR).mkdir()
+    with started_speller(tmp_path, True, 2) as later:
+        assert later is None
+    with started_speller(tmp_path, False, 2) as clean:  # --no-cache
+        assert clean is not None
+        with speller(False, 2, clean) as spell:  # a build that does not need it after all
+            assert spell is spell_here

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from . import __version__
 from .ahead import Ahead
-from .cache import CACHE_DIR, BodyStore
+from .cache import BodyStore
+from .cachefiles import CACHE_DIR
 from .config import load_config
 from .digest import site_salt
 from .errors import ErrorGroup, ProvarchiveError, shown_here
@@ -30,12 +31,11 @@ from .model import CONTENT_DIR, SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_outputs
-from .reading import Bodies, BodySink, SiteContent, read_content
-from .reading import render_key as body_render_key
+from .reading import Bodies, BodySink, SiteContent, read_content, render_key
 from .removal import clear_leftovers
 from .render import visible_columns
 from .search import index_files
-from .speller import speller
+from .speller import SpellerProcess, speller
 from .walk import ContentScan, scan_content
 from .writing import RunOptions, WriteJob, write_output
 
@@ -105,13 +105,15 @@ def build_site(
     options: BuildOptions,
     walked: Ahead[ContentScan] | None = None,
     preloaded: Preloaded | None = None,
+    spelling: SpellerProcess | None = None,
 ) -> BuildReport:
     """Build the site in ``options.site_dir``; raise :class:`ErrorGroup` listing every mistake.
 
     On any error the previous output folder is left exactly as it was (unless
     ``keep_going``, which writes what could be built and reports the rest). ``walked``
-    is the walk of ``content/``, when the caller started it already; ``preloaded`` the
-    last build's state, when the caller loaded it ahead (used if it is still current).
+    (the walk of ``content/``) and ``spelling`` (see :func:`speller`) are processes the
+    caller started already; ``preloaded`` the last build's state, when the caller loaded
+    it ahead (used if it is still current).
     """
     started = time.perf_counter()
     site_dir = options.site_dir
@@ -123,7 +125,7 @@ def build_site(
         inputs, previous = _scan_and_load(options, config, output_dir, walked, preloaded)
         if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
             return _nothing_changed(previous, inputs, output_dir, started)
-        return _build(options, inputs, previous.with_articles(), output_dir, started)
+        return _build(options, inputs, previous.with_articles(), output_dir, started, spelling)
 
 
 def _scan_and_load(
@@ -133,10 +135,10 @@ def _scan_and_load(
     walked: Ahead[ContentScan] | None,
     preloaded: Preloaded | None,
 ) -> tuple[BuildInputs, PreviousBuild]:
-    """The inputs, ``content/`` walked in a worker (``walked``, when the caller started
-    it) while this process loads the last build's state (unless ``preloaded`` holds
-    it) and, if the walk is not done by then, its articles, graph and plan (needed
-    next unless nothing changed; the graph and plan while the structure stays)."""
+    """The inputs, ``content/`` walked in a worker (``walked``, if the caller started it)
+    while this process loads the last build's state (unless ``preloaded`` holds it) and,
+    if the walk is not done by then, its articles, graph and plan (needed next unless
+    nothing changed; the graph and plan while the structure stays)."""
     jobs = options.jobs or default_jobs()
     cache_dir = options.site_dir / CACHE_DIR
     loaded = preloaded.current() if preloaded is not None and options.use_cache else None
@@ -173,11 +175,12 @@ def _build(
     previous: PreviousBuild,
     output_dir: Path,
     started: float,
+    spelling: SpellerProcess | None,
 ) -> BuildReport:
     """The stages: read, graph and plan, decide, render in workers and swap, remember."""
     clock = _Clock(started)
     config, jobs = inputs.config, options.jobs or default_jobs()
-    with speller(not previous.state.graph, jobs) as spell:  # see provarchive.speller
+    with speller(not previous.state.graph, jobs, spelling) as spell:  # see provarchive.speller
         content = _read_content(options, inputs, previous)
         clock.lap("read articles, measure images")
         extras = content.extras
@@ -230,7 +233,7 @@ def _read_content(
 ) -> SiteContent:
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
-    render_key = body_render_key(config)
+    key = render_key(config)
     store = BodyStore(previous.cache_dir)
     tree = read_content(
         site_dir,
@@ -238,10 +241,10 @@ def _read_content(
         inputs.scan,
         drafts=options.drafts,
         jobs=options.jobs or default_jobs(),
-        cached=previous.cached_articles(render_key),
+        cached=previous.cached_articles(key),
         scanned_ns=previous.state.scanned_ns,
         progress=options.progress,
-        sink=BodySink(store, render_key),
+        sink=BodySink(store, key),
     )
     errors, articles = list(tree.errors), tree.articles
     extras, extra_errors = read_extras(
@@ -258,7 +261,7 @@ def _read_content(
         raise ErrorGroup(errors)
     if not options.allow_empty:  # never an empty site over one with articles
         previous.refuse_emptying(site_dir / CONTENT_DIR, articles, errors)
-    bodies = Bodies(site_dir, config, articles, store, render_key, frozenset(tree.assets))
+    bodies = Bodies(site_dir, config, articles, store, key, frozenset(tree.assets))
     return SiteContent(
         tree.columns,
         articles,
@@ -266,7 +269,7 @@ def _read_content(
         tuple(errors),
         tree.warnings,
         tree.skipped,
-        render_key,
+        key,
         bodies,
         previous.removed_articles(articles),
         extras,

@@ -65,8 +65,6 @@ from .search_docs import SearchDocs, text_key
 
 CACHE_FORMAT = 22
 """Bumped whenever the shape of the cached data changes."""
-CACHE_DIR = ".provarchive-cache"
-"""The site's own cache folder: build lock, state of the last build, rendered bodies."""
 BODIES_FILE = "bodies.sqlite"
 WRITER_CACHE_KIB = 16384
 """The page cache of a connection that stores bodies, at most (SQLite's default is 2 MB)."""

@@ -19,6 +19,9 @@ from typing import BinaryIO, ClassVar
 from .errors import ProvarchiveError
 from .faults import fault, with_file
 
+CACHE_DIR = ".provarchive-cache"
+"""The site's own cache folder: build lock, state of the last build, rendered bodies."""
+
 Fill = Callable[[BinaryIO], object]
 """What writes a file's bytes into its open handle (see :func:`write_atomically`)."""
 

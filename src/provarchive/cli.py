@@ -24,6 +24,7 @@ from .parallel import default_jobs
 
 if TYPE_CHECKING:
     from .build import BuildReport
+    from .speller import SpellerProcess
     from .walk import ContentScan
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -316,9 +317,14 @@ def _positive(text: str) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    site = Path(args.site)
-    with Ahead(partial(_walk_content, site), args.jobs or default_jobs()) as walked:
-        return _build_and_tell(args, walked)
+    """A build, with the processes that begin before the build's modules are imported:
+    the walk of ``content/``, and the speller when the build will read no cache."""
+    site, jobs = Path(args.site), args.jobs or default_jobs()
+    with Ahead(partial(_walk_content, site), jobs) as walked:
+        from .speller import started_speller
+
+        with started_speller(site, not args.no_cache, jobs) as spelling:
+            return _build_and_tell(args, walked, spelling)
 
 
 def _walk_content(site: Path) -> ContentScan:
@@ -329,8 +335,11 @@ def _walk_content(site: Path) -> ContentScan:
     return scan_content(site)
 
 
-def _build_and_tell(args: argparse.Namespace, walked: Ahead[ContentScan]) -> int:
-    """Build as ``args`` ask, ``walked`` being the walk of content/; print what happened."""
+def _build_and_tell(
+    args: argparse.Namespace, walked: Ahead[ContentScan], spelling: SpellerProcess | None
+) -> int:
+    """Build as ``args`` ask, ``walked`` being the walk of content/ and ``spelling`` the
+    speller started (see :mod:`provarchive.speller`); print what happened."""
     from .build import BuildOptions, build_site
 
     site = Path(args.site)
@@ -350,7 +359,7 @@ def _build_and_tell(args: argparse.Namespace, walked: Ahead[ContentScan]) -> int
     # articles): the command's process ends with it (see run)
     gc.disable()
     try:
-        report = build_site(options, walked)
+        report = build_site(options, walked, spelling=spelling)
     finally:
         if collecting:
             gc.enable()
