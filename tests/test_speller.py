@@ -23,9 +23,6 @@ BUILD = """
 import sys
 from pathlib import Path
 from provarchive.build import BuildOptions, build_site
-from provarchive.cachefiles import CACHE_DIR
-from provarchive.speller import speller, started_speller
-from provarchive.urls import spell_here
 build_site(BuildOptions(site_dir=Path(sys.argv[1]), jobs=2))
 print("pypinyin" in sys.modules)
 """
