@@ -721,6 +721,17 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
         )
         self.saw(target)
 
+    @rule(data=st.data(), draft=st.booleans())
+    def set_draft(self, data, draft):
+        """Make an article a draft (left out of the site) or publish it again, its text
+        otherwise the same: once dated back, its cache entry is reused as a draft's."""
+        target = data.draw(st.sampled_from(self.articles()))
+        text = target.read_text("utf-8").replace("draft: true\n", "")
+        if draft:
+            text = text.replace("---\n", "---\ndraft: true\n", 1)
+        target.write_text(text, "utf-8")
+        self.saw(target)
+
     @rule(width=st.sampled_from([300, 700, 1100]))
     def edit_image(self, width):
         image = Image.new("RGB", (width, 200), (width % 256, 90, 30))
@@ -922,6 +933,35 @@ def test_edits_that_keep_the_page_plan_match_a_clean_build(make_site, tmp_path, 
     result = run_cli("build", site)
     assert result.code == 0, result.err
     assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+
+
+def test_cached_drafts_and_links_from_cached_articles_match_a_clean_build(make_site, tmp_path):
+    """Entries reused from the cache are judged by the facts gathered as it loads. After
+    a build with ``--drafts``, a build without leaves the cached draft out of the site,
+    and renders again the cached article that links to it (the link now leads nowhere);
+    an article whose link target moved to another address (its date changed) is
+    rendered again too, though its own file did not change."""
+    files = site_files(count=6)
+    files["content/zwgk/d.md"] = article("草稿一篇", "2024-05-05", draft="true")
+    files["content/zwgk/c.md"] = article(
+        "引用", "2024-05-06", body="见[要闻一](../zhxx/yywl/a1.md)与[草稿](d.md)。"
+    )
+    site = make_site(files)
+    age(site)
+    assert run_cli("build", site, "--drafts", "-q").code == 0
+    assert b'href="d.html"' in (site / "public/zwgk/202405/c.html").read_bytes()
+    (site / "content/zhxx/yywl/a2.md").write_text(article("改过", "2024-03-12 09:00"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    built = snapshot(site / "public")
+    assert built == clean_build(site, tmp_path / "clean")
+    assert not any("草稿一篇".encode() in page for page in built.values())
+    assert b'href="d.html"' not in built["zwgk/202405/c.html"]
+    age(site)
+    (site / "content/zhxx/yywl/a1.md").write_text(article("要闻一", "2024-06-11"), "utf-8")
+    assert run_cli("build", site, "-q").code == 0
+    built = snapshot(site / "public")
+    assert built == clean_build(site, tmp_path / "clean")
+    assert b'href="../../zhxx/yywl/202406/a1.html"' in built["zwgk/202405/c.html"]
 
 
 def test_a_new_title_reaches_templates_through_the_page_spec_too(make_site, tmp_path):
@@ -1394,6 +1434,10 @@ def test_passes_over_every_cached_article_decode_none_of_them(make_site):
     poisoned = {i: dataclasses.replace(e, encoded=b"m\x00") for i, e in entries.items()}
     lazy = ArticleMap(ids, poisoned, {})
     assert lazy.hashes() == {i: records[i].content_hash for i in ids}
+    # entries of articles the site no longer has are no ids of the map
+    fewer = ArticleMap(ids[1:], poisoned, {})
+    assert fewer.hashes() == {i: records[i].content_hash for i in ids[1:]}
+    assert fewer.distinct_hashes() == {records[i].content_hash for i in ids[1:]}
     topical = [i for i in ids if records[i].topics]
     showing = [i for i in ids if records[i].image or records[i].links or records[i].attachments]
     assert len(topical) == 2 and 0 < len(showing) < len(ids)

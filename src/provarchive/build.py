@@ -233,8 +233,7 @@ def _read_content(
 ) -> SiteContent:
     """Read the columns and articles; raise every error found (unless ``keep_going``)."""
     site_dir, config = options.site_dir, inputs.config
-    key = render_key(config)
-    store = BodyStore(previous.cache_dir)
+    key, store = render_key(config), BodyStore(previous.cache_dir)
     tree = read_content(
         site_dir,
         config,
@@ -242,6 +241,7 @@ def _read_content(
         drafts=options.drafts,
         jobs=options.jobs or default_jobs(),
         cached=previous.cached_articles(key),
+        facts=previous.cached_facts(key),
         scanned_ns=previous.state.scanned_ns,
         progress=options.progress,
         sink=BodySink(store, key),

@@ -48,7 +48,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import mod
+from operator import attrgetter, mod, ne
 from pathlib import Path
 
 from . import __version__
@@ -233,6 +233,36 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
         return False
     state.articles = articles
     return True
+
+
+def cache_entries(
+    old: dict[str, CachedArticle],
+    signatures: dict[str, tuple[int, int, int]],
+    articles: Mapping[str, Article],
+    fresh: dict[str, Article],
+    old_signatures: dict[str, Signature] | None = None,
+) -> tuple[dict[str, CachedArticle], set[str]]:
+    """The cache's entries for ``articles`` and the ids whose entry is not the old one
+    (``old_signatures``: those of the ``old`` entries, when gathered already).
+
+    An article not read anew whose file kept its signature is the old entry's article
+    itself, so its old entry stands, without a look at its fields.
+    """
+    if old_signatures is None:
+        old_signatures = dict(zip(old, map(attrgetter("signature"), old.values()), strict=True))
+    moved = map(ne, map(old_signatures.get, signatures), signatures.values())
+    changed = {
+        article_id
+        for article_id in fresh.keys() | compress(signatures, moved)
+        if article_id in articles and article_id in signatures
+    }
+    entries = {**old}  # then the entries of articles gone or changed left out
+    for article_id in (old.keys() - articles.keys()) | changed:
+        entries.pop(article_id, None)
+    for article_id in changed:
+        article = articles[article_id]
+        entries[article_id] = CachedArticle.of(signatures[article_id], without_body(article))
+    return entries, changed
 
 
 def save_articles(

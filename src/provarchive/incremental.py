@@ -14,12 +14,13 @@ import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import compress, count, repeat
-from operator import attrgetter, eq, ne, not_
+from operator import eq, not_
 from pathlib import Path
 
 from .cache import (
     BuildState,
     SavedPlan,
+    cache_entries,
     graph_memo,
     load_articles,
     load_plan,
@@ -30,7 +31,6 @@ from .cache import (
     save_plan,
     save_state,
     state_file,
-    without_body,
 )
 from .cachefiles import CacheWrites
 from .digest import page_fingerprint, site_structure, structure_digest, structure_facts
@@ -45,7 +45,7 @@ from .pages import PageSpec
 from .parallel import forks, run_meanwhile
 from .plan import plan_pages
 from .reading import RACY_NS, trusted
-from .records import ArticleMap, CachedArticle
+from .records import ArticleMap, CachedArticle, EntryFacts
 from .search import SearchState
 from .search_docs import SearchDocs, search_docs
 from .taxonomy import related_articles, related_key
@@ -53,7 +53,6 @@ from .topicplan import plan_topics
 from .urls import Spell, spell_here
 from .walk import signature as file_signature
 
-_SIGNATURE = attrgetter("signature")
 """A cache entry's file signature (mapped over 20,000 entries by C)."""
 RELATED_IN_WORKER = 2000
 """From this many articles, their related articles are found in a worker (see
@@ -151,6 +150,8 @@ class PreviousBuild:
     """:meth:`with_articles` made this one."""
     plan: SavedPlan | None = None
     """The graph and plan the last build kept, when :meth:`with_plan` loaded them."""
+    facts: EntryFacts | None = None
+    """The facts of the cached articles' entries, gathered by :meth:`with_articles`."""
 
     @classmethod
     def load(cls, cache_dir: Path, output_dir: Path, use_cache: bool) -> PreviousBuild:
@@ -194,11 +195,18 @@ class PreviousBuild:
                     articles=donor.articles,
                     scanned_ns=donor.scanned_ns,
                 )
-                return replace(self, state=state, first_here=False, borrowed=True, loaded=True)
+                facts = EntryFacts.of(state.articles)
+                return replace(
+                    self, state=state, first_here=False, borrowed=True, loaded=True, facts=facts
+                )
         if load_articles(self.cache_dir, self.output_dir, self.state):
-            return replace(self, loaded=True)
+            return replace(self, loaded=True, facts=EntryFacts.of(self.state.articles))
         return PreviousBuild(
-            self.cache_dir, self.output_dir, published_articles=self.published_articles, loaded=True
+            self.cache_dir,
+            self.output_dir,
+            published_articles=self.published_articles,
+            loaded=True,
+            facts=EntryFacts.of({}),
         )
 
     def with_plan(self) -> PreviousBuild:
@@ -237,6 +245,12 @@ class PreviousBuild:
     def cached_articles(self, render_key: str) -> dict[str, CachedArticle]:
         """The cached articles that may be reused under ``render_key``."""
         return self.state.articles if self.state.render_key == render_key else {}
+
+    def cached_facts(self, render_key: str) -> EntryFacts:
+        """The facts of :meth:`cached_articles` (``render_key``)."""
+        if self.facts is not None and self.state.render_key == render_key:
+            return self.facts
+        return EntryFacts.of(self.cached_articles(render_key))
 
     def layout(
         self,
@@ -438,7 +452,9 @@ class PreviousBuild:
     ) -> tuple[str, ...]:
         """Write the article shards that changed (by ``writes``); return every shard's
         token."""
-        entries, changed = cache_entries(self.state.articles, scanned, articles, fresh)
+        old = self.state.articles
+        signatures = self.facts.signatures if self.facts is not None else None
+        entries, changed = cache_entries(old, scanned, articles, fresh, signatures)
         return save_articles(self.cache_dir, self.output_dir, entries, self.state, changed, writes)
 
     def save_layout(self, layout: Layout, writes: CacheWrites) -> None:
@@ -569,30 +585,3 @@ def write_files(
             copied.add(path)
         kept[path] = entry
     return kept, copied
-
-
-def cache_entries(
-    old: dict[str, CachedArticle],
-    signatures: dict[str, tuple[int, int, int]],
-    articles: Mapping[str, Article],
-    fresh: dict[str, Article],
-) -> tuple[dict[str, CachedArticle], set[str]]:
-    """The cache's entries for ``articles`` and the ids whose entry is not the old one.
-
-    An article not read anew whose file kept its signature is the old entry's article
-    itself, so its old entry stands, without a look at its fields.
-    """
-    old_signatures = dict(zip(old, map(_SIGNATURE, old.values()), strict=True))
-    moved = map(ne, map(old_signatures.get, signatures), signatures.values())
-    changed = {
-        article_id
-        for article_id in fresh.keys() | compress(signatures, moved)
-        if article_id in articles and article_id in signatures
-    }
-    entries = {**old}  # then the entries of articles gone or changed left out
-    for article_id in (old.keys() - articles.keys()) | changed:
-        entries.pop(article_id, None)
-    for article_id in changed:
-        article = articles[article_id]
-        entries[article_id] = CachedArticle.of(signatures[article_id], without_body(article))
-    return entries, changed

@@ -147,15 +147,18 @@ class ArticleMap(Mapping[str, Article]):
         return found
 
     def hashes(self) -> Mapping[str, str]:
-        """Each article's file hash, by id, without decoding a record; made once (an
-        edit asks twice: 70-75 ms each at 100,000 articles), read-only."""
+        """Each article's file hash, by id (in no given order), without decoding a
+        record; made once (an edit asks twice: 70-75 ms each at 100,000 articles),
+        read-only. Every id has a cache entry or a fresh record, so when they are as
+        many as the ids, they are the ids: then no dictionary is made in the ids'
+        order (a third of the time at 100,000 articles)."""
         if self._hashes is None:
             found = entry_facts(self._cached, _CONTENT_HASH)
             found.update(zip(self._fresh, map(_CONTENT_HASH, self._fresh.values()), strict=True))
             ids = self._ids
-            self._hashes = MappingProxyType(
-                dict(zip(ids, map(found.__getitem__, ids), strict=True))
-            )
+            if len(found) != len(ids):  # entries of articles gone: keep only the ids'
+                found = dict(zip(ids, map(found.__getitem__, ids), strict=True))
+            self._hashes = MappingProxyType(found)
         return self._hashes
 
     def distinct_hashes(self) -> set[str]:
@@ -198,6 +201,40 @@ def entry_facts(cached: Mapping[str, CachedArticle], fact: Callable[[CachedArtic
     return dict(zip(cached, map(fact, cached.values()), strict=True))
 
 
+@dataclass(frozen=True)
+class EntryFacts:
+    """The facts of the cache entries that the read stage looks at for every article,
+    each gathered in one pass (see :func:`entry_facts`). A build gathers them as it
+    loads the entries, while the walk of ``content/`` still runs (see
+    :meth:`incremental.PreviousBuild.with_articles`): at 100,000 articles their passes,
+    made after the walk, were a third of the read stage of a one-article edit."""
+
+    signatures: dict[str, Signature]
+    """Each entry's file signature, by id."""
+    urls: dict[str, str]
+    """Each entry's article URL, by id."""
+    drafts: frozenset[str]
+    """The ids of the drafts (most archives have none)."""
+    linking: frozenset[str]
+    """The ids of the articles whose bodies have relative links (see
+    :attr:`CachedArticle.has_links`)."""
+
+    @classmethod
+    def of(cls, cached: Mapping[str, CachedArticle]) -> EntryFacts:
+        """The facts of ``cached``."""
+        entries = cached.values()
+        return cls(
+            entry_facts(cached, _SIGNATURE),
+            entry_facts(cached, _URL),
+            frozenset(compress(cached, map(_DRAFT, entries))),
+            frozenset(compress(cached, map(_HAS_LINKS, entries))),
+        )
+
+
 _CONTENT_HASH = attrgetter("content_hash")
+_SIGNATURE = attrgetter("signature")
+_URL = attrgetter("url")
+_DRAFT = attrgetter("draft")
+_HAS_LINKS = attrgetter("has_links")
 _TOPICS = attrgetter("topics")
 _SHOWS_MEDIA = attrgetter("shows_media")
