@@ -195,18 +195,19 @@ class PreviousBuild:
                     articles=donor.articles,
                     scanned_ns=donor.scanned_ns,
                 )
-                facts = EntryFacts.of(state.articles)
+                facts = EntryFacts.of(state.articles, state.scanned_ns - RACY_NS)
                 return replace(
                     self, state=state, first_here=False, borrowed=True, loaded=True, facts=facts
                 )
         if load_articles(self.cache_dir, self.output_dir, self.state):
-            return replace(self, loaded=True, facts=EntryFacts.of(self.state.articles))
+            facts = EntryFacts.of(self.state.articles, self.state.scanned_ns - RACY_NS)
+            return replace(self, loaded=True, facts=facts)
         return PreviousBuild(
             self.cache_dir,
             self.output_dir,
             published_articles=self.published_articles,
             loaded=True,
-            facts=EntryFacts.of({}),
+            facts=EntryFacts.of({}, 0),
         )
 
     def with_plan(self) -> PreviousBuild:
@@ -250,7 +251,7 @@ class PreviousBuild:
         """The facts of :meth:`cached_articles` (``render_key``)."""
         if self.facts is not None and self.state.render_key == render_key:
             return self.facts
-        return EntryFacts.of(self.cached_articles(render_key))
+        return EntryFacts.of(self.cached_articles(render_key), self.state.scanned_ns - RACY_NS)
 
     def layout(
         self,

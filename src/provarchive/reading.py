@@ -12,8 +12,8 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, repeat
-from operator import and_, attrgetter, eq, itemgetter, lt, not_
+from itertools import compress, filterfalse
+from operator import attrgetter, eq, not_
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def read_content(
     """Read the columns and articles of ``scan``: what ``build`` and ``check`` both read.
 
     Articles in ``cached`` whose files did not change are not read again; ``facts`` are
-    those of ``cached``, when the caller gathered them already. With a
+    those of ``cached`` for ``scanned_ns``, when the caller gathered them already. With a
     ``sink``, each chunk of results is handed to it where it was read (see :data:`Sink`):
     bodies go to the body store as they come in (:class:`BodySink`), or what ``check``
     needs is made of them (in ``made``), and articles are kept without them.
@@ -109,8 +109,7 @@ def read_content(
         site_dir,
         config,
         scan,
-        (cached, facts or EntryFacts.of(cached)),
-        scanned_ns,
+        (cached, facts or EntryFacts.of(cached, scanned_ns - RACY_NS)),
         jobs,
         drafts,
         progress,
@@ -154,7 +153,6 @@ def read_articles(
     config: SiteConfig,
     scan: ContentScan,
     entries: tuple[dict[str, CachedArticle], EntryFacts],
-    scanned_ns: int,
     jobs: int,
     drafts: bool,
     progress: Progress | None = None,
@@ -163,12 +161,13 @@ def read_articles(
     """Return (articles by id, the freshly rendered ones, what the ``sink`` made of their
     bodies (see :class:`Settled`), errors, skipped files).
 
-    Files whose signature matches the cache are not read; bodies are rendered only
+    ``entries`` are the cache's entries and their facts (:class:`EntryFacts`). Files
+    whose signature matches the cache are not read; bodies are rendered only
     for files read anew or whose relative links now resolve differently. Cached
     articles stay encoded until a later stage asks for one (see :class:`ArticleMap`).
     """
     cached, facts = entries
-    reused, to_read = _unchanged(scan, facts.signatures, scanned_ns)
+    reused, to_read = _unchanged(scan.markdown, facts)
     errors: list[ProvarchiveError] = []
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
@@ -294,16 +293,16 @@ def _ahead_of_workers(to_read: list[str], files: dict[str, Signature], jobs: int
     return ahead
 
 
-def _unchanged(
-    scan: ContentScan, cached_signatures: dict[str, Signature], scanned_ns: int
-) -> tuple[list[str], list[str]]:
-    """The ids of the cached articles whose files are certainly unchanged, and the
-    files to read."""
-    files = scan.markdown  # 20,000 of them: C loops, each a step of :func:`trusted`
-    same = map(eq, map(cached_signatures.get, files), files.values())
-    old_enough = map(lt, map(itemgetter(0), files.values()), repeat(scanned_ns - RACY_NS))
-    unchanged = list(map(and_, same, old_enough))
-    return list(compress(files, unchanged)), list(compress(files, map(not_, unchanged)))
+def _unchanged(files: dict[str, Signature], facts: EntryFacts) -> tuple[list[str], list[str]]:
+    """The ids of the cached articles whose files (``files``, the walk's) are certainly
+    unchanged, and the files to read: those whose signature is not their entry's, and
+    the racy ones (see :attr:`EntryFacts.racy`), each a step of :func:`trusted`."""
+    same = list(map(eq, map(facts.signatures.get, files), files.values()))  # C loops
+    unchanged, to_read = list(compress(files, same)), list(compress(files, map(not_, same)))
+    if facts.racy and not facts.racy.isdisjoint(unchanged):
+        to_read += filter(facts.racy.__contains__, unchanged)
+        unchanged = list(filterfalse(facts.racy.__contains__, unchanged))
+    return unchanged, to_read
 
 
 @dataclass(frozen=True)

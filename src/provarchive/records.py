@@ -20,8 +20,8 @@ import marshal
 import pickle
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass
-from itertools import compress
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, ge, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -218,16 +218,25 @@ class EntryFacts:
     linking: frozenset[str]
     """The ids of the articles whose bodies have relative links (see
     :attr:`CachedArticle.has_links`)."""
+    racy: frozenset[str]
+    """The ids of the entries whose file was modified too close to the scan that read
+    it for its signature to be trusted (see ``reading.RACY_NS``): a file whose
+    signature is still the entry's has the entry's modification time, so the files
+    to compare by content are known before the walk ends."""
 
     @classmethod
-    def of(cls, cached: Mapping[str, CachedArticle]) -> EntryFacts:
-        """The facts of ``cached``."""
+    def of(cls, cached: Mapping[str, CachedArticle], trusted_before: int) -> EntryFacts:
+        """The facts of ``cached``, whose signatures are trusted when their file was
+        modified before ``trusted_before`` (nanoseconds)."""
         entries = cached.values()
+        signatures = entry_facts(cached, _SIGNATURE)
+        modified = map(itemgetter(0), signatures.values())
         return cls(
-            entry_facts(cached, _SIGNATURE),
+            signatures,
             entry_facts(cached, _URL),
             frozenset(compress(cached, map(_DRAFT, entries))),
             frozenset(compress(cached, map(_HAS_LINKS, entries))),
+            frozenset(compress(signatures, map(ge, modified, repeat(trusted_before)))),
         )
 
 
