@@ -23,7 +23,7 @@ from provarchive.build import BuildOptions, build_site
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
 from provarchive.errors import ProvarchiveError
 from provarchive.incremental import Preloaded
-from provarchive.walk import ContentScan, rescan, scan_content
+from provarchive.walk import ContentScan, rescan, scan_content, signature
 
 
 def site_files(count: int = 6) -> dict[str, str]:
@@ -162,6 +162,27 @@ def test_nothing_changed_does_nothing(make_site):
     (site / "content/zwgk/b.md").touch()
     result = run_cli("build", site)
     assert "(0 written," in result.out
+
+
+def test_a_file_saved_again_unchanged_takes_its_new_signature_into_the_cache(make_site):
+    """A file saved again as it was (a new signature, the same content) is read once: its
+    cache entry takes the new signature, so later builds trust the file again; the other
+    entries keep theirs, and a deleted article's entry goes."""
+    site = make_site(site_files())
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    touched = site / "content/zwgk/b.md"
+    touched.write_bytes(touched.read_bytes())
+    (site / "content/zhxx/yywl/a5.md").unlink()
+    result = run_cli("build", site)
+    assert "(0 written," not in result.out
+    cache_dir, output = site / ".provarchive-cache", site / "public"
+    state = load_state(cache_dir, output)
+    assert load_articles(cache_dir, output, state)
+    files = sorted((site / "content").rglob("*.md"))
+    assert {
+        path.relative_to(site / "content").as_posix(): signature(path.stat()) for path in files
+    } == {article_id: entry.signature for article_id, entry in state.articles.items()}
 
 
 def test_a_build_that_finds_nothing_changed_shows_the_last_warnings_from_its_own_folder(

@@ -261,16 +261,16 @@ def _read_content(
         raise ErrorGroup(errors)
     if not options.allow_empty:  # never an empty site over one with articles
         previous.refuse_emptying(site_dir / CONTENT_DIR, articles, errors)
-    bodies = Bodies(site_dir, config, articles, store, key, frozenset(tree.assets))
     return SiteContent(
         tree.columns,
         articles,
         tree.fresh,
+        tree.read,
         tuple(errors),
         tree.warnings,
         tree.skipped,
         key,
-        bodies,
+        Bodies(site_dir, config, articles, store, key, frozenset(tree.assets)),
         previous.removed_articles(articles),
         extras,
     )

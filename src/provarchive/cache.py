@@ -46,9 +46,10 @@ import sqlite3
 import zlib
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, mod, ne
+from operator import mod
 from pathlib import Path
 
 from . import __version__
@@ -239,25 +240,23 @@ def cache_entries(
     old: dict[str, CachedArticle],
     signatures: dict[str, tuple[int, int, int]],
     articles: Mapping[str, Article],
-    fresh: dict[str, Article],
-    old_signatures: dict[str, Signature] | None = None,
+    read: AbstractSet[str],
 ) -> tuple[dict[str, CachedArticle], set[str]]:
-    """The cache's entries for ``articles`` and the ids whose entry is not the old one
-    (``old_signatures``: those of the ``old`` entries, when gathered already).
+    """The cache's entries for ``articles`` and the ids whose entry is not the old one.
 
-    An article not read anew whose file kept its signature is the old entry's article
-    itself, so its old entry stands, without a look at its fields.
+    ``read`` are the articles read anew or rendered anew in this build. Every other
+    article's file kept the signature of its entry (the read stage compared them), so
+    it is the old entry's article itself and its old entry stands, without a look at
+    its fields.
     """
-    if old_signatures is None:
-        old_signatures = dict(zip(old, map(attrgetter("signature"), old.values()), strict=True))
-    moved = map(ne, map(old_signatures.get, signatures), signatures.values())
     changed = {
-        article_id
-        for article_id in fresh.keys() | compress(signatures, moved)
-        if article_id in articles and article_id in signatures
+        article_id for article_id in read if article_id in articles and article_id in signatures
     }
     entries = {**old}  # then the entries of articles gone or changed left out
-    for article_id in (old.keys() - articles.keys()) | changed:
+    new = sum(article_id not in old for article_id in changed)
+    # each article has an old entry or was read: if the old ones are as many, none is gone
+    gone = old.keys() - articles.keys() if len(articles) - new != len(old) else set()
+    for article_id in gone | changed:
         entries.pop(article_id, None)
     for article_id in changed:
         article = articles[article_id]

@@ -44,7 +44,7 @@ from .pageplan import PagePlan
 from .pages import PageSpec
 from .parallel import forks, run_meanwhile
 from .plan import plan_pages
-from .reading import RACY_NS, trusted
+from .reading import RACY_NS, SiteContent, trusted
 from .records import ArticleMap, CachedArticle, EntryFacts
 from .search import SearchState
 from .search_docs import SearchDocs, search_docs
@@ -447,15 +447,13 @@ class PreviousBuild:
     def save_articles(
         self,
         scanned: dict[str, tuple[int, int, int]],
-        articles: dict,
-        fresh: dict,
+        content: SiteContent,
         writes: CacheWrites,
     ) -> tuple[str, ...]:
         """Write the article shards that changed (by ``writes``); return every shard's
-        token."""
-        old = self.state.articles
-        signatures = self.facts.signatures if self.facts is not None else None
-        entries, changed = cache_entries(old, scanned, articles, fresh, signatures)
+        token. ``scanned`` are the article files' signatures, as the walk found them."""
+        read = content.fresh.keys() | content.read
+        entries, changed = cache_entries(self.state.articles, scanned, content.articles, read)
         return save_articles(self.cache_dir, self.output_dir, entries, self.state, changed, writes)
 
     def save_layout(self, layout: Layout, writes: CacheWrites) -> None:

@@ -62,6 +62,9 @@ class ContentTree:
     """Problems a build can go on with."""
     skipped: tuple[str, ...]
     """Content files left out because of errors."""
+    read: frozenset[str]
+    """The article files read in this build, their content changed or not (the others
+    had the signature their cache entry gives)."""
     made: dict[str, Any] = field(default_factory=dict)
     """What the sink made of each fresh article's body, by id, where it passed the
     article on as :class:`Settled` (see :func:`checkbodies.settle_facts`)."""
@@ -105,7 +108,7 @@ def read_content(
     """
     columns, errors, warnings = read_columns(site_dir, scan.folders)
     cached = cached or {}
-    articles, fresh, made, article_errors, skipped = read_articles(
+    articles, fresh, made, article_errors, skipped, read = read_articles(
         site_dir,
         config,
         scan,
@@ -123,6 +126,7 @@ def read_content(
         errors=(*scan.errors, *errors, *article_errors),
         warnings=tuple(warnings),
         skipped=tuple(skipped),
+        read=read,
         made=made,
     )
 
@@ -148,6 +152,19 @@ def trusted(signature: tuple[int, int, int], scanned_ns: int) -> bool:
     return signature[0] < scanned_ns - RACY_NS
 
 
+ReadArticles = tuple[
+    ArticleMap,
+    dict[str, Article],
+    dict[str, Any],
+    list[ProvarchiveError],
+    list[str],
+    frozenset[str],
+]
+"""What :func:`read_articles` returns: the articles by id, the freshly rendered ones,
+what the ``sink`` made of their bodies (see :class:`Settled`), the errors, the files
+skipped, and the files read."""
+
+
 def read_articles(
     site_dir: Path,
     config: SiteConfig,
@@ -157,14 +174,12 @@ def read_articles(
     drafts: bool,
     progress: Progress | None = None,
     sink: Sink | None = None,
-) -> tuple[ArticleMap, dict[str, Article], dict[str, Any], list[ProvarchiveError], list[str]]:
-    """Return (articles by id, the freshly rendered ones, what the ``sink`` made of their
-    bodies (see :class:`Settled`), errors, skipped files).
+) -> ReadArticles:
+    """Read the articles of ``scan``; ``entries`` are the cache's, with their facts.
 
-    ``entries`` are the cache's entries and their facts (:class:`EntryFacts`). Files
-    whose signature matches the cache are not read; bodies are rendered only
-    for files read anew or whose relative links now resolve differently. Cached
-    articles stay encoded until a later stage asks for one (see :class:`ArticleMap`).
+    Files whose signature matches the cache are not read; bodies are rendered only for
+    files read anew or whose relative links now resolve differently. Cached articles
+    stay encoded until a later stage asks for one (see :class:`ArticleMap`).
     """
     cached, facts = entries
     reused, to_read = _unchanged(scan.markdown, facts)
@@ -224,7 +239,7 @@ def read_articles(
     fresh = {**done, **{article.id: article for article in map(_settled_article, rendered)}}
     gone = failed.keys() | fresh.keys()  # reused comes in the walk's order, nearly sorted
     ids = sorted([*filterfalse(gone.__contains__, reused), *fresh])
-    return ArticleMap(ids, cached, fresh), fresh, made, errors, skipped
+    return ArticleMap(ids, cached, fresh), fresh, made, errors, skipped, frozenset(to_read)
 
 
 def _settled_article(result: Article | Settled) -> Article:
@@ -495,6 +510,8 @@ class SiteContent:
     """Articles by id (path under content/), without bodies unless read anew."""
     fresh: dict[str, Article]
     """Articles read and rendered anew in this build (their bodies in the store)."""
+    read: frozenset[str]
+    """The article files read in this build (see :attr:`ContentTree.read`)."""
     errors: tuple[ProvarchiveError, ...]
     warnings: tuple[ProvarchiveError, ...]
     skipped: tuple[str, ...]

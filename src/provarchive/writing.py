@@ -371,7 +371,7 @@ def _own_work(job: WriteJob, writer: PageWriter, own: list[PageSpec]) -> OwnWork
     with CacheWrites() as writes:  # the files written while this thread goes on
         previous.save_layout(layout, writes)
         scanned = job.inputs.scan.markdown
-        shard_tokens = previous.save_articles(scanned, content.articles, content.fresh, writes)
+        shard_tokens = previous.save_articles(scanned, content, writes)
         results = writer.write_chunk(own)
     give_back_freed_memory()  # what saving the plan freed: 127 MiB at 100,000 articles
     return OwnWork(results, shard_tokens)
