@@ -53,7 +53,6 @@ from .topicplan import plan_topics
 from .urls import Spell, spell_here
 from .walk import signature as file_signature
 
-"""A cache entry's file signature (mapped over 20,000 entries by C)."""
 RELATED_IN_WORKER = 2000
 """From this many articles, their related articles are found in a worker (see
 :meth:`PreviousBuild._graph_and_docs`). Finding them takes about 0.02 s per 1,000
