@@ -745,7 +745,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     @rule(data=st.data(), draft=st.booleans())
     def set_draft(self, data, draft):
         """Make an article a draft (left out of the site) or publish it again, its text
-        otherwise the same: once dated back, its cache entry is reused as a draft's."""
+        otherwise the same. (A draft reaches the cache only from a build with --drafts:
+        see test_cached_drafts_and_links_from_cached_articles_match_a_clean_build.)"""
         target = data.draw(st.sampled_from(self.articles()))
         text = target.read_text("utf-8").replace("draft: true\n", "")
         if draft:
