@@ -128,6 +128,7 @@ ALLOWED: dict[str, set[str]] = {
         "walk",
     },
     "writing": {
+        "cache",
         "codec",
         "errors",
         "faults",
@@ -144,6 +145,7 @@ ALLOWED: dict[str, set[str]] = {
         "render",
         "search",
         "search_docs",
+        "walk",
     },
     "build": {
         "__init__",

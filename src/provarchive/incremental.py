@@ -11,7 +11,7 @@ a clean build writes; a hypothesis state machine checks that after random edits.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import compress, count, repeat
 from operator import eq, not_
@@ -39,12 +39,12 @@ from .fingerprints import Digests
 from .graph import SiteGraph, link_graph, memo_related, newest_first
 from .media import Media
 from .model import Article, Column, Signature, SiteConfig, Topic
-from .output import MARKER, StagedOutput, read_token
+from .output import MARKER, read_token
 from .pageplan import PagePlan
 from .pages import PageSpec
 from .parallel import forks, run_meanwhile
 from .plan import plan_pages
-from .reading import RACY_NS, SiteContent, trusted
+from .reading import RACY_NS, SiteContent
 from .records import ArticleMap, CachedArticle, EntryFacts
 from .search import SearchState
 from .search_docs import SearchDocs, search_docs
@@ -560,26 +560,3 @@ def media_changes(
         digests = {i: d for i, a in articles.items() if (d := media.digest(a))}
     changed = {i for i in digests.keys() | previous.keys() if digests.get(i) != previous.get(i)}
     return digests, changed
-
-
-def write_files(
-    staged: StagedOutput,
-    files: list[tuple[str, Path]],
-    state: BuildState,
-    same_output: bool,
-    carried: Callable[[str], bool],
-) -> tuple[dict[str, tuple[str, tuple[int, int, int]]], set[str]]:
-    """Copy assets and theme files, or carry them over when their source did not change.
-
-    Returns the file entries for the cache and the paths copied anew.
-    """
-    kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
-    copied: set[str] = set()
-    for path, source in files:
-        entry = (str(source), file_signature(source.stat()))
-        unchanged = state.files.get(path) == entry and trusted(entry[1], state.scanned_ns)
-        if not (same_output and unchanged and carried(path)):
-            staged.copy(source, path)
-            copied.add(path)
-        kept[path] = entry
-    return kept, copied

@@ -13,6 +13,7 @@ from operator import attrgetter, itemgetter, not_
 from pathlib import Path
 from typing import TypeVar
 
+from .cache import BuildState
 from .codec import UNSHARED, decode, encode
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
@@ -25,7 +26,6 @@ from .incremental import (
     Outcome,
     PreviousBuild,
     Reuse,
-    write_files,
 )
 from .inputs import BuildInputs
 from .output import StagedOutput
@@ -41,7 +41,7 @@ from .pages import (
 )
 from .pagewriter import PageResult, PageWriter, PlacedResults, write_chunk
 from .parallel import Progress, forks, map_chunks_meanwhile, run_meanwhile, stage_progress
-from .reading import Bodies, SiteContent
+from .reading import Bodies, SiteContent, trusted
 from .render import PageRenderer, make_environment
 from .search import (
     IndexFiles,
@@ -52,6 +52,7 @@ from .search import (
     searchable_text,
 )
 from .search_docs import SearchDocs
+from .walk import signature as file_signature
 
 DIGESTS_IN_WORKER = 20_000
 """From this many articles, a clean build makes their digests in a worker (see
@@ -558,3 +559,26 @@ def _read_old(output_dir: Path, path: str) -> bytes | None:
         return (output_dir / path).read_bytes()
     except OSError:
         return None
+
+
+def write_files(
+    staged: StagedOutput,
+    files: list[tuple[str, Path]],
+    state: BuildState,
+    same_output: bool,
+    carried: Callable[[str], bool],
+) -> tuple[dict[str, tuple[str, tuple[int, int, int]]], set[str]]:
+    """Copy assets and theme files, or carry them over when their source did not change.
+
+    Returns the file entries for the cache and the paths copied anew.
+    """
+    kept: dict[str, tuple[str, tuple[int, int, int]]] = {}
+    copied: set[str] = set()
+    for path, source in files:
+        entry = (str(source), file_signature(source.stat()))
+        unchanged = state.files.get(path) == entry and trusted(entry[1], state.scanned_ns)
+        if not (same_output and unchanged and carried(path)):
+            staged.copy(source, path)
+            copied.add(path)
+        kept[path] = entry
+    return kept, copied
