@@ -111,6 +111,7 @@ ALLOWED: dict[str, set[str]] = {
         "errors",
         "fingerprints",
         "graph",
+        "inputs",
         "media",
         "model",
         "output",

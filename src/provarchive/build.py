@@ -123,7 +123,7 @@ def build_site(
     cache_dir = site_dir / CACHE_DIR
     with build_lock(cache_dir):
         inputs, previous = _scan_and_load(options, config, output_dir, walked, preloaded)
-        if not inputs.scan.errors and previous.unchanged(inputs.signature, inputs.newest_ns):
+        if not inputs.scan.errors and previous.unchanged(inputs):
             return _nothing_changed(previous, inputs, output_dir, started)
         return _build(options, inputs, previous.with_articles(), output_dir, started, spelling)
 

@@ -37,6 +37,7 @@ from .digest import page_fingerprint, site_structure, structure_digest, structur
 from .errors import ContentError, ErrorGroup, ProvarchiveError, anchored, counted, display_path
 from .fingerprints import Digests
 from .graph import SiteGraph, link_graph, memo_related, newest_first
+from .inputs import BuildInputs
 from .media import Media
 from .model import Article, Column, Signature, SiteConfig, Topic
 from .output import MARKER, read_token
@@ -167,13 +168,16 @@ class PreviousBuild:
         first_here = not state.output_dir
         return cls(cache_dir, output_dir, state, same_output, published, first_here)
 
-    def unchanged(self, signature: bytes, newest_ns: int) -> bool:
+    def unchanged(self, inputs: BuildInputs) -> bool:
         """Whether the inputs are those of the last build, which had no errors, and none
-        was modified too close to that build's scan to trust its signature."""
+        was modified too close to that build's scan to trust its signature. The newest
+        modification time is compared first: an edit made since that build is newer, and
+        its build then need not digest the inputs' signatures (see
+        :attr:`BuildInputs.signature`) before it starts."""
         return (
             self.same_output
-            and self.state.inputs == signature
-            and newest_ns < self.state.scanned_ns - RACY_NS
+            and inputs.newest_ns < self.state.scanned_ns - RACY_NS
+            and self.state.inputs == inputs.signature
         )
 
     def with_articles(self) -> PreviousBuild:
