@@ -1008,6 +1008,41 @@ def test_cached_drafts_and_links_from_cached_articles_match_a_clean_build(make_s
     assert b'href="../../zhxx/yywl/202406/a1.html"' in built["zwgk/202405/c.html"]
 
 
+def test_search_state_after_body_edits_in_turn_is_a_clean_builds(make_site, tmp_path):
+    """The search documents saved with the plan are older than the entries once a body
+    is edited (the plan is saved only when the structure changes). Builds that follow
+    bring them up to date with the entries before they update the articles they read:
+    the index's saved state, which says what each document holds, stays a clean
+    build's."""
+    from provarchive.cache import load_state
+    from provarchive.cachefiles import CACHE_DIR
+
+    site = make_site(site_files(count=6))
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    structure = load_state(site / CACHE_DIR, site / "public").structure
+    for number, body in ((1, "第一次改写的正文。"), (3, "第二次改写的正文。"), (1, "再改一次。")):
+        path = site / f"content/zhxx/yywl/a{number}.md"
+        date = f"2024-0{1 + number}-1{number} 09:00"
+        path.write_text(
+            article(
+                f"要闻{number}",
+                date,
+                tags=f"[标签{number % 3}]",
+                authors=f"[记者{number % 2}]",
+                body=f"{body}\n\n![图](img.svg)",
+            ),
+            "utf-8",
+        )
+        assert run_cli("build", site, "-q").code == 0
+        age(site)
+        assert snapshot(site / "public") == clean_build(site, tmp_path / "clean")
+        state = load_state(site / CACHE_DIR, site / "public")
+        assert state.structure == structure  # the plan, and its documents, were kept
+        clean = load_state(site / CACHE_DIR, tmp_path / "clean").search
+        assert state.search is not None and state.search == clean
+
+
 def test_a_new_title_reaches_templates_through_the_page_spec_too(make_site, tmp_path):
     site = make_site(
         {

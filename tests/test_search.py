@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import random
 import shutil
@@ -517,6 +518,47 @@ def test_documents_refreshed_after_an_edit_are_those_made_anew():
         docs.ids.index(edited)
     ]
     assert [doc.digest for doc in made] == list(made.digests)
+
+
+@settings(max_examples=examples(20), deadline=None)
+@given(data=st.data())
+def test_documents_updated_with_the_articles_read_anew_are_those_made_anew(example_graph, data):
+    graph = example_graph
+    docs = search_docs(graph, "any")
+    ids = sorted(graph.articles)
+    edited = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=6))
+    unchanged = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
+    articles = dict(graph.articles)
+    for number, article_id in enumerate(edited):
+        articles[article_id] = dataclasses.replace(
+            articles[article_id], content_hash=f"{number:040d}"
+        )
+    fresh = {i: articles[i] for i in [*edited, *unchanged]}
+    updated = docs.updated(fresh)
+    made = search_docs(dataclasses.replace(graph, articles=articles), "any")
+    assert updated == made
+    assert [doc.digest for doc in updated] == list(updated.digests)
+    if not edited:
+        assert updated is docs
+
+
+def test_documents_cannot_be_updated_with_an_article_they_do_not_hold_under_its_date(
+    example_graph,
+):
+    graph = example_graph
+    docs = search_docs(graph, "any")
+    some = graph.articles[sorted(graph.articles)[0]]
+    moved = dataclasses.replace(some, date=some.date + dt.timedelta(days=400))
+    assert docs.updated({some.id: moved}) is None
+    assert docs.updated({"no/such.md": dataclasses.replace(some, id="no/such.md")}) is None
+    assert SearchDocs().updated({some.id: moved}) == SearchDocs()
+
+
+@pytest.fixture(scope="module")
+def example_graph():
+    config = load_config(REPO)
+    tree = read_content(REPO, config, scan_content(REPO), drafts=False, jobs=1)
+    return build_graph(tree.columns, tree.articles.values())
 
 
 def test_the_example_index_built_in_many_spills_equals_the_built_one(example_index):

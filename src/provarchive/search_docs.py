@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import compress, count
 from operator import ne
 
 from .graph import SiteGraph
+from .model import Article
+
+DATE_FORMAT = "%Y-%m-%d"
+"""The date of a document: its article's day, by which the documents are in order."""
 
 
 @dataclass(frozen=True)
@@ -97,15 +102,49 @@ class SearchDocs:
         return [text_key(content_hash, self.render_key) for content_hash in self.hashes]
 
     def refreshed(self, hashes_by_id: Mapping[str, str]) -> SearchDocs:
-        """These documents (of a graph of the same structure as the articles') with the
-        hash and digest of each article whose file changed since (``hashes_by_id``, each
-        article's file hash) brought up to date."""
+        """These documents with the hash and digest of each article whose file changed
+        since brought up to date (``hashes_by_id``: each document's file hash, by id)."""
         hashes = tuple(map(hashes_by_id.__getitem__, self.ids))
         if hashes == self.hashes:
             return self
+        return self._with_hashes(hashes, compress(count(), map(ne, hashes, self.hashes)))
+
+    def updated(self, fresh: Mapping[str, Article]) -> SearchDocs | None:
+        """These documents with the hash and digest of each article read anew
+        (``fresh``) brought up to date, the others' left as they are; None if one of
+        them is not here under its date. Each is found by its date, in the order of
+        the documents: no pass over every document (one took 0.1 s at 100,000)."""
+        if not self.ids:  # no search index
+            return self
+        hashes = self.hashes
+        changed: dict[int, str] = {}
+        for article in fresh.values():
+            number = self._number(article.id, article.date.strftime(DATE_FORMAT))
+            if number is None:
+                return None
+            if hashes[number] != article.content_hash:
+                changed[number] = article.content_hash
+        if not changed:
+            return self
+        updated = list(hashes)
+        for number, content_hash in changed.items():
+            updated[number] = content_hash
+        return self._with_hashes(tuple(updated), changed)
+
+    def _number(self, article_id: str, date: str) -> int | None:
+        """The number of the document of ``article_id``, dated ``date``; None if none."""
+        dates = self.dates
+        first = bisect_left(dates, date)
+        try:
+            return self.ids.index(article_id, first, bisect_right(dates, date, first))
+        except ValueError:
+            return None
+
+    def _with_hashes(self, hashes: tuple[str, ...], changed: Iterable[int]) -> SearchDocs:
+        """These documents with ``hashes``, which differ from theirs at ``changed``."""
         fresh = replace(self, hashes=hashes)
         digests = list(self.digests)
-        for number in compress(count(), map(ne, hashes, self.hashes)):
+        for number in changed:
             digests[number] = fresh[number].digest
         return replace(fresh, digests=tuple(digests))
 
@@ -127,7 +166,7 @@ def search_docs(graph: SiteGraph, render_key: str) -> SearchDocs:
                 id=article.id,
                 url=article.url,
                 title=article.title,
-                date=article.date.strftime("%Y-%m-%d"),
+                date=article.date.strftime(DATE_FORMAT),
                 column=columns[article.column].title if article.column in columns else "",
                 key=text_key(article.content_hash, render_key),
             )
