@@ -1543,6 +1543,13 @@ def test_passes_over_every_cached_article_decode_none_of_them(make_site):
     with pytest.raises(KeyError):
         whole["zhxx/nowhere.md"]
     assert "zhxx/nowhere.md" not in whole and len(whole) == len(ids)
+    # ids the entries do not hold: counted over the records read anew, for the map's own
+    added = dataclasses.replace(records[ids[0]], id="zwgk/new.md")
+    grown = ArticleMap([*ids[2:], added.id], poisoned, {added.id: added, ids[3]: records[ids[3]]})
+    assert grown.added_to(poisoned) == 1
+    assert grown.added_to(dict(poisoned)) == 1  # not its own entries: a set difference
+    assert fewer.added_to(poisoned) == 0
+    assert ArticleMap(ids, {}, records).added_to(poisoned) == 0
 
 
 def test_a_state_loaded_ahead_is_used_only_while_no_build_saved_another(make_site):

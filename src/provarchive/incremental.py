@@ -260,10 +260,11 @@ class PreviousBuild:
                 ]
             )
 
-    def removed_articles(self, articles: Mapping[str, Article]) -> int:
+    def removed_articles(self, articles: ArticleMap) -> int:
         """How many articles of the current site a build of ``articles`` drops."""
-        if self.state.articles and not self.borrowed:
-            return len(self.state.articles.keys() - articles.keys())
+        old = self.state.articles
+        if old and not self.borrowed:  # those not kept: all of them, less those still here
+            return len(old) - (len(articles) - articles.added_to(old))
         return max(0, self.published_articles - len(articles))
 
     def cached_articles(self, render_key: str) -> dict[str, CachedArticle]:
@@ -295,7 +296,8 @@ class PreviousBuild:
         if (
             state.structure
             and state.structure_site == site_part
-            and articles.keys() == state.articles.keys()
+            and len(articles) == len(state.articles)
+            and not articles.added_to(state.articles)
             and all(
                 structure_facts(article) == structure_facts(state.articles[i].article())
                 for i, article in fresh.items()

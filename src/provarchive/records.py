@@ -134,6 +134,16 @@ class ArticleMap(Mapping[str, Article]):
         """Whether every article was read in this build (none is a cached entry)."""
         return self._ids.keys() <= self._fresh.keys()
 
+    def added_to(self, entries: Mapping[str, object]) -> int:
+        """How many of the ids ``entries`` does not hold. When they are this map's own
+        cache entries, only records read in this build can be missing from them: one
+        pass over those, not a set difference of every id (0.05 s of an edit at
+        100,000 articles)."""
+        if entries is self._cached:
+            ids = self._ids
+            return sum(1 for i in self._fresh if i in ids and i not in entries)
+        return len(self._ids.keys() - entries.keys())
+
     def keys(self) -> KeysView[str]:
         """The ids, as a plain dictionary's keys (compared and subtracted in C)."""
         return self._ids.keys()
