@@ -207,6 +207,30 @@ def test_a_file_saved_again_unchanged_takes_its_new_signature_into_the_cache(mak
     } == {article_id: entry.signature for article_id, entry in state.articles.items()}
 
 
+def test_links_to_a_file_saved_again_and_to_a_deleted_one_match_a_clean_build(make_site, tmp_path):
+    """The URLs of the articles reused are their entries' less those not reused: a file
+    saved again unchanged is read, found unchanged and reused, while a deleted one's
+    entry is dropped. An article that links to both, reused itself, is rendered again
+    with the one link that still leads somewhere."""
+    files = site_files()
+    files["content/zwgk/c.md"] = article(
+        "引用两篇",
+        "2024-05-06",
+        body="见[要闻一](../zhxx/yywl/a1.md)与[要闻五](../zhxx/yywl/a5.md)。",
+    )
+    site = make_site(files)
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    touched = site / "content/zhxx/yywl/a1.md"
+    touched.write_bytes(touched.read_bytes())
+    (site / "content/zhxx/yywl/a5.md").unlink()
+    assert run_cli("build", site, "-q").code == 0
+    built = snapshot(site / "public")
+    assert built == clean_build(site, tmp_path / "clean")
+    page = built["zwgk/202405/c.html"]
+    assert b"yywl/202402/a1.html" in page and b"a5.html" not in page
+
+
 def test_a_build_that_finds_nothing_changed_shows_the_last_warnings_from_its_own_folder(
     make_site, tmp_path, monkeypatch
 ):
