@@ -22,7 +22,7 @@ from provarchive.ahead import Ahead
 from provarchive.build import BuildOptions, build_site
 from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
 from provarchive.errors import ProvarchiveError
-from provarchive.incremental import Preloaded
+from provarchive.preload import Preloaded
 from provarchive.walk import ContentScan, rescan, scan_content, signature
 
 
@@ -886,7 +886,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
     def build_as_serve_does(self) -> dict[str, bytes] | None:
         """Build into a folder of its own as ``serve`` does: ``content/`` walked after the
         last build, rescanned with the files seen changed since, and the state loaded
-        ahead; the files written, or None on errors."""
+        ahead, its articles' files split by that walk; the files written, or None on
+        errors."""
         output = self.root / "served"
         scan = rescan(self.scan, self.site, self.changed) if self.scan is not None else None
         self.changed = set()
@@ -898,7 +899,8 @@ class IncrementalMatchesClean(RuleBasedStateMachine):
             return None
         finally:  # made ready for the next build, as serve does while it waits
             self.scan = scan_content(self.site)
-            self.preloaded = Preloaded.load(self.site / ".provarchive-cache", output)
+            loaded = Preloaded.load(self.site / ".provarchive-cache", output)
+            self.preloaded = loaded.walked(self.scan)
         return snapshot(output)
 
     def teardown(self):

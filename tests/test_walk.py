@@ -133,6 +133,12 @@ def test_a_rescan_of_the_files_saved_finds_what_a_walk_finds(changes):
             assert _in_order(getattr(rescanned, part)) == _in_order(getattr(walked, part)), part
         assert rescanned.listed == before.listed
         assert before.started_ns < rescanned.started_ns <= walked.started_ns
+        # only the articles it looked at may differ from the walk it started from
+        assert rescanned.rescanned is not None and rescanned.rescanned.markdown is before.markdown
+        paths = before.markdown.keys() | walked.markdown.keys()
+        differ = {p for p in paths if before.markdown.get(p) != walked.markdown.get(p)}
+        assert differ <= rescanned.rescanned.looked_at <= paths
+        assert walked.rescanned is None
 
 
 def _in_order(found: object) -> object:

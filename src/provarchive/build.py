@@ -24,13 +24,14 @@ from .digest import site_salt
 from .errors import ErrorGroup, ProvarchiveError, shown_here
 from .extras import read_extras
 from .graph import SiteGraph
-from .incremental import Preloaded, PreviousBuild
+from .incremental import PreviousBuild
 from .inputs import BuildInputs, scan_inputs
 from .machineplan import machine_file_notes
 from .model import CONTENT_DIR, SiteConfig
 from .output import build_lock, check_output_dir
 from .parallel import Progress, collector_paused, default_jobs
 from .plan import check_outputs
+from .preload import Preloaded
 from .reading import Bodies, BodySink, SiteContent, read_content, render_key
 from .removal import clear_leftovers
 from .render import visible_columns
@@ -137,8 +138,7 @@ def _scan_and_load(
 ) -> tuple[BuildInputs, PreviousBuild]:
     """The inputs, ``content/`` walked in a worker (``walked``, if the caller started it)
     while this process loads the last build's state (unless ``preloaded`` holds it) and,
-    if the walk is not done by then, its articles, graph and plan (needed next unless
-    nothing changed; the graph and plan while the structure stays)."""
+    if the walk is not done by then, its articles, graph and plan (needed next)."""
     jobs = options.jobs or default_jobs()
     cache_dir = options.site_dir / CACHE_DIR
     loaded = preloaded.current() if preloaded is not None and options.use_cache else None

@@ -30,7 +30,6 @@ from .cache import (
     save_articles,
     save_plan,
     save_state,
-    state_file,
 )
 from .cachefiles import CacheWrites
 from .digest import page_fingerprint, site_structure, structure_digest, structure_facts
@@ -39,8 +38,8 @@ from .fingerprints import Digests
 from .graph import SiteGraph, link_graph, memo_related, newest_first
 from .inputs import BuildInputs
 from .media import Media
-from .model import Article, Column, Signature, SiteConfig, Topic
-from .output import MARKER, read_token
+from .model import Article, Column, SiteConfig, Topic
+from .output import read_token
 from .pageplan import PagePlan
 from .pages import PageSpec
 from .parallel import forks, run_meanwhile
@@ -52,7 +51,6 @@ from .search_docs import SearchDocs, search_docs
 from .taxonomy import related_articles, related_key
 from .topicplan import plan_topics
 from .urls import Spell, spell_here
-from .walk import signature as file_signature
 
 _CONTENT_HASH = attrgetter("content_hash")
 
@@ -540,42 +538,6 @@ class PreviousBuild:
         if outcome.spare_made:
             return frozenset()
         return outcome.spare_stale
-
-
-@dataclass(frozen=True)
-class Preloaded:
-    """The last build's state with its articles, graph and plan, loaded ahead of the
-    build that uses it (``serve`` loads it while it waits for an edit: at 100,000
-    articles that is 0.6 s an edit no longer waits for), with the signatures of the
-    files it came from: the build uses it only while they are still those."""
-
-    previous: PreviousBuild
-    marks: tuple[Signature | None, ...]
-
-    @classmethod
-    def load(cls, cache_dir: Path, output_dir: Path) -> Preloaded:
-        """The state the last build into ``output_dir`` left, loaded now."""
-        marks = _marks(cache_dir, output_dir)  # first: a build saving meanwhile changes them
-        previous = PreviousBuild.load(cache_dir, output_dir, True).with_articles().with_plan()
-        return cls(previous, marks)
-
-    def current(self) -> PreviousBuild | None:
-        """The state loaded, if no build has saved another since (nor removed the cache
-        or the output); else None."""
-        previous = self.previous
-        return previous if _marks(previous.cache_dir, previous.output_dir) == self.marks else None
-
-
-def _marks(cache_dir: Path, output_dir: Path) -> tuple[Signature | None, ...]:
-    """The signatures of the state file of builds into ``output_dir`` (saved last, by
-    a rename, when a build ends) and of the output's marker file (see :mod:`output`)."""
-    marks = []
-    for path in (state_file(cache_dir, output_dir), output_dir / MARKER):
-        try:
-            marks.append(file_signature(path.stat()))
-        except OSError:
-            marks.append(None)
-    return tuple(marks)
 
 
 def media_changes(

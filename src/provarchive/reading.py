@@ -182,7 +182,7 @@ def read_articles(
     stay encoded until a later stage asks for one (see :class:`ArticleMap`).
     """
     cached, facts = entries
-    reused, to_read = _unchanged(scan.markdown, facts)
+    reused, to_read = _unchanged(scan, facts)
     errors: list[ProvarchiveError] = []
     skipped: list[str] = []
     sources: dict[str, SourceArticle] = {}
@@ -319,8 +319,23 @@ def _ahead_of_workers(to_read: list[str], files: dict[str, Signature], jobs: int
     return ahead
 
 
-def _unchanged(files: dict[str, Signature], facts: EntryFacts) -> tuple[list[str], list[str]]:
-    """The ids of the cached articles whose files (``files``, the walk's) are certainly
+def _unchanged(scan: ContentScan, facts: EntryFacts) -> tuple[list[str], list[str]]:
+    """The ids of the cached articles whose files are certainly unchanged, and the files
+    to read (see :func:`split_files`). A rescan of a walk the facts were split by
+    ahead (:attr:`EntryFacts.walked`) moves only the files it looked at anew: at
+    100,000 articles, splitting every file took 0.1 s of a ``serve`` edit."""
+    ahead, again = facts.walked, scan.rescanned
+    if ahead is None or again is None or again.markdown is not ahead.markdown:
+        return split_files(scan.markdown, facts)
+    looked_at = again.looked_at
+    unchanged = list(filterfalse(looked_at.__contains__, ahead.unchanged))
+    to_read = [*filterfalse(looked_at.__contains__, ahead.to_read)]
+    to_read += sorted(path for path in looked_at if path in scan.markdown)
+    return unchanged, to_read
+
+
+def split_files(files: dict[str, Signature], facts: EntryFacts) -> tuple[list[str], list[str]]:
+    """The ids of the cached articles whose files (``files``, a walk's) are certainly
     unchanged, and the files to read: those whose signature is not their entry's, and
     the racy ones (see :attr:`EntryFacts.racy`), each a step of :func:`trusted`."""
     same = list(map(eq, map(facts.signatures.get, files), files.values()))  # C loops

@@ -234,6 +234,9 @@ class EntryFacts:
     it for its signature to be trusted (see ``reading.RACY_NS``): a file whose
     signature is still the entry's has the entry's modification time, so the files
     to compare by content are known before the walk ends."""
+    walked: WalkSplit | None = None
+    """The article files of a walk made ahead, split by these facts (``serve`` splits
+    its walk while it waits for an edit; see ``reading.split_files``)."""
 
     @classmethod
     def of(cls, cached: Mapping[str, CachedArticle], trusted_before: int) -> EntryFacts:
@@ -249,6 +252,17 @@ class EntryFacts:
             frozenset(compress(cached, map(_HAS_LINKS, entries))),
             frozenset(compress(signatures, map(ge, modified, repeat(trusted_before)))),
         )
+
+
+@dataclass(frozen=True)
+class WalkSplit:
+    """The article files of one walk (``markdown``, the walk's own dictionary, by which
+    the split is known) split into those whose signature is their entry's
+    (``unchanged``) and those to read."""
+
+    markdown: dict[str, Signature]
+    unchanged: tuple[str, ...]
+    to_read: tuple[str, ...]
 
 
 _CONTENT_HASH = attrgetter("content_hash")

@@ -33,8 +33,8 @@ from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR
 from .errors import ErrorGroup, ProvarchiveError, counted
 from .faults import fault
-from .incremental import Preloaded
 from .parallel import default_jobs
+from .preload import Preloaded
 from .render import TEMPLATES_DIR
 from .topics import TOPICS_DIR
 from .walk import ContentScan, rescan, scan_content
@@ -145,16 +145,18 @@ def content_now(
 
 
 def _made_ready(walking: Ahead[ContentScan], site_dir: Path) -> Ready:
-    """The walk ``walking`` makes and the state the last build left, loaded meanwhile."""
+    """The walk ``walking`` makes and the state the last build left, loaded meanwhile,
+    its cached articles' files split by that walk (see :meth:`Preloaded.walked`)."""
     with walking:
         try:
             preloaded: Preloaded | None = Preloaded.load(site_dir / CACHE_DIR, serve_dir(site_dir))
         except Exception:  # the build meets the same fault, and words it
             preloaded = None
         try:
-            return walking.result(), preloaded
+            walked = walking.result()
         except Exception:
             return None, preloaded
+        return walked, preloaded.walked(walked) if preloaded is not None else None
 
 
 def rebuild(

@@ -14,7 +14,7 @@ import os
 import stat
 import time
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 
@@ -56,6 +56,20 @@ class ContentScan:
     linked: bool = False
     """A file or folder in ``content/`` is a link: a change made through it is reported
     by a watcher under another path, so only a whole walk sees it (see :func:`rescan`)."""
+    rescanned: Rescanned | None = field(default=None, compare=False)
+    """For a :func:`rescan`: the walk it brought up to date and the article files it
+    looked at anew (None for a walk)."""
+
+
+@dataclass(frozen=True)
+class Rescanned:
+    """What a :func:`rescan` started from: the article files of a walk (this very
+    dictionary: a split of them made ahead is known by it, see
+    :meth:`records.EntryFacts.walked`) and the article paths it looked at anew, which
+    alone may differ from that walk's."""
+
+    markdown: dict[str, Signature]
+    looked_at: frozenset[str]
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -104,6 +118,7 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
     started_ns = time.time_ns()
     content_dir = str(site_dir / CONTENT_DIR) + os.sep
     found = _Found(dict(scan.markdown), dict(scan.assets), dict(scan.column_files), set(), [])
+    looked_at = set()
     for path in changed:
         if not path.startswith(content_dir):
             continue  # templates/, topics/, site.yaml: read by every build
@@ -113,7 +128,9 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
             continue
         if folder not in scan.listed or not _looked_at(path, relative, found, scan.listed):
             return None
+        looked_at.add(relative)
     markdown, assets, column_files = found.markdown, found.assets, found.column_files
+    articles = frozenset(p for p in looked_at if p in markdown or p in scan.markdown)
     if markdown.keys() != scan.markdown.keys():
         markdown = dict(sorted(markdown.items()))
     if assets.keys() != scan.assets.keys():
@@ -129,6 +146,7 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
         assets=assets,
         column_files=column_files,
         started_ns=started_ns,
+        rescanned=Rescanned(scan.markdown, articles),
     )
 
 
