@@ -32,10 +32,10 @@ from provarchive.render import (
     memoisable_macros,
     template_dirs,
 )
+from provarchive.renderorder import newest_candidates, render_order
 from provarchive.topicplan import plan_topics
 from provarchive.topics import scan_topics
 from provarchive.walk import scan_content
-from provarchive.writing import newest_candidates, render_order
 
 
 def example_plan(site: Path, cache: Path):
@@ -168,12 +168,16 @@ def test_an_edits_few_pages_are_rendered_in_the_order_of_a_whole_build(tmp_path)
     }
     ties = [(a, b) for a, b in pairwise(whole) if place[a.path] == place[b.path]]
     assert len(ties) > 20 and all(plan[a.path] < plan[b.path] for a, b in ties)
-    for step in (1, 2, 7, 13, 29):
-        few = pages[::step]
-        chosen = {page.path for page in few}
-        assert [page.path for page in render_order(few, graph).workers] == [
-            page.path for page in whole if page.path in chosen
-        ]
+    # a few pages next to the articles (an edit's) are ordered by their articles' records
+    few_enough = len(graph.order) // 8
+    assert len(pages[::29]) > few_enough >= 5
+    for step in (1, 2, 7, 13, 29, len(pages) // few_enough + 1, len(pages) // 3):
+        for start in range(0, step, max(1, step // 5)):
+            few = pages[start::step]
+            chosen = {page.path for page in few}
+            assert [page.path for page in render_order(few, graph).workers] == [
+                page.path for page in whole if page.path in chosen
+            ]
 
 
 def test_the_newest_candidates_of_each_page_hold_its_newest_article(tmp_path):

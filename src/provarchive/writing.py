@@ -8,8 +8,8 @@ import functools
 import marshal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import chain, compress, count, repeat
-from operator import attrgetter, itemgetter, not_
+from itertools import chain, compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +18,6 @@ from .codec import UNSHARED, decode, encode
 from .errors import ErrorGroup, ProvarchiveError, TemplateError
 from .faults import fault
 from .fingerprints import PageFingerprints, all_fingerprints, joined_digests, output_token
-from .graph import SiteGraph
 from .heap import give_back_freed_memory
 from .incremental import (
     CacheWrites,
@@ -30,19 +29,13 @@ from .incremental import (
 from .inputs import BuildInputs
 from .output import StagedOutput
 from .pages import (
-    ArchivePayload,
-    ArticlePayload,
-    ColumnPayload,
-    LinksPayload,
     PageSpec,
-    Payload,
-    TermPayload,
-    TopicPayload,
 )
 from .pagewriter import PageResult, PageWriter, PlacedResults, write_chunk
 from .parallel import Progress, forks, map_chunks_meanwhile, run_meanwhile, stage_progress
 from .reading import Bodies, SiteContent, trusted
 from .render import PageRenderer, make_environment
+from .renderorder import RenderOrder, render_order
 from .search import (
     IndexFiles,
     IndexSink,
@@ -202,6 +195,9 @@ class SideWork:
     search: SearchState | None
     index: IndexFiles
     own: OwnWork
+
+
+_PATH = attrgetter("path")
 
 
 def write_output(job: WriteJob) -> Written:
@@ -468,78 +464,6 @@ def _search_index(
             exc, cache_dir, "building the search index", "the previous site is unchanged"
         ) from None
     return index, search
-
-
-@dataclass(frozen=True)
-class RenderOrder:
-    """Pages in the order they are rendered (see :func:`render_order`)."""
-
-    workers: list[PageSpec]
-    """The pages the workers render, in that order."""
-    own: list[PageSpec]
-    """The site-wide lists of links, which this process renders."""
-    places: list[int]
-    """The place of each of ``workers`` and then ``own`` in the pages given."""
-
-    def page(self, number: int) -> PageSpec:
-        """The page rendered ``number``-th: one of ``workers``, then of ``own``."""
-        workers = len(self.workers)
-        return self.workers[number] if number < workers else self.own[number - workers]
-
-
-def render_order(pages: list[PageSpec], graph: SiteGraph) -> RenderOrder:
-    """Split ``pages`` into those the workers render, in the order they render them,
-    and the site-wide lists of links (sitemap.xml, the redirect files) this process
-    renders once they are done.
-
-    Workers render pages by the newest article each shows, newest first (pages that
-    show none first, the plan's order kept among equals): the pages that list an
-    article (its column's, its tags', its month's...) are thus rendered close together,
-    and ``memo()``, which keeps the most recently used list items only (see
-    :data:`render.MEMO_ENTRIES`), still has its item; and each worker reads the
-    records of the articles of its own years only. A list of links reads the paths of
-    every page: in a worker, each memory page holding them would be copied (see
-    :func:`_own_work`).
-    """
-    # each article's place newest first, from 1 (0 is for pages that show none)
-    position = dict(zip(graph.order, count(1)))
-
-    def newest(payload: Payload) -> int:
-        if type(payload) is ArticlePayload:
-            return position[payload.article]
-        ids = newest_candidates(payload)
-        return min(map(position.__getitem__, ids)) if ids else 0
-
-    payloads = list(map(_PAYLOAD, pages))
-    links = list(map(isinstance, payloads, repeat(LinksPayload)))
-    shown = list(compress(count(), map(not_, links)))
-    newest_shown = list(map(newest, map(payloads.__getitem__, shown)))
-    # a sort by number keys, stable (the plan's order kept among equals): at 185,000
-    # pages (100,000 articles), 0.03 s, where counting them into 100,000 places took 0.07 s
-    order = sorted(range(len(shown)), key=newest_shown.__getitem__)
-    places = [*map(shown.__getitem__, order), *compress(count(), links)]
-    return RenderOrder(
-        list(map(pages.__getitem__, places[: len(order)])),
-        list(compress(pages, links)),
-        places,
-    )
-
-
-_PAYLOAD, _PATH = attrgetter("payload"), attrgetter("path")
-_NEWEST_FIRST = (ArchivePayload, TermPayload, TopicPayload)
-"""Payloads whose ``listing`` is all they show, newest first."""
-
-
-def newest_candidates(payload: Payload) -> tuple[str, ...]:
-    """Articles among which is the newest that ``payload`` shows: the first of a listing
-    kept newest first (with a column page's pins and photos), else every one. (A list
-    page shows ``per_page`` articles, 20 by default: looking each up made
-    ``render_order`` cost 2.2 times as much per page at 100,000 articles as at 5,000.)"""
-    if isinstance(payload, _NEWEST_FIRST):
-        return payload.listing[:1]
-    if isinstance(payload, ColumnPayload):  # a page of the column's listing, newest first
-        return (*payload.listing[:1], *payload.pinned, *payload.photos)
-    return payload.article_ids()
 
 
 def _page_errors(
