@@ -59,12 +59,12 @@ ALLOWED: dict[str, set[str]] = {
     "pageplan": {"codec", "pages"},
     "records": {"codec", "model"},
     "cachefiles": {"errors", "faults"},
+    "bodystore": {"cachefiles", "faults"},
     "cache": {
         "__init__",
         "cachefiles",
         "codec",
         "errors",
-        "faults",
         "graph",
         "model",
         "pageplan",
@@ -92,6 +92,7 @@ ALLOWED: dict[str, set[str]] = {
     "reading": {
         "__init__",
         "articles",
+        "bodystore",
         "cache",
         "content",
         "errors",
@@ -152,6 +153,7 @@ ALLOWED: dict[str, set[str]] = {
     "build": {
         "__init__",
         "ahead",
+        "bodystore",
         "cache",
         "cachefiles",
         "config",
@@ -201,9 +203,10 @@ ALLOWED: dict[str, set[str]] = {
         "yamlfile",
         "walk",
     },
-    "checkbodies": {"cache", "content", "errors", "model", "reading"},
+    "checkbodies": {"bodystore", "cache", "content", "errors", "model", "reading"},
     "check": {
         "ahead",
+        "bodystore",
         "cache",
         "cachefiles",
         "checkbodies",

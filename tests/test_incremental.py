@@ -19,8 +19,9 @@ from PIL import Image
 
 from conftest import PROFILE, REPO, article, column, date_back, examples, run_cli, snapshot
 from provarchive.ahead import Ahead
+from provarchive.bodystore import BodyStore
 from provarchive.build import BuildOptions, build_site
-from provarchive.cache import KEPT_OUTPUTS, BodyStore, load_articles, load_state, state_file
+from provarchive.cache import KEPT_OUTPUTS, load_articles, load_state, state_file
 from provarchive.errors import ProvarchiveError
 from provarchive.preload import Preloaded
 from provarchive.walk import ContentScan, rescan, scan_content, signature

@@ -260,7 +260,7 @@ def test_excerpts_show_body_text_not_kicker_or_subtitle(make_site):
 
 # ---- the binary index files, the recall property and patching, through the real index ----
 
-from provarchive.cache import BodyStore  # noqa: E402
+from provarchive.bodystore import BodyStore  # noqa: E402
 from provarchive.config import load_config  # noqa: E402
 from provarchive.graph import build_graph  # noqa: E402
 from provarchive.reading import Bodies, BodySink, read_content  # noqa: E402

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .ahead import Ahead
-from .cache import BodyStore
+from .bodystore import BodyStore
 from .cachefiles import CACHE_DIR
 from .config import load_config
 from .digest import site_salt

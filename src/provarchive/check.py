@@ -23,7 +23,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .ahead import Ahead
-from .cache import BODIES_FILE, BodyStore, BuildState, graph_memo, newest_other_state
+from .bodystore import BODIES_FILE, BodyStore
+from .cache import BuildState, graph_memo, newest_other_state
 from .cachefiles import CACHE_DIR
 from .checkbodies import BodyFacts, rendered_facts, settle_facts, stored_facts
 from .config import load_config

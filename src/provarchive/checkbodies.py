@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cache import BodyStore, without_body
+from .bodystore import BodyStore
+from .cache import without_body
 from .content import PLACEHOLDER
 from .errors import ProvarchiveError
 from .model import Article

@@ -19,7 +19,8 @@ from typing import Any
 
 from . import __version__
 from .articles import SourceArticle, render_article, resolve_links
-from .cache import BodyStore, body_key, body_row, with_body, without_body
+from .bodystore import BodyStore
+from .cache import body_key, body_row, with_body, without_body
 from .content import (
     CONTENT_DIR,
     prefetch_article_files,
