@@ -232,6 +232,51 @@ def test_links_to_a_file_saved_again_and_to_a_deleted_one_match_a_clean_build(ma
     assert b"yywl/202402/a1.html" in page and b"a5.html" not in page
 
 
+def test_the_shards_an_edit_writes_hold_what_every_entrys_shard_says(make_site):
+    """An edit writes the shards of the articles it changed, added or deleted, each
+    from that shard's old entries (the entries are loaded shard after shard) and the
+    changed ones, not by looking up the shard of every entry; what it writes is what
+    that lookup gives, and the next build trusts every entry."""
+    from provarchive.cache import _shard_entries, _shard_entries_from, _shard_of, cache_entries
+
+    files = site_files(count=40)
+    site = make_site(files)
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    cache_dir, output = site / ".provarchive-cache", site / "public"
+    state = load_state(cache_dir, output)
+    assert load_articles(cache_dir, output, state)
+    assert len(state.shard_sizes) == 32 and sum(state.shard_sizes) == len(state.articles)
+    old = state.articles
+    ids = list(old)
+    assert [_shard_of(i) for i in ids] == sorted(_shard_of(i) for i in ids)  # shard order
+    edited, deleted = ids[3], ids[-2]
+    record = old[edited].article()
+    fresh = {edited: dataclasses.replace(record, title="改了标题")}
+    fresh["zhxx/yywl/new.md"] = dataclasses.replace(record, id="zhxx/yywl/new.md")
+    articles = {i: old[i].article() for i in ids if i not in (edited, deleted)} | fresh
+    signatures = {i: old[i].signature for i in ids} | dict.fromkeys(fresh, (1, 2, 3))
+    entries, changed = cache_entries(old, signatures, articles, set(fresh))
+    assert changed == set(fresh) and deleted not in entries
+    affected = {_shard_of(i) for i in [*changed, deleted]}
+    from_old = _shard_entries_from(entries, affected, state, changed)
+    looked_up = _shard_entries(entries, affected, None, None)
+    assert from_old == looked_up
+    assert sum(map(len, from_old.values())) == sum(_shard_of(i) in affected for i in entries)
+    # an edit through the command line: the next build reads nothing again
+    (site / "content/zhxx/yywl/a7.md").write_text(article("改过的要闻", "2024-08-17"), "utf-8")
+    (site / "content/zhxx/yywl/a9.md").unlink()
+    age(site)
+    assert run_cli("build", site, "-q").code == 0
+    result = run_cli("build", site)
+    assert result.out.startswith("nothing changed:")
+    state = load_state(cache_dir, output)
+    assert load_articles(cache_dir, output, state)
+    assert sorted(state.articles) == sorted(
+        path.relative_to(site / "content").as_posix() for path in (site / "content").rglob("*.md")
+    )
+
+
 def test_a_build_that_finds_nothing_changed_shows_the_last_warnings_from_its_own_folder(
     make_site, tmp_path, monkeypatch
 ):

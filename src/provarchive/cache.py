@@ -46,7 +46,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import mod
 from pathlib import Path
 
@@ -84,6 +84,9 @@ class BuildState:
     """How many articles the shards hold."""
     shard_tokens: tuple[str, ...] = ()
     """The token each article shard file must hold."""
+    shard_sizes: tuple[int, ...] = ()
+    """How many entries each shard file held, as :func:`load_articles` read them into
+    ``articles``, shard after shard (not saved)."""
     pages: Mapping[str, bytes] = field(default_factory=dict)
     """Output path to the fingerprint of what it was rendered from (a dict, once loaded;
     a clean build leaves a :class:`pageplan.PlanFingerprints`)."""
@@ -207,6 +210,7 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
     """Fill ``state.articles`` from the shard files; False when a shard is missing, is
     not the one the state names or is damaged (then the state must not be used)."""
     articles: dict[str, CachedArticle] = {}
+    sizes = []
     base = state_file(cache_dir, output_dir)
     for number, token in enumerate(state.shard_tokens):
         stored = _read(_shard_file(base, number, token))
@@ -214,7 +218,9 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
         if rows is None:
             return False
         try:
-            articles.update(_decode_shard(rows))
+            shard = _decode_shard(rows)
+            articles.update(shard)
+            sizes.append(len(shard))
         except (
             EOFError,
             ValueError,
@@ -226,7 +232,7 @@ def load_articles(cache_dir: Path, output_dir: Path, state: BuildState) -> bool:
             return False  # rows of another shape (the checksum holds): no cache
     if len(articles) != state.article_count:
         return False
-    state.articles = articles
+    state.articles, state.shard_sizes = articles, tuple(sizes)
     return True
 
 
@@ -280,13 +286,12 @@ def save_articles(
     if changed is None or previous is None or len(old_tokens) != ARTICLE_SHARDS:
         affected = set(range(ARTICLE_SHARDS))
     else:
-        gone = previous.articles.keys() - articles.keys()
+        added = sum(article_id not in previous.articles for article_id in changed)
+        gone = set()  # each entry is an old one or changed: if the old are as many, none is gone
+        if len(articles) - added != len(previous.articles):
+            gone = previous.articles.keys() - articles.keys()
         affected = {_shard_of(article_id) for article_id in changed | gone}
-    shards: dict[int, dict[str, CachedArticle]] = {number: {} for number in affected}
-    numbers = _shards_of(articles)
-    wanted = map(affected.__contains__, numbers)
-    for number, article_id in compress(zip(numbers, articles, strict=True), wanted):
-        shards[number][article_id] = articles[article_id]
+    shards = _shard_entries(articles, affected, previous, changed)
     tokens: list[str] = []
     for number in range(ARTICLE_SHARDS):
         if number not in affected:
@@ -305,7 +310,7 @@ def save_state(cache_dir: Path, output_dir: Path, state: BuildState) -> None:
     base = state_file(cache_dir, output_dir)
     search = encode(state.search) if state.search else None
     tables = marshal.dumps((*fingerprint_lists(state.pages), search), UNSHARED)
-    dump_file(base, (replaced(state, articles={}, pages={}, search=None), tables))
+    dump_file(base, (replaced(state, articles={}, shard_sizes=(), pages={}, search=None), tables))
     named = {
         _shard_file(base, number, token).name for number, token in enumerate(state.shard_tokens)
     }
@@ -420,6 +425,51 @@ def _shard_rows(stored: bytes, token: str) -> memoryview | None:
 def _shard_of(article_id: str) -> int:
     """The number of the shard file that holds the article ``article_id``."""
     return zlib.crc32(article_id.encode("utf-8")) % ARTICLE_SHARDS
+
+
+def _shard_entries(
+    articles: dict[str, CachedArticle],
+    affected: set[int],
+    previous: BuildState | None,
+    changed: set[str] | None,
+) -> dict[int, dict[str, CachedArticle]]:
+    """The entries of each shard ``affected``, from ``articles`` (all of them).
+
+    When ``previous`` holds the entries it was loaded with, shard after shard, and the
+    others are its own less those gone, plus the ``changed`` ones: a shard's entries are
+    its old ones that are still there and not changed, then the changed ones that fall
+    in it. Else the shard of every entry is looked up (0.03-0.05 s of an edit at 100,000
+    articles, where a shard holds some 3,000)."""
+    sizes = previous.shard_sizes if previous is not None else ()
+    loaded = len(sizes) == ARTICLE_SHARDS and sum(sizes) == len(previous.articles)
+    if loaded and previous is not None and changed is not None:
+        shards = _shard_entries_from(articles, affected, previous, changed)
+        kept = sum(size for number, size in enumerate(sizes) if number not in affected)
+        if kept + sum(map(len, shards.values())) == len(articles):  # they are all there
+            return shards
+    shards = {number: {} for number in affected}
+    numbers = _shards_of(articles)
+    wanted = map(affected.__contains__, numbers)
+    for number, article_id in compress(zip(numbers, articles, strict=True), wanted):
+        shards[number][article_id] = articles[article_id]
+    return shards
+
+
+def _shard_entries_from(
+    articles: dict[str, CachedArticle], affected: set[int], previous: BuildState, changed: set[str]
+) -> dict[int, dict[str, CachedArticle]]:
+    """See :func:`_shard_entries`: each shard's old entries still there and not
+    ``changed``, then the changed ones that fall in it."""
+    shards: dict[int, dict[str, CachedArticle]] = {number: {} for number in affected}
+    old, starts = list(previous.articles), [0, *accumulate(previous.shard_sizes)]
+    for number in sorted(affected):
+        entries = shards[number]
+        for article_id in old[starts[number] : starts[number + 1]]:
+            if article_id in articles and article_id not in changed:
+                entries[article_id] = articles[article_id]
+    for article_id in sorted(changed):
+        shards[_shard_of(article_id)][article_id] = articles[article_id]
+    return shards
 
 
 def _shards_of(article_ids: Iterable[str]) -> list[int]:
