@@ -1612,6 +1612,12 @@ def test_passes_over_every_cached_article_decode_none_of_them(make_site):
     assert again[ids[0]] is first and list(again) == ids[::-1]
     with pytest.raises(ValueError):
         whole.reordered(ids[1:])
+    with pytest.raises(ValueError):  # as many ids, one of them another
+        whole.reordered([*ids[1:], "zhxx/nowhere.md"])
+    # ids the caller knows are these (the layout's, by the structure digest): counted only
+    assert list(whole.reordered(reversed(ids), known_same=True)) == ids[::-1]
+    with pytest.raises(ValueError):
+        whole.reordered(ids[1:], known_same=True)
     with pytest.raises(KeyError):
         whole["zhxx/nowhere.md"]
     assert "zhxx/nowhere.md" not in whole and len(whole) == len(ids)

@@ -308,7 +308,8 @@ class PreviousBuild:
         if state.structure == structure and state.render_key == render_key:
             saved = self.with_plan().plan
         if saved is not None:
-            graph = replace(saved.graph, articles=articles.reordered(saved.graph.order))
+            ordered = articles.reordered(saved.graph.order, known_same=True)  # same structure
+            graph = replace(saved.graph, articles=ordered)
             docs = saved.docs.updated(fresh)
             if docs is None:
                 docs = saved.docs.refreshed(articles.hashes())

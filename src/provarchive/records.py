@@ -148,11 +148,14 @@ class ArticleMap(Mapping[str, Article]):
         """The ids, as a plain dictionary's keys (compared and subtracted in C)."""
         return self._ids.keys()
 
-    def reordered(self, ids: Iterable[str]) -> ArticleMap:
+    def reordered(self, ids: Iterable[str], *, known_same: bool = False) -> ArticleMap:
         """The same articles in the order of ``ids`` (which must be all of them), sharing
-        the records decoded so far and those decoded from now on."""
+        the records decoded so far and those decoded from now on. With ``known_same``
+        (the caller knows they are these ids: a structure digest covers every id), only
+        their number is checked: comparing every id took 0.02-0.04 s of an edit at
+        100,000 articles."""
         found = ArticleMap(ids, self._cached, self._fresh, self._ready)
-        if found.keys() != self.keys():
+        if len(found) != len(self) or not (known_same or found.keys() == self.keys()):
             raise ValueError("reordered() needs the same ids")
         return found
 
