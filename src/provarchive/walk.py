@@ -131,12 +131,13 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
         looked_at.add(relative)
     markdown, assets, column_files = found.markdown, found.assets, found.column_files
     articles = frozenset(p for p in looked_at if p in markdown or p in scan.markdown)
-    if markdown.keys() != scan.markdown.keys():
+    new_articles = not _same_keys(markdown, scan.markdown, looked_at)
+    if new_articles:
         markdown = dict(sorted(markdown.items()))
-    if assets.keys() != scan.assets.keys():
+    if not _same_keys(assets, scan.assets, looked_at):
         assets = dict(sorted(assets.items()))
     folders = scan.folders
-    if markdown.keys() != scan.markdown.keys() or column_files.keys() != scan.column_files.keys():
+    if new_articles or not _same_keys(column_files, scan.column_files, looked_at):
         column_files = dict(sorted(column_files.items(), key=_walk_order))
         folders = _column_folders(markdown, column_files)
     return replace(
@@ -148,6 +149,15 @@ def rescan(scan: ContentScan, site_dir: Path, changed: Collection[str]) -> Conte
         started_ns=started_ns,
         rescanned=Rescanned(scan.markdown, articles),
     )
+
+
+def _same_keys(
+    files: dict[str, Signature], walked: dict[str, Signature], looked_at: set[str]
+) -> bool:
+    """Whether ``files``, a copy of ``walked`` changed at the paths ``looked_at`` only,
+    holds the same paths: a look at those, where comparing every path took 0.02-0.03 s
+    at 100,000 articles (twice a rescan)."""
+    return all((path in files) == (path in walked) for path in looked_at)
 
 
 def _looked_at(path: str, relative: str, found: _Found, listed: frozenset[str]) -> bool:
