@@ -198,6 +198,7 @@ def make_environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: templates do not change during it
+        cache_size=-1,  # a dict: Jinja's LRU takes a lock and reorders a queue per lookup
     )
     env.globals["column_path"] = index_path
     env.globals["absolute_url"] = _absolute_url
@@ -282,6 +283,25 @@ class MemoCounts:
     """Outputs kept now (at most :data:`MEMO_ENTRIES`)."""
 
 
+class _Memoised:
+    """One output kept by :meth:`PageRenderer.memo`: with the root left as a mark, and
+    with each root it was used at put in. A header, a footer or a list's item is used
+    on many pages of a few depths: the root is put in once per depth, not per use."""
+
+    __slots__ = ("_rooted", "rootless")
+
+    def __init__(self, rootless: str) -> None:
+        self.rootless = rootless
+        self._rooted: dict[str, str] = {}
+
+    def at(self, root: str) -> str:
+        """The output with ``root`` (escaped) in place of the mark, as ``Markup``."""
+        found = self._rooted.get(root)
+        if found is None:
+            found = self._rooted[root] = _markup(str.replace(self.rootless, _ROOT_MARK, root))
+        return found
+
+
 class PageRenderer:
     """Renders :class:`PageSpec` values of one site graph to bytes."""
 
@@ -322,7 +342,7 @@ class PageRenderer:
         env.globals["picture"] = self.picture
         env.filters["attachments"] = self.attachments
         env.filters["responsive"] = self.responsive
-        self._memo: OrderedDict[tuple, Any] | None = OrderedDict() if memo else None
+        self._memo: OrderedDict[tuple, _Memoised] | None = OrderedDict() if memo else None
         """Output of each macro (by name) and arguments, least recently used first; None
         to render every call."""
         self._memo_entries = max(1, memo_entries)
@@ -367,16 +387,16 @@ class PageRenderer:
             self._memo.move_to_end(key)
             self.memo_counts.hits += 1
         if self._rootless:  # inside another memo: that one puts the root in
-            return found
-        return _markup(str.replace(found, _ROOT_MARK, self._escaped_root))
+            return found.rootless
+        return found.at(self._escaped_root)
 
-    def _render_memo(self, key: tuple, macro: Any, args: tuple, kwargs: dict) -> Any:
+    def _render_memo(self, key: tuple, macro: Any, args: tuple, kwargs: dict) -> _Memoised:
         """Render ``macro`` with the root left as a mark, and keep the output under
         ``key``, dropping the least recently used beyond :data:`MEMO_ENTRIES`."""
         assert self._memo is not None
         outer, self._rootless = self._rootless, True
         try:
-            found = macro(*args, **kwargs)
+            found = _Memoised(macro(*args, **kwargs))
         finally:
             self._rootless = outer
         self._memo[key] = found
