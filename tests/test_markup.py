@@ -105,6 +105,14 @@ def test_summary_keeps_closing_quote_with_its_sentence():
     assert make_summary(text) == "“" + "甲" * 110 + "。”"
 
 
+def test_summary_keeps_closing_quotes_that_go_on_past_a_line_break():
+    """The summary reads only the start of a long body, but not up to a closing quote:
+    the quotes after a sentence end are kept even where the next line begins with more."""
+    text = "甲" * 8 + "。」\n」」" + "乙" * 400 + "\n丙丙。"
+    assert make_summary(text, 7) == "甲" * 8 + "。」」」"
+    assert make_summary(text, 7) == _summary_by_hand(text, 7)
+
+
 def test_summary_without_sentence_end_is_cut_and_marked():
     assert make_summary("甲" * 300) == "甲" * 120 + "……"
 

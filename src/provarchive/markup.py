@@ -346,7 +346,11 @@ def join_lines(text: str) -> str:
     Runs of spaces within a line become one space.
     """
     pieces = [" ".join(line.split()) for line in text.splitlines()]
-    pieces = [piece for piece in pieces if piece]
+    return _joined([piece for piece in pieces if piece])
+
+
+def _joined(pieces: list[str]) -> str:
+    """The non-empty lines ``pieces`` joined as :func:`join_lines` joins them."""
     if not pieces:
         return ""
     joined = [pieces[0]]
@@ -357,6 +361,21 @@ def join_lines(text: str) -> str:
     return "".join(joined)
 
 
+def _joined_start(text: str, enough: int) -> str:
+    """The start of ``join_lines(text)``, over ``enough`` characters long and ending in
+    no closing quote (or all of it): what :func:`make_summary` reads, without joining a
+    long body's every line."""
+    pieces, size = [], 0
+    for line in text.splitlines():
+        piece = " ".join(line.split())
+        if piece:
+            pieces.append(piece)
+            size += len(piece)
+            if size > enough and piece[-1] not in _CLOSERS:
+                break
+    return _joined(pieces)
+
+
 def make_summary(text: str, length: int = SUMMARY_LENGTH) -> str:
     """Return about ``length`` characters of ``text``, cut at a sentence end when one is near.
 
@@ -364,7 +383,8 @@ def make_summary(text: str, length: int = SUMMARY_LENGTH) -> str:
     end between 2/3 and 4/3 of ``length``, the text is cut at ``length`` and ``……``
     marks the cut.
     """
-    text = join_lines(text)
+    # nothing past 4/3 of length is read, but the closing quotes after a sentence end
+    text = _joined_start(text, (4 * length) // 3)
     if len(text) <= length:
         return text
     low, high = (2 * length) // 3, (4 * length) // 3
